@@ -1,0 +1,100 @@
+"""Tasks, clips, keys and callback deliveries: the records the service keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState
+
+
+@dataclass(frozen=True, kw_only=True)
+class Failure:
+    kind: FailureKind
+    message: str
+    code: int | None = None  # the engine's or dialect's numeric code (kie errorCode), when there is one
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clip:
+    """One take of a song. Media fields are keys in the media store, not URLs: dialects build the URLs."""
+
+    id: str
+    task_id: str
+    index: int
+    state: ClipState = ClipState.SUBMITTED
+    title: str = ""
+    tags: str = ""
+    lyrics: str = ""
+    model_name: str = ""
+    duration: float | None = None
+    audio_key: str | None = None
+    stream_key: str | None = None
+    image_key: str | None = None
+    wav_key: str | None = None
+    artifacts: dict[str, str] = field(default_factory=dict)
+    error_message: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Task:
+    id: str
+    key_id: str
+    operation: OperationKind
+    request: SongRequest
+    dialect: str
+    raw_request: str  # the client's request body as received (kie `param`)
+    engine: str
+    state: TaskState = TaskState.PENDING
+    queue_status: QueueStatus = QueueStatus.QUEUED
+    failure: Failure | None = None
+    callback_url: str | None = None
+    parent_clip_id: str | None = None
+    cost: int = 0
+    refunded: bool = False
+    attempts: int = 0
+    max_attempts: int = 3
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    updated_at: datetime
+    clips: tuple[Clip, ...] = ()
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in (TaskState.SUCCESS, TaskState.FAILED)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiKey:
+    id: str
+    name: str
+    prefix: str  # the first characters of the key, to tell keys apart in listings
+    credits: int
+    unlimited: bool = False
+    webhook_secret: str | None = None
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallbackDelivery:
+    """One stage's callback to a client URL, with the outcome of its last attempt."""
+
+    id: int
+    task_id: str
+    stage: str  # text | first | complete | error
+    url: str
+    payload: dict[str, Any]
+    status: str  # pending | delivered | failed | refused
+    attempts: int = 0
+    last_status_code: int | None = None
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,1 @@
+"""Engines turn a SongRequest into audio. Each sits behind the small interface in `base`."""

@@ -1,0 +1,125 @@
+"""The one interface every engine implements, and the events it reports while it works.
+
+An engine never touches the database or the HTTP layer. The worker hands it an EngineJob (what to make and
+where to write each clip's files) and a ProgressSink; the engine writes files into each clip's directory and
+reports them by file name. The runtime turns those reports into state transitions, media URLs and callbacks.
+
+Engines run in a child process of the worker (see runtime.executor), so they may be CPU-heavy, may use a GPU
+and may be killed on timeout without harming the service.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.domain.states import FailureKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClipSlot:
+    """Where one take goes: its public id, its index in the task (0 or 1) and a directory to write into."""
+
+    clip_id: str
+    index: int
+    workdir: Path
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceClip:
+    """An existing clip an operation works on (extend, concat, replace section), with its stored artifacts."""
+
+    clip_id: str
+    duration: float
+    workdir: Path
+    title: str = ""
+    tags: str = ""
+    lyrics: str = ""
+    artifacts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngineJob:
+    task_id: str
+    request: SongRequest
+    clips: tuple[ClipSlot, ...]
+    seed: int
+    source: SourceClip | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SongText:
+    """What the song says: reported once, before any audio (TEXT_SUCCESS)."""
+
+    title: str
+    tags: str
+    lyrics: str  # empty for instrumentals
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClipResult:
+    """A finished take. File names are relative to the clip's workdir."""
+
+    audio: str  # final MP3
+    duration: float
+    wav: str | None = None
+    image: str | None = None
+    title: str | None = None
+    tags: str | None = None
+    lyrics: str | None = None
+    artifacts: dict[str, str] = field(default_factory=dict)  # e.g. {"midi": "song.mid", "stem.vocals": ...}
+
+
+class ProgressSink(ABC):
+    """Receives an engine's reports. Calls may come in any order the engine likes, but per clip:
+    streaming (optional) before complete. Every call is also a sign of life for the task's lease."""
+
+    @abstractmethod
+    def text(self, text: SongText) -> None:
+        """The title, tags and lyrics are known."""
+
+    @abstractmethod
+    def streaming(self, index: int, filename: str) -> None:
+        """Clip `index` has a playable, growing MP3 at `filename` in its workdir."""
+
+    @abstractmethod
+    def complete(self, index: int, result: ClipResult) -> None:
+        """Clip `index` is finished."""
+
+    def progress(self, fraction: float) -> None:  # noqa: B027 - optional hook, default does nothing
+        """Overall progress in [0, 1], for dialects that report a percentage."""
+
+
+class EngineError(Exception):
+    """The engine could not make what was asked. `retryable` says whether another attempt might succeed."""
+
+    def __init__(self, message: str, *, kind: FailureKind = FailureKind.GENERATE_AUDIO_FAILED,
+                 code: int | None = None, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.code = code
+        self.retryable = retryable
+
+
+class Engine(ABC):
+    """Makes music. Subclasses set `name` and `operations` and implement `run`."""
+
+    name: str = ""
+    operations: frozenset[OperationKind] = frozenset({OperationKind.GENERATE})
+
+    def supports(self, kind: OperationKind) -> bool:
+        return kind in self.operations
+
+    def check(self, request: SongRequest) -> None:  # noqa: B027 - optional hook
+        """Refuse a request before it is queued (raise tunesmith.domain.errors.InvalidRequest/Unsupported)."""
+
+    def warm_up(self) -> None:  # noqa: B027 - optional hook
+        """Load what the engine needs once per process (sound fonts, models), before the first job."""
+
+    @abstractmethod
+    def run(self, job: EngineJob, sink: ProgressSink) -> None:
+        """Render every clip of `job`, reporting through `sink`; raise EngineError on failure."""
+        raise NotImplementedError

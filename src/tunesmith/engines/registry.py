@@ -1,0 +1,64 @@
+"""Which engine serves which model name.
+
+Engines are named by a short alias (`composer`) or by an import path (`package.module:ClassName`), so a
+deployment can plug in its own engine without changing Tunesmith. Each client model name (`V3_5` .. `V5_5`)
+maps to one engine name through configuration; the default for every model is the built-in composer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+
+from tunesmith.domain.errors import InvalidRequest
+from tunesmith.domain.operations import MODEL_NAMES
+from tunesmith.engines.base import Engine
+
+BUILTIN_ENGINES: dict[str, str] = {
+    "composer": "tunesmith.engines.composer.engine:ComposerEngine",
+}
+
+DEFAULT_ENGINE = "composer"
+
+
+def register_engine(alias: str, import_path: str) -> None:
+    """Make `alias` usable in the model map."""
+    BUILTIN_ENGINES[alias] = import_path
+
+
+def load_engine_class(name: str) -> type[Engine]:
+    """Import the engine class for `name` (an alias or `module:Class`)."""
+    path = BUILTIN_ENGINES.get(name, name)
+    if ":" not in path:
+        raise ValueError(f"unknown engine {name!r}: use one of {sorted(BUILTIN_ENGINES)} or 'module:Class'")
+    module_name, _, class_name = path.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    if not (isinstance(cls, type) and issubclass(cls, Engine)):
+        raise TypeError(f"{path} is not an Engine")
+    return cls
+
+
+class EngineRegistry:
+    """Maps client model names to engine names, and engine names to (lazily built) engine instances."""
+
+    def __init__(self, model_map: Mapping[str, str] | None = None, default: str = DEFAULT_ENGINE) -> None:
+        self.default = default
+        self.model_map = {m: default for m in MODEL_NAMES}
+        self.model_map.update(model_map or {})
+        self._instances: dict[str, Engine] = {}
+
+    def engine_name_for(self, model: str) -> str:
+        try:
+            return self.model_map[model]
+        except KeyError:
+            allowed = ", ".join(self.model_map)
+            raise InvalidRequest(f"model must be one of {allowed}", field="model") from None
+
+    def get(self, name: str) -> Engine:
+        """The engine instance for an engine name (built on first use, then kept)."""
+        if name not in self._instances:
+            self._instances[name] = load_engine_class(name)()
+        return self._instances[name]
+
+    def for_model(self, model: str) -> Engine:
+        return self.get(self.engine_name_for(model))

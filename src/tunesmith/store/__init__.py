@@ -1,0 +1,1 @@
+"""Durable storage for tasks, clips, keys, credits and callback deliveries (SQLAlchemy: SQLite or PostgreSQL)."""

@@ -1,0 +1,164 @@
+"""The storage interface the rest of the service depends on.
+
+One method per intent (as procrastinate's JobManager): the runtime and the API never write SQL. Every state
+change is compare-and-set guarded, so two workers, a late report from a dead worker or a retried request can
+never move a task backwards or finish it twice. Times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Task
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClipUpdate:
+    """Fields of a clip to set; None leaves a field as it is."""
+
+    title: str | None = None
+    tags: str | None = None
+    lyrics: str | None = None
+    duration: float | None = None
+    audio_key: str | None = None
+    stream_key: str | None = None
+    image_key: str | None = None
+    wav_key: str | None = None
+    artifacts: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SweepResult:
+    requeued: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+class Store(ABC):
+    # ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # ── API keys and credits ──────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def create_key(self, *, name: str, key_hash: str, prefix: str, credits: int, unlimited: bool = False,
+                   webhook_secret: str | None = None) -> ApiKey:
+        """Store a new key (only its hash). Creating a key whose hash exists returns the existing key."""
+
+    @abstractmethod
+    def get_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    @abstractmethod
+    def get_key(self, key_id: str) -> ApiKey | None: ...
+
+    @abstractmethod
+    def list_keys(self) -> list[ApiKey]: ...
+
+    @abstractmethod
+    def count_keys(self) -> int: ...
+
+    @abstractmethod
+    def add_credits(self, key_id: str, amount: int, reason: str) -> int:
+        """Credit (or, with a negative amount, debit without a floor) a key; returns the new balance."""
+
+    @abstractmethod
+    def ledger(self, key_id: str) -> list[dict]:
+        """The key's credit movements, oldest first: {delta, reason, task_id, created_at}."""
+
+    # ── tasks ─────────────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def submit_task(self, task: Task) -> Task:
+        """Insert a task and its clips and charge `task.cost` to its key, in one transaction.
+
+        Raises tunesmith.domain.errors.InsufficientCredits (and stores nothing) when the key's balance is
+        below the cost, unless the key is unlimited.
+        """
+
+    @abstractmethod
+    def get_task(self, task_id: str) -> Task | None:
+        """The task with its clips ordered by index."""
+
+    @abstractmethod
+    def get_tasks(self, task_ids: Sequence[str]) -> list[Task]:
+        """The tasks that exist among `task_ids`, in the order asked; unknown ids are left out."""
+
+    @abstractmethod
+    def get_clip(self, clip_id: str) -> Clip | None: ...
+
+    @abstractmethod
+    def get_clips(self, clip_ids: Sequence[str]) -> list[Clip]:
+        """The clips that exist among `clip_ids`, in the order asked."""
+
+    # ── the queue ─────────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def claim_next(self, worker_id: str, lease_seconds: float, engines: Sequence[str] | None = None,
+                   ) -> Task | None:
+        """Atomically take the oldest queued task (optionally only for `engines`): queue_status=running,
+        lease_owner=worker_id, lease_expires_at=now+lease, attempts+1, started_at set if unset.
+        Never hands one task to two workers."""
+
+    @abstractmethod
+    def renew_lease(self, task_id: str, worker_id: str, lease_seconds: float) -> bool:
+        """Extend the lease if `worker_id` still holds it; False means the task was taken away."""
+
+    @abstractmethod
+    def release(self, task_id: str, worker_id: str) -> bool:
+        """Give a held task back to the queue untouched (graceful shutdown); the attempt is not counted."""
+
+    @abstractmethod
+    def sweep_expired(self, now: datetime, limit: int = 100) -> SweepResult:
+        """Requeue running tasks whose lease expired (their worker died); tasks that used all their attempts
+        fail with GENERATE_AUDIO_FAILED and a reason. At most `limit` tasks per call."""
+
+    # ── progress reports (only the lease holder may report) ───────────────────────────────────────────
+    @abstractmethod
+    def record_text(self, task_id: str, worker_id: str, *, title: str, tags: str, lyrics: str) -> Task | None:
+        """Set every clip's title/tags/lyrics, advance to TEXT_SUCCESS. None if the lease is not held."""
+
+    @abstractmethod
+    def record_clip(self, task_id: str, worker_id: str, index: int, *, state: str, update: ClipUpdate,
+                    ) -> Task | None:
+        """Update clip `index` (state: 'streaming' or 'complete'); advance the task to FIRST_SUCCESS on the
+        first streaming/complete clip. None if the lease is not held."""
+
+    @abstractmethod
+    def finish_task(self, task_id: str, worker_id: str) -> Task | None:
+        """Mark SUCCESS (every clip complete), queue_status=done, finished_at=now. None if not held."""
+
+    @abstractmethod
+    def fail_task(self, task_id: str, failure: Failure, worker_id: str | None = None) -> Task | None:
+        """Mark FAILED with `failure`, clips not complete -> error, queue_status=done. With a worker_id, only
+        if it holds the lease. None when the task is already terminal (or the lease is not held)."""
+
+    @abstractmethod
+    def retry_later(self, task_id: str, worker_id: str, delay_seconds: float) -> bool:
+        """Put a held task back in the queue to run again after `delay_seconds` (a retryable failure)."""
+
+    @abstractmethod
+    def mark_refunded(self, task_id: str) -> int:
+        """Give a failed task's cost back to its key once (CAS on `refunded`); returns the amount refunded."""
+
+    # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:
+        """Queue a delivery; a second one for the same task and stage is ignored (returns None)."""
+
+    @abstractmethod
+    def claim_due_callbacks(self, worker_id: str, now: datetime, limit: int, lease_seconds: float,
+                            ) -> list[CallbackDelivery]:
+        """Take pending deliveries whose next_attempt_at has come (leased so only one sender tries)."""
+
+    @abstractmethod
+    def record_callback_attempt(self, delivery_id: int, *, status: str, status_code: int | None,
+                                error: str | None, next_attempt_at: datetime | None) -> None:
+        """Log one attempt and set the delivery's status (pending with a next time, delivered, failed,
+        refused)."""
+
+    @abstractmethod
+    def list_callbacks(self, task_id: str) -> list[CallbackDelivery]: ...
+
+    @abstractmethod
+    def callback_attempts(self, delivery_id: int) -> list[dict]:
+        """Every attempt of one delivery: {attempt, status_code, error, created_at}."""
