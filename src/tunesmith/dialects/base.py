@@ -40,4 +40,5 @@ def unix_millis(moment: datetime | None) -> int:
 
 
 def utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The same instant in UTC; naive datetimes are taken to be UTC already."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

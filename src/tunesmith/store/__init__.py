@@ -1,1 +1,1 @@
-"""Durable storage for tasks, clips, keys, credits and callback deliveries (SQLAlchemy: SQLite or PostgreSQL)."""
+"""Durable storage of tasks, clips, keys, credits and callbacks (SQLAlchemy: SQLite or PostgreSQL)."""

@@ -1,4 +1,4 @@
-"""Which language a text is written in, from its characters (offline, no models)."""
+"""Which language a text is written in, from its characters and common words (offline, no models)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,62 @@ _RANGES: tuple[tuple[str, str], ...] = (
     ("hi", r"[\u0900-\u097f]"),
 )
 
+# Short, frequent function words that mostly belong to one Latin-script language. Words shared by several
+# (e.g. "a", "de", "la") are left out, so one hit is already a fair sign.
+_STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the", "and", "of", "about", "with", "for", "song", "is", "my", "your", "this", "that", "to",
+            "in", "on", "it",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el", "los", "las", "una", "canción", "sobre", "con", "para", "mi", "por", "del", "que", "muy",
+            "es", "y", "amor",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le", "les", "une", "chanson", "sur", "avec", "pour", "mon", "est", "et", "du", "des", "au",
+            "qui", "très", "amour",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der", "die", "das", "ein", "eine", "lied", "über", "mit", "für", "und", "ist", "ich", "nicht",
+            "von", "zu", "auf", "mein",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "il", "gli", "una", "canzone", "sulla", "sul", "con", "per", "mio", "è", "di", "che", "della",
+            "amore",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "o", "os", "uma", "canção", "sobre", "com", "para", "meu", "é", "e", "do", "da", "que", "muito",
+            "amor",
+        ]
+    ),
+}
+_LATIN_WORD = re.compile(r"[a-zà-öø-ÿ]+")
+
+
+def _latin_language(text: str) -> str:
+    """The Latin-script language whose stop words occur most; English wins ties and empty texts."""
+    words = _LATIN_WORD.findall(text.lower())
+    scores = {code: sum(word in stops for word in words) for code, stops in _STOP_WORDS.items()}
+    best = max(scores, key=lambda code: (scores[code], code == "en"))
+    return best if scores[best] > scores["en"] else "en"
+
 
 def detect_language(text: str) -> str:
-    """An ISO 639-1 code: the script with the most letters wins; Latin script counts as English."""
+    """An ISO 639-1 code: the script with the most letters wins; Latin script is told apart by stop words."""
     counts = {code: len(re.findall(pattern, text)) for code, pattern in _RANGES}
     code, count = max(counts.items(), key=lambda item: item[1])
-    latin = len(re.findall(r"[A-Za-z]", text))
+    latin = len(re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ]", text))
     if count == 0 or latin > 3 * count:
-        return "en"
+        return _latin_language(text)
     return code

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything Tunesmith needs on a Debian machine: audio tools (FluidSynth + a General MIDI
+# SoundFont, espeak-ng, ffmpeg, fonts) and a Python virtualenv in .venv with the package and its extras.
+# Safe to run again: it skips what is already there. Usage: scripts/install.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(fluidsynth libfluidsynth3 fluid-soundfont-gm espeak-ng libespeak-ng1 ffmpeg libsndfile1
+                 fonts-dejavu-core fonts-noto-cjk python3-venv)
+SUDO=""
+if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
+  echo "Tunesmith needs Python 3.11 or newer (found $("$PYTHON" --version))" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+extras=""
+if [ "${1:-}" = "--dev" ]; then extras="[dev]"; fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".${extras}"
+echo "Tunesmith installed in .venv ($(.venv/bin/tunesmith --help >/dev/null && echo ok))"

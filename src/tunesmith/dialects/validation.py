@@ -1,0 +1,62 @@
+"""Turns pydantic / FastAPI request-validation errors into one clear InvalidRequest, for every dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from tunesmith.domain.errors import InvalidRequest
+
+
+def validation_error_to_invalid(exc: ValidationError | Sequence[dict[str, Any]]) -> InvalidRequest:
+    """One InvalidRequest naming every offending field, from pydantic's or FastAPI's validation errors.
+
+    FastAPI's RequestValidationError.errors() prefixes locations with "body"/"query" and reports unparseable
+    JSON as type `json_invalid`; both are turned into plain words here.
+    """
+    errors = exc.errors() if isinstance(exc, ValidationError) else list(exc)
+    if not errors:
+        return InvalidRequest("The request is not valid.")
+    parts: list[str] = []
+    fields: list[str] = []
+    for error in errors:
+        field = _field(error.get("loc", ()))
+        kind = error.get("type", "")
+        if kind == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error") or error.get("msg", "")
+            parts.append(f"request body is not valid JSON: {reason}")
+            continue
+        if field is None:
+            parts.append(_body_message(kind, error))
+            continue
+        fields.append(field)
+        if kind == "missing":
+            parts.append(f"{field} is required")
+        else:
+            parts.append(f"{field}: {error.get('msg', 'invalid value')}{_got(error)}")
+    return InvalidRequest("; ".join(parts), field=",".join(dict.fromkeys(fields)) or None)
+
+
+def _field(loc: Sequence[Any]) -> str | None:
+    """The field's dotted path without FastAPI's leading "body"/"query"; None for the body as a whole."""
+    path = list(loc)
+    if path and path[0] in ("body", "query", "path", "header"):
+        path = path[1:]
+    return ".".join(str(part) for part in path) or None
+
+
+def _body_message(kind: str, error: dict[str, Any]) -> str:
+    if kind == "missing":
+        return "request body is required: a JSON object"
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "request body must be a JSON object"
+    return f"request body: {error.get('msg', 'invalid value')}"
+
+
+def _got(error: dict[str, Any]) -> str:
+    value = error.get("input")
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and len(value) <= 40):
+        return f" (got {value!r})"
+    return ""

@@ -1,0 +1,168 @@
+"""Style + lyrics -> a SongPlan: the form, chords per bar, and the melody of every sung or played line.
+
+The song's length follows the lyrics (each line takes 2 or 4 bars depending on its syllables); instrumentals
+follow the requested duration. Lines that repeat (same section kind, position and syllable count) reuse their
+melody, so a chorus sounds like a chorus each time it comes back.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+from tunesmith.engines.composer.harmony import chord
+from tunesmith.engines.composer.lyrics import INSTRUMENTAL_KINDS, LyricSection, parse_lyrics, tokens
+from tunesmith.engines.composer.melody import Register, harmony_line, phrase, register_for
+from tunesmith.engines.composer.plan import Line, Note, Section, SongPlan
+from tunesmith.engines.composer.style import Style
+from tunesmith.engines.composer.syllables import speak_line, voice_for
+
+MAX_SECONDS = 480.0
+DEFAULT_INSTRUMENTAL_S = 150.0
+_ENERGY = {"intro": 0.5, "verse": 0.65, "prechorus": 0.8, "chorus": 1.0, "bridge": 0.75, "outro": 0.55,
+           "instrumental": 0.9, "break": 0.4}
+_PROG = {"verse": "verse", "prechorus": "bridge", "chorus": "chorus", "bridge": "bridge", "intro": "chorus",
+         "outro": "chorus", "instrumental": "chorus", "break": "verse"}
+_CENTER = {"verse": 1, "prechorus": 3, "chorus": 5, "bridge": 4, "intro": 2, "outro": 2, "instrumental": 5,
+           "break": 2}
+
+
+def _rng(*parts: object) -> random.Random:
+    return random.Random(zlib.crc32("|".join(map(str, parts)).encode()))
+
+
+class _Builder:
+    def __init__(self, style: Style, take: int, seed: int, language: str) -> None:
+        self.style, self.take, self.seed, self.language = style, take, seed, language
+        self.bar_beats = 4 if style.meter == 4 else 3
+        self.harmonic_rhythm = 2 if style.bpm >= 140 else 1
+        self.reg: Register = register_for(style.voice, style.key, style.mode)
+        self.sections: list[Section] = []
+        self.lines: list[Line] = []
+        self.bar = 0
+        self.melody_cache: dict[tuple[str, int, int], list[tuple[float, float, int]]] = {}
+
+    def seconds_so_far(self) -> float:
+        return self.bar * self.bar_beats * 60.0 / self.style.bpm
+
+    def chords_for(self, kind: str, bars: int, final: bool = False) -> list:
+        prog = self.style.genre_preset.progressions[_PROG.get(kind, "verse")]
+        out = [chord(prog[(b // self.harmonic_rhythm) % len(prog)], self.style.key, self.style.mode)
+               for b in range(bars)]
+        if final and out:
+            out[-1] = chord("I", self.style.key, self.style.mode)
+        return out
+
+    def unit_and_bars(self, n: int) -> tuple[float, int]:
+        unit = 0.5 if self.style.bpm <= 135 else 1.0
+        for bars in (2, 4):
+            if bars * self.bar_beats / unit >= n + 2:
+                return unit, bars
+        while unit > 0.25 and 4 * self.bar_beats / unit < n + 2:
+            unit /= 2
+        return unit, 4
+
+    def add_section(self, kind: str, label: str, bars: int, final: bool = False) -> Section:
+        sec = Section(kind, label, self.bar, bars, self.chords_for(kind, bars, final),
+                      round(_ENERGY.get(kind, 0.7) * (0.5 + 0.5 * self.style.energy), 3))
+        self.sections.append(sec)
+        self.bar += bars
+        return sec
+
+    def melody(self, kind: str, idx: int, n: int, unit: float, bars: int, chords: list, resolve: bool,
+               lead: bool = False) -> list[tuple[float, float, int]]:
+        key = (kind + ("-lead" if lead else ""), idx, n)
+        if key not in self.melody_cache:
+            rng = _rng(self.seed, self.take, kind, idx, n, lead)
+            slots = int(round(bars * self.bar_beats / unit))
+            center = _CENTER.get(kind, 2) + (1 if self.take == 1 and kind == "chorus" else 0)
+            self.melody_cache[key] = phrase(n, slots=slots, unit=unit, bar_beats=self.bar_beats, chords=chords,
+                                            reg=self.reg, center=center, rng=rng, resolve=resolve)
+        return self.melody_cache[key]
+
+    def sung_section(self, sec_in: LyricSection, voice: str) -> None:
+        spoken = [speak_line(t, self.language, voice) for t in sec_in.lines]
+        layout = [self.unit_and_bars(len(s.syllables)) for s in spoken]
+        bars = sum(b for _, b in layout)
+        sec = self.add_section(sec_in.kind, sec_in.label, bars + (bars % 2))
+        bar = sec.start_bar
+        for i, (sp, (unit, lb)) in enumerate(zip(spoken, layout, strict=True)):
+            n = len(sp.syllables)
+            chords = sec.chords[bar - sec.start_bar : bar - sec.start_bar + lb]
+            notes: list[Note] = []
+            if n:
+                resolve = i == len(spoken) - 1
+                mel = self.melody(sec.kind, i, n, unit, lb, chords, resolve)
+                base = bar * self.bar_beats
+                notes = [Note(p, base + b, d, 96, k) for k, (b, d, p) in enumerate(mel)]
+            harm = harmony_line([n.pitch for n in notes], self.reg) if sec.kind == "chorus" and notes else None
+            sec.lines.append(len(self.lines))
+            self.lines.append(Line(len(self.sections) - 1, sp.text, sp.words, notes, harm, sp))
+            bar += lb
+
+    def lead_lines(self, sec: Section) -> None:
+        """An instrumental hook for the lead instrument, in 4-bar phrases."""
+        if self.style.lead is None or sec.bars < 2:
+            return
+        for k, start in enumerate(range(sec.start_bar, sec.start_bar + sec.bars - 1, 4)):
+            lb = min(4, sec.start_bar + sec.bars - start)
+            chords = sec.chords[start - sec.start_bar : start - sec.start_bar + lb]
+            unit = 0.5 if self.style.bpm <= 135 else 1.0
+            n = max(3, int(lb * self.bar_beats / unit * 0.55))
+            mel = self.melody("chorus" if sec.kind != "break" else "verse", k % 2, n, unit, lb, chords,
+                              resolve=start + lb >= sec.start_bar + sec.bars, lead=True)
+            base = start * self.bar_beats
+            notes = [Note(p + 12, base + b, d, 84) for b, d, p in mel]
+            sec.lines.append(len(self.lines))
+            self.lines.append(Line(len(self.sections) - 1, "", (), notes))
+
+
+def build_plan(*, style: Style, lyrics: str, title: str, take: int, seed: int, language: str,
+               instrumental: bool, duration: float | None) -> SongPlan:
+    """Lay out one take of a song."""
+    b = _Builder(style, take, seed, language)
+    notes: list[str] = []
+    sections = [] if instrumental or style.voice is None else parse_lyrics(lyrics)
+    sung = [s for s in sections if s.lines and any(tokens(t) for t in s.lines)]
+    voice: str | None = None
+    intro_bars = 2 if style.bpm < 80 else 4
+    if sung:
+        voice, note = voice_for(language, style.voice)
+        if note:
+            notes.append(note)
+        if sections[0].kind != "intro" or sections[0].lines:
+            b.lead_lines(b.add_section("intro", "Intro", intro_bars))
+        for sec in sections:
+            if b.seconds_so_far() > MAX_SECONDS - 30:
+                notes.append("lyrics cut at the 8-minute limit")
+                break
+            if sec.lines and any(tokens(t) for t in sec.lines):
+                b.sung_section(sec, voice)
+            else:
+                bars = {"intro": intro_bars, "outro": 4, "break": 4}.get(sec.kind, 8)
+                b.lead_lines(b.add_section(sec.kind, sec.label, bars, final=sec is sections[-1]))
+        if b.sections[-1].kind != "outro" or b.sections[-1].lines:
+            b.add_section("outro", "Outro", 4, final=True)
+    else:
+        target = min(MAX_SECONDS, duration or DEFAULT_INSTRUMENTAL_S)
+        b.lead_lines(b.add_section("intro", "Intro", intro_bars))
+        form = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
+        bar_s = b.bar_beats * 60.0 / style.bpm
+        i = 0
+        while b.seconds_so_far() + 8 * bar_s + 4 * bar_s <= target or i < 2:
+            kind = form[i % len(form)]
+            sec = b.add_section(kind, kind.capitalize(), 8)
+            if kind != "verse":
+                b.lead_lines(sec)
+            i += 1
+        rest = int(max(2, min(8, round((target - b.seconds_so_far() - 2.0) / bar_s))))
+        b.add_section("outro", "Outro", rest, final=True)
+        if instrumental or style.voice is None:
+            notes.append("instrumental")
+    plan = SongPlan(title=title, style=style, take=take, seed=seed, language=language, voice=voice,
+                    vocal_range=(b.reg.low, b.reg.high), sections=b.sections, lines=b.lines,
+                    bar_beats=b.bar_beats, notes=notes)
+    return plan
+
+
+__all__ = ["build_plan", "INSTRUMENTAL_KINDS"]

@@ -1,0 +1,59 @@
+"""MP3 (lameenc, 192 kbps) and WAV writing, including a growing MP3 for streaming while a clip renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+SR = 44100
+
+
+def _pcm16(x: np.ndarray) -> np.ndarray:
+    return (np.clip(x, -1.0, 1.0) * 32767.0).round().astype(np.int16)
+
+
+def _encoder():  # noqa: ANN202 - lameenc has no stubs
+    import lameenc
+
+    enc = lameenc.Encoder()
+    enc.set_bit_rate(192)
+    enc.set_in_sample_rate(SR)
+    enc.set_channels(2)
+    enc.set_quality(5)
+    return enc
+
+
+class StreamWriter:
+    """Appends MP3 frames to a file as audio arrives, so a player can start before the clip is done."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.enc = _encoder()
+        self.file = open(path, "wb")  # noqa: SIM115 - kept open across calls, closed in close()
+
+    def write(self, stereo: np.ndarray) -> None:
+        data = self.enc.encode(_pcm16(stereo).tobytes())
+        if data:
+            self.file.write(data)
+            self.file.flush()
+
+    def close(self) -> None:
+        self.file.write(self.enc.flush())
+        self.file.close()
+
+
+def write_mp3(path: Path, stereo: np.ndarray) -> None:
+    enc = _encoder()
+    data = enc.encode(_pcm16(stereo).tobytes()) + enc.flush()
+    path.write_bytes(bytes(data))
+
+
+def write_wav(path: Path, stereo: np.ndarray, *, float32: bool = False) -> None:
+    import soundfile as sf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if float32:
+        sf.write(str(path), stereo.astype(np.float32), SR, subtype="FLOAT")
+    else:
+        sf.write(str(path), _pcm16(stereo), SR, subtype="PCM_16")

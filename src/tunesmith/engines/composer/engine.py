@@ -1,0 +1,86 @@
+"""The built-in composer engine: complete songs with sung vocals, on CPU, with no model weights.
+
+Importing this module is cheap (the API process imports it to call `check`); numpy, pyworld, FluidSynth and
+espeak-ng are imported inside `warm_up` and `run`.
+"""
+
+from __future__ import annotations
+
+from tunesmith.domain.errors import InvalidRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.engines.base import ClipResult, Engine, EngineError, EngineJob, ProgressSink, SongText
+
+
+def _song_text(request: SongRequest, seed: int) -> tuple[str, str, str, str]:
+    """(title, tags, lyrics, language) from a custom request, or from the songwriter in description mode."""
+    from tunesmith.engines.composer.songwriter.language import detect_language
+
+    if request.custom_mode:
+        lyrics = "" if request.instrumental else request.lyrics
+        language = detect_language(lyrics) if lyrics.strip() else "en"
+        return request.title or "Untitled", request.style, lyrics, language
+    try:
+        from tunesmith.engines.composer.songwriter import write_song  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise EngineError("description mode needs the songwriter, which is not installed") from exc
+    song = write_song(request.description, instrumental=request.instrumental, seed=seed,
+                      style_hint=request.style, language=None)
+    return request.title or song.title, song.tags, "" if request.instrumental else song.lyrics, song.language
+
+
+class ComposerEngine(Engine):
+    name = "composer"
+    operations = frozenset({OperationKind.GENERATE})
+
+    def check(self, request: SongRequest) -> None:
+        if request.kind not in self.operations:
+            raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
+        if request.custom_mode and not request.instrumental and not request.lyrics.strip():
+            raise InvalidRequest("lyrics are required in custom mode unless the song is instrumental",
+                                 field="lyrics")
+
+    def warm_up(self) -> None:
+        from tunesmith.engines.composer import pool, synth
+        from tunesmith.engines.composer.speech import speak
+
+        synth.load()
+        speak("warm up", "en-us")
+        pool.get_pool()
+
+    def run(self, job: EngineJob, sink: ProgressSink) -> None:
+        self.check(job.request)
+        try:
+            self._run(job, sink)
+        except EngineError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an EngineError for the runtime
+            raise EngineError(f"composer failed: {type(exc).__name__}: {exc}") from exc
+
+    def _run(self, job: EngineJob, sink: ProgressSink) -> None:
+        from tunesmith.engines.composer import pool
+        from tunesmith.engines.composer.compose import build_plan
+        from tunesmith.engines.composer.render import render_take
+        from tunesmith.engines.composer.style import parse_style
+
+        req = job.request
+        title, tags, lyrics, language = _song_text(req, job.seed)
+        sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
+        plans = []
+        for slot in job.clips:
+            style = parse_style(tags, negative=req.negative_style, seed=job.seed, vocal_gender=req.vocal_gender,
+                                instrumental=req.instrumental or not lyrics.strip())
+            plans.append(build_plan(style=style, lyrics=lyrics, title=title, take=slot.index, seed=job.seed,
+                                    language=language, instrumental=req.instrumental or not lyrics.strip(),
+                                    duration=req.duration))
+        executor = pool.get_pool()
+        vocals = [pool.submit_vocals(plan, executor) for plan in plans]
+        n = len(job.clips)
+        for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
+            out = render_take(
+                plan, slot.workdir, vocals[k],
+                on_stream=lambda name, i=slot.index: sink.streaming(i, name),
+                on_progress=lambda f, k=k: sink.progress((k + f) / n),
+            )
+            sink.complete(slot.index, ClipResult(
+                audio=out.audio, duration=round(out.duration, 3), wav=out.wav, image=out.image, title=title,
+                tags=tags, lyrics=lyrics, artifacts=out.artifacts))

@@ -1,0 +1,81 @@
+"""The process pool that sings: WORLD work per vocal line spread over the CPU cores.
+
+Created once per process (forkserver, or spawn where forkserver is missing) and warmed so the first task does
+not pay for worker start-up; shut down at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing as mp
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from tunesmith.engines.composer.plan import SongPlan
+from tunesmith.engines.composer.singer import LineJob, SungNote, sing
+
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _warm() -> int:
+    import pyworld  # noqa: F401
+    import scipy.signal  # noqa: F401
+
+    return os.getpid()
+
+
+def workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            methods = mp.get_all_start_methods()
+            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=ctx)
+            for f in [_pool.submit(_warm) for _ in range(workers())]:
+                f.result()
+            atexit.register(shutdown)
+        return _pool
+
+
+def shutdown() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
+def line_job(plan: SongPlan, index: int) -> LineJob | None:
+    line = plan.lines[index]
+    if not line.sung or not line.notes or line.spoken is None:
+        return None
+    syl = line.spoken.syllables
+    return LineJob(
+        audio=line.spoken.audio,
+        syllables=tuple((syl[n.syllable].start, syl[n.syllable].v0, syl[n.syllable].v1, syl[n.syllable].end)
+                        for n in line.notes),
+        notes=tuple(SungNote(n.pitch, plan.seconds(n.start), plan.seconds(n.dur)) for n in line.notes),
+        harmony=tuple(line.harmony) if line.harmony else None,
+    )
+
+
+def submit_vocals(plan: SongPlan, pool: ProcessPoolExecutor | None) -> dict[int, Future]:
+    """Start singing every line of a take, in song order. Without a pool the lines are sung lazily inline."""
+    out: dict[int, Future] = {}
+    for i in range(len(plan.lines)):
+        job = line_job(plan, i)
+        if job is None:
+            continue
+        if pool is not None:
+            out[i] = pool.submit(sing, job)
+        else:
+            f: Future = Future()
+            f.set_result(sing(job))
+            out[i] = f
+    return out

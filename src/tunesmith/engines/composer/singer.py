@@ -1,0 +1,138 @@
+"""Spoken line + notes -> a sung line, with the WORLD vocoder.
+
+espeak's speech is analysed once (dio + stonemask, cheaptrick, d4c with threshold 0 so vowels stay periodic),
+then re-timed frame by frame (onset consonants just before the beat, the vowel held for the note, the coda at
+its end) and re-pitched to the melody (pitch moves 15 ms before the onset, a 35 ms glide, delayed vibrato).
+The fixes from the feasibility study are applied: unvoiced vowel frames are repaired from the nearest voiced
+frame, noise below f0 is removed and the band around f0 is lifted on high notes so the fundamental is strong.
+This module runs in worker processes: it imports only numpy, scipy and pyworld.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FS = 22050
+OUT_FS = 44100
+FRAME_MS = 5.0
+_FR = FRAME_MS / 1000.0
+
+
+@dataclass(frozen=True)
+class SungNote:
+    pitch: int
+    start: float  # seconds, song time
+    dur: float  # seconds
+
+
+@dataclass(frozen=True)
+class LineJob:
+    audio: np.ndarray  # float32 speech at 22050 Hz
+    syllables: tuple[tuple[int, int, int, int], ...]  # (start, v0, v1, end) samples, one per note
+    notes: tuple[SungNote, ...]
+    harmony: tuple[int, ...] | None
+
+
+def _midi_hz(p: float) -> float:
+    return 440.0 * 2.0 ** ((p - 69.0) / 12.0)
+
+
+def _timeline(job: LineJob) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Output origin (s) and, per output frame: source frame, note index, in-vowel flag, sounding flag."""
+    notes, syl = job.notes, job.syllables
+    onsets = [min((s[1] - s[0]) / FS, 0.14) for s in syl]
+    codas = [min((s[3] - s[2]) / FS, 0.14) for s in syl]
+    for k in range(1, len(notes)):
+        onsets[k] = min(onsets[k], 0.5 * notes[k - 1].dur)
+    origin = notes[0].start - onsets[0]
+    end = notes[-1].start + notes[-1].dur + 0.02
+    n = int(np.ceil((end - origin) / _FR)) + 1
+    src = np.zeros(n)
+    idx = np.full(n, -1, dtype=np.int64)
+    vowel = np.zeros(n, dtype=bool)
+    sounding = np.zeros(n, dtype=bool)
+
+    def place(t0: float, t1: float, s0: float, s1: float, k: int, is_vowel: bool, hold: bool = False) -> None:
+        a, b = int(round((t0 - origin) / _FR)), int(round((t1 - origin) / _FR))
+        if b <= a:
+            return
+        x = np.linspace(0.0, 1.0, b - a, endpoint=False)
+        if hold:  # diphthongs: stay near the first target, move to the second only at the end
+            x = np.where(x < 0.75, x * (0.5 / 0.75), 0.5 + (x - 0.75) * 2.0)
+        src[a:b] = (s0 + (s1 - s0) * x) / (FS * _FR)
+        idx[a:b] = k
+        vowel[a:b] = is_vowel
+        sounding[a:b] = True
+
+    for k, (note, s) in enumerate(zip(notes, syl, strict=True)):
+        start = note.start
+        stop = start + note.dur
+        if k + 1 < len(notes):
+            stop = min(stop, notes[k + 1].start - onsets[k + 1])
+        coda = min(codas[k], 0.3 * (stop - start))
+        place(start - onsets[k], start, s[1] - onsets[k] * FS, s[1], k, False)
+        place(start, stop - coda, s[1], s[2], k, True, hold=True)
+        place(stop - coda, stop, s[2], s[2] + coda * FS, k, False)
+    return origin, src, idx, vowel, sounding
+
+
+def _pitch_curve(job: LineJob, origin: float, n: int, pitches: list[int]) -> np.ndarray:
+    t = origin + np.arange(n) * _FR
+    semis = np.full(n, float(pitches[0]))
+    for note, p in zip(job.notes, pitches, strict=True):
+        semis[t >= note.start - 0.015] = p
+    # 35 ms glide: moving average of the step curve
+    w = 7
+    padded = np.concatenate([np.full(w, semis[0]), semis, np.full(w, semis[-1])])
+    semis = np.convolve(padded, np.ones(w) / w, mode="same")[w:-w]
+    for note in job.notes:  # delayed vibrato, 5.6 Hz, +-25 cents, fading in
+        m = (t >= note.start + 0.22) & (t < note.start + note.dur)
+        age = t[m] - note.start - 0.22
+        semis[m] += 0.25 * np.minimum(1.0, age / 0.3) * np.sin(2 * np.pi * 5.6 * age)
+    return 440.0 * 2.0 ** ((semis - 69.0) / 12.0)
+
+
+def sing(job: LineJob) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """(start time in song seconds, lead at 44.1 kHz, harmony at 44.1 kHz or None)."""
+    import pyworld as pw
+    from scipy.signal import resample_poly
+
+    x = job.audio.astype(np.float64)
+    f0, t = pw.dio(x, FS, frame_period=FRAME_MS, f0_floor=60.0, f0_ceil=700.0)
+    f0 = pw.stonemask(x, f0, t, FS)
+    sp = pw.cheaptrick(x, f0, t, FS)
+    ap = pw.d4c(x, f0, t, FS, threshold=0.0)
+    origin, src, idx, vowel, sounding = _timeline(job)
+    n = len(src)
+    fi = np.clip(np.round(src).astype(np.int64), 0, len(f0) - 1)
+    voiced_src = f0 > 0
+    voiced_idx = np.nonzero(voiced_src)[0]
+    if len(voiced_idx):  # repair unvoiced frames inside vowels from the nearest voiced frame
+        bad = vowel & ~voiced_src[fi]
+        if bad.any():
+            near = voiced_idx[np.clip(np.searchsorted(voiced_idx, fi[bad]), 0, len(voiced_idx) - 1)]
+            fi[bad] = near
+    sp_o = sp[fi].copy()
+    ap_o = ap[fi].copy()
+    voiced = sounding & (vowel | voiced_src[fi])
+    sp_o[~sounding] = 1e-12
+    bins = np.arange(sp.shape[1]) * FS / ((sp.shape[1] - 1) * 2)
+    outs = []
+    for pitches in [[nt.pitch for nt in job.notes]] + ([list(job.harmony)] if job.harmony else []):
+        f0_o = np.where(voiced, _pitch_curve(job, origin, n, pitches), 0.0)
+        sp_v, ap_v = sp_o.copy(), ap_o.copy()
+        for i in np.nonzero(voiced)[0]:
+            f = f0_o[i]
+            ap_v[i, bins < f * 1.0] = 1e-3  # no noise below the fundamental
+            if f > 330.0:  # lift the band around f0 so high vowels keep a strong fundamental
+                gain = 1.0 + 7.0 * min(1.0, (f - 330.0) / 200.0)
+                band = (bins > f * 0.6) & (bins < f * 1.5)
+                sp_v[i, band] *= gain
+        y = pw.synthesize(f0_o, sp_v, ap_v, FS, FRAME_MS)
+        env = np.repeat(sounding.astype(np.float64), int(FS * _FR))
+        env = np.pad(env, (0, max(0, len(y) - len(env))))[: len(y)]
+        y = y * np.convolve(env, np.ones(110) / 110, mode="same")  # 5 ms fades at every gap
+        outs.append(resample_poly(y, 2, 1).astype(np.float32))
+    return origin, outs[0], (outs[1] if len(outs) > 1 else None)

@@ -1,0 +1,1 @@
+"""Where media files live and how clients reach them."""

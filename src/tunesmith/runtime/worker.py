@@ -1,0 +1,265 @@
+"""The worker: claims tasks with a lease, runs each in an engine process, keeps the lease alive, enforces the
+per-task timeout, requeues tasks of dead workers and delivers callbacks.
+
+Threads, not asyncio: each slot thread blocks on its engine process, the heartbeat thread renews every held
+lease, the sweeper requeues expired leases, the sender posts callbacks. Stopping is graceful: slots finish
+their task within the grace period, or kill the engine and hand the task back to the queue untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from tunesmith.dialects.base import UrlBuilder
+from tunesmith.domain.models import Task
+from tunesmith.domain.states import FailureKind
+from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
+from tunesmith.media.storage import LocalMediaStore
+from tunesmith.runtime.executor import ChildDied, EngineProcess
+from tunesmith.runtime.reporter import LeaseLost, TaskReporter, finalize_failure
+from tunesmith.settings import Settings
+from tunesmith.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def job_seed(task: Task) -> int:
+    return task.request.seed if task.request.seed is not None else int(task.id[:8], 16)
+
+
+class Worker:
+    def __init__(self, store: Store, media: LocalMediaStore, urls: UrlBuilder, settings: Settings, *,
+                 engines: Sequence[str] | None = None, worker_id: str | None = None,
+                 deliver_callbacks: bool = True) -> None:
+        self.store = store
+        self.media = media
+        self.urls = urls
+        self.settings = settings
+        self.engines = list(engines) if engines else None
+        self.worker_id = worker_id or new_worker_id()
+        self.deliver_callbacks = deliver_callbacks
+        self._stop = threading.Event()
+        self._hard_stop_at: float | None = None
+        self._held: dict[str, Task] = {}
+        self._lost: set[str] = set()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._slots = [EngineProcess(f"tunesmith-engine-{i}") for i in range(max(1, settings.workers))]
+
+    # ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
+    def start(self, warm: Sequence[str] = ()) -> None:
+        for i, slot in enumerate(self._slots):
+            self._spawn(self._slot_loop, f"slot-{i}", slot, list(warm))
+        self._spawn(self._heartbeat_loop, "heartbeat")
+        self._spawn(self._sweep_loop, "sweeper")
+        if self.deliver_callbacks:
+            self._spawn(self._callback_loop, "callbacks")
+
+    def _spawn(self, target, name: str, *args) -> None:  # type: ignore[no-untyped-def]
+        thread = threading.Thread(target=target, args=args, name=f"tunesmith-{name}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stop claiming; let running tasks finish for `grace` seconds, then release them to the queue."""
+        grace = self.settings.shutdown_grace_seconds if grace is None else grace
+        self._hard_stop_at = time.monotonic() + grace
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(grace + 10)
+        for slot in self._slots:
+            slot.close()
+
+    def run_until(self, stop: threading.Event) -> None:
+        """Run in the calling thread until `stop` is set (the `tunesmith worker` command)."""
+        self.start(warm=self._warm_list())
+        stop.wait()
+        self.stop()
+
+    def _warm_list(self) -> list[str]:
+        names = self.engines or sorted(set(self.settings.models.values()) | {self.settings.default_engine})
+        return names[:1]
+
+    @property
+    def held_tasks(self) -> list[str]:
+        with self._lock:
+            return list(self._held)
+
+    # ── slots ─────────────────────────────────────────────────────────────────────────────────────────
+    def _slot_loop(self, slot: EngineProcess, warm: list[str]) -> None:
+        for name in warm:
+            try:
+                slot.warm(name)
+            except Exception:  # noqa: BLE001
+                log.exception("warming engine %s failed", name)
+        while not self._stop.is_set():
+            try:
+                task = self.store.claim_next(self.worker_id, self.settings.lease_seconds, self.engines)
+            except Exception:  # noqa: BLE001 - a database hiccup must not kill the slot
+                log.exception("claim failed")
+                self._stop.wait(1.0)
+                continue
+            if task is None:
+                self._stop.wait(self.settings.poll_interval_seconds)
+                continue
+            with self._lock:
+                self._held[task.id] = task
+            try:
+                self._execute(slot, task)
+            except Exception:  # noqa: BLE001
+                log.exception("task %s: unexpected worker error", task.id)
+            finally:
+                with self._lock:
+                    self._held.pop(task.id, None)
+                    self._lost.discard(task.id)
+
+    def _build_job(self, task: Task) -> EngineJob:
+        slots = tuple(ClipSlot(clip_id=c.id, index=c.index, workdir=self.media.clip_dir(c.id)) for c in task.clips)
+        source = None
+        if task.request.source_clip_id:
+            clip = self.store.get_clip(task.request.source_clip_id)
+            if clip is not None:
+                source = SourceClip(clip_id=clip.id, duration=clip.duration or 0.0,
+                                    workdir=self.media.clip_dir(clip.id), title=clip.title, tags=clip.tags,
+                                    lyrics=clip.lyrics, artifacts=dict(clip.artifacts))
+        return EngineJob(task_id=task.id, request=task.request, clips=slots, seed=job_seed(task), source=source)
+
+    def _execute(self, slot: EngineProcess, task: Task) -> None:
+        reporter = TaskReporter(self.store, self.media, self.urls, task, self.worker_id)
+        deadline = time.monotonic() + self.settings.task_timeout_seconds
+        log.info("task %s: attempt %d on %s", task.id, task.attempts, self.worker_id)
+        try:
+            slot.start_job(task.engine, self._build_job(task))
+            while True:
+                if self._is_lost(task.id):
+                    slot.kill()
+                    log.warning("task %s: lease lost, abandoning", task.id)
+                    return
+                if self._hard_stop_at is not None and time.monotonic() > self._hard_stop_at:
+                    slot.kill()
+                    self.store.release(task.id, self.worker_id)
+                    log.info("task %s: released on shutdown", task.id)
+                    return
+                if time.monotonic() > deadline:
+                    slot.kill()
+                    reporter.on_failure(FailureKind.TIMEOUT, "Generation timed out after "
+                                        f"{self.settings.task_timeout_seconds:g} s", 408)
+                    return
+                event = slot.next_event(0.2)
+                if event is None:
+                    continue
+                if self._apply(reporter, event):
+                    return
+        except ChildDied as exc:
+            self._retry_or_fail(reporter, FailureKind.GENERATE_AUDIO_FAILED, str(exc), None)
+        except LeaseLost:
+            slot.kill()
+            log.warning("task %s: lease lost while reporting", task.id)
+
+    def _apply(self, reporter: TaskReporter, event: tuple) -> bool:
+        """Apply one engine event; True when the job is over."""
+        kind = event[0]
+        if kind == "text":
+            reporter.on_text(event[1])
+        elif kind == "streaming":
+            reporter.on_streaming(event[1], event[2])
+        elif kind == "complete":
+            reporter.on_complete(event[1], event[2])
+        elif kind == "progress":
+            pass
+        elif kind == "done":
+            self._finish(reporter)
+            return True
+        elif kind == "error":
+            failure_kind, message, code, retryable = event[1], event[2], event[3], event[4]
+            if len(event) > 5:
+                log.warning("task %s: %s\n%s", reporter.task.id, message, event[5])
+            if retryable:
+                self._retry_or_fail(reporter, failure_kind, message, code)
+            else:
+                reporter.on_failure(failure_kind, message, code)
+            return True
+        return False
+
+    def _finish(self, reporter: TaskReporter) -> None:
+        try:
+            reporter.on_done()
+        except LeaseLost:
+            current = self.store.get_task(reporter.task.id)
+            if current is not None and current.lease_owner == self.worker_id and not current.is_terminal:
+                reporter.on_failure(FailureKind.GENERATE_AUDIO_FAILED,
+                                    "engine finished without completing every clip")
+            else:
+                raise
+
+    def _retry_or_fail(self, reporter: TaskReporter, kind: FailureKind, message: str, code: int | None) -> None:
+        task = reporter.task
+        if task.attempts < task.max_attempts:
+            delay = min(30.0, 2.0 ** task.attempts)
+            log.warning("task %s: attempt %d failed (%s); retrying in %.0f s", task.id, task.attempts, message,
+                        delay)
+            self.store.retry_later(task.id, self.worker_id, delay)
+        else:
+            reporter.on_failure(kind, f"{message} (after {task.attempts} attempts)", code)
+
+    def _is_lost(self, task_id: str) -> bool:
+        with self._lock:
+            return task_id in self._lost
+
+    # ── side loops ────────────────────────────────────────────────────────────────────────────────────
+    def _heartbeat_loop(self) -> None:
+        interval = max(0.2, self.settings.lease_seconds / 3)
+        while not self._stop.wait(interval) or self.held_tasks:
+            for task_id in self.held_tasks:
+                try:
+                    if not self.store.renew_lease(task_id, self.worker_id, self.settings.lease_seconds):
+                        with self._lock:
+                            self._lost.add(task_id)
+                except Exception:  # noqa: BLE001
+                    log.exception("heartbeat for %s failed", task_id)
+            if self._stop.is_set() and not self.held_tasks:
+                return
+
+    def _sweep_loop(self) -> None:
+        interval = max(0.5, min(5.0, self.settings.lease_seconds / 2))
+        while not self._stop.wait(interval):
+            try:
+                result = self.store.sweep_expired(datetime.now(UTC))
+            except Exception:  # noqa: BLE001
+                log.exception("sweep failed")
+                continue
+            for task_id in result.requeued:
+                log.warning("task %s: lease expired, requeued", task_id)
+            for task_id in result.failed:
+                task = self.store.get_task(task_id)
+                if task is not None:
+                    finalize_failure(self.store, self.urls, task)
+
+    def _callback_loop(self) -> None:
+        from tunesmith.runtime.callbacks import CallbackSender
+
+        sender = CallbackSender(
+            self.store, worker_id=self.worker_id, allow=self.settings.callback_allow,
+            secret_for=self._secret_for, timeout_s=self.settings.callback_timeout_seconds,
+            max_retries=self.settings.callback_max_retries, backoff_s=self.settings.callback_backoff_seconds,
+        )
+        sender.run(self._stop)
+
+    def _secret_for(self, task_id: str) -> str | None:
+        task = self.store.get_task(task_id)
+        if task is not None:
+            key = self.store.get_key(task.key_id)
+            if key is not None and key.webhook_secret:
+                return key.webhook_secret
+        return self.settings.webhook_secret

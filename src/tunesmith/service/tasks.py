@@ -1,0 +1,81 @@
+"""Submitting and reading tasks, whatever dialect the request came in."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from tunesmith.domain.errors import NotFound, Unavailable, Unsupported
+from tunesmith.domain.models import ApiKey, Clip, Task
+from tunesmith.domain.operations import SUNO_MODEL_NAMES, SongRequest
+from tunesmith.domain.states import ClipState
+from tunesmith.engines.registry import EngineRegistry
+from tunesmith.net.urlguard import check_callback_url
+from tunesmith.service.limits import SlidingWindowLimiter
+from tunesmith.settings import Settings
+from tunesmith.store.base import Store
+
+CLIPS_PER_GENERATION = 2
+
+
+def new_task_id() -> str:
+    return uuid.uuid4().hex
+
+
+def new_clip_id() -> str:
+    return str(uuid.uuid4())
+
+
+class TaskService:
+    def __init__(self, store: Store, registry: EngineRegistry, settings: Settings) -> None:
+        self.store = store
+        self.registry = registry
+        self.settings = settings
+        self.submit_limiter = SlidingWindowLimiter(settings.submit_limit, settings.submit_window_seconds)
+        self.query_limiter = SlidingWindowLimiter(settings.query_limit_per_task, 1.0)
+
+    def submit(self, key: ApiKey, request: SongRequest, *, dialect: str, raw_request: str,
+               callback_url: str | None = None, callback_field: str = "callBackUrl") -> Task:
+        """Validate against the engine, charge the key and queue the task. Nothing is stored on refusal."""
+        if self.settings.maintenance:
+            raise Unavailable("The service is under maintenance and takes no new tasks; try again later")
+        engine_name = self.registry.engine_name_for(request.model)
+        engine = self.registry.get(engine_name)
+        if not engine.supports(request.kind):
+            raise Unsupported(f"{request.kind.value} is not supported for model {request.model} "
+                              f"(engine {engine_name})", field="model")
+        engine.check(request)
+        if callback_url:
+            callback_url = check_callback_url(callback_url, allow=self.settings.callback_allow,
+                                              field=callback_field)
+        self.submit_limiter.hit(key.id, "Too many generation requests: at most "
+                                f"{self.settings.submit_limit} per {self.settings.submit_window_seconds:g} s")
+        now = datetime.now(UTC)
+        task_id = new_task_id()
+        model_name = SUNO_MODEL_NAMES.get(request.model, request.model)
+        clips = tuple(
+            Clip(id=new_clip_id(), task_id=task_id, index=i, state=ClipState.SUBMITTED,
+                 title=request.title, tags=request.style, model_name=model_name,
+                 created_at=now, updated_at=now)
+            for i in range(CLIPS_PER_GENERATION)
+        )
+        task = Task(id=task_id, key_id=key.id, operation=request.kind, request=request, dialect=dialect,
+                    raw_request=raw_request, engine=engine_name, callback_url=callback_url or None,
+                    parent_clip_id=request.source_clip_id, cost=self.settings.cost_of(request.kind.value),
+                    max_attempts=self.settings.max_attempts, created_at=now, updated_at=now, clips=clips)
+        return self.store.submit_task(task)
+
+    def get(self, key: ApiKey, task_id: str, *, rate_limited: bool = False) -> Task:
+        """The caller's task; another key's task is reported as not found (no existence leak)."""
+        if rate_limited:
+            self.query_limiter.hit(task_id, "Too many queries for this task: at most "
+                                   f"{self.settings.query_limit_per_task} per second")
+        task = self.store.get_task(task_id) if task_id and len(task_id) <= 64 else None
+        if task is None or task.key_id != key.id:
+            raise NotFound(f"Task not found: {task_id}", field="taskId")
+        return task
+
+    def get_many(self, key: ApiKey, task_ids: Sequence[str]) -> list[Task]:
+        ids = [t for t in task_ids if t and len(t) <= 64]
+        return [t for t in self.store.get_tasks(ids) if t.key_id == key.id]

@@ -1,0 +1,45 @@
+"""Builds the service's parts from settings, once per process: store, media, URLs, engines, use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tunesmith.engines.registry import EngineRegistry
+from tunesmith.media.storage import LocalMediaStore
+from tunesmith.media.urls import PublicUrls
+from tunesmith.service.keys import KeyService
+from tunesmith.service.tasks import TaskService
+from tunesmith.settings import Settings
+from tunesmith.store import migrate
+from tunesmith.store.base import Store
+from tunesmith.store.sql import SqlStore
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    media: LocalMediaStore
+    urls: PublicUrls
+    registry: EngineRegistry
+    keys: KeyService
+    tasks: TaskService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.effective_database_url
+    if run_migrations:
+        migrate.upgrade(url)
+    store = SqlStore(url)
+    registry = EngineRegistry(settings.models, default=settings.default_engine)
+    keys = KeyService(store)
+    keys.register_static(settings.api_keys)
+    return Services(
+        settings=settings, store=store, media=LocalMediaStore(settings.media_dir),
+        urls=PublicUrls(settings.effective_public_url), registry=registry, keys=keys,
+        tasks=TaskService(store, registry, settings),
+    )

@@ -1,0 +1,159 @@
+"""Configuration: command-line flags, then TUNESMITH_* environment variables, then an optional TOML file,
+then the embedded defaults (SQLite and media under the data directory, the built-in composer engine)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_COSTS: dict[str, int] = {
+    "generate": 12,
+    "extend": 12,
+    "lyrics": 1,
+    "concat": 2,
+    "upload_cover": 12,
+    "upload_extend": 12,
+    "replace_section": 6,
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TUNESMITH_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str = ""  # default: sqlite file in data_dir
+    public_url: str = ""  # default: http://host:port
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Keys accepted as-is (comma-separated in the environment), for development and scripts.
+    api_keys: list[str] = Field(default_factory=list)
+    new_key_credits: int = 1000
+    webhook_secret: str | None = None  # signs callbacks when a key has no secret of its own
+
+    # Work
+    workers: int = 1  # tasks rendered at once by this process (`serve`) or worker (`worker`)
+    lease_seconds: float = 30.0
+    task_timeout_seconds: float = 900.0
+    max_attempts: int = 3
+    poll_interval_seconds: float = 0.25
+    shutdown_grace_seconds: float = 20.0
+
+    # Engines: client model name -> engine alias or "module:Class"
+    models: dict[str, str] = Field(default_factory=dict)
+    default_engine: str = "composer"
+
+    # Money and limits
+    costs: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_COSTS))
+    submit_limit: int = 20
+    submit_window_seconds: float = 10.0
+    query_limit_per_task: int = 3  # record-info requests per second per task
+    max_body_bytes: int = 1_000_000
+    maintenance: bool = False  # refuse new work (kie code 455) while keeping reads and running tasks going
+
+    # Callbacks
+    callback_allow: list[str] = Field(default_factory=list)  # hosts/IPs/CIDRs allowed despite being private
+    callback_timeout_seconds: float = 15.0
+    callback_max_retries: int = 3
+    callback_backoff_seconds: list[float] = Field(default_factory=lambda: [5.0, 30.0, 120.0])
+
+    config_file: Path | None = None
+
+    @field_validator("api_keys", "callback_allow", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("callback_backoff_seconds", mode="before")
+    @classmethod
+    def _float_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [float(item) for item in value.split(",") if item.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _config_path(init_settings)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _CommaFriendlyEnv(settings_cls)]
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    # ── derived values ────────────────────────────────────────────────────────────────────────────────
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tunesmith.db').resolve()}"
+
+    @property
+    def effective_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    def cost_of(self, operation: str) -> int:
+        return int(self.costs.get(operation, DEFAULT_COSTS.get(operation, 0)))
+
+
+class _CommaFriendlyEnv(PydanticBaseSettingsSource):
+    """TUNESMITH_* variables, where list fields may be plain comma-separated text (not only JSON)."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        self._prefix = "TUNESMITH_"
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        raw = os.environ.get(self._prefix + field_name.upper())
+        return raw, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        import json
+
+        values: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            raw, _, _ = self.get_field_value(field, name)
+            if raw is None:
+                continue
+            origin = getattr(field.annotation, "__origin__", None)
+            if origin is dict or (origin is list and raw.strip().startswith("[")):
+                values[name] = json.loads(raw)
+            else:
+                values[name] = raw
+        return values
+
+
+def _config_path(init_settings: PydanticBaseSettingsSource) -> Path | None:
+    explicit = init_settings().get("config_file") or os.environ.get("TUNESMITH_CONFIG_FILE")
+    if explicit:
+        return Path(explicit)
+    default = Path("tunesmith.toml")
+    return default if default.exists() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with the given flag values on top (None means 'not given')."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,1 @@
+"""Alembic environment for the store schema, configured in code by tunesmith.store.migrate."""
