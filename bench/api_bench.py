@@ -42,26 +42,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def seed_tasks(settings: Settings, count: int) -> dict[str, dict]:
-    """Store `count` finished two-clip tasks; return the record-info JSON of each (for the bare route)."""
+IN_PROGRESS = (TaskState.PENDING, TaskState.TEXT_SUCCESS, TaskState.FIRST_SUCCESS)
+
+
+def seed_tasks(settings: Settings, count: int, finished: bool = True) -> dict[str, dict]:
+    """Store `count` two-clip tasks (finished, or spread over the in-progress states); return the record-info
+    JSON of each (what the bare route serves)."""
     services = build_services(settings)
     key = services.keys.authenticate(f"Bearer {TOKEN}")
     now = datetime.now(UTC)
     urls = PublicUrls(settings.effective_public_url)
     bodies: dict[str, dict] = {}
     for i in range(count):
-        task_id = f"{i:032x}"
+        task_id = f"{i + (0 if finished else 1 << 64):032x}"
+        state = TaskState.SUCCESS if finished else IN_PROGRESS[i % 3]
+        clip_state = ClipState.COMPLETE if finished else ClipState.STREAMING
         request = SongRequest(custom_mode=True, lyrics="[Verse]\nla la la\n[Chorus]\nhey", style="pop",
                               title=f"Song {i}", model="V4_5")
         clips = tuple(
-            Clip(id=f"{task_id[:24]}-{n:011d}", task_id=task_id, index=n, state=ClipState.COMPLETE,
+            Clip(id=f"{task_id}-{n}", task_id=task_id, index=n, state=clip_state,
                  title=f"Song {i}", tags="pop", lyrics=request.lyrics, model_name="chirp-v4-5", duration=181.5,
                  audio_key=f"clips/{task_id}-{n}/audio.mp3", stream_key=f"clips/{task_id}-{n}/stream.mp3",
                  image_key=f"clips/{task_id}-{n}/cover.png", created_at=now, updated_at=now)
             for n in range(2))
         task = Task(id=task_id, key_id=key.id, operation=request.kind, request=request, dialect="kie",
                     raw_request=json.dumps({"customMode": True, "model": "V4_5"}), engine="composer",
-                    state=TaskState.SUCCESS, queue_status=QueueStatus.DONE, cost=0, created_at=now,
+                    state=state, queue_status=QueueStatus.DONE if finished else QueueStatus.RUNNING,
+                    cost=0, created_at=now,
                     updated_at=now, clips=clips)
         stored = services.store.submit_task(task)
         bodies[task_id] = kie.render_record_info(stored, urls)
@@ -95,13 +102,13 @@ WRK_SCRIPT = textwrap.dedent('''
       n = n + 1
       local id = ids[(n % #ids) + 1]
       return wrk.format("GET", "/api/v1/generate/record-info?taskId=" .. id,
-                        {["Authorization"] = "Bearer %s"})
+                        {["Authorization"] = "Bearer TOKEN"})
     end
     done = function(summary, latency, requests)
-      io.write(string.format("RESULT %%d %%f %%f %%f %%f %%d\\n", summary.requests, summary.duration,
+      io.write(string.format("RESULT %d %f %f %f %f %d\\n", summary.requests, summary.duration,
         latency:percentile(50), latency:percentile(99), latency.max, summary.errors.status))
     end
-''' % TOKEN)
+'''.replace("TOKEN", TOKEN))
 
 
 def serve(app_file: Path, app_args: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
@@ -149,18 +156,22 @@ def main() -> None:
     os.environ.update({k: v for k, v in env.items() if k.startswith("TUNESMITH_")})
     settings = Settings()
     print(f"seeding {args.tasks} finished tasks into {settings.effective_database_url} ...")
-    bodies = seed_tasks(settings, args.tasks)
-    (work / "bodies.json").write_text(json.dumps(bodies))
+    bodies = seed_tasks(settings, args.tasks, finished=True)
+    running = seed_tasks(settings, args.tasks, finished=False)
+    (work / "bodies.json").write_text(json.dumps(bodies | running))
     (work / "ids.txt").write_text("\n".join(bodies) + "\n")
+    (work / "running.txt").write_text("\n".join(running) + "\n")
     (work / "bare.py").write_text(BARE_APP)
     (work / "ours.py").write_text(OUR_APP)
     (work / "poll.lua").write_text(WRK_SCRIPT)
     results = {}
-    for name, app_file, app_args in (("bare Starlette (memory)", work / "bare.py", [str(work / "bodies.json")]),
-                                     ("Tunesmith record-info", work / "ours.py", [])):
+    runs = (("bare Starlette (memory)", work / "bare.py", [str(work / "bodies.json")], "ids.txt"),
+            ("Tunesmith, finished tasks", work / "ours.py", [], "ids.txt"),
+            ("Tunesmith, tasks rendering", work / "ours.py", [], "running.txt"))
+    for name, app_file, app_args, ids in runs:
         proc = serve(app_file, app_args, env, port)
         try:
-            results[name] = run_wrk(port, work / "ids.txt", work / "poll.lua", args.seconds, args.connections)
+            results[name] = run_wrk(port, work / ids, work / "poll.lua", args.seconds, args.connections)
         finally:
             proc.terminate()
             proc.wait(10)
@@ -170,8 +181,10 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:28} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['max_ms']:8.2f} "
               f"{r['non_2xx']:8.0f}")
-    ours, bare = results["Tunesmith record-info"], results["bare Starlette (memory)"]
-    print(f"\nthroughput ratio Tunesmith / bare: {ours['rps'] / bare['rps']:.1%} (target >= 50%)")
+    bare = results["bare Starlette (memory)"]
+    print()
+    for name in ("Tunesmith, finished tasks", "Tunesmith, tasks rendering"):
+        print(f"throughput ratio {name} / bare: {results[name]['rps'] / bare['rps']:.1%} (target >= 50%)")
     shutil.rmtree(work, ignore_errors=True)
 
 

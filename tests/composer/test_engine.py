@@ -94,8 +94,21 @@ def test_stems_sum_to_mix(song):
 def test_mp3_duration_matches(song):
     job, sink = song
     for i, res in sink.results().items():
-        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                              str(job.clips[i].workdir / res.audio)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "csv=p=0",
+                str(job.clips[i].workdir / res.audio),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert abs(float(out.stdout.strip()) - res.duration) <= 0.1
 
 
@@ -111,7 +124,9 @@ def test_word_timings_cover_lyrics(song):
     from tunesmith.engines.composer.lyrics import clean_line, tokens
 
     job, sink = song
-    expected = [w for line in LYRICS.splitlines() if not line.startswith("[") for w in tokens(clean_line(line))]
+    expected = [
+        w for line in LYRICS.splitlines() if not line.startswith("[") for w in tokens(clean_line(line))
+    ]
     for i in range(2):
         wd = job.clips[i].workdir
         words = json.loads((wd / "words.json").read_text())

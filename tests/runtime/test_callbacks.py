@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,9 +19,12 @@ import httpx
 import pytest
 
 from tunesmith import __version__
-from tunesmith.domain.models import CallbackDelivery
+from tunesmith.domain.models import Task
+from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.runtime import signing
 from tunesmith.runtime.callbacks import CallbackSender
+from tunesmith.store.migrate import upgrade
+from tunesmith.store.sql import SqlStore
 
 # ── a loopback receiver ───────────────────────────────────────────────────────────────────────────────────
 
@@ -94,65 +97,18 @@ def receiver() -> Iterator[Receiver]:
 # ── the store ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
-class MemoryCallbackStore:
-    """Test double: the callback part of the Store interface, in memory (until SqlStore exists)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[int, CallbackDelivery] = {}
-        self.leases: dict[int, datetime] = {}
-        self.attempts: dict[int, list[dict]] = {}
-
-    def close(self) -> None:
-        pass
-
-    def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:
-        if any(r.task_id == task_id and r.stage == stage for r in self.rows.values()):
-            return None
-        now = datetime.now(UTC)
-        row = CallbackDelivery(id=len(self.rows) + 1, task_id=task_id, stage=stage, url=url, payload=payload,
-                               status="pending", next_attempt_at=now, created_at=now, updated_at=now)
-        self.rows[row.id] = row
-        return row
-
-    def claim_due_callbacks(self, worker_id: str, now: datetime, limit: int, lease_seconds: float,
-                            ) -> list[CallbackDelivery]:
-        due = [r for r in self.rows.values() if r.status == "pending" and r.next_attempt_at <= now
-               and self.leases.get(r.id, now) <= now]
-        due.sort(key=lambda r: (r.next_attempt_at, r.id))
-        for r in due[:limit]:
-            self.leases[r.id] = now + timedelta(seconds=lease_seconds)
-        return due[:limit]
-
-    def record_callback_attempt(self, delivery_id: int, *, status: str, status_code: int | None,
-                                error: str | None, next_attempt_at: datetime | None) -> None:
-        row = self.rows[delivery_id]
-        log = self.attempts.setdefault(delivery_id, [])
-        now = datetime.now(UTC)
-        log.append({"attempt": len(log) + 1, "status_code": status_code, "error": error, "created_at": now})
-        self.leases.pop(delivery_id, None)
-        self.rows[delivery_id] = replace(row, status=status, attempts=row.attempts + 1,
-                                         last_status_code=status_code, last_error=error,
-                                         next_attempt_at=next_attempt_at, updated_at=now)
-
-    def list_callbacks(self, task_id: str) -> list[CallbackDelivery]:
-        return [r for r in self.rows.values() if r.task_id == task_id]
-
-    def callback_attempts(self, delivery_id: int) -> list[dict]:
-        return list(self.attempts.get(delivery_id, []))
-
-
 @pytest.fixture
-def store(tmp_path):
-    yield MemoryCallbackStore()
+def store(tmp_path) -> Iterator[SqlStore]:
+    """The real store, migrated, on a fresh SQLite file: each test sees only its own deliveries."""
+    url = f"sqlite:///{tmp_path / 'tunesmith.db'}"
+    upgrade(url)
+    sql_store = SqlStore(url)
+    yield sql_store
+    sql_store.close()
 
 
-def new_task(store) -> str:
+def new_task(store: SqlStore) -> str:
     """A stored task for callbacks to belong to."""
-    if isinstance(store, MemoryCallbackStore):
-        return uuid.uuid4().hex
-    from tunesmith.domain.models import Task
-    from tunesmith.domain.operations import OperationKind, SongRequest
-
     key = store.create_key(name="cb", key_hash=uuid.uuid4().hex, prefix="sk-cb", credits=0, unlimited=True)
     now = datetime.now(UTC)
     task = Task(id=uuid.uuid4().hex, key_id=key.id, operation=OperationKind.GENERATE, request=SongRequest(),

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tunesmith import __version__
 from tunesmith.api import errors
 from tunesmith.api.bodylimit import BodyLimitMiddleware
-from tunesmith.api.routes import kie, media, native
+from tunesmith.api.routes import media, native
+from tunesmith.dialects.base import Dialect
 from tunesmith.services import Services
+
+# Dialect router modules under tunesmith.api.routes, each exporting `router`, `PREFIXES` and `DIALECT`.
+DIALECT_ROUTERS = ("kie", "newapi", "openai_chat", "qhaigc", "zeakai", "gcui")
 
 DESCRIPTION = """Self-hosted music generation speaking the Suno-style task APIs.
 
@@ -20,10 +27,43 @@ Authenticate with `Authorization: Bearer <key>` (create one with `tunesmith keys
 def create_app(services: Services) -> FastAPI:
     app = FastAPI(title="Tunesmith", version=__version__, description=DESCRIPTION)
     app.state.services = services
-    errors.PREFIX_DIALECTS[:] = [(kie.PREFIX, kie.DIALECT), ("/tunesmith", native.NativeDialect())]
+    prefixes: list[tuple[str, Dialect]] = [("/tunesmith", native.NativeDialect())]
+    for module in _dialect_modules():
+        app.include_router(module.router)
+        prefixes.extend((prefix, module.DIALECT) for prefix in module.PREFIXES)
+    errors.PREFIX_DIALECTS[:] = sorted(prefixes, key=lambda item: -len(item[0]))
     app.add_exception_handler(StarletteHTTPException, errors.http_exception_handler)  # type: ignore[arg-type]
-    app.include_router(kie.router)
     app.include_router(native.router)
     app.include_router(media.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)
+    _document_plain_routes(app, [getattr(m, "OPENAPI_PATHS", {}) for m in _dialect_modules()])
     return app
+
+
+def _document_plain_routes(app: FastAPI, extra: list[dict]) -> None:
+    """Hot-path routes are plain Starlette endpoints; their OpenAPI entries are written by hand."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = generate()
+            for paths in extra:
+                for path, item in paths.items():
+                    schema.setdefault("paths", {}).setdefault(path, {}).update(item)
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})["HTTPBearer"] = {
+                "type": "http", "scheme": "bearer"}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _dialect_modules() -> list[ModuleType]:
+    modules = []
+    for name in DIALECT_ROUTERS:
+        try:
+            modules.append(importlib.import_module(f"tunesmith.api.routes.{name}"))
+        except ModuleNotFoundError as exc:  # TEMPORARY while the dialects of issue 4 are being written
+            if exc.name != f"tunesmith.api.routes.{name}":
+                raise
+    return modules

@@ -14,6 +14,7 @@ CallbackRenderer = Callable[[Task, str, UrlBuilder], dict[str, Any] | None]
 # dialect name -> "module:function" rendering (task, stage, urls) into the callback body
 CALLBACK_RENDERERS: dict[str, str] = {
     "kie": "tunesmith.dialects.kie:render_callback",
+    "newapi": "tunesmith.dialects.newapi:render_notify",
 }
 
 

@@ -19,7 +19,8 @@ exchange, so a receiver that trickles its response headers can hold one sender l
 response body is never read.
 
 Order: a task's stages are queued in order (text → first → complete) and a stage is not sent while an earlier
-stage of the same task is still pending; it stays leased and is taken again when its lease runs out.
+stage of the same task is still pending. SqlStore's claim already skips such stages; the sender checks again
+so that a store without that rule keeps the order too (the stage then waits for its lease to run out).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from tunesmith.domain.states import ClipState
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.net.urlguard import check_callback_url
 from tunesmith.service.limits import SlidingWindowLimiter
+from tunesmith.service.snapshots import FinishedTaskCache
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
@@ -34,6 +35,7 @@ class TaskService:
         self.settings = settings
         self.submit_limiter = SlidingWindowLimiter(settings.submit_limit, settings.submit_window_seconds)
         self.query_limiter = SlidingWindowLimiter(settings.query_limit_per_task, 1.0)
+        self.finished = FinishedTaskCache()
 
     def submit(self, key: ApiKey, request: SongRequest, *, dialect: str, raw_request: str,
                callback_url: str | None = None, callback_field: str = "callBackUrl") -> Task:
@@ -68,14 +70,33 @@ class TaskService:
 
     def get(self, key: ApiKey, task_id: str, *, rate_limited: bool = False) -> Task:
         """The caller's task; another key's task is reported as not found (no existence leak)."""
+        return self.peek(key, task_id, rate_limited=rate_limited) or self.load(key, task_id)
+
+    def peek(self, key: ApiKey, task_id: str, *, rate_limited: bool = False) -> Task | None:
+        """The in-memory part of `get` (rate limit, finished-task cache), safe to call on the event loop;
+        None means `load` must read the database."""
         if rate_limited:
             self.query_limiter.hit(task_id, "Too many queries for this task: at most "
                                    f"{self.settings.query_limit_per_task} per second")
-        task = self.store.get_task(task_id) if task_id and len(task_id) <= 64 else None
-        if task is None or task.key_id != key.id:
+        task = self.finished.get(task_id)
+        if task is not None and task.key_id != key.id:
             raise NotFound(f"Task not found: {task_id}", field="taskId")
         return task
 
+    def load(self, key: ApiKey, task_id: str) -> Task:
+        """Read the task from the store (blocking)."""
+        task = self.store.get_task(task_id) if task_id and len(task_id) <= 64 else None
+        if task is None or task.key_id != key.id:
+            raise NotFound(f"Task not found: {task_id}", field="taskId")
+        self.finished.offer(task)
+        return task
+
     def get_many(self, key: ApiKey, task_ids: Sequence[str]) -> list[Task]:
-        ids = [t for t in task_ids if t and len(t) <= 64]
-        return [t for t in self.store.get_tasks(ids) if t.key_id == key.id]
+        """The caller's tasks among `task_ids`, in the order asked; unknown and foreign ids are left out."""
+        ids = [t for t in dict.fromkeys(task_ids) if t and len(t) <= 64]
+        cached = {t: task for t in ids if (task := self.finished.get(t)) is not None}
+        loaded = {task.id: task for task in self.store.get_tasks([t for t in ids if t not in cached])}
+        for task in loaded.values():
+            self.finished.offer(task)
+        found = cached | loaded
+        return [found[t] for t in ids if t in found and found[t].key_id == key.id]

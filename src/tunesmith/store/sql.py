@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.expression import Select
 
@@ -46,6 +46,11 @@ RUNNING = QueueStatus.RUNNING.value
 QUEUED = QueueStatus.QUEUED.value
 DONE = QueueStatus.DONE.value
 TERMINAL = (TaskState.SUCCESS.value, TaskState.FAILED.value)
+
+
+_TASK_BY_ID = select(tasks).where(tasks.c.id == bindparam("task_id"))
+_CLIPS_OF_TASK = select(clips).where(clips.c.task_id == bindparam("task_id")).order_by(clips.c.idx)
+_CLIP_BY_ID = select(clips).where(clips.c.id == bindparam("clip_id"))
 
 
 def _now() -> datetime:
@@ -211,8 +216,13 @@ class SqlStore(Store):
         return {r.id: task_from_row(r, by_task.get(r.id, [])) for r in rows}
 
     def get_task(self, task_id: str) -> Task | None:
-        with self._read() as conn:
-            return self._load(conn, [task_id]).get(task_id)
+        # The hottest read (every poll): prebuilt statements, no per-call SQL construction.
+        with self.engine.connect() as conn:
+            row = conn.execute(_TASK_BY_ID, {"task_id": task_id}).first()
+            if row is None:
+                return None
+            clip_rows = conn.execute(_CLIPS_OF_TASK, {"task_id": task_id}).all()
+        return task_from_row(row, [clip_from_row(r) for r in clip_rows])
 
     def get_tasks(self, task_ids: Sequence[str]) -> list[Task]:
         wanted = list(dict.fromkeys(task_ids))
@@ -223,8 +233,8 @@ class SqlStore(Store):
         return [found[t] for t in wanted if t in found]
 
     def get_clip(self, clip_id: str) -> Clip | None:
-        with self._read() as conn:
-            row = conn.execute(select(clips).where(clips.c.id == clip_id)).first()
+        with self.engine.connect() as conn:
+            row = conn.execute(_CLIP_BY_ID, {"clip_id": clip_id}).first()
         return clip_from_row(row) if row else None
 
     def get_clips(self, clip_ids: Sequence[str]) -> list[Clip]:

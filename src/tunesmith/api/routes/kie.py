@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
-from tunesmith.api.errors import JsonResponse, dialect_route
+from tunesmith.api.errors import JsonResponse, dialect_route, error_response
 from tunesmith.dialects import kie
+from tunesmith.domain.errors import InvalidRequest, ServiceError
 
 DIALECT = kie.KieDialect()
 PREFIX = "/api/v1"
+PREFIXES = (PREFIX,)
 
 router = APIRouter(prefix=PREFIX, tags=["kie.ai / sunoapi.org"], route_class=dialect_route(DIALECT))
 
@@ -31,11 +34,39 @@ async def generate(body: kie.KieGenerateRequest, request: Request, key: ApiKeyDe
     return JsonResponse(kie.render_submit(task.id))
 
 
-@router.get("/generate/record-info", summary="Music task details")
-def record_info(key: ApiKeyDep, services: ServicesDep,
-                taskId: Annotated[str, Query(max_length=64)]) -> JsonResponse:  # noqa: N803 - kie's name
-    task = services.tasks.get(key, taskId, rate_limited=True)
-    return JsonResponse(kie.render_record_info(task, services.urls))
+async def record_info(request: Request) -> Response:
+    """Music task details. The most-polled route, so it is a plain Starlette endpoint: no dependency
+    injection, finished tasks answered from memory, tasks in progress read in the thread pool."""
+    services = request.app.state.services
+    try:
+        key = services.keys.authenticate(request.headers.get("authorization"))
+        task_id = request.query_params.get("taskId", "")
+        if not task_id:
+            raise InvalidRequest("taskId is required", field="taskId")
+        task = services.tasks.peek(key, task_id, rate_limited=True)
+        if task is None:
+            task = await run_in_threadpool(services.tasks.load, key, task_id)
+        return JsonResponse(kie.render_record_info(task, services.urls))
+    except ServiceError as err:
+        return error_response(DIALECT, err)
+
+
+router.add_route(f"{PREFIX}/generate/record-info", record_info, methods=["GET"])
+
+OPENAPI_PATHS = {
+    f"{PREFIX}/generate/record-info": {"get": {
+        "tags": ["kie.ai / sunoapi.org"],
+        "summary": "Music task details",
+        "description": "Status, parameters and clips of a music task (at most 3 requests/s per task).",
+        "operationId": "kie_record_info",
+        "parameters": [{"name": "taskId", "in": "query", "required": True, "schema": {"type": "string"},
+                        "example": "5c79e0b6c5d84f0b9a0f8f0e2d7cbe8e"}],
+        "security": [{"HTTPBearer": []}],
+        "responses": {"200": {"description": "kie envelope: {code, msg, data: {taskId, parentMusicId, param, "
+                                             "response: {taskId, sunoData[]}, status, type, operationType, "
+                                             "errorCode, errorMessage}}"}},
+    }},
+}
 
 
 @router.get("/generate/credit", summary="Remaining credits")
@@ -49,6 +80,4 @@ def chat_credit(key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
 
 
 async def _in_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(func, *args, **kwargs)

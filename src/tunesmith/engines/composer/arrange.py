@@ -27,7 +27,9 @@ class Track:
     volume: int = 100
     pan: int = 64
     is_drum: bool = False
-    notes: list[tuple[int, float, float, int]] = field(default_factory=list)  # pitch, start s, end s, velocity
+    notes: list[tuple[int, float, float, int]] = field(
+        default_factory=list
+    )  # pitch, start s, end s, velocity
 
 
 def _voicing(ch: Chord, low: int = 52) -> list[int]:
@@ -69,8 +71,12 @@ class _Arranger:
             for bar in range(sec.start_bar, sec.start_bar + sec.bars):
                 last_bar = bar == sec.start_bar + sec.bars - 1
                 if sec.kind == "outro" and last_bar:
-                    tr.notes.append((49, self.t(bar * self.bb), self.t(bar * self.bb) + 2.0, self.vel(100, 1)))
-                    tr.notes.append((36, self.t(bar * self.bb), self.t(bar * self.bb) + 0.3, self.vel(100, 1)))
+                    tr.notes.append(
+                        (49, self.t(bar * self.bb), self.t(bar * self.bb) + 2.0, self.vel(100, 1))
+                    )
+                    tr.notes.append(
+                        (36, self.t(bar * self.bb), self.t(bar * self.bb) + 0.3, self.vel(100, 1))
+                    )
                     continue
                 fill = last_bar and si + 1 < n_secs and self.plan.sections[si + 1].kind == "chorus"
                 for note, row in pattern.items():
@@ -87,10 +93,18 @@ class _Arranger:
                 if fill:
                     for k in range(4):
                         beat = bar * self.bb + (self.steps - 4 + k) / 4
-                        tr.notes.append((38 if k % 2 == 0 else 45, self.t(beat), self.t(beat) + 0.1,
-                                         self.vel(80 + 8 * k, sec.energy)))
+                        tr.notes.append(
+                            (
+                                38 if k % 2 == 0 else 45,
+                                self.t(beat),
+                                self.t(beat) + 0.1,
+                                self.vel(80 + 8 * k, sec.energy),
+                            )
+                        )
                 if bar == sec.start_bar and sec.kind in ("chorus", "instrumental") and not soft:
-                    tr.notes.append((49, self.t(bar * self.bb), self.t(bar * self.bb) + 1.5, self.vel(105, 1)))
+                    tr.notes.append(
+                        (49, self.t(bar * self.bb), self.t(bar * self.bb) + 1.5, self.vel(105, 1))
+                    )
         return tr
 
     def bass(self) -> Track | None:
@@ -110,9 +124,18 @@ class _Arranger:
                 elif style == "root8":
                     hits = [(k * 0.5, 0.45, root) for k in range(self.bb * 2)]
                 elif style == "rootfifth":
-                    hits = [(0.0, 1.5, root), (2.0, 1.0, fifth)] if self.bb == 4 else [(0.0, 2.0, root), (2.0, 1.0, fifth)]
+                    hits = (
+                        [(0.0, 1.5, root), (2.0, 1.0, fifth)]
+                        if self.bb == 4
+                        else [(0.0, 2.0, root), (2.0, 1.0, fifth)]
+                    )
                 elif style == "walking":
-                    tones = [root, root + (ch.tones[1] - ch.root) % 12, fifth, root + 10 if self.bb == 4 else fifth]
+                    tones = [
+                        root,
+                        root + (ch.tones[1] - ch.root) % 12,
+                        fifth,
+                        root + 10 if self.bb == 4 else fifth,
+                    ]
                     hits = [(k, 0.9, tones[k % len(tones)]) for k in range(self.bb)]
                 elif style == "offbeat":
                     hits = [(k + 0.5, 0.4, root + 12 * (k % 2)) for k in range(self.bb)]
@@ -126,7 +149,9 @@ class _Arranger:
 
     def part(self, program: int, style: str, channel: int, variant: int) -> Track:
         pad = style == "pad"
-        tr = Track(f"{style}-{program}", "other", program, channel, 70 if pad else 92, 40 + 48 * (variant % 2))
+        tr = Track(
+            f"{style}-{program}", "other", program, channel, 70 if pad else 92, 40 + 48 * (variant % 2)
+        )
         for sec in self.plan.sections:
             if pad and sec.energy < 0.5 and sec.kind not in ("intro", "outro", "break"):
                 continue
@@ -141,7 +166,10 @@ class _Arranger:
                     hits = [(k * 0.5, 0.4, v) for k in range(self.bb * 2)]
                 elif style == "arp":
                     seq = v + [v[1] + 12] if len(v) == 3 else v
-                    hits = [(k * 0.5, 0.5, [seq[k % len(seq)] + (12 if k >= 4 else 0)]) for k in range(self.bb * 2)]
+                    hits = [
+                        (k * 0.5, 0.5, [seq[k % len(seq)] + (12 if k >= 4 else 0)])
+                        for k in range(self.bb * 2)
+                    ]
                 elif style == "alberti":
                     seq = [v[0], v[2], v[1], v[2]]
                     hits = [(k * 0.5, 0.5, [seq[k % 4]]) for k in range(self.bb * 2)]
@@ -172,8 +200,14 @@ class _Arranger:
             if line.sung:
                 continue
             for n in line.notes:
-                tr.notes.append((n.pitch, self.t(n.start), self.plan.seconds(n.start + n.dur) - 0.02,
-                                 self.vel(n.velocity, 0.8)))
+                tr.notes.append(
+                    (
+                        n.pitch,
+                        self.t(n.start),
+                        self.plan.seconds(n.start + n.dur) - 0.02,
+                        self.vel(n.velocity, 0.8),
+                    )
+                )
         return tr if tr.notes else None
 
 

@@ -32,7 +32,9 @@ def word_timings(plan: SongPlan) -> list[dict]:
                 nxt = next((sp for sp in spans[i + 1 :] if sp), None)
                 span = (prev_end, nxt[0] if nxt else prev_end)
             s, e = max(lo, min(span[0], hi)), max(lo, min(span[1], hi))
-            out.append({"word": word, "start_s": round(s, 3), "end_s": round(max(s, e), 3), "section": sec.label})
+            out.append(
+                {"word": word, "start_s": round(s, 3), "end_s": round(max(s, e), 3), "section": sec.label}
+            )
             prev_end = e
     return out
 
@@ -44,17 +46,27 @@ def write_midi(path: Path, plan: SongPlan, tracks: list[Track]) -> None:
     num = 6 if plan.style.meter == 6 else plan.bar_beats
     pm.time_signature_changes.append(pretty_midi.TimeSignature(num, 8 if num == 6 else 4, 0.0))
     pm.key_signature_changes.append(
-        pretty_midi.KeySignature(plan.style.key + (12 if plan.style.mode == "minor" else 0), 0.0))
+        pretty_midi.KeySignature(plan.style.key + (12 if plan.style.mode == "minor" else 0), 0.0)
+    )
     for tr in tracks:
         inst = pretty_midi.Instrument(program=tr.program, is_drum=tr.is_drum, name=tr.name)
-        inst.notes = [pretty_midi.Note(velocity=v, pitch=p, start=s, end=max(e, s + 0.01)) for p, s, e, v in tr.notes]
+        inst.notes = [
+            pretty_midi.Note(velocity=v, pitch=p, start=s, end=max(e, s + 0.01)) for p, s, e, v in tr.notes
+        ]
         pm.instruments.append(inst)
     sung = [ln for ln in plan.lines if ln.sung]
     if sung:
         voice = pretty_midi.Instrument(program=53, name="vocals")
         for ln in sung:
-            voice.notes += [pretty_midi.Note(velocity=100, pitch=n.pitch, start=plan.seconds(n.start),
-                                             end=plan.seconds(n.start + n.dur)) for n in ln.notes]
+            voice.notes += [
+                pretty_midi.Note(
+                    velocity=100,
+                    pitch=n.pitch,
+                    start=plan.seconds(n.start),
+                    end=plan.seconds(n.start + n.dur),
+                )
+                for n in ln.notes
+            ]
         pm.instruments.append(voice)
     pm.write(str(path))
 
@@ -63,7 +75,10 @@ def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
 _LATIN = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 

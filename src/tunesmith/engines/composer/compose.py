@@ -15,16 +15,40 @@ from tunesmith.engines.composer.lyrics import INSTRUMENTAL_KINDS, LyricSection, 
 from tunesmith.engines.composer.melody import Register, harmony_line, phrase, register_for
 from tunesmith.engines.composer.plan import Line, Note, Section, SongPlan
 from tunesmith.engines.composer.style import Style
-from tunesmith.engines.composer.syllables import speak_line, voice_for
+from tunesmith.engines.composer.syllables import SpokenLine, speak_line, voice_for
 
 MAX_SECONDS = 480.0
 DEFAULT_INSTRUMENTAL_S = 150.0
-_ENERGY = {"intro": 0.5, "verse": 0.65, "prechorus": 0.8, "chorus": 1.0, "bridge": 0.75, "outro": 0.55,
-           "instrumental": 0.9, "break": 0.4}
-_PROG = {"verse": "verse", "prechorus": "bridge", "chorus": "chorus", "bridge": "bridge", "intro": "chorus",
-         "outro": "chorus", "instrumental": "chorus", "break": "verse"}
-_CENTER = {"verse": 1, "prechorus": 3, "chorus": 5, "bridge": 4, "intro": 2, "outro": 2, "instrumental": 5,
-           "break": 2}
+_ENERGY = {
+    "intro": 0.5,
+    "verse": 0.65,
+    "prechorus": 0.8,
+    "chorus": 1.0,
+    "bridge": 0.75,
+    "outro": 0.55,
+    "instrumental": 0.9,
+    "break": 0.4,
+}
+_PROG = {
+    "verse": "verse",
+    "prechorus": "bridge",
+    "chorus": "chorus",
+    "bridge": "bridge",
+    "intro": "chorus",
+    "outro": "chorus",
+    "instrumental": "chorus",
+    "break": "verse",
+}
+_CENTER = {
+    "verse": 1,
+    "prechorus": 3,
+    "chorus": 5,
+    "bridge": 4,
+    "intro": 2,
+    "outro": 2,
+    "instrumental": 5,
+    "break": 2,
+}
 
 
 def _rng(*parts: object) -> random.Random:
@@ -32,7 +56,10 @@ def _rng(*parts: object) -> random.Random:
 
 
 class _Builder:
-    def __init__(self, style: Style, take: int, seed: int, language: str) -> None:
+    def __init__(
+        self, style: Style, take: int, seed: int, language: str, spoken: dict[str, SpokenLine] | None = None
+    ) -> None:
+        self.spoken = spoken or {}
         self.style, self.take, self.seed, self.language = style, take, seed, language
         self.bar_beats = 4 if style.meter == 4 else 3
         self.harmonic_rhythm = 2 if style.bpm >= 140 else 1
@@ -47,8 +74,10 @@ class _Builder:
 
     def chords_for(self, kind: str, bars: int, final: bool = False) -> list:
         prog = self.style.genre_preset.progressions[_PROG.get(kind, "verse")]
-        out = [chord(prog[(b // self.harmonic_rhythm) % len(prog)], self.style.key, self.style.mode)
-               for b in range(bars)]
+        out = [
+            chord(prog[(b // self.harmonic_rhythm) % len(prog)], self.style.key, self.style.mode)
+            for b in range(bars)
+        ]
         if final and out:
             out[-1] = chord("I", self.style.key, self.style.mode)
         return out
@@ -63,25 +92,49 @@ class _Builder:
         return unit, 4
 
     def add_section(self, kind: str, label: str, bars: int, final: bool = False) -> Section:
-        sec = Section(kind, label, self.bar, bars, self.chords_for(kind, bars, final),
-                      round(_ENERGY.get(kind, 0.7) * (0.5 + 0.5 * self.style.energy), 3))
+        sec = Section(
+            kind,
+            label,
+            self.bar,
+            bars,
+            self.chords_for(kind, bars, final),
+            round(_ENERGY.get(kind, 0.7) * (0.5 + 0.5 * self.style.energy), 3),
+        )
         self.sections.append(sec)
         self.bar += bars
         return sec
 
-    def melody(self, kind: str, idx: int, n: int, unit: float, bars: int, chords: list, resolve: bool,
-               lead: bool = False) -> list[tuple[float, float, int]]:
+    def melody(
+        self,
+        kind: str,
+        idx: int,
+        n: int,
+        unit: float,
+        bars: int,
+        chords: list,
+        resolve: bool,
+        lead: bool = False,
+    ) -> list[tuple[float, float, int]]:
         key = (kind + ("-lead" if lead else ""), idx, n)
         if key not in self.melody_cache:
             rng = _rng(self.seed, self.take, kind, idx, n, lead)
             slots = int(round(bars * self.bar_beats / unit))
             center = _CENTER.get(kind, 2) + (1 if self.take == 1 and kind == "chorus" else 0)
-            self.melody_cache[key] = phrase(n, slots=slots, unit=unit, bar_beats=self.bar_beats, chords=chords,
-                                            reg=self.reg, center=center, rng=rng, resolve=resolve)
+            self.melody_cache[key] = phrase(
+                n,
+                slots=slots,
+                unit=unit,
+                bar_beats=self.bar_beats,
+                chords=chords,
+                reg=self.reg,
+                center=center,
+                rng=rng,
+                resolve=resolve,
+            )
         return self.melody_cache[key]
 
     def sung_section(self, sec_in: LyricSection, voice: str) -> None:
-        spoken = [speak_line(t, self.language, voice) for t in sec_in.lines]
+        spoken = [self.spoken.get(t) or speak_line(t, self.language, voice) for t in sec_in.lines]
         layout = [self.unit_and_bars(len(s.syllables)) for s in spoken]
         bars = sum(b for _, b in layout)
         sec = self.add_section(sec_in.kind, sec_in.label, bars + (bars % 2))
@@ -95,7 +148,9 @@ class _Builder:
                 mel = self.melody(sec.kind, i, n, unit, lb, chords, resolve)
                 base = bar * self.bar_beats
                 notes = [Note(p, base + b, d, 96, k) for k, (b, d, p) in enumerate(mel)]
-            harm = harmony_line([n.pitch for n in notes], self.reg) if sec.kind == "chorus" and notes else None
+            harm = (
+                harmony_line([n.pitch for n in notes], self.reg) if sec.kind == "chorus" and notes else None
+            )
             sec.lines.append(len(self.lines))
             self.lines.append(Line(len(self.sections) - 1, sp.text, sp.words, notes, harm, sp))
             bar += lb
@@ -109,18 +164,36 @@ class _Builder:
             chords = sec.chords[start - sec.start_bar : start - sec.start_bar + lb]
             unit = 0.5 if self.style.bpm <= 135 else 1.0
             n = max(3, int(lb * self.bar_beats / unit * 0.55))
-            mel = self.melody("chorus" if sec.kind != "break" else "verse", k % 2, n, unit, lb, chords,
-                              resolve=start + lb >= sec.start_bar + sec.bars, lead=True)
+            mel = self.melody(
+                "chorus" if sec.kind != "break" else "verse",
+                k % 2,
+                n,
+                unit,
+                lb,
+                chords,
+                resolve=start + lb >= sec.start_bar + sec.bars,
+                lead=True,
+            )
             base = start * self.bar_beats
             notes = [Note(p + 12, base + b, d, 84) for b, d, p in mel]
             sec.lines.append(len(self.lines))
             self.lines.append(Line(len(self.sections) - 1, "", (), notes))
 
 
-def build_plan(*, style: Style, lyrics: str, title: str, take: int, seed: int, language: str,
-               instrumental: bool, duration: float | None) -> SongPlan:
-    """Lay out one take of a song."""
-    b = _Builder(style, take, seed, language)
+def build_plan(
+    *,
+    style: Style,
+    lyrics: str,
+    title: str,
+    take: int,
+    seed: int,
+    language: str,
+    instrumental: bool,
+    duration: float | None,
+    spoken: dict[str, SpokenLine] | None = None,
+) -> SongPlan:
+    """Lay out one take of a song. `spoken` holds lines already spoken (see `speak_all`)."""
+    b = _Builder(style, take, seed, language, spoken)
     notes: list[str] = []
     sections = [] if instrumental or style.voice is None else parse_lyrics(lyrics)
     sung = [s for s in sections if s.lines and any(tokens(t) for t in s.lines)]
@@ -159,10 +232,34 @@ def build_plan(*, style: Style, lyrics: str, title: str, take: int, seed: int, l
         b.add_section("outro", "Outro", rest, final=True)
         if instrumental or style.voice is None:
             notes.append("instrumental")
-    plan = SongPlan(title=title, style=style, take=take, seed=seed, language=language, voice=voice,
-                    vocal_range=(b.reg.low, b.reg.high), sections=b.sections, lines=b.lines,
-                    bar_beats=b.bar_beats, notes=notes)
+    plan = SongPlan(
+        title=title,
+        style=style,
+        take=take,
+        seed=seed,
+        language=language,
+        voice=voice,
+        vocal_range=(b.reg.low, b.reg.high),
+        sections=b.sections,
+        lines=b.lines,
+        bar_beats=b.bar_beats,
+        notes=notes,
+    )
     return plan
+
+
+def sung_texts(lyrics: str) -> list[str]:
+    """Every distinct line the singer will speak, in order."""
+    out: list[str] = []
+    for sec in parse_lyrics(lyrics):
+        out += [t for t in sec.lines if tokens(t) and t not in out]
+    return out
+
+
+def speak_all(texts: list[str], language: str, voice: str) -> dict[str, SpokenLine]:
+    """Speak every line in this process (used inside a fresh process: espeak-ng keeps jitter state between
+    utterances, so only a fresh library gives the same audio for the same request)."""
+    return {t: speak_line(t, language, voice) for t in texts}
 
 
 __all__ = ["build_plan", "INSTRUMENTAL_KINDS"]

@@ -23,8 +23,13 @@ def _song_text(request: SongRequest, seed: int) -> tuple[str, str, str, str]:
         from tunesmith.engines.composer.songwriter import write_song  # type: ignore[attr-defined]
     except ImportError as exc:
         raise EngineError("description mode needs the songwriter, which is not installed") from exc
-    song = write_song(request.description, instrumental=request.instrumental, seed=seed,
-                      style_hint=request.style, language=None)
+    song = write_song(
+        request.description,
+        instrumental=request.instrumental,
+        seed=seed,
+        style_hint=request.style,
+        language=None,
+    )
     return request.title or song.title, song.tags, "" if request.instrumental else song.lyrics, song.language
 
 
@@ -36,8 +41,9 @@ class ComposerEngine(Engine):
         if request.kind not in self.operations:
             raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
         if request.custom_mode and not request.instrumental and not request.lyrics.strip():
-            raise InvalidRequest("lyrics are required in custom mode unless the song is instrumental",
-                                 field="lyrics")
+            raise InvalidRequest(
+                "lyrics are required in custom mode unless the song is instrumental", field="lyrics"
+            )
 
     def warm_up(self) -> None:
         from tunesmith.engines.composer import pool, synth
@@ -46,6 +52,7 @@ class ComposerEngine(Engine):
         synth.load()
         speak("warm up", "en-us")
         pool.get_pool()
+        pool.speak_fresh(["warm up"], "en", "en-us")
 
     def run(self, job: EngineJob, sink: ProgressSink) -> None:
         self.check(job.request)
@@ -58,29 +65,61 @@ class ComposerEngine(Engine):
 
     def _run(self, job: EngineJob, sink: ProgressSink) -> None:
         from tunesmith.engines.composer import pool
-        from tunesmith.engines.composer.compose import build_plan
+        from tunesmith.engines.composer.compose import build_plan, sung_texts
         from tunesmith.engines.composer.render import render_take
         from tunesmith.engines.composer.style import parse_style
+        from tunesmith.engines.composer.syllables import voice_for
 
         req = job.request
         title, tags, lyrics, language = _song_text(req, job.seed)
         sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
         plans = []
+        instrumental = req.instrumental or not lyrics.strip()
+        style = parse_style(
+            tags,
+            negative=req.negative_style,
+            seed=job.seed,
+            vocal_gender=req.vocal_gender,
+            instrumental=instrumental,
+        )
+        spoken = None
+        if not instrumental and style.voice:
+            spoken = pool.speak_fresh(sung_texts(lyrics), language, voice_for(language, style.voice)[0])
         for slot in job.clips:
-            style = parse_style(tags, negative=req.negative_style, seed=job.seed, vocal_gender=req.vocal_gender,
-                                instrumental=req.instrumental or not lyrics.strip())
-            plans.append(build_plan(style=style, lyrics=lyrics, title=title, take=slot.index, seed=job.seed,
-                                    language=language, instrumental=req.instrumental or not lyrics.strip(),
-                                    duration=req.duration))
+            plans.append(
+                build_plan(
+                    style=style,
+                    lyrics=lyrics,
+                    title=title,
+                    take=slot.index,
+                    seed=job.seed,
+                    language=language,
+                    instrumental=req.instrumental or not lyrics.strip(),
+                    duration=req.duration,
+                    spoken=spoken,
+                )
+            )
         executor = pool.get_pool()
         vocals = [pool.submit_vocals(plan, executor) for plan in plans]
         n = len(job.clips)
         for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
             out = render_take(
-                plan, slot.workdir, vocals[k],
+                plan,
+                slot.workdir,
+                vocals[k],
                 on_stream=lambda name, i=slot.index: sink.streaming(i, name),
                 on_progress=lambda f, k=k: sink.progress((k + f) / n),
             )
-            sink.complete(slot.index, ClipResult(
-                audio=out.audio, duration=round(out.duration, 3), wav=out.wav, image=out.image, title=title,
-                tags=tags, lyrics=lyrics, artifacts=out.artifacts))
+            sink.complete(
+                slot.index,
+                ClipResult(
+                    audio=out.audio,
+                    duration=round(out.duration, 3),
+                    wav=out.wav,
+                    image=out.image,
+                    title=title,
+                    tags=tags,
+                    lyrics=lyrics,
+                    artifacts=out.artifacts,
+                ),
+            )

@@ -12,10 +12,24 @@ import unicodedata
 from dataclasses import dataclass
 
 _KINDS = {
-    "intro": "intro", "verse": "verse", "pre-chorus": "prechorus", "prechorus": "prechorus", "pre chorus": "prechorus",
-    "chorus": "chorus", "hook": "chorus", "refrain": "chorus", "post-chorus": "chorus", "bridge": "bridge",
-    "outro": "outro", "ending": "outro", "end": "outro", "instrumental": "instrumental", "solo": "instrumental",
-    "interlude": "instrumental", "break": "break", "drop": "instrumental",
+    "intro": "intro",
+    "verse": "verse",
+    "pre-chorus": "prechorus",
+    "prechorus": "prechorus",
+    "pre chorus": "prechorus",
+    "chorus": "chorus",
+    "hook": "chorus",
+    "refrain": "chorus",
+    "post-chorus": "chorus",
+    "bridge": "bridge",
+    "outro": "outro",
+    "ending": "outro",
+    "end": "outro",
+    "instrumental": "instrumental",
+    "solo": "instrumental",
+    "interlude": "instrumental",
+    "break": "break",
+    "drop": "instrumental",
 }
 INSTRUMENTAL_KINDS = ("intro", "outro", "instrumental", "break")
 MAX_WORDS = 9  # a longer line is split into phrases of at most this many words

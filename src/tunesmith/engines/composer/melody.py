@@ -61,8 +61,18 @@ def _chord_degrees(ch: Chord, reg: Register, lo: int, hi: int) -> list[int]:
     return [d for d in range(lo, hi + 1) if reg.pc(d) in ch.tones]
 
 
-def phrase(n: int, *, slots: int, unit: float, bar_beats: int, chords: list[Chord], reg: Register, center: int,
-           rng: random.Random, resolve: bool) -> list[tuple[float, float, int]]:
+def phrase(
+    n: int,
+    *,
+    slots: int,
+    unit: float,
+    bar_beats: int,
+    chords: list[Chord],
+    reg: Register,
+    center: int,
+    rng: random.Random,
+    resolve: bool,
+) -> list[tuple[float, float, int]]:
     """(start beat, length in beats, MIDI pitch) for n syllables over len(chords) bars."""
     lo_deg = next(d for d in range(-14, 14) if reg.midi(d) >= reg.low)
     hi_deg = max(d for d in range(-14, 21) if reg.midi(d) <= reg.high)

@@ -91,9 +91,19 @@ class SongPlan:
     def to_json(self) -> dict[str, Any]:
         st = self.style
         return {
-            "title": self.title, "take": self.take, "seed": self.seed, "duration_s": round(self.duration, 3),
-            "genre": st.genre, "tempo_bpm": st.bpm, "key": st.key_name, "meter": st.meter, "swing": st.swing,
-            "energy": st.energy, "voice": st.voice, "espeak_voice": self.voice, "language": self.language,
+            "title": self.title,
+            "take": self.take,
+            "seed": self.seed,
+            "duration_s": round(self.duration, 3),
+            "genre": st.genre,
+            "tempo_bpm": st.bpm,
+            "key": st.key_name,
+            "meter": st.meter,
+            "swing": st.swing,
+            "energy": st.energy,
+            "voice": st.voice,
+            "espeak_voice": self.voice,
+            "language": self.language,
             "vocal_range_midi": list(self.vocal_range),
             "instruments": {
                 "drums": {"kit_program": st.drum_kit} if st.drums else None,
@@ -104,10 +114,16 @@ class SongPlan:
             "notes": list(st.notes) + self.notes,
             "sections": [
                 {
-                    "kind": s.kind, "label": s.label,
-                    "start_s": round(self.section_span(i)[0], 3), "end_s": round(self.section_span(i)[1], 3),
-                    "start_bar": s.start_bar, "bars": s.bars, "key": st.key_name, "tempo_bpm": st.bpm,
-                    "chords": [c.name() for c in s.chords], "energy": s.energy,
+                    "kind": s.kind,
+                    "label": s.label,
+                    "start_s": round(self.section_span(i)[0], 3),
+                    "end_s": round(self.section_span(i)[1], 3),
+                    "start_bar": s.start_bar,
+                    "bars": s.bars,
+                    "key": st.key_name,
+                    "tempo_bpm": st.bpm,
+                    "chords": [c.name() for c in s.chords],
+                    "energy": s.energy,
                     "lines": [self.lines[j].text for j in s.lines if self.lines[j].sung],
                 }
                 for i, s in enumerate(self.sections)

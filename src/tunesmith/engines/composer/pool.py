@@ -16,6 +16,7 @@ from tunesmith.engines.composer.plan import SongPlan
 from tunesmith.engines.composer.singer import LineJob, SungNote, sing
 
 _pool: ProcessPoolExecutor | None = None
+_speaker: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 
 
@@ -44,11 +45,27 @@ def get_pool() -> ProcessPoolExecutor:
 
 
 def shutdown() -> None:
-    global _pool
+    global _pool, _speaker
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
+        for ex in (_pool, _speaker):
+            if ex is not None:
+                ex.shutdown(wait=True, cancel_futures=True)
+        _pool = _speaker = None
+
+
+def speak_fresh(texts: list[str], language: str, voice: str) -> dict:
+    """Speak lines in a process used for this one call: espeak-ng's state (pitch jitter) carries over between
+    utterances, so a fresh library per request is what makes the same seed give the same audio."""
+    global _speaker
+    from tunesmith.engines.composer.compose import speak_all
+
+    with _lock:
+        if _speaker is None:
+            methods = mp.get_all_start_methods()
+            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+            _speaker = ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1)
+        ex = _speaker
+    return ex.submit(speak_all, texts, language, voice).result()
 
 
 def line_job(plan: SongPlan, index: int) -> LineJob | None:
@@ -58,8 +75,10 @@ def line_job(plan: SongPlan, index: int) -> LineJob | None:
     syl = line.spoken.syllables
     return LineJob(
         audio=line.spoken.audio,
-        syllables=tuple((syl[n.syllable].start, syl[n.syllable].v0, syl[n.syllable].v1, syl[n.syllable].end)
-                        for n in line.notes),
+        syllables=tuple(
+            (syl[n.syllable].start, syl[n.syllable].v0, syl[n.syllable].v1, syl[n.syllable].end)
+            for n in line.notes
+        ),
         notes=tuple(SungNote(n.pitch, plan.seconds(n.start), plan.seconds(n.dur)) for n in line.notes),
         harmony=tuple(line.harmony) if line.harmony else None,
     )

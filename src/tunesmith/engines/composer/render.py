@@ -61,9 +61,14 @@ def _vocal_chain(lead: np.ndarray, harm: np.ndarray | None) -> tuple[np.ndarray,
     return lead * g, harm
 
 
-def render_take(plan: SongPlan, workdir: Path, vocals: dict[int, Future], *,
-                on_stream: Callable[[str], None] | None = None,
-                on_progress: Callable[[float], None] | None = None) -> TakeOutput:
+def render_take(
+    plan: SongPlan,
+    workdir: Path,
+    vocals: dict[int, Future],
+    *,
+    on_stream: Callable[[str], None] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> TakeOutput:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     workdir.mkdir(parents=True, exist_ok=True)
@@ -112,13 +117,17 @@ def render_take(plan: SongPlan, workdir: Path, vocals: dict[int, Future], *,
                 voc[lo : lo + n] += seg[lo - s0 : lo - s0 + n]
             t_voc += time.perf_counter() - tv
             tm = time.perf_counter()
-            stop = total if i == len(plan.sections) - 1 else max(streamed, int(round((end - STREAM_LAG) * SR)))
+            stop = (
+                total if i == len(plan.sections) - 1 else max(streamed, int(round((end - STREAM_LAG) * SR)))
+            )
             chunk = voc[streamed:stop] + sum(s[streamed:stop] for s in stems.values())
             if stream_gain is None:
                 stream_gain = 10 ** ((mastering.TARGET_LUFS - 2.0 - mastering.loudness(chunk)) / 20)
                 stream_gain = min(stream_gain, 8.0)
             out = chunk * stream_gain
-            out = np.tanh(out / 0.89) * 0.89  # safety for the stream only; the final master has a real limiter
+            out = (
+                np.tanh(out / 0.89) * 0.89
+            )  # safety for the stream only; the final master has a real limiter
             stream.write(out)
             streamed = stop
             t_mix += time.perf_counter() - tm
@@ -154,5 +163,12 @@ def render_take(plan: SongPlan, workdir: Path, vocals: dict[int, Future], *,
     arts.update(midi="song.mid", plan="plan.json", timings="words.json", stream="stream.mp3")
     timings["encode_and_artifacts"] = time.perf_counter() - te
     timings["total"] = time.perf_counter() - t0
-    return TakeOutput(audio="audio.mp3", wav="audio.wav", duration=total / SR, image="cover.png", artifacts=arts,
-                      timings=timings, first_audio_s=first_audio)
+    return TakeOutput(
+        audio="audio.mp3",
+        wav="audio.wav",
+        duration=total / SR,
+        image="cover.png",
+        artifacts=arts,
+        timings=timings,
+        first_audio_s=first_audio,
+    )

@@ -41,7 +41,9 @@ class _Event(ctypes.Structure):
     ]
 
 
-_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,14 @@ class _Espeak:
             raise RuntimeError("espeak-ng failed to initialise")
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
-            ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.POINTER(ctypes.c_uint),
+            ctypes.c_void_p,
         ]
         self.lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         self._chunks: list[np.ndarray] = []
@@ -83,7 +91,9 @@ class _Espeak:
         self.lib.espeak_SetSynthCallback(self._cb)
         self.voice = ""
         self.lock = threading.Lock()
-        self.libc = ctypes.CDLL(None)  # espeak-ng draws its pitch jitter from libc rand(): seed it per utterance
+        self.libc = ctypes.CDLL(
+            None
+        )  # espeak-ng draws its pitch jitter from libc rand(): seed it per utterance
 
     def _on_audio(self, wav, count, events) -> int:  # noqa: ANN001 - ctypes callback
         if count > 0 and wav:
@@ -114,7 +124,9 @@ class _Espeak:
         return Utterance(audio=audio, words=_group_words(events, len(audio), text))
 
 
-def _group_words(events: list[tuple[int, int, int, int, str]], total: int, text: str) -> tuple[SpokenWord, ...]:
+def _group_words(
+    events: list[tuple[int, int, int, int, str]], total: int, text: str
+) -> tuple[SpokenWord, ...]:
     """Attach each phoneme event to the word event before it; a phoneme ends where the next one starts."""
     words: list[tuple[int, int, list[tuple[str, int]]]] = []
     boundaries = [ev[1] for ev in events if ev[0] == _EVENT_PHONEME] + [total]

@@ -17,19 +17,71 @@ from tunesmith.engines.composer.genres import ALIASES, GENRES, Genre
 NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 _PITCH = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
-_MINOR_WORDS = ("sad", "dark", "melancholic", "melancholy", "emotional", "moody", "gloomy", "haunting", "minor",
-                "lonely", "heartbreak", "somber", "angry", "epic", "mysterious", "tragic")
-_MAJOR_WORDS = ("happy", "bright", "joyful", "cheerful", "sunny", "uplifting", "upbeat", "major", "fun", "hopeful")
+_MINOR_WORDS = (
+    "sad",
+    "dark",
+    "melancholic",
+    "melancholy",
+    "emotional",
+    "moody",
+    "gloomy",
+    "haunting",
+    "minor",
+    "lonely",
+    "heartbreak",
+    "somber",
+    "angry",
+    "epic",
+    "mysterious",
+    "tragic",
+)
+_MAJOR_WORDS = (
+    "happy",
+    "bright",
+    "joyful",
+    "cheerful",
+    "sunny",
+    "uplifting",
+    "upbeat",
+    "major",
+    "fun",
+    "hopeful",
+)
 _FAST_WORDS = ("uptempo", "fast", "energetic", "driving", "upbeat", "hyper", "aggressive", "intense", "dance")
-_SLOW_WORDS = ("slow", "chill", "calm", "relaxed", "mellow", "soft", "gentle", "dreamy", "sleepy", "downtempo")
+_SLOW_WORDS = (
+    "slow",
+    "chill",
+    "calm",
+    "relaxed",
+    "mellow",
+    "soft",
+    "gentle",
+    "dreamy",
+    "sleepy",
+    "downtempo",
+)
 
 # Instrument words -> (role, GM program). Roles: chords, lead, bass.
 _INSTRUMENTS: dict[str, tuple[str, int]] = {
-    "piano": ("chords", 0), "electric piano": ("chords", 4), "rhodes": ("chords", 4), "organ": ("chords", 16),
-    "acoustic guitar": ("chords", 25), "electric guitar": ("chords", 27), "guitar": ("chords", 25),
-    "strings": ("pad", 48), "violin": ("lead", 40), "cello": ("lead", 42), "synth": ("lead", 81),
-    "saxophone": ("lead", 65), "sax": ("lead", 65), "trumpet": ("lead", 56), "flute": ("lead", 73),
-    "harp": ("chords", 46), "choir": ("pad", 52), "pad": ("pad", 89), "bells": ("lead", 14),
+    "piano": ("chords", 0),
+    "electric piano": ("chords", 4),
+    "rhodes": ("chords", 4),
+    "organ": ("chords", 16),
+    "acoustic guitar": ("chords", 25),
+    "electric guitar": ("chords", 27),
+    "guitar": ("chords", 25),
+    "strings": ("pad", 48),
+    "violin": ("lead", 40),
+    "cello": ("lead", 42),
+    "synth": ("lead", 81),
+    "saxophone": ("lead", 65),
+    "sax": ("lead", 65),
+    "trumpet": ("lead", 56),
+    "flute": ("lead", 73),
+    "harp": ("chords", 46),
+    "choir": ("pad", 52),
+    "pad": ("pad", 89),
+    "bells": ("lead", 14),
 }
 _GUITAR_PROGRAMS = set(range(24, 32))
 _PIANO_PROGRAMS = set(range(0, 8))
@@ -86,8 +138,14 @@ def _find_genre(text: str) -> str | None:
     return best[2] if best else None
 
 
-def parse_style(style: str, *, negative: str = "", seed: int = 0, vocal_gender: str | None = None,
-                instrumental: bool = False) -> Style:
+def parse_style(
+    style: str,
+    *,
+    negative: str = "",
+    seed: int = 0,
+    vocal_gender: str | None = None,
+    instrumental: bool = False,
+) -> Style:
     """Read style tags into a Style. Deterministic for a given (style, negative, seed)."""
     text = " " + style.lower().replace("_", " ") + " "
     neg = negative.lower()
@@ -111,7 +169,10 @@ def parse_style(style: str, *, negative: str = "", seed: int = 0, vocal_gender: 
 
     km = re.search(r"(?<![a-z])([a-g])\s*(#|b|sharp|flat|♯|♭)?\s*(major|minor|maj|min)(?![a-z])", text)
     if km:
-        key = (_PITCH[km.group(1)] + {"#": 1, "sharp": 1, "♯": 1, "b": -1, "flat": -1, "♭": -1}.get(km.group(2) or "", 0)) % 12
+        key = (
+            _PITCH[km.group(1)]
+            + {"#": 1, "sharp": 1, "♯": 1, "b": -1, "flat": -1, "♭": -1}.get(km.group(2) or "", 0)
+        ) % 12
         mode = "minor" if km.group(3).startswith("min") else "major"
     else:
         minor_p = g.minor_bias
@@ -177,8 +238,11 @@ def parse_style(style: str, *, negative: str = "", seed: int = 0, vocal_gender: 
     if _has(neg, "bass"):
         bass = None
     removed = [
-        ("guitar", _GUITAR_PROGRAMS, 0), ("piano", _PIANO_PROGRAMS, 48), ("synth", _SYNTH_PROGRAMS, 48),
-        ("strings", set(range(40, 52)), 89), ("pad", set(range(88, 96)), 48),
+        ("guitar", _GUITAR_PROGRAMS, 0),
+        ("piano", _PIANO_PROGRAMS, 48),
+        ("synth", _SYNTH_PROGRAMS, 48),
+        ("strings", set(range(40, 52)), 89),
+        ("pad", set(range(88, 96)), 48),
     ]
     for word, programs, replacement in removed:
         if _has(neg, word):
@@ -190,6 +254,20 @@ def parse_style(style: str, *, negative: str = "", seed: int = 0, vocal_gender: 
             notes.append(f"negative style removes {word}")
     if any(_has(neg, w) for w in ("lead", "melody")):
         lead = None
-    return Style(genre=genre_name, bpm=bpm, key=key, mode=mode, meter=meter, swing=swing, energy=energy,
-                 voice=voice, drums=drums, drum_kit=g.kit, bass=bass, bass_program=bass_program,
-                 parts=tuple(parts), lead=lead, notes=tuple(notes))
+    return Style(
+        genre=genre_name,
+        bpm=bpm,
+        key=key,
+        mode=mode,
+        meter=meter,
+        swing=swing,
+        energy=energy,
+        voice=voice,
+        drums=drums,
+        drum_kit=g.kit,
+        bass=bass,
+        bass_program=bass_program,
+        parts=tuple(parts),
+        lead=lead,
+        notes=tuple(notes),
+    )

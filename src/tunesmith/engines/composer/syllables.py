@@ -16,8 +16,23 @@ from tunesmith.engines.composer.lyrics import tokens
 from tunesmith.engines.composer.speech import SAMPLE_RATE, Utterance, speak
 
 _VOWEL_START = set("aeiouyAEIOUVY@3&0269")
-VOICES = {"en": "en-us", "zh": "cmn-latn-pinyin", "ja": "ja", "ko": "ko", "ru": "ru", "el": "el", "ar": "ar",
-          "he": "he", "hi": "hi", "th": "th", "fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "pt"}
+VOICES = {
+    "en": "en-us",
+    "zh": "cmn-latn-pinyin",
+    "ja": "ja",
+    "ko": "ko",
+    "ru": "ru",
+    "el": "el",
+    "ar": "ar",
+    "he": "he",
+    "hi": "hi",
+    "th": "th",
+    "fr": "fr",
+    "de": "de",
+    "es": "es",
+    "it": "it",
+    "pt": "pt",
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +112,9 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
             if sylls and phons:  # consonant-only word ("s", "th"): a coda of the previous syllable
                 last = sylls[-1]
                 if sylls[-1].token == token or phons[0].start - last.end < SAMPLE_RATE // 10:
-                    sylls[-1] = Syllable(last.token, last.start, last.v0, last.v1, max(last.end, phons[-1].end))
+                    sylls[-1] = Syllable(
+                        last.token, last.start, last.v0, last.v1, max(last.end, phons[-1].end)
+                    )
             continue
         bounds = [0]
         for a, b in zip(vowels, vowels[1:], strict=False):

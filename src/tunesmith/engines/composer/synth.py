@@ -23,8 +23,12 @@ _synth = None
 
 
 _SETTINGS = {
-    "synth.audio-groups": 3, "synth.audio-channels": 3, "synth.reverb.active": 0,
-    "synth.chorus.active": 0, "synth.polyphony": 512, "synth.cpu-cores": 1,
+    "synth.audio-groups": 3,
+    "synth.audio-channels": 3,
+    "synth.reverb.active": 0,
+    "synth.chorus.active": 0,
+    "synth.polyphony": 512,
+    "synth.cpu-cores": 1,
 }
 
 
@@ -51,8 +55,14 @@ class _SoundFont:
         self.lib = lib
         self.sfont = lib.fluid_synth_get_sfont_by_id(self.owner.synth, self.sfid)
         self.process = lib.fluid_synth_process
-        self.process.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
-                                 ctypes.POINTER(ctypes.POINTER(ctypes.c_float))]
+        self.process.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.POINTER(ctypes.c_float)),
+        ]
         self.process.restype = ctypes.c_int
 
 

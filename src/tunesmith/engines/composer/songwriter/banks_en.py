@@ -3,6 +3,7 @@
 A template is a line with slots; its last slot is the rhyme word and names a word class, so any word of the
 class fits the grammar: {N} a scene noun after "the", {M} a noun after "my"/"your", {A} an adjective,
 {V} a bare verb, {T} a when (tonight), {D} a where to (away).
+A leading "^" keeps a template for bright moods (happy, energetic), "~" for soft ones (sad, calm, ...).
 Inner slots: {t} the topic as sung ("the guitar solo"), {hook} the title as sung, {is} is/are for the
 topic, {act} the client's activity ("writing"); {adj} {img} {verb} {ving} come from the mood.
 """
@@ -15,7 +16,7 @@ END_WORDS: dict[str, tuple[str, ...]] = {
         "wind", "crowd", "road", "shore", "tide", "flame", "glow", "haze", "breeze", "snow", "air", "heat",
         "sound", "ground", "beat", "floor", "town", "dream", "stream", "smoke", "show", "cold", "waves",
         "lights", "skies", "stars", "spark", "dust", "blue", "bay", "day", "hills", "past", "end", "start",
-        "deep", "glare", "rush", "noise", "spring", "stage", "rays", "maze", "coast",
+        "deep", "glare", "rush", "noise", "spring", "stage", "maze", "coast",
     ),
     "M": (
         "heart", "soul", "mind", "eyes", "dreams", "veins", "chest", "head", "smile", "arms", "hands",
@@ -39,8 +40,8 @@ END_WORDS: dict[str, tuple[str, ...]] = {
         "till the end", "for a while", "every day", "all the way", "every time",
     ),
     "D": (
-        "away", "around", "inside", "below", "above", "apart", "along", "outside", "home", "behind",
-        "back home", "up high", "down low", "so far", "astray", "aside",
+        "away", "around", "inside", "apart", "along", "outside", "home", "back home", "up high", "down low",
+        "so far",
     ),
 }
 
@@ -122,16 +123,20 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "pre": (
         "And I can feel it coming {T}", "Something's rising in my {M}", "Hold your breath and let it {V}",
         "Here it comes, we're ready to {V}", "Can you feel it in the {N}", "Every heartbeat pulls me {D}",
+        "~Say my name and let it {V}",
         "One more second and we {V}", "Now the {img} is {ving} {D}",
     ),
     "chorus": (
-        "Turn it up and let it {V}", "Sing it out into the {N}", "We were born to {V}",
-        "Hands up high and watch us {V}", "{t} {is} all we need {T}", "Give me {t} and let me {V}",
-        "{t} {is} burning in my {M}", "Light it up, we're {A}", "{ving} like we're {A}",
-        "Take my hand, we'll {V}", "Nothing's gonna stop us {T}", "Every {img} is {A}",
+        "^Turn it up and let it {V}", "Sing it out into the {N}", "^We were born to {V}",
+        "^Hands up high and watch us {V}", "{t} {is} all we need {T}", "Give me {t} and let me {V}",
+        "{t} {is} burning in my {M}", "^Light it up, we're {A}", "{ving} like we're {A}",
+        "Take my hand, we'll {V}", "^Nothing's gonna stop us {T}", "Every {img} is {A}",
+        "~Hold me close until the {N}", "~I will wait for you {T}", "~Stay with me and let it {V}",
+        "~I still hear you in the {N}", "~Every tear is turning {A}", "~Close your eyes and {V}",
     ),
     "hook": (
-        "{hook}, light up the {N}", "Oh, {hook}, take me {D}", "{hook}, we're {ving} {T}",
+        "^{hook}, light up the {N}", "Oh, {hook}, take me {D}", "~Oh, {hook}, I miss you {T}",
+        "~{hook}, I'm holding on {T}", "~{hook}, don't fade {D}", "{hook}, we're {ving} {T}",
         "{hook}, you make me feel {A}", "{hook}, carry me {D}", "Oh, {hook}, never let me {V}",
         "Sing {hook} to the {N}", "{hook} in the {adj} {N}", "Oh, {hook}, don't let it {V}",
     ),

@@ -92,7 +92,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "hook": (
         "{hook} 带我去{P}", "啊{hook} 陪我{V}", "{hook} 照亮{P}", "{hook} 在心里{V}", "哦{hook} 我们{V}",
-        "{hook} 是我的{N}", "唱着{hook}{V}",
+        "{hook} 是我的{N}",
     ),
     "bridge": (
         "如果我迷失在{P}", "也许我们只需要{N}", "就算{img}不再{V}", "即使{adj}的{img}{V}",
@@ -104,6 +104,6 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
 }
 
 TITLE_FORMS: tuple[str, ...] = (
-    "{topic}", "{topic}之歌", "你好{topic}", "{topic}的{noun}", "致{topic}", "{topic}来了",
+    "{topic}", "{topic}之歌", "你好{topic}", "{topic}的{noun}",
 )
 TITLE_NOUNS: tuple[str, ...] = ("约定", "旋律", "故事", "信", "梦", "回声", "序曲", "告白")

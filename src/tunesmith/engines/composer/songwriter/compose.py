@@ -46,6 +46,7 @@ def end_class(template: str) -> str:
 
 def _fill_inner(template: str, slots: dict[str, Sequence[str]], rng: random.Random) -> str | None:
     """Fill every slot but the last; None when the template needs a slot this song cannot fill."""
+    template = template.lstrip("^~")
     names = SLOT.findall(template)[:-1]
     picked: dict[str, str] = {}
     taken: set[str] = set()
@@ -74,11 +75,16 @@ class Writer:
     lexicon: Lexicon
     slots: dict[str, Sequence[str]]
     rng: random.Random
+    soft: bool = False  # a sad, calm or tender song: "^" templates are out, "~" templates are in
     used_templates: set[str] = field(default_factory=set)
     used_ends: set[str] = field(default_factory=set)
 
+    def _fits_mood(self, template: str) -> bool:
+        return not template.startswith("~" if not self.soft else "^")
+
     def _pool(self, role: str) -> list[str]:
-        pool = [t for t in self.lexicon.templates[role] if usable(t, self.slots, self.lexicon)]
+        pool = [t for t in self.lexicon.templates[role] if self._fits_mood(t)]
+        pool = [t for t in pool if usable(t, self.slots, self.lexicon)]
         fresh = [t for t in pool if t not in self.used_templates]
         return fresh or pool
 

@@ -8,7 +8,7 @@ import re
 from . import banks_en
 from .compose import Lexicon, Writer
 from .phonetics_en import known, last_word, rhyme_key, syllables
-from .structure import write_lyrics
+from .structure import SOFT_MOODS, write_lyrics
 from .textutil import title_case
 from .topic_en import TopicEn
 
@@ -95,5 +95,5 @@ def write_english(topic: TopicEn, mood: str, rng: random.Random, *, instrumental
     title, hook = choose_title(topic, mood, rng)
     if instrumental:
         return title, ""
-    writer = Writer(lexicon(), slots(topic, hook, mood), rng)
+    writer = Writer(lexicon(), slots(topic, hook, mood), rng, soft=mood in SOFT_MOODS)
     return title, write_lyrics(writer, rng, couplets=True)

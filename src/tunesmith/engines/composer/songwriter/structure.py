@@ -45,6 +45,7 @@ PLANS: tuple[tuple[tuple[str, str, int], ...], ...] = (
     ),
 )
 _REPEATED = ("chorus", "pre")
+SOFT_MOODS = frozenset({"sad", "calm", "romantic", "dark", "nostalgic"})
 
 
 def line_roles(part: str, lines: int) -> list[str]:

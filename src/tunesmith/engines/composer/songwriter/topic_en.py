@@ -82,9 +82,13 @@ def _clause(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def _chunks(clause: str, inside_about: bool) -> list[tuple[str, list[str]]]:
-    """Runs of content words between function words, each with the determiner that opened it."""
-    chunks: list[tuple[str, list[str]]] = []
+_PREPOSITIONS = {"to", "through", "with", "for", "in", "on", "at", "into", "across", "around", "over",
+                 "under", "from", "after", "without"}
+
+
+def _chunks(clause: str, inside_about: bool) -> list[tuple[str, list[str], str]]:
+    """Runs of content words between function words: (opening determiner, words, closing word)."""
+    chunks: list[tuple[str, list[str], str]] = []
     det, words = "", []
     for i, token in enumerate(_TOKEN.findall(clause)):
         low = token.lower().strip("'-")
@@ -97,13 +101,13 @@ def _chunks(clause: str, inside_about: bool) -> list[tuple[str, list[str]]]:
             stop = True
         if stop:
             if words:
-                chunks.append((det, words))
+                chunks.append((det, words, low))
             det, words = (low if low in _DETERMINERS else ""), []
             continue
         keep_case = token[0].isupper() and (i > 0 or inside_about) and low not in _MASS
         words.append(token if keep_case else low)
     if words:
-        chunks.append((det, words))
+        chunks.append((det, words, ""))
     return chunks
 
 
@@ -131,15 +135,16 @@ def read_topic_en(description: str) -> TopicEn | None:
     if not chunks:
         return None
     activity = ""
-    first_det, first = chunks[0]
-    if len(chunks) > 1 and len(first) == 1 and first[0].endswith("ing") and not first_det:
-        activity = first[0]
+    first_det, first, closer = chunks[0]
+    if len(chunks) > 1 and first[0].endswith("ing") and not first_det and len(first) <= 3:
+        # "saying goodbye to my hometown": the doing is sung with its preposition, the rest is the topic
+        activity = " ".join(first) + (f" {closer}" if closer in _PREPOSITIONS else "")
         chunks = chunks[1:]
-    det, words = chunks[0]
+    det, words, _ = chunks[0]
     phrase_words = words[-2:]
     modifier = words[-3] if len(words) >= 3 else ""
     plural = _is_plural(phrase_words[-1])
-    images = tuple(dict.fromkeys(w for _, ws in chunks[1:] for w in ws if w.isascii() and w.isalpha()))[:4]
+    images = tuple(dict.fromkeys(w for _, ws, _ in chunks[1:] for w in ws if w.isascii() and w.isalpha()))[:4]
     return TopicEn(
         " ".join(phrase_words), _article(det, phrase_words, plural), plural, activity, modifier, images
     )

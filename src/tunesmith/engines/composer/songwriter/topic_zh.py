@@ -58,6 +58,13 @@ def _chunks(text: str) -> list[str]:
     return [c for c in (_HAN_ONLY.sub("", c) for c in _SPLIT.split(_strip(text))) if c]
 
 
+def _topic(chunk: str, images: list[str]) -> TopicZh:
+    """Four characters are usually two words, and the head comes last: 夏天海边 sings of 海边, with 夏天."""
+    if len(chunk) == 4:
+        return TopicZh(chunk[2:], tuple([chunk[:2], *images])[:3])
+    return TopicZh(_shorten(chunk), tuple(images)[:3])
+
+
 def read_topic_zh(description: str) -> TopicZh | None:
     """The sung topic of a Chinese description, or None when only style words are left."""
     for pattern in _PATTERNS:
@@ -68,10 +75,9 @@ def read_topic_zh(description: str) -> TopicZh | None:
             if inside:
                 rest = _chunks(description[: match.start()] + " " + description[match.end() :])
                 images = [c for c in inside[1:] + rest if len(c) >= 2 and c != inside[0]]
-                return TopicZh(_shorten(inside[0]), tuple(_shorten(c) for c in images)[:3])
+                return _topic(inside[0], [_shorten(c) for c in images])
     chunks = _chunks(description)
     if not chunks:
         return None
     ordered = sorted(chunks, key=lambda c: (len(c) < 2, len(c) > 4))  # prefer 2-4 characters, keep order
-    topic = _shorten(ordered[0])
-    return TopicZh(topic, tuple(_shorten(c) for c in chunks if c != ordered[0] and len(c) >= 2)[:3])
+    return _topic(ordered[0], [_shorten(c) for c in chunks if c != ordered[0] and len(c) >= 2])

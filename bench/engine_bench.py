@@ -1,0 +1,102 @@
+"""Composer engine benchmark: prints wall time, real-time factor, first playable audio, peak memory, stages.
+
+Run: PYTHONPATH=src .venv/bin/python bench/engine_bench.py [--quick]
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
+
+VERSE = "I walk along the empty street\nthe city sleeps beneath my feet\nthe neon hums a quiet tune\nbeneath a pale and silver moon\n"
+CHORUS = "We are shining tonight\nwe are burning so bright\nhold on and never let go\nwe are the fire below\n"
+
+
+def lyrics(repeats: int) -> str:
+    parts = []
+    for i in range(repeats):
+        parts += [f"[Verse {i + 1}]\n{VERSE}", f"[Chorus]\n{CHORUS}"]
+    return "\n".join(
+        parts
+        + [
+            "[Bridge]\nand if the night should fall apart\nI hold the light inside my heart\n",
+            f"[Chorus]\n{CHORUS}",
+        ]
+    )
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024
+
+
+def run(engine, clips: int, repeats: int, label: str) -> None:  # noqa: ANN001
+    from sink import RecordingSink
+
+    from tunesmith.domain.operations import SongRequest
+    from tunesmith.engines.base import ClipSlot, EngineJob
+
+    tmp = Path(tempfile.mkdtemp())
+    req = SongRequest(
+        custom_mode=True, lyrics=lyrics(repeats), style="pop, bright, female vocals", title="Bench"
+    )
+    job = EngineJob(
+        task_id="b",
+        request=req,
+        seed=1,
+        clips=tuple(ClipSlot(clip_id=f"c{i}", index=i, workdir=tmp / f"c{i}") for i in range(clips)),
+    )
+    sink = RecordingSink()
+    t0 = time.perf_counter()
+    engine.run(job, sink)
+    wall = time.perf_counter() - t0
+    res = sink.results()
+    dur = sum(r.duration for r in res.values())
+    first = min(t for t, k, _ in sink.events if k == "streaming")
+    print(
+        f"{label}: {clips} clip(s), {dur:.1f} s of audio in {wall:.1f} s -> {dur / wall:.1f}x real time; "
+        f"first playable audio {first:.2f} s; peak RSS self+children {peak_mb():.0f} MB"
+    )
+    for i, r in sorted(res.items()):
+        print(f"   clip {i}: {r.duration:.1f} s")
+
+
+def main() -> None:
+    from tunesmith.engines.composer import pool
+    from tunesmith.engines.composer import render as render_mod
+    from tunesmith.engines.composer.engine import ComposerEngine
+
+    t = time.perf_counter()
+    engine = ComposerEngine()
+    engine.warm_up()
+    print(f"warm_up: {time.perf_counter() - t:.2f} s")
+    stages: list[dict] = []
+    orig = render_mod.render_take
+
+    def timed(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        out = orig(*a, **kw)
+        stages.append(out.timings)
+        return out
+
+    render_mod.render_take = timed
+    import tunesmith.engines.composer.engine as eng_mod  # noqa: F401 - run() imports render_take lazily
+
+    try:
+        quick = "--quick" in sys.argv
+        run(engine, 1, 1 if quick else 3, "one song" if quick else "3-minute song")
+        for k, v in stages[-1].items():
+            print(f"   stage {k}: {v:.2f} s")
+        if not quick:
+            run(engine, 2, 2, "2-clip task")
+    finally:
+        pool.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""gcui-art "suno-api" routes: a client of a gcui deployment works here by changing its base URL (and sending
+`Authorization: Bearer <key>` instead of a Suno cookie).
+
+Clients address clips, not tasks: `/api/get?ids=` takes clip ids, whichever dialect created their task.
+Another key's clips are reported exactly like unknown ones.
+
+`wait_audio: true` waits until every clip of the new task is `complete` (or the task failed), polling the
+store, for at most WAIT_AUDIO_MAX_SECONDS (gcui's 100 s); on timeout it answers the current snapshot, whose
+`streaming` clips already have a playable `audio_url`. The optional query parameter `?wait_timeout=<s>`
+(0 < s <= 100) shortens the bound per request. (gcui stops waiting as soon as clips are `streaming`; we wait
+for `complete` because our clips finish soon after they start streaming and a final MP3 with its duration is
+what a synchronous caller wants.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from tunesmith.api.deps import ApiKeyDep, ServicesDep
+from tunesmith.api.errors import JsonResponse, dialect_route
+from tunesmith.dialects import gcui
+from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
+from tunesmith.domain.models import ApiKey, Clip, Task
+from tunesmith.domain.operations import SongRequest
+from tunesmith.domain.states import ClipState
+from tunesmith.services import Services
+
+DIALECT = gcui.GcuiDialect()
+PREFIX = "/api"
+# The app sorts prefixes longest first, so kie keeps /api/v1 and everything else under /api/ is ours.
+PREFIXES = ("/api/",)
+
+WAIT_AUDIO_MAX_SECONDS = 100.0  # gcui's bound on wait_audio
+WAIT_POLL_SECONDS = 0.5
+MAX_IDS = 100  # ids per /api/get request
+MAX_ID_LENGTH = 64
+
+router = APIRouter(prefix=PREFIX, tags=["gcui suno-api"], route_class=dialect_route(DIALECT))
+
+WaitTimeout = Annotated[float, Query(
+    gt=0, le=WAIT_AUDIO_MAX_SECONDS,
+    description="With wait_audio: the longest wait in seconds (default and maximum 100, as gcui).")]
+
+
+# ── submit ────────────────────────────────────────────────────────────────────────────────────────────
+@router.post("/generate", summary="Generate 2 clips from a description (Suno writes the lyrics)")
+async def generate(body: gcui.GenerateRequest, request: Request, key: ApiKeyDep, services: ServicesDep,
+                   wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
+    task = await _submit(services, key, gcui.to_generate(body), request)
+    return JsonResponse(await _answer(services, key, task, body.wait_audio, wait_timeout))
+
+
+@router.post("/custom_generate", summary="Generate 2 clips from lyrics, style tags and a title")
+async def custom_generate(body: gcui.CustomGenerateRequest, request: Request, key: ApiKeyDep,
+                          services: ServicesDep,
+                          wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
+    task = await _submit(services, key, gcui.to_custom_generate(body), request)
+    return JsonResponse(await _answer(services, key, task, body.wait_audio, wait_timeout))
+
+
+@router.post("/extend_audio", summary="Continue a clip from continue_at (refused until an engine can)")
+async def extend_audio(body: gcui.ExtendAudioRequest, request: Request, key: ApiKeyDep, services: ServicesDep,
+                       wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
+    song = gcui.to_extend(body)
+    await run_in_threadpool(_owned_clip, services, key, song.source_clip_id or "", "audio_id")
+    task = await _submit(services, key, song, request)
+    clips = await _answer(services, key, task, body.wait_audio, wait_timeout)
+    # gcui answers 400 (with the clips) when every clip failed, e.g. moderation.
+    failed = bool(clips) and all(c["status"] == "error" for c in clips)
+    return JsonResponse(clips, status_code=400 if failed else 200)
+
+
+@router.post("/concat", summary="Join an extension chain into one song (refused until an engine can)")
+async def concat(body: gcui.ConcatRequest, request: Request, key: ApiKeyDep,
+                 services: ServicesDep) -> JsonResponse:
+    clip_id = gcui.require_id(body.clip_id, "clip_id", "Clip id is required")
+    source, _ = await run_in_threadpool(_owned_clip, services, key, clip_id, "clip_id")
+    task = await _submit(services, key, gcui.to_concat(body, source.request.model), request)
+    first = gcui.task_clips(task)[0]
+    return JsonResponse(gcui.audio_info(*first, services.urls, variant="submit"))  # one object, as gcui
+
+
+@router.post("/generate_lyrics", summary="Write lyrics from an idea (refused until an engine can)")
+async def generate_lyrics(body: gcui.GenerateLyricsRequest, request: Request, key: ApiKeyDep,
+                          services: ServicesDep) -> JsonResponse:
+    task = await _submit(services, key, gcui.to_lyrics(body), request)
+    task = await _wait(services, key, task, WAIT_AUDIO_MAX_SECONDS)
+    return JsonResponse(gcui.render_lyrics(task))
+
+
+@router.post("/generate_stems", summary="Separate a clip into stems (not supported yet)")
+def generate_stems(body: gcui.AudioIdRequest, key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
+    audio_id = gcui.require_id(body.audio_id, "audio_id", "Audio ID is required")
+    _owned_clip(services, key, audio_id, "audio_id")
+    raise Unsupported("generate_stems is not supported by this server yet", field="audio_id")
+
+
+# ── read ──────────────────────────────────────────────────────────────────────────────────────────────
+@router.get("/get", summary="Clips by id (comma-separated), whichever API created them")
+def get(key: ApiKeyDep, services: ServicesDep,
+        ids: Annotated[str | None, Query(description="Clip ids, comma-separated (required here).")] = None,
+        page: Annotated[str | None, Query(description="Accepted and ignored: ids are required.")] = None,
+        ) -> JsonResponse:
+    wanted = [part.strip() for part in (ids or "").split(",") if part.strip()]
+    if not wanted:
+        raise InvalidRequest("Missing parameter ids: pass ?ids=<clip id>[,<clip id>...] (listing the whole "
+                             "library is not supported)", field="ids")
+    if len(wanted) > MAX_IDS:
+        raise InvalidRequest(f"Too many ids: at most {MAX_IDS} per request", field="ids")
+    found = _owned_clips(services, key, wanted)
+    if not found:
+        raise NotFound(f"No clips found for ids: {', '.join(wanted)[:200]}", field="ids")
+    return JsonResponse(gcui.render_clips(found, services.urls, variant="get"))
+
+
+@router.get("/clip", summary="One clip in Suno's own clip shape")
+def clip(key: ApiKeyDep, services: ServicesDep,
+         id: Annotated[str | None, Query(description="Clip id.")] = None) -> JsonResponse:  # noqa: A002
+    clip_id = gcui.require_id(id, "id", "Missing parameter id")
+    task, found = _owned_clip(services, key, clip_id, "id")
+    return JsonResponse(gcui.raw_clip(task, found, services.urls))
+
+
+@router.get("/get_limit", summary="Credits left, and this month's usage")
+def get_limit(key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
+    if key.unlimited:
+        return JsonResponse(gcui.render_limit(gcui.UNLIMITED_CREDITS, 0))
+    usage = gcui.monthly_usage(services.store.ledger(key.id), datetime.now(UTC))
+    return JsonResponse(gcui.render_limit(services.keys.balance(key), usage))
+
+
+@router.get("/get_aligned_lyrics", summary="Each sung word with its start and end in seconds")
+def get_aligned_lyrics(key: ApiKeyDep, services: ServicesDep,
+                       song_id: Annotated[str | None, Query(description="Clip id.")] = None) -> JsonResponse:
+    clip_id = gcui.require_id(song_id, "song_id", "Song ID is required")
+    _, found = _owned_clip(services, key, clip_id, "song_id")
+    if found.state is not ClipState.COMPLETE:
+        raise InvalidRequest(f"Clip {clip_id} is not complete yet; its aligned lyrics come when it is",
+                             field="song_id")
+    timings = found.artifacts.get("timings")
+    if not timings:
+        raise Unsupported(f"Clip {clip_id} has no word timings: the engine that rendered it does not record "
+                          "them", field="song_id")
+    return JsonResponse(gcui.render_aligned_lyrics(_read_json_list(services, timings, clip_id)))
+
+
+@router.get("/persona", summary="A persona and its clips (not supported yet)")
+def persona(key: ApiKeyDep,
+            id: Annotated[str | None, Query(description="Persona id.")] = None) -> JsonResponse:  # noqa: A002
+    gcui.require_id(id, "id", "Missing parameter id")
+    raise Unsupported("Personas are not supported by this server yet", field="id")
+
+
+# ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
+async def _submit(services: Services, key: ApiKey, song: SongRequest, request: Request) -> Task:
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    return await run_in_threadpool(services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw)
+
+
+async def _answer(services: Services, key: ApiKey, task: Task, wait: bool, timeout: float) -> list[dict]:
+    """The submit answer: the new clips at once, or (wait_audio) the get view after a bounded wait."""
+    if not wait:
+        return gcui.render_clips(gcui.task_clips(task), services.urls, variant="submit")
+    task = await _wait(services, key, task, timeout)
+    return gcui.render_clips(gcui.task_clips(task), services.urls, variant="get")
+
+
+def _done(task: Task) -> bool:
+    return task.is_terminal or all(c.state in (ClipState.COMPLETE, ClipState.ERROR) for c in task.clips)
+
+
+async def _wait(services: Services, key: ApiKey, task: Task, timeout: float) -> Task:
+    """Poll until the task is done or `timeout` seconds have passed; the latest snapshot either way."""
+    deadline = time.monotonic() + min(timeout, WAIT_AUDIO_MAX_SECONDS)
+    while not _done(task):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        await asyncio.sleep(min(WAIT_POLL_SECONDS, remaining))
+        task = await run_in_threadpool(services.tasks.get, key, task.id)
+    return task
+
+
+def _owned_clips(services: Services, key: ApiKey, ids: list[str]) -> list[tuple[Task, Clip]]:
+    """The caller's clips among `ids`, in the order asked, each with its task; others are left out."""
+    wanted = [i for i in dict.fromkeys(ids) if len(i) <= MAX_ID_LENGTH]
+    task_ids = {c.id: c.task_id for c in services.store.get_clips(wanted)} if wanted else {}
+    tasks = {t.id: t for t in services.tasks.get_many(key, list(dict.fromkeys(task_ids.values())))}
+    found: list[tuple[Task, Clip]] = []
+    for clip_id in wanted:
+        task = tasks.get(task_ids.get(clip_id, ""))
+        current = next((c for c in task.clips if c.id == clip_id), None) if task else None
+        if task is not None and current is not None:
+            found.append((task, current))
+    return found
+
+
+def _owned_clip(services: Services, key: ApiKey, clip_id: str, field: str) -> tuple[Task, Clip]:
+    found = _owned_clips(services, key, [clip_id])
+    if not found:
+        raise NotFound(f"Clip not found: {clip_id[:80]}", field=field)
+    return found[0]
+
+
+def _read_json_list(services: Services, media_key: str, clip_id: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(services.media.path(media_key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise NotFound(f"The word timings of clip {clip_id} are missing", field="song_id") from None
+    if not isinstance(data, list):
+        raise NotFound(f"The word timings of clip {clip_id} are unreadable", field="song_id")
+    return [w for w in data if isinstance(w, dict) and {"word", "start_s", "end_s"} <= w.keys()]

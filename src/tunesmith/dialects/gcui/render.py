@@ -1,0 +1,239 @@
+"""gcui-art suno-api response shapes: `AudioInfo` clip objects, Suno's raw clip, credits, aligned lyrics.
+
+`AudioInfo` comes in the two variants gcui's SunoApi.ts builds (reference §1.3): the submit answer carries
+`negative_tags` and no `error_message`; `/api/get` (and a submit with `wait_audio`, which gcui answers from
+its get) carries `error_message` and no `negative_tags`, and joins the lyric's lines without blank ones.
+
+Status: Suno's clip words verbatim (`submitted`, `queued`, `streaming`, `complete`, `error`). `audio_url` is
+the live stream URL while a clip is `streaming` and the final MP3 once `complete` (gcui-art#105); "" before
+and on error. There is no music video: `video_url` is always "".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tunesmith.dialects.base import UrlBuilder, utc
+from tunesmith.dialects.gcui.requests import GCUI_MODEL_NAMES
+from tunesmith.domain.models import Clip, Task
+from tunesmith.domain.operations import OperationKind
+from tunesmith.domain.states import ClipState, QueueStatus, TaskState
+
+CLIP_STATUSES = ("submitted", "queued", "streaming", "complete", "error")
+
+# The AudioInfo fields in gcui's order, per variant.
+_COMMON_FIELDS = ("id", "title", "image_url", "lyric", "audio_url", "video_url", "created_at", "model_name",
+                  "status", "gpt_description_prompt", "prompt", "type", "tags")
+SUBMIT_FIELDS = (*_COMMON_FIELDS, "negative_tags", "duration")
+GET_FIELDS = (*_COMMON_FIELDS, "duration", "error_message")
+
+# Suno's metadata.type: a new song or an extension is "gen", a joined song "concat".
+_TYPES = {
+    OperationKind.GENERATE: "gen",
+    OperationKind.EXTEND: "gen",
+    OperationKind.CONCAT: "concat",
+    OperationKind.UPLOAD_COVER: "upload",
+    OperationKind.UPLOAD_EXTEND: "upload",
+    OperationKind.REPLACE_SECTION: "edit",
+    OperationKind.LYRICS: "gen",
+}
+_MAJOR_VERSIONS = {"V3_5": "v3.5", "V4": "v4", "V4_5": "v4.5", "V4_5PLUS": "v4.5+", "V4_5ALL": "v4.5",
+                   "V5": "v5", "V5_5": "v5.5"}
+_DEFAULT_FAILURE = "Generation failed, please try again."
+
+# What `/api/get_limit` reports for a key with unlimited credits: a client checking "enough credits left?"
+# must not see 0. 2**31 - 1 fits every JSON number type a client might parse it into.
+UNLIMITED_CREDITS = 2**31 - 1
+
+
+def clip_status(task: Task, clip: Clip) -> str:
+    """The clip's Suno status. A clip waits as `submitted` while its task is in the queue and as `queued`
+    once a worker holds it; whatever had not finished when its task failed is `error`."""
+    if clip.state is ClipState.COMPLETE:
+        return "complete"
+    if clip.state is ClipState.ERROR or task.state is TaskState.FAILED:
+        return "error"
+    if clip.state is ClipState.SUBMITTED and (
+            task.state is not TaskState.PENDING or task.queue_status is QueueStatus.RUNNING):
+        return "queued"
+    return clip.state.value
+
+
+def audio_info(task: Task, clip: Clip, urls: UrlBuilder, *, variant: str = "get") -> dict[str, Any]:
+    """One clip as gcui's AudioInfo; `variant` is "submit" or "get" (see the module docstring)."""
+    status = clip_status(task, clip)
+    lyric = _lyrics(task, clip)
+    info: dict[str, Any] = {
+        "id": clip.id,
+        "title": clip.title,
+        "image_url": urls.media(clip.image_key) if clip.image_key else "",
+        "lyric": parse_lyrics(lyric) if variant == "get" else lyric,
+        "audio_url": _audio_url(clip, status, urls),
+        "video_url": "",
+        "created_at": iso_time(clip.created_at),
+        "model_name": model_name(task, clip),
+        "status": status,
+        "gpt_description_prompt": _description(task),
+        "prompt": lyric,
+        "type": _TYPES.get(task.operation, "gen"),
+        "tags": clip.tags,
+    }
+    duration = round(float(clip.duration), 2) if clip.duration is not None else None
+    if variant == "submit":
+        info["negative_tags"] = task.request.negative_style
+    info["duration"] = duration
+    if variant != "submit":
+        info["error_message"] = _error_message(task, clip, status)
+    return info
+
+
+def render_clips(pairs: list[tuple[Task, Clip]], urls: UrlBuilder, *, variant: str = "get") -> list[dict]:
+    return [audio_info(task, clip, urls, variant=variant) for task, clip in pairs]
+
+
+def task_clips(task: Task) -> list[tuple[Task, Clip]]:
+    return [(task, clip) for clip in sorted(task.clips, key=lambda c: c.index)]
+
+
+def raw_clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
+    """`/api/clip`: gcui passes Suno's own clip object through, so this is Suno's shape (seed 001's clips):
+    the AudioInfo facts plus `metadata` and the social fields, which here describe a private library."""
+    status = clip_status(task, clip)
+    lyric = _lyrics(task, clip)
+    image = urls.media(clip.image_key) if clip.image_key else ""
+    history = None
+    if task.operation is OperationKind.EXTEND and task.request.source_clip_id:
+        history = [{"id": task.request.source_clip_id, "continue_at": task.request.continue_at,
+                    "type": "gen", "source": "web"}]
+    return {
+        "id": clip.id,
+        "title": clip.title,
+        "handle": "tunesmith",
+        "status": status,
+        "user_id": task.key_id,
+        "is_liked": False,
+        "metadata": {
+            "tags": clip.tags,
+            "type": _TYPES.get(task.operation, "gen"),
+            "prompt": lyric,
+            "stream": True,
+            "history": history,
+            "duration": round(float(clip.duration), 2) if clip.duration is not None else None,
+            "error_type": (task.failure.kind.value.lower() if task.failure else "error") if status == "error"
+            else None,
+            "error_message": _error_message(task, clip, status),
+            "concat_history": None,
+            "refund_credits": task.refunded,
+            "audio_prompt_id": None,
+            "gpt_description_prompt": _description(task),
+            "negative_tags": task.request.negative_style,
+        },
+        "reaction": None,
+        "audio_url": _audio_url(clip, status, urls),
+        "image_url": image,
+        "is_public": False,
+        "video_url": "",
+        "created_at": iso_time(clip.created_at),
+        "is_trashed": False,
+        "model_name": model_name(task, clip),
+        "play_count": 0,
+        "display_name": "Tunesmith",
+        "upvote_count": 0,
+        "image_large_url": image,
+        "is_video_pending": False,
+        "is_handle_updated": False,
+        "major_model_version": _MAJOR_VERSIONS.get(task.request.model, ""),
+    }
+
+
+def render_limit(credits_left: int, monthly_usage: int) -> dict[str, Any]:
+    """`/api/get_limit`. Tunesmith keys hold prepaid credits, not a monthly plan, so: `credits_left` is the
+    balance; `period` is "month" and the monthly fields cover the current calendar month (UTC):
+    `monthly_usage` is what was spent in it (net of refunds) and `monthly_limit` what was available in it
+    (`credits_left + monthly_usage`)."""
+    return {
+        "credits_left": credits_left,
+        "period": "month",
+        "monthly_limit": credits_left + monthly_usage,
+        "monthly_usage": monthly_usage,
+    }
+
+
+def monthly_usage(ledger: list[dict[str, Any]], now: datetime) -> int:
+    """Credits charged this calendar month (UTC) minus what was refunded in it, from the key's ledger."""
+    month = (now.year, now.month)
+    used = 0
+    for entry in ledger:
+        when = utc(entry["created_at"])
+        if (when.year, when.month) != month:
+            continue
+        reason = str(entry.get("reason", ""))
+        if reason.startswith(("charge", "refund")):
+            used -= int(entry["delta"])
+    return max(used, 0)
+
+
+def render_aligned_lyrics(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`/api/get_aligned_lyrics` from the engine's word timings. The timings are the ones the words were
+    sung to, not a forced alignment after the fact, so every word is aligned with certainty."""
+    return [
+        {"word": str(w["word"]), "start_s": float(w["start_s"]), "end_s": float(w["end_s"]), "success": True,
+         "p_align": 1.0}
+        for w in words
+    ]
+
+
+def render_lyrics(task: Task) -> dict[str, Any]:
+    """`/api/generate_lyrics`: Suno's lyrics object, from the first take of a lyrics task."""
+    first = min(task.clips, key=lambda c: c.index) if task.clips else None
+    failed = task.state is TaskState.FAILED
+    return {
+        "id": task.id,
+        "text": first.lyrics if first else "",
+        "title": first.title if first else "",
+        "status": "error" if failed else "complete" if task.state is TaskState.SUCCESS else "running",
+        "error_message": (task.failure.message if task.failure else _DEFAULT_FAILURE) if failed else "",
+    }
+
+
+def parse_lyrics(text: str) -> str:
+    """gcui's parseLyrics: the lines without the blank ones."""
+    return "\n".join(line for line in text.split("\n") if line.strip())
+
+
+def iso_time(moment: datetime) -> str:
+    """Suno's created_at: ISO 8601 in UTC with milliseconds and a Z ("2024-11-05T03:14:30.687Z")."""
+    return utc(moment).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def model_name(task: Task, clip: Clip) -> str:
+    return GCUI_MODEL_NAMES.get(task.request.model) or clip.model_name or task.request.model
+
+
+def _lyrics(task: Task, clip: Clip) -> str:
+    """What the clip sings: the engine's words once known, the client's own lyrics before (as Suno echoes
+    `metadata.prompt` at submit); nothing for an instrumental."""
+    return "" if task.request.instrumental else clip.lyrics or task.request.lyrics
+
+
+def _description(task: Task) -> str | None:
+    """Suno's gpt_description_prompt: the idea of a description-mode song; null in custom mode."""
+    request = task.request
+    return None if request.custom_mode or not request.description else request.description
+
+
+def _audio_url(clip: Clip, status: str, urls: UrlBuilder) -> str:
+    if status == "complete":
+        return urls.media(clip.audio_key) if clip.audio_key else urls.stream(clip.id)
+    if status == "streaming":
+        return urls.stream(clip.id)
+    return ""
+
+
+def _error_message(task: Task, clip: Clip, status: str) -> str | None:
+    if status != "error":
+        return None
+    if clip.error_message:
+        return clip.error_message
+    return task.failure.message if task.failure and task.failure.message else _DEFAULT_FAILURE

@@ -1,0 +1,53 @@
+"""SKU / zeakAi dialect: the seed's Suno menu (lyrics, inspiration, custom, cover, edit, upload, extend, crop,
+merge) and `GET /suno/task/{id}/fetch`. Pure translation; the API layer wires these to routes."""
+
+from __future__ import annotations
+
+from tunesmith.dialects.zeakai.errors import ERROR_CODES, ZeakaiDialect
+from tunesmith.dialects.zeakai.render import (
+    MAJOR_VERSIONS,
+    STATUSES,
+    clip_status,
+    render_fetch,
+    render_submit,
+    task_status,
+)
+from tunesmith.dialects.zeakai.requests import (
+    NOT_YET,
+    CoverRequest,
+    CropRequest,
+    CustomRequest,
+    ExtendRequest,
+    InspirationRequest,
+    LyricsRequest,
+    MergeRequest,
+    PartialEditRequest,
+    UploadRequest,
+    model_for,
+    not_available,
+    song_request_for,
+)
+
+__all__ = [
+    "ERROR_CODES",
+    "MAJOR_VERSIONS",
+    "NOT_YET",
+    "STATUSES",
+    "CoverRequest",
+    "CropRequest",
+    "CustomRequest",
+    "ExtendRequest",
+    "InspirationRequest",
+    "LyricsRequest",
+    "MergeRequest",
+    "PartialEditRequest",
+    "UploadRequest",
+    "ZeakaiDialect",
+    "clip_status",
+    "model_for",
+    "not_available",
+    "render_fetch",
+    "render_submit",
+    "song_request_for",
+    "task_status",
+]
