@@ -57,26 +57,54 @@ def seed_tasks(settings: Settings, count: int, finished: bool = True) -> dict[st
         task_id = f"{i + (0 if finished else 1 << 64):032x}"
         state = TaskState.SUCCESS if finished else IN_PROGRESS[i % 3]
         clip_state = ClipState.COMPLETE if finished else ClipState.STREAMING
-        request = SongRequest(custom_mode=True, lyrics="[Verse]\nla la la\n[Chorus]\nhey", style="pop",
-                              title=f"Song {i}", model="V4_5")
+        request = SongRequest(
+            custom_mode=True,
+            lyrics="[Verse]\nla la la\n[Chorus]\nhey",
+            style="pop",
+            title=f"Song {i}",
+            model="V4_5",
+        )
         clips = tuple(
-            Clip(id=f"{task_id}-{n}", task_id=task_id, index=n, state=clip_state,
-                 title=f"Song {i}", tags="pop", lyrics=request.lyrics, model_name="chirp-v4-5", duration=181.5,
-                 audio_key=f"clips/{task_id}-{n}/audio.mp3", stream_key=f"clips/{task_id}-{n}/stream.mp3",
-                 image_key=f"clips/{task_id}-{n}/cover.png", created_at=now, updated_at=now)
-            for n in range(2))
-        task = Task(id=task_id, key_id=key.id, operation=request.kind, request=request, dialect="kie",
-                    raw_request=json.dumps({"customMode": True, "model": "V4_5"}), engine="composer",
-                    state=state, queue_status=QueueStatus.DONE if finished else QueueStatus.RUNNING,
-                    cost=0, created_at=now,
-                    updated_at=now, clips=clips)
+            Clip(
+                id=f"{task_id}-{n}",
+                task_id=task_id,
+                index=n,
+                state=clip_state,
+                title=f"Song {i}",
+                tags="pop",
+                lyrics=request.lyrics,
+                model_name="chirp-v4-5",
+                duration=181.5,
+                audio_key=f"clips/{task_id}-{n}/audio.mp3",
+                stream_key=f"clips/{task_id}-{n}/stream.mp3",
+                image_key=f"clips/{task_id}-{n}/cover.png",
+                created_at=now,
+                updated_at=now,
+            )
+            for n in range(2)
+        )
+        task = Task(
+            id=task_id,
+            key_id=key.id,
+            operation=request.kind,
+            request=request,
+            dialect="kie",
+            raw_request=json.dumps({"customMode": True, "model": "V4_5"}),
+            engine="composer",
+            state=state,
+            queue_status=QueueStatus.DONE if finished else QueueStatus.RUNNING,
+            cost=0,
+            created_at=now,
+            updated_at=now,
+            clips=clips,
+        )
         stored = services.store.submit_task(task)
         bodies[task_id] = kie.render_record_info(stored, urls)
     services.close()
     return bodies
 
 
-BARE_APP = textwrap.dedent('''
+BARE_APP = textwrap.dedent("""
     import json, sys
     from starlette.applications import Starlette
     from starlette.responses import Response
@@ -85,16 +113,17 @@ BARE_APP = textwrap.dedent('''
     async def record_info(request):
         return Response(BODIES[request.query_params["taskId"]], media_type="application/json")
     app = Starlette(routes=[Route("/api/v1/generate/record-info", record_info)])
-''')
+""")
 
-OUR_APP = textwrap.dedent('''
+OUR_APP = textwrap.dedent("""
     from tunesmith.api.app import create_app
     from tunesmith.services import build_services
     from tunesmith.settings import Settings
     app = create_app(build_services(Settings()))
-''')
+""")
 
-WRK_SCRIPT = textwrap.dedent('''
+WRK_SCRIPT = textwrap.dedent(
+    """
     local ids = {}
     for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
     local n = 0
@@ -108,14 +137,17 @@ WRK_SCRIPT = textwrap.dedent('''
       io.write(string.format("RESULT %d %f %f %f %f %d\\n", summary.requests, summary.duration,
         latency:percentile(50), latency:percentile(99), latency.max, summary.errors.status))
     end
-'''.replace("TOKEN", TOKEN))
+""".replace("TOKEN", TOKEN)
+)
 
 
 def serve(app_file: Path, app_args: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    code = (f"import sys; sys.argv = [{str(app_file)!r}] + {app_args!r}; "
-            f"exec(open({str(app_file)!r}).read()); import uvicorn; "
-            f"uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', access_log=False, "
-            f"loop='uvloop', http='httptools')")
+    code = (
+        f"import sys; sys.argv = [{str(app_file)!r}] + {app_args!r}; "
+        f"exec(open({str(app_file)!r}).read()); import uvicorn; "
+        f"uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', access_log=False, "
+        f"loop='uvloop', http='httptools')"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -129,15 +161,39 @@ def serve(app_file: Path, app_args: list[str], env: dict[str, str], port: int) -
 
 def run_wrk(port: int, ids_file: Path, script: Path, seconds: int, connections: int) -> dict[str, float]:
     env = dict(os.environ, BENCH_IDS=str(ids_file))
-    subprocess.run(["wrk", "-t1", f"-c{connections}", "-d2s", "-s", str(script), f"http://127.0.0.1:{port}"],
-                   env=env, capture_output=True, check=True)  # warm-up
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
-                          f"http://127.0.0.1:{port}"], env=env, capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", "-d2s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )  # warm-up
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", out)
     assert match, out
     requests, duration_us, p50, p99, worst, bad = (float(g) for g in match.groups())
-    return {"rps": requests / (duration_us / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
-            "max_ms": worst / 1000, "non_2xx": bad, "requests": requests}
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p50_ms": p50 / 1000,
+        "p99_ms": p99 / 1000,
+        "max_ms": worst / 1000,
+        "non_2xx": bad,
+        "requests": requests,
+    }
 
 
 def main() -> None:
@@ -150,9 +206,14 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="tunesmith-bench-"))
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), TUNESMITH_DATA_DIR=str(work / "data"),
-               TUNESMITH_API_KEYS=TOKEN, TUNESMITH_QUERY_LIMIT_PER_TASK="100000",
-               TUNESMITH_PUBLIC_URL=f"http://127.0.0.1:{port}")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(REPO / "src"),
+        TUNESMITH_DATA_DIR=str(work / "data"),
+        TUNESMITH_API_KEYS=TOKEN,
+        TUNESMITH_QUERY_LIMIT_PER_TASK="100000",
+        TUNESMITH_PUBLIC_URL=f"http://127.0.0.1:{port}",
+    )
     os.environ.update({k: v for k, v in env.items() if k.startswith("TUNESMITH_")})
     settings = Settings()
     print(f"seeding {args.tasks} finished tasks into {settings.effective_database_url} ...")
@@ -165,9 +226,11 @@ def main() -> None:
     (work / "ours.py").write_text(OUR_APP)
     (work / "poll.lua").write_text(WRK_SCRIPT)
     results = {}
-    runs = (("bare Starlette (memory)", work / "bare.py", [str(work / "bodies.json")], "ids.txt"),
-            ("Tunesmith, finished tasks", work / "ours.py", [], "ids.txt"),
-            ("Tunesmith, tasks rendering", work / "ours.py", [], "running.txt"))
+    runs = (
+        ("bare Starlette (memory)", work / "bare.py", [str(work / "bodies.json")], "ids.txt"),
+        ("Tunesmith, finished tasks", work / "ours.py", [], "ids.txt"),
+        ("Tunesmith, tasks rendering", work / "ours.py", [], "running.txt"),
+    )
     for name, app_file, app_args, ids in runs:
         proc = serve(app_file, app_args, env, port)
         try:
@@ -175,12 +238,16 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(10)
-    print(f"\n{args.tasks} tasks, {args.connections} connections, {args.seconds} s, 1 server process each, "
-          f"{os.cpu_count()} cores\n")
+    print(
+        f"\n{args.tasks} tasks, {args.connections} connections, {args.seconds} s, 1 server process each, "
+        f"{os.cpu_count()} cores\n"
+    )
     print(f"{'server':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'non-2xx':>8}")
     for name, r in results.items():
-        print(f"{name:28} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['max_ms']:8.2f} "
-              f"{r['non_2xx']:8.0f}")
+        print(
+            f"{name:28} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['max_ms']:8.2f} "
+            f"{r['non_2xx']:8.0f}"
+        )
     bare = results["bare Starlette (memory)"]
     print()
     for name in ("Tunesmith, finished tasks", "Tunesmith, tasks rendering"):

@@ -11,10 +11,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tunesmith.engines.composer.cli import render
 from tunesmith.settings import Settings, load_settings
 
-app = typer.Typer(help="Tunesmith: self-hosted music generation with Suno-style task APIs.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Tunesmith: self-hosted music generation with Suno-style task APIs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 console = Console()
@@ -40,12 +44,16 @@ def _bootstrap_key(services: object) -> None:
         return
     created = services.keys.create(name="first", credits=services.settings.new_key_credits)
     base = services.settings.effective_public_url
-    console.print(f"\n[bold green]Created your first API key[/] (shown only this once):\n\n  {created.token}\n")
-    console.print("Next: generate a song with\n"
-                  f"  curl -s {base}/api/v1/generate -H 'Authorization: Bearer {created.token}' \\\n"
-                  "       -H 'Content-Type: application/json' \\\n"
-                  "       -d '{\"customMode\": false, \"instrumental\": false, \"model\": \"V4_5\", "
-                  "\"prompt\": \"a calm piano track\"}'\n")
+    console.print(
+        f"\n[bold green]Created your first API key[/] (shown only this once):\n\n  {created.token}\n"
+    )
+    console.print(
+        "Next: generate a song with\n"
+        f"  curl -s {base}/api/v1/generate -H 'Authorization: Bearer {created.token}' \\\n"
+        "       -H 'Content-Type: application/json' \\\n"
+        '       -d \'{"customMode": false, "instrumental": false, "model": "V4_5", '
+        '"prompt": "a calm piano track"}\'\n'
+    )
 
 
 @app.command()
@@ -71,8 +79,11 @@ def serve(
     if settings.workers > 0:
         worker = Worker(services.store, services.media, services.urls, settings)
         worker.start(warm=[settings.default_engine])
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host=settings.host, port=settings.port,
-                                           log_level="info", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(services), host=settings.host, port=settings.port, log_level="info", access_log=False
+        )
+    )
     try:
         server.run()
     finally:
@@ -85,7 +96,9 @@ def serve(
 def worker(
     data_dir: DataDir = None,
     workers: Annotated[int | None, typer.Option(help="Tasks rendered at once.")] = None,
-    engine: Annotated[list[str] | None, typer.Option(help="Only take tasks for this engine (repeatable).")] = None,
+    engine: Annotated[
+        list[str] | None, typer.Option(help="Only take tasks for this engine (repeatable).")
+    ] = None,
     config: ConfigFile = None,
 ) -> None:
     """Run workers only, against the same database and media store as the API."""
@@ -121,8 +134,12 @@ def keys_create(
     settings = _settings(data_dir=data_dir, config=config)
     services = build_services(settings)
     try:
-        created = services.keys.create(name=name, credits=settings.new_key_credits if credits is None else credits,
-                                       unlimited=unlimited, webhook_secret=webhook_secret)
+        created = services.keys.create(
+            name=name,
+            credits=settings.new_key_credits if credits is None else credits,
+            unlimited=unlimited,
+            webhook_secret=webhook_secret,
+        )
     finally:
         services.close()
     typer.echo(created.token)
@@ -157,15 +174,7 @@ def migrate(data_dir: DataDir = None, config: ConfigFile = None) -> None:
     typer.echo(f"database at revision {migrations.current_revision(settings.effective_database_url)}")
 
 
-def _register_render() -> None:
-    try:
-        from tunesmith.engines.composer.cli import render
-    except ImportError:  # the composer's command is optional at import time only while it is being built
-        return
-    app.command("render", help="Render one song with the built-in composer, without the service.")(render)
-
-
-_register_render()
+app.command("render", help="Render one song with the built-in composer, without the service.")(render)
 
 
 if __name__ == "__main__":

@@ -49,15 +49,24 @@ def test_unknown_task_and_other_keys_task_are_404(service: ServiceHarness) -> No
         assert_error(owner.get("/api/v1/no-such-route"), 404)
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    ({"instrumental": False, "model": "V4_5", "prompt": "x"}, ["customMode", "required"]),
-    ({"customMode": "maybe", "instrumental": False, "model": "V4_5", "prompt": "x"}, ["customMode"]),
-    ({"customMode": False, "instrumental": False, "model": "V9", "prompt": "x"}, ["model"]),
-    ({"customMode": False, "instrumental": False, "model": "V4_5", "prompt": 42}, ["prompt"]),
-    ({"customMode": True, "instrumental": False, "model": "V4_5", "prompt": "la", "title": "t"}, ["style"]),
-    ({"customMode": True, "instrumental": False, "model": "V4_5", "style": "pop", "title": "t"}, ["prompt"]),
-    ({"customMode": False, "instrumental": False, "model": "V4_5", "prompt": ""}, ["prompt"]),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"instrumental": False, "model": "V4_5", "prompt": "x"}, ["customMode", "required"]),
+        ({"customMode": "maybe", "instrumental": False, "model": "V4_5", "prompt": "x"}, ["customMode"]),
+        ({"customMode": False, "instrumental": False, "model": "V9", "prompt": "x"}, ["model"]),
+        ({"customMode": False, "instrumental": False, "model": "V4_5", "prompt": 42}, ["prompt"]),
+        (
+            {"customMode": True, "instrumental": False, "model": "V4_5", "prompt": "la", "title": "t"},
+            ["style"],
+        ),
+        (
+            {"customMode": True, "instrumental": False, "model": "V4_5", "style": "pop", "title": "t"},
+            ["prompt"],
+        ),
+        ({"customMode": False, "instrumental": False, "model": "V4_5", "prompt": ""}, ["prompt"]),
+    ],
+)
 def test_invalid_requests_are_422(service: ServiceHarness, body: dict, words: list[str]) -> None:
     token = service.new_key()
     with service.client(token) as client:
@@ -67,8 +76,9 @@ def test_invalid_requests_are_422(service: ServiceHarness, body: dict, words: li
 
 def test_malformed_json_is_422(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        reply = client.post("/api/v1/generate", content=b'{"customMode": tru',
-                            headers={"Content-Type": "application/json"})
+        reply = client.post(
+            "/api/v1/generate", content=b'{"customMode": tru', headers={"Content-Type": "application/json"}
+        )
         assert_error(reply, 422, "JSON")
 
 
@@ -76,26 +86,43 @@ def test_over_long_fields_are_413_naming_the_limit(service: ServiceHarness) -> N
     with service.client(service.new_key()) as client:
         ok = custom_body(model="V4", prompt="a" * 3000)
         assert client.post("/api/v1/generate", json=ok).json()["code"] == 200
-        assert_error(client.post("/api/v1/generate", json=custom_body(model="V4", prompt="a" * 3001)), 413,
-                     "prompt", "3000")
-        assert_error(client.post("/api/v1/generate", json=custom_body(model="V5", style="s" * 1001)), 413,
-                     "style", "1000")
+        assert_error(
+            client.post("/api/v1/generate", json=custom_body(model="V4", prompt="a" * 3001)),
+            413,
+            "prompt",
+            "3000",
+        )
+        assert_error(
+            client.post("/api/v1/generate", json=custom_body(model="V5", style="s" * 1001)),
+            413,
+            "style",
+            "1000",
+        )
         assert_error(client.post("/api/v1/generate", json=custom_body(title="t" * 81)), 413, "title", "80")
 
 
 def test_huge_body_is_413_before_it_is_read(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        reply = client.post("/api/v1/generate", content=b"{" + b" " * 2_000_000 + b"}",
-                            headers={"Content-Type": "application/json"})
+        reply = client.post(
+            "/api/v1/generate",
+            content=b"{" + b" " * 2_000_000 + b"}",
+            headers={"Content-Type": "application/json"},
+        )
         assert_error(reply, 413)
 
 
 def test_hostile_callback_url_is_refused_and_nothing_stored(service: ServiceHarness) -> None:
     token = service.new_key()
     with service.client(token) as client:
-        for url in ("http://169.254.169.254/latest/meta-data", "http://10.1.2.3/hook", "file:///etc/passwd",
-                    "http://[::1]:8000/x"):
-            assert_error(client.post("/api/v1/generate", json=custom_body(callBackUrl=url)), 422, "callBackUrl")
+        for url in (
+            "http://169.254.169.254/latest/meta-data",
+            "http://10.1.2.3/hook",
+            "file:///etc/passwd",
+            "http://[::1]:8000/x",
+        ):
+            assert_error(
+                client.post("/api/v1/generate", json=custom_body(callBackUrl=url)), 422, "callBackUrl"
+            )
         assert client.get("/api/v1/chat/credit").json()["data"] == 1000
     assert task_count(service, token) == 0
 
@@ -111,7 +138,9 @@ def test_record_info_allows_three_queries_per_second_per_task(service: ServiceHa
 def test_credits_are_charged_and_refunded_on_failure(service: ServiceHarness) -> None:
     with service.client(service.new_key(credits=100)) as client:
         cost = service.settings.cost_of("generate")
-        task_id = client.post("/api/v1/generate", json=custom_body(style="test:fail")).json()["data"]["taskId"]
+        task_id = client.post("/api/v1/generate", json=custom_body(style="test:fail")).json()["data"][
+            "taskId"
+        ]
         assert client.get("/api/v1/generate/credit").json()["data"] == 100 - cost
         final, _ = poll_until_done(client, task_id)
         data = final["data"]
@@ -162,6 +191,8 @@ def test_submit_limit_is_20_per_10_seconds_per_key(tmp_path) -> None:  # type: i
 
 
 def test_maintenance_mode_is_455(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with ServiceHarness(settings_for_tests(tmp_path, maintenance=True), with_worker=False) as service, \
-            service.client(service.new_key()) as client:
+    with (
+        ServiceHarness(settings_for_tests(tmp_path, maintenance=True), with_worker=False) as service,
+        service.client(service.new_key()) as client,
+    ):
         assert_error(client.post("/api/v1/generate", json=custom_body()), 455, "maintenance")

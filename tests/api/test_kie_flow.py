@@ -10,13 +10,27 @@ import soundfile as sf
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.receiver import CallbackReceiver
 
-SEED_STATUSES = {"PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS", "CREATE_TASK_FAILED",
-                 "GENERATE_AUDIO_FAILED", "CALLBACK_EXCEPTION", "SENSITIVE_WORD_ERROR"}
+SEED_STATUSES = {
+    "PENDING",
+    "TEXT_SUCCESS",
+    "FIRST_SUCCESS",
+    "SUCCESS",
+    "CREATE_TASK_FAILED",
+    "GENERATE_AUDIO_FAILED",
+    "CALLBACK_EXCEPTION",
+    "SENSITIVE_WORD_ERROR",
+}
 
 
 def custom_body(**extra: object) -> dict:
-    body = {"customMode": True, "instrumental": False, "model": "V4_5", "style": "pop, test:slow=0.4",
-            "title": "Neon Nights", "prompt": "[Verse]\nCity lights are calling me\n[Chorus]\nNeon nights"}
+    body = {
+        "customMode": True,
+        "instrumental": False,
+        "model": "V4_5",
+        "style": "pop, test:slow=0.4",
+        "title": "Neon Nights",
+        "prompt": "[Verse]\nCity lights are calling me\n[Chorus]\nNeon nights",
+    }
     body.update(extra)
     return body
 
@@ -81,8 +95,9 @@ def test_instrumental_task_carries_no_lyrics(service: ServiceHarness) -> None:
 
 def test_stream_url_plays_while_rendering(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        task_id = client.post("/api/v1/generate", json=custom_body(style="pop, test:slow=1.5")).json()["data"][
-            "taskId"]
+        task_id = client.post("/api/v1/generate", json=custom_body(style="pop, test:slow=1.5")).json()[
+            "data"
+        ]["taskId"]
 
         def first() -> dict | None:
             body = client.get("/api/v1/generate/record-info", params={"taskId": task_id}).json()
@@ -100,22 +115,29 @@ def test_stream_url_plays_while_rendering(service: ServiceHarness) -> None:
 def test_callbacks_arrive_in_order(service: ServiceHarness) -> None:
     with CallbackReceiver() as receiver, service.client(service.new_key()) as client:
         task_id = client.post("/api/v1/generate", json=custom_body(callBackUrl=receiver.url)).json()["data"][
-            "taskId"]
+            "taskId"
+        ]
         poll_until_done(client, task_id)
         wait_for(lambda: len(receiver.received) >= 3, timeout=20)
         assert receiver.stages() == ["text", "first", "complete"]
         complete = receiver.received[-1]
         assert complete["code"] == 200 and complete["data"]["task_id"] == task_id
-        assert {"audio_url", "stream_audio_url", "image_url", "model_name"} <= set(complete["data"]["data"][0])
+        assert {"audio_url", "stream_audio_url", "image_url", "model_name"} <= set(
+            complete["data"]["data"][0]
+        )
         deliveries = client.get(f"/tunesmith/v1/tasks/{task_id}/callbacks").json()["deliveries"]
         assert [(d["stage"], d["status"]) for d in deliveries] == [
-            ("text", "delivered"), ("first", "delivered"), ("complete", "delivered")]
+            ("text", "delivered"),
+            ("first", "delivered"),
+            ("complete", "delivered"),
+        ]
 
 
 def test_failed_callback_never_hides_the_result(service: ServiceHarness) -> None:
     with CallbackReceiver(status=500) as receiver, service.client(service.new_key()) as client:
         task_id = client.post("/api/v1/generate", json=custom_body(callBackUrl=receiver.url)).json()["data"][
-            "taskId"]
+            "taskId"
+        ]
         final, _ = poll_until_done(client, task_id)
         assert final["data"]["status"] == "SUCCESS"
 

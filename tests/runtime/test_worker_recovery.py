@@ -1,4 +1,4 @@
-"""The worker runtime under trouble: restarts, kill -9, crashes, timeouts, shutdown; on SQLite and PostgreSQL."""
+"""The worker runtime under trouble: restarts, kill -9, crashes, timeouts and shutdown."""
 
 from __future__ import annotations
 
@@ -42,11 +42,16 @@ def test_restart_loses_nothing(tmp_path: Path) -> None:
     with ServiceHarness(settings, with_worker=False) as first:
         token = first.new_key()
         queued = submit(first, token)
-    with ServiceHarness(settings_for_tests(tmp_path, port=settings.port)) as second, second.client(token) as client:
+    with (
+        ServiceHarness(settings_for_tests(tmp_path, port=settings.port)) as second,
+        second.client(token) as client,
+    ):
         final, _ = poll_until_done(client, queued)  # the task queued before the restart still runs
         assert final["data"]["status"] == "SUCCESS"
-    with ServiceHarness(settings_for_tests(tmp_path, port=settings.port), with_worker=False) as third, \
-            third.client(token) as client:
+    with (
+        ServiceHarness(settings_for_tests(tmp_path, port=settings.port), with_worker=False) as third,
+        third.client(token) as client,
+    ):
         again = client.get("/api/v1/generate/record-info", params={"taskId": queued}).json()
         assert again["data"] == final["data"]  # finished tasks still answer, unchanged
         assert client.get(again["data"]["response"]["sunoData"][0]["audioUrl"]).status_code == 200
@@ -54,17 +59,24 @@ def test_restart_loses_nothing(tmp_path: Path) -> None:
 
 def _worker_process(settings_dir: Path, database_url: str) -> subprocess.Popen:
     env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-        "TUNESMITH_DATA_DIR": str(settings_dir),
-        "TUNESMITH_DATABASE_URL": database_url,
-        "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
-        "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
-        "TUNESMITH_LEASE_SECONDS": "2",
-        "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
-    })
-    return subprocess.Popen([sys.executable, "-m", "tunesmith", "worker"], env=env, cwd=tmp_cwd(settings_dir),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.update(
+        {
+            "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+            "TUNESMITH_DATA_DIR": str(settings_dir),
+            "TUNESMITH_DATABASE_URL": database_url,
+            "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
+            "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
+            "TUNESMITH_LEASE_SECONDS": "2",
+            "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
+        }
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "tunesmith", "worker"],
+        env=env,
+        cwd=tmp_cwd(settings_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def tmp_cwd(path: Path) -> str:
@@ -79,8 +91,9 @@ def test_worker_killed_mid_task_is_recovered_by_another(tmp_path: Path) -> None:
         victim = _worker_process(tmp_path, settings.effective_database_url)
         try:
             task_id = submit(service, token, style="pop, test:slow=2")
-            held = wait_for(lambda: (t := store.get_task(task_id)) and t.state is TaskState.TEXT_SUCCESS and t,
-                            timeout=30)
+            held = wait_for(
+                lambda: (t := store.get_task(task_id)) and t.state is TaskState.TEXT_SUCCESS and t, timeout=30
+            )
             assert held.lease_owner and held.lease_owner.split(":")[1] == str(victim.pid)
             victim.send_signal(signal.SIGKILL)
             victim.wait(10)

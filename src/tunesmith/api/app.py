@@ -59,11 +59,4 @@ def _document_plain_routes(app: FastAPI, extra: list[dict]) -> None:
 
 
 def _dialect_modules() -> list[ModuleType]:
-    modules = []
-    for name in DIALECT_ROUTERS:
-        try:
-            modules.append(importlib.import_module(f"tunesmith.api.routes.{name}"))
-        except ModuleNotFoundError as exc:  # TEMPORARY while the dialects of issue 4 are being written
-            if exc.name != f"tunesmith.api.routes.{name}":
-                raise
-    return modules
+    return [importlib.import_module(f"tunesmith.api.routes.{name}") for name in DIALECT_ROUTERS]

@@ -18,9 +18,8 @@ Remaining limits: the timeout bounds each network operation (connect, each write
 exchange, so a receiver that trickles its response headers can hold one sender longer than ``timeout_s``; the
 response body is never read.
 
-Order: a task's stages are queued in order (text → first → complete) and a stage is not sent while an earlier
-stage of the same task is still pending. SqlStore's claim already skips such stages; the sender checks again
-so that a store without that rule keeps the order too (the stage then waits for its lease to run out).
+Order: a task's stages are queued in order (text → first → complete) and the Store's claim never hands out a
+stage while an earlier stage of the same task is still pending (part of the Store contract).
 """
 
 from __future__ import annotations
@@ -125,9 +124,6 @@ class CallbackSender:
             if not claimed:
                 break
             delivery = claimed[0]
-            if self._earlier_stage_pending(delivery):
-                log.debug("callback %s for %s waits for an earlier stage", delivery.stage, delivery.task_id)
-                continue
             try:
                 outcome = self.attempt(delivery)
             except Exception as exc:  # a bug here must not wedge the queue: count it as a failed attempt
@@ -136,10 +132,6 @@ class CallbackSender:
             self._record(delivery, outcome, now)
             attempted += 1
         return attempted
-
-    def _earlier_stage_pending(self, delivery: CallbackDelivery) -> bool:
-        return any(other.id < delivery.id and other.status not in FINAL_STATUSES
-                   for other in self.store.list_callbacks(delivery.task_id))
 
     def _record(self, delivery: CallbackDelivery, outcome: Outcome, now: datetime | None) -> None:
         attempt_no = delivery.attempts + 1

@@ -8,6 +8,7 @@ every database write. If the parent dies (even kill -9) the child notices and ex
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -89,7 +90,9 @@ def _child_main(conn: Connection, parent_pid: int) -> None:
             conn.send(("error", exc.kind, exc.message, exc.code, exc.retryable))
         except Exception as exc:  # noqa: BLE001 - an engine bug must fail the task, not the worker
             detail = traceback.format_exc(limit=6)
-            conn.send(("error", FailureKind.GENERATE_AUDIO_FAILED, f"engine error: {exc!r}", None, True, detail))
+            conn.send(
+                ("error", FailureKind.GENERATE_AUDIO_FAILED, f"engine error: {exc!r}", None, True, detail)
+            )
 
 
 class EngineProcess:
@@ -110,8 +113,9 @@ class EngineProcess:
             return
         self.kill()
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=_child_main, args=(child_conn, os.getpid()), name=self.name,
-                                 daemon=True)
+        proc = self._ctx.Process(
+            target=_child_main, args=(child_conn, os.getpid()), name=self.name, daemon=True
+        )
         proc.start()
         child_conn.close()
         self._proc, self._conn = proc, parent_conn
@@ -159,9 +163,7 @@ class EngineProcess:
 
     def close(self, timeout: float = 5.0) -> None:
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._conn.send(("quit",))
-            except OSError:
-                pass
             self._proc.join(timeout)
         self.kill()

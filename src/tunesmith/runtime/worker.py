@@ -39,9 +39,17 @@ def job_seed(task: Task) -> int:
 
 
 class Worker:
-    def __init__(self, store: Store, media: LocalMediaStore, urls: UrlBuilder, settings: Settings, *,
-                 engines: Sequence[str] | None = None, worker_id: str | None = None,
-                 deliver_callbacks: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        media: LocalMediaStore,
+        urls: UrlBuilder,
+        settings: Settings,
+        *,
+        engines: Sequence[str] | None = None,
+        worker_id: str | None = None,
+        deliver_callbacks: bool = True,
+    ) -> None:
         self.store = store
         self.media = media
         self.urls = urls
@@ -125,15 +133,25 @@ class Worker:
                     self._lost.discard(task.id)
 
     def _build_job(self, task: Task) -> EngineJob:
-        slots = tuple(ClipSlot(clip_id=c.id, index=c.index, workdir=self.media.clip_dir(c.id)) for c in task.clips)
+        slots = tuple(
+            ClipSlot(clip_id=c.id, index=c.index, workdir=self.media.clip_dir(c.id)) for c in task.clips
+        )
         source = None
         if task.request.source_clip_id:
             clip = self.store.get_clip(task.request.source_clip_id)
             if clip is not None:
-                source = SourceClip(clip_id=clip.id, duration=clip.duration or 0.0,
-                                    workdir=self.media.clip_dir(clip.id), title=clip.title, tags=clip.tags,
-                                    lyrics=clip.lyrics, artifacts=dict(clip.artifacts))
-        return EngineJob(task_id=task.id, request=task.request, clips=slots, seed=job_seed(task), source=source)
+                source = SourceClip(
+                    clip_id=clip.id,
+                    duration=clip.duration or 0.0,
+                    workdir=self.media.clip_dir(clip.id),
+                    title=clip.title,
+                    tags=clip.tags,
+                    lyrics=clip.lyrics,
+                    artifacts=dict(clip.artifacts),
+                )
+        return EngineJob(
+            task_id=task.id, request=task.request, clips=slots, seed=job_seed(task), source=source
+        )
 
     def _execute(self, slot: EngineProcess, task: Task) -> None:
         reporter = TaskReporter(self.store, self.media, self.urls, task, self.worker_id)
@@ -153,8 +171,11 @@ class Worker:
                     return
                 if time.monotonic() > deadline:
                     slot.kill()
-                    reporter.on_failure(FailureKind.TIMEOUT, "Generation timed out after "
-                                        f"{self.settings.task_timeout_seconds:g} s", 408)
+                    reporter.on_failure(
+                        FailureKind.TIMEOUT,
+                        f"Generation timed out after {self.settings.task_timeout_seconds:g} s",
+                        408,
+                    )
                     return
                 event = slot.next_event(0.2)
                 if event is None:
@@ -198,17 +219,21 @@ class Worker:
         except LeaseLost:
             current = self.store.get_task(reporter.task.id)
             if current is not None and current.lease_owner == self.worker_id and not current.is_terminal:
-                reporter.on_failure(FailureKind.GENERATE_AUDIO_FAILED,
-                                    "engine finished without completing every clip")
+                reporter.on_failure(
+                    FailureKind.GENERATE_AUDIO_FAILED, "engine finished without completing every clip"
+                )
             else:
                 raise
 
-    def _retry_or_fail(self, reporter: TaskReporter, kind: FailureKind, message: str, code: int | None) -> None:
+    def _retry_or_fail(
+        self, reporter: TaskReporter, kind: FailureKind, message: str, code: int | None
+    ) -> None:
         task = reporter.task
         if task.attempts < task.max_attempts:
-            delay = min(30.0, 2.0 ** task.attempts)
-            log.warning("task %s: attempt %d failed (%s); retrying in %.0f s", task.id, task.attempts, message,
-                        delay)
+            delay = min(30.0, 2.0**task.attempts)
+            log.warning(
+                "task %s: attempt %d failed (%s); retrying in %.0f s", task.id, task.attempts, message, delay
+            )
             self.store.retry_later(task.id, self.worker_id, delay)
         else:
             reporter.on_failure(kind, f"{message} (after {task.attempts} attempts)", code)
@@ -250,9 +275,13 @@ class Worker:
         from tunesmith.runtime.callbacks import CallbackSender
 
         sender = CallbackSender(
-            self.store, worker_id=self.worker_id, allow=self.settings.callback_allow,
-            secret_for=self._secret_for, timeout_s=self.settings.callback_timeout_seconds,
-            max_retries=self.settings.callback_max_retries, backoff_s=self.settings.callback_backoff_seconds,
+            self.store,
+            worker_id=self.worker_id,
+            allow=self.settings.callback_allow,
+            secret_for=self._secret_for,
+            timeout_s=self.settings.callback_timeout_seconds,
+            max_retries=self.settings.callback_max_retries,
+            backoff_s=self.settings.callback_backoff_seconds,
         )
         sender.run(self._stop)
 

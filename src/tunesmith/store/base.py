@@ -37,6 +37,9 @@ class SweepResult:
 
 
 class Store(ABC):
+    #: True when a single-row read is fast enough (local, no network) to run on the event loop.
+    inline_reads: bool = False
+
     # ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod
     def close(self) -> None: ...

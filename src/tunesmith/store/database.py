@@ -31,7 +31,10 @@ def is_sqlite(engine: Engine) -> bool:
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    # A connection per API thread (the thread pool has 40): opening SQLite connections on overflow costs far
+    # more than keeping them.
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=48,
+                           max_overflow=16)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

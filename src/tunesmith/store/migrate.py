@@ -3,7 +3,8 @@
 Alembic is configured in code (the migration scripts ship inside the package), and the whole upgrade runs
 in ONE transaction that first takes a lock: a PostgreSQL advisory transaction lock, or SQLite's write lock
 through BEGIN IMMEDIATE. A second process starting at the same time waits for the first, then finds the
-schema at the head and does nothing. Both backends have transactional DDL, so a failed upgrade leaves nothing half-made.
+schema at the head and does nothing. Both backends have transactional DDL, so a failed upgrade leaves
+nothing half-made.
 """
 
 from __future__ import annotations

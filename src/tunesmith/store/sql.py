@@ -62,6 +62,7 @@ class SqlStore(Store):
         self.url = url
         self.engine = make_engine(url)
         self.postgres = self.engine.dialect.name == "postgresql"
+        self.inline_reads = self.engine.dialect.name == "sqlite"
 
     def close(self) -> None:
         self.engine.dispose()

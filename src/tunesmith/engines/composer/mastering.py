@@ -1,7 +1,12 @@
 """Mix helpers and the master: loudness to -14 LUFS and a true-peak limiter with a -1 dBTP ceiling.
 
-True peak is measured with 4x oversampling (the inter-sample peaks a DAC or MP3 decoder would make), so the
-limiter's gain is computed from the oversampled signal, not only from the samples.
+Everything here runs once per take on the whole song (minutes of stereo audio), on the critical path after
+the last section, so each measurement is vectorised and works in cache-sized blocks:
+- loudness is BS.1770-4 integrated loudness with pyloudnorm's filters and block layout (the tests measure
+  with pyloudnorm itself), but gated with cumulative sums instead of a Python loop over 400 ms blocks;
+- true peak is the peak of the 4x oversampled signal with the same Kaiser FIR as scipy's `resample_poly`,
+  evaluated polyphase (only the three in-between phases; the fourth is the samples) as small matrix
+  products, so it never materialises the 4x signal (that alone used ~0.5 GB and 1.5 s for 3 minutes).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import numpy as np
 SR = 44100
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.3  # a little under -1 dBTP: leaves room for rounding and dither
+_BLOCK = 1 << 16
 
 
 def reverb_ir(seconds: float = 1.2, seed: int = 7) -> np.ndarray:
@@ -23,40 +29,91 @@ def reverb_ir(seconds: float = 1.2, seed: int = 7) -> np.ndarray:
     return (ir / np.sqrt((ir**2).sum(axis=0))).astype(np.float32)
 
 
-def true_peak(x: np.ndarray) -> float:
-    """Peak of the 4x oversampled signal, linear."""
-    from scipy.signal import resample_poly
+_PHASES: np.ndarray | None = None
 
-    return float(np.abs(resample_poly(x, 4, 1, axis=0)).max()) if len(x) else 0.0
+
+def _phases() -> np.ndarray:
+    """(20, 3) taps of the 4x interpolation filter for output phases 1..3 (phase 0 is the input itself)."""
+    global _PHASES
+    if _PHASES is None:
+        from scipy.signal import firwin
+
+        h = firwin(81, 1 / 4, window=("kaiser", 5.0)) * 4  # what resample_poly(x, 4, 1) uses
+        _PHASES = np.stack([h[r::4][:20] for r in (1, 2, 3)], axis=1).astype(np.float32)
+    return _PHASES
+
+
+def true_peak(x: np.ndarray) -> float:
+    """Peak of the 4x oversampled signal, linear (matches `abs(resample_poly(x, 4, 1)).max()`)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    if not len(x):
+        return 0.0
+    taps = _phases()
+    x = x.reshape(len(x), -1)
+    best = float(np.abs(x).max())
+    for c in range(x.shape[1]):
+        pad = np.concatenate([np.zeros(10, np.float32), x[:, c].astype(np.float32), np.zeros(10, np.float32)])
+        for s in range(0, len(x), _BLOCK):
+            win = sliding_window_view(pad[s : s + _BLOCK + 19], 20)
+            best = max(best, float(np.abs(win @ taps).max()))
+    return best
+
+
+_SOS: np.ndarray | None = None
+
+
+def _k_weighting() -> np.ndarray:
+    global _SOS
+    if _SOS is None:
+        import pyloudnorm
+
+        filters = pyloudnorm.Meter(SR)._filters.values()
+        _SOS = np.array([np.concatenate([np.asarray(f.b) * f.passband_gain, f.a]) for f in filters])
+    return _SOS
 
 
 def loudness(x: np.ndarray) -> float:
-    import pyloudnorm
+    """Integrated loudness (LUFS) per ITU-R BS.1770-4, numerically what pyloudnorm reports."""
+    from scipy.signal import sosfilt
 
     if len(x) < SR // 2:
         return -70.0
-    val = pyloudnorm.Meter(SR).integrated_loudness(x.astype(np.float64))
+    x = x.reshape(len(x), -1)
+    y = sosfilt(_k_weighting(), x.astype(np.float64), axis=0)
+    csum = np.concatenate([np.zeros((1, y.shape[1])), np.cumsum(y * y, axis=0)])
+    t_g, step = 0.4, 0.25
+    blocks = int(np.round((len(x) / SR - t_g) / (t_g * step))) + 1
+    j = np.arange(blocks)
+    lo = (t_g * (j * step) * SR).astype(np.int64)
+    hi = np.minimum((t_g * (j * step + 1) * SR).astype(np.int64), len(x))
+    z = (csum[hi] - csum[lo]).sum(axis=1) / (t_g * SR)  # channel gains are 1 for L/R
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10.0 * np.log10(z)
+    gated = block_lufs >= -70.0
+    if not gated.any():
+        return -70.0
+    rel = -0.691 + 10.0 * np.log10(z[gated].mean()) - 10.0
+    keep = (block_lufs > rel) & gated
+    val = -0.691 + 10.0 * np.log10(z[keep].mean()) if keep.any() else -70.0
     return float(val) if np.isfinite(val) else -70.0
 
 
 def limit(x: np.ndarray, ceiling: float) -> np.ndarray:
-    """Look-ahead peak limiter on the 4x oversampled envelope: gain = ceiling / peak, with 5 ms attack and
-    80 ms release, so peaks are caught before they happen and the gain recovers smoothly."""
-    from scipy.ndimage import maximum_filter1d
-    from scipy.signal import resample_poly
+    """Look-ahead peak limiter: gain = ceiling / (peak over +-5 ms), released over ~80 ms, then smoothed by a
+    5 ms moving average that may only lower it, so peaks are caught before they happen and the gain moves
+    without clicks. All steps are linear-time filters (no per-sample Python, no long convolutions)."""
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+    from scipy.signal import lfilter
 
-    del resample_poly  # sample peaks with a lower ceiling; master() checks the true peak once at the end
     peak = np.abs(x).max(axis=1)
     attack = int(0.005 * SR)
     need = np.minimum(1.0, ceiling / np.maximum(maximum_filter1d(peak, 2 * attack + 1), 1e-9))
-    # release: the gain may only rise slowly; attack is covered by the look-ahead window above
-    from scipy.signal import lfilter
-
     coeff = np.exp(-1.0 / (0.08 * SR))
     smooth = 1.0 - lfilter([1 - coeff], [1, -coeff], 1.0 - need)
     gain = np.minimum(need, smooth)
-    gain = np.minimum(gain, np.convolve(gain, np.ones(attack) / attack, mode="same"))
-    return (x * gain[:, None]).astype(np.float32)
+    gain = np.minimum(gain, uniform_filter1d(gain, attack, mode="constant"))
+    return (x * gain[:, None].astype(np.float32)).astype(np.float32)
 
 
 def master(mix: np.ndarray) -> tuple[np.ndarray, float]:
@@ -64,12 +121,12 @@ def master(mix: np.ndarray) -> tuple[np.ndarray, float]:
     ceiling = 10 ** (CEILING_DBTP / 20)
     sample_ceiling = 10 ** ((CEILING_DBTP - 0.6) / 20)
     gain = 10 ** ((TARGET_LUFS - loudness(mix)) / 20)
-    out = limit(mix * gain, sample_ceiling)
+    out = limit(mix * np.float32(gain), sample_ceiling)
     short = TARGET_LUFS - loudness(out)
     if short > 0.3:  # the limiter took some loudness away: make it up once
         gain *= 10 ** (min(short, 2.0) / 20)
-        out = limit(mix * gain, sample_ceiling)
+        out = limit(mix * np.float32(gain), sample_ceiling)
     tp = true_peak(out)
     if tp > ceiling:
-        out = out * (ceiling / tp)
+        out = out * np.float32(ceiling / tp)
     return np.clip(out, -ceiling, ceiling).astype(np.float32), gain
