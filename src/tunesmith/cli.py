@@ -6,13 +6,16 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from tunesmith.engines.composer.cli import render
 from tunesmith.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tunesmith.services import Services
 
 app = typer.Typer(
     help="Tunesmith: self-hosted music generation with Suno-style task APIs.",
@@ -35,24 +38,21 @@ def _logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def _bootstrap_key(services: object) -> None:
-    """On the very first start, with no key anywhere, create one and show it once."""
-    from tunesmith.services import Services
-
-    assert isinstance(services, Services)
-    if services.store.count_keys() > 0:
+def _announce_first_key(services: Services) -> None:
+    """On the very first start, with no key anywhere, create one and show it once with the next step."""
+    created = services.keys.create_first(services.settings.new_key_credits)
+    if created is None:
         return
-    created = services.keys.create(name="first", credits=services.settings.new_key_credits)
     base = services.settings.effective_public_url
-    console.print(
-        f"\n[bold green]Created your first API key[/] (shown only this once):\n\n  {created.token}\n"
-    )
+    console.print("\n[bold green]Created your first API key[/] (shown only this once):\n")
+    console.print(f"  {created.token}\n", highlight=False)
     console.print(
         "Next: generate a song with\n"
         f"  curl -s {base}/api/v1/generate -H 'Authorization: Bearer {created.token}' \\\n"
         "       -H 'Content-Type: application/json' \\\n"
         '       -d \'{"customMode": false, "instrumental": false, "model": "V4_5", '
-        '"prompt": "a calm piano track"}\'\n'
+        '"prompt": "a calm piano track"}\'\n',
+        highlight=False,
     )
 
 
@@ -74,7 +74,7 @@ def serve(
     _logging()
     settings = _settings(host=host, port=port, data_dir=data_dir, workers=workers, config=config)
     services = build_services(settings)
-    _bootstrap_key(services)
+    _announce_first_key(services)
     worker = None
     if settings.workers > 0:
         worker = Worker(services.store, services.media, services.urls, settings)

@@ -45,6 +45,12 @@ class KeyService:
                                     unlimited=unlimited, webhook_secret=webhook_secret)
         return CreatedKey(key=key, token=token)
 
+    def create_first(self, credits: int) -> CreatedKey | None:
+        """On a first start with no key anywhere (none stored, none configured), create one; else None."""
+        if self.store.count_keys() > 0:
+            return None
+        return self.create(name="first", credits=credits)
+
     def register_static(self, tokens: list[str]) -> None:
         """Accept the configured development keys as they are (unlimited credits)."""
         for token in tokens:

@@ -1,1 +1,1 @@
-"""The built-in composer: whole songs with sung vocals from style and lyrics, on CPU, with no model weights."""
+"""The built-in composer: songs with sung vocals from style and lyrics, on CPU, with no model weights."""

@@ -79,15 +79,15 @@ def loudness(x: np.ndarray) -> float:
 
     if len(x) < SR // 2:
         return -70.0
-    x = x.reshape(len(x), -1)
-    y = sosfilt(_k_weighting(), x.astype(np.float64), axis=0)
-    csum = np.concatenate([np.zeros((1, y.shape[1])), np.cumsum(y * y, axis=0)])
+    y = sosfilt(_k_weighting(), np.ascontiguousarray(x.reshape(len(x), -1).T, dtype=np.float64), axis=1)
+    power = np.einsum("cn,cn->n", y, y)  # channel gains are 1 for L/R
+    csum = np.concatenate([[0.0], np.cumsum(power)])
     t_g, step = 0.4, 0.25
     blocks = int(np.round((len(x) / SR - t_g) / (t_g * step))) + 1
     j = np.arange(blocks)
     lo = (t_g * (j * step) * SR).astype(np.int64)
     hi = np.minimum((t_g * (j * step + 1) * SR).astype(np.int64), len(x))
-    z = (csum[hi] - csum[lo]).sum(axis=1) / (t_g * SR)  # channel gains are 1 for L/R
+    z = (csum[hi] - csum[lo]) / (t_g * SR)
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10.0 * np.log10(z)
     gated = block_lufs >= -70.0
@@ -106,7 +106,7 @@ def limit(x: np.ndarray, ceiling: float) -> np.ndarray:
     from scipy.ndimage import maximum_filter1d, uniform_filter1d
     from scipy.signal import lfilter
 
-    peak = np.abs(x).max(axis=1)
+    peak = np.abs(x[:, 0]) if x.shape[1] == 1 else np.maximum(np.abs(x[:, 0]), np.abs(x[:, 1]))
     attack = int(0.005 * SR)
     need = np.minimum(1.0, ceiling / np.maximum(maximum_filter1d(peak, 2 * attack + 1), 1e-9))
     coeff = np.exp(-1.0 / (0.08 * SR))
