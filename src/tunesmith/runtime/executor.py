@@ -3,7 +3,9 @@ killed on timeout without taking the worker down.
 
 The child is started with `spawn` (CUDA cannot be re-initialised after fork) once per slot, loads engines on
 first use and keeps them warm. It reports the engine's ProgressSink calls back over a pipe; the parent owns
-every database write. If the parent dies (even kill -9) the child notices and exits.
+every database write. The child leads its own process group, so engines may start process pools of their own
+and killing the slot (timeout, shutdown) takes the whole group down; if the parent dies (even kill -9) the
+child notices and kills its group.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 import traceback
@@ -50,13 +53,14 @@ class _PipeSink(ProgressSink):
 def _watch_parent(parent_pid: int) -> None:
     while True:
         if os.getppid() != parent_pid:
-            os._exit(3)
+            os.killpg(os.getpgrp(), signal.SIGKILL)
         time.sleep(0.5)
 
 
 def _child_main(conn: Connection, parent_pid: int) -> None:
     from tunesmith.engines.registry import load_engine_class
 
+    os.setpgrp()
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watch").start()
     engines: dict[str, Any] = {}
 
@@ -113,9 +117,8 @@ class EngineProcess:
             return
         self.kill()
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(
-            target=_child_main, args=(child_conn, os.getpid()), name=self.name, daemon=True
-        )
+        # Not a daemon: engines may start process pools, which daemonic processes may not.
+        proc = self._ctx.Process(target=_child_main, args=(child_conn, os.getpid()), name=self.name)
         proc.start()
         child_conn.close()
         self._proc, self._conn = proc, parent_conn
@@ -154,8 +157,12 @@ class EngineProcess:
         return self._proc.exitcode if self._proc is not None else None
 
     def kill(self) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.kill()
+        """Kill the child and everything it started (its process group)."""
+        if self._proc is not None and self._proc.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            if self._proc.is_alive():
+                self._proc.kill()
             self._proc.join(5)
         if self._conn is not None:
             self._conn.close()

@@ -1,4 +1,9 @@
-"""MP3 (lameenc, 192 kbps) and WAV writing, including a growing MP3 for streaming while a clip renders."""
+"""MP3 (lameenc, 192 kbps) and WAV writing, including a growing MP3 for streaming while a clip renders.
+
+One LAME encoder is fed section by section for the stream, so nothing is ever re-encoded. The stream uses LAME's
+fast mode (quality 7, ~2x faster than 5 at 192 kbps, where the difference is hard to hear) because it sits on
+the critical path of every section; the final master keeps quality 5.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,21 @@ from pathlib import Path
 import numpy as np
 
 SR = 44100
+STREAM_QUALITY = 7
 
 
 def _pcm16(x: np.ndarray) -> np.ndarray:
     return (np.clip(x, -1.0, 1.0) * 32767.0).round().astype(np.int16)
 
 
-def _encoder():  # noqa: ANN202 - lameenc has no stubs
+def _encoder(quality: int = 5):  # noqa: ANN202 - lameenc has no stubs
     import lameenc
 
     enc = lameenc.Encoder()
     enc.set_bit_rate(192)
     enc.set_in_sample_rate(SR)
     enc.set_channels(2)
-    enc.set_quality(5)
+    enc.set_quality(quality)
     return enc
 
 
@@ -29,7 +35,7 @@ class StreamWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.enc = _encoder()
+        self.enc = _encoder(STREAM_QUALITY)
         self.file = open(path, "wb")  # noqa: SIM115 - kept open across calls, closed in close()
 
     def write(self, stereo: np.ndarray) -> None:

@@ -46,11 +46,33 @@ class ComposerEngine(Engine):
             )
 
     def warm_up(self) -> None:
-        from tunesmith.engines.composer import pool, synth
+        """Pay every one-time cost here, not in the first task: imports (scipy, PIL, pretty_midi, lameenc),
+        the SoundFont, filter designs, a first synth, the singer pool and the fresh-speaker process. Without
+        this the first task's first audio came ~1.5 s later than every later task's."""
+        import numpy as np
+
+        from tunesmith.engines.composer import mastering, pool, synth
+        from tunesmith.engines.composer.arrange import Track
+        from tunesmith.engines.composer.encode import _encoder, write_wav  # noqa: F401 - imports lameenc
+        from tunesmith.engines.composer.finish import finish_take  # noqa: F401 - artifacts, PIL, MIDI
+        from tunesmith.engines.composer.render import _vocal_chain
+        from tunesmith.engines.composer.songwriter.language import detect_language
         from tunesmith.engines.composer.speech import speak
 
         synth.load()
+        r = synth.BackingRenderer([Track("w", "other", 0, 2, notes=[(60, 0.0, 0.05, 64)])])
+        r.render_until(0.1)
+        r.close()
         speak("warm up", "en-us")
+        detect_language("warm up")
+        _encoder().encode(np.zeros(2304, np.int16).tobytes())
+        beep = np.sin(np.arange(44100, dtype=np.float32) * 0.05).astype(np.float32)
+        _vocal_chain(beep, None)
+        mastering.master(np.stack([beep, beep], axis=1) * np.float32(0.1))
+        import PIL.ImageDraw  # noqa: F401
+        import pretty_midi  # noqa: F401
+        import scipy.signal  # noqa: F401
+
         pool.get_pool()
         pool.speak_fresh(["warm up"], "en", "en-us")
 

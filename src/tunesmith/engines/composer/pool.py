@@ -27,6 +27,25 @@ def _warm() -> int:
     return os.getpid()
 
 
+_PRELOAD = [
+    "numpy",
+    "scipy.signal",
+    "pyworld",
+    "tunesmith.engines.composer.singer",
+    "tunesmith.engines.composer.compose",
+]
+
+
+def _context() -> mp.context.BaseContext:
+    """forkserver with the singer's and speaker's imports preloaded (a fresh speaker process per request then
+    starts in ~20 ms instead of re-importing numpy and scipy); spawn where forkserver is missing."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
 def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -35,9 +54,7 @@ def get_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            methods = mp.get_all_start_methods()
-            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=ctx)
+            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=_context())
             for f in [_pool.submit(_warm) for _ in range(workers())]:
                 f.result()
             atexit.register(shutdown)
@@ -61,9 +78,7 @@ def speak_fresh(texts: list[str], language: str, voice: str) -> dict:
 
     with _lock:
         if _speaker is None:
-            methods = mp.get_all_start_methods()
-            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-            _speaker = ProcessPoolExecutor(max_workers=1, mp_context=ctx, max_tasks_per_child=1)
+            _speaker = ProcessPoolExecutor(max_workers=1, mp_context=_context(), max_tasks_per_child=1)
         ex = _speaker
     return ex.submit(speak_all, texts, language, voice).result()
 

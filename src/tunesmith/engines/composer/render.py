@@ -1,11 +1,16 @@
 """One take, rendered section by section: backing + vocals -> stems -> a growing MP3 -> the final master.
 
-The stream is mastered on the fly with a gain planned from the first section (and a safety limiter); the
-final audio.mp3/audio.wav are re-mastered from the full mix to exactly -14 LUFS and <= -1 dBTP.
+The backing (FluidSynth, which releases the GIL) is rendered ahead in a thread, section by section, while
+this thread waits for the singers, mixes the vocals and encodes the stream: on 2 cores the backing then fills
+the time otherwise spent waiting for vocal lines. The stream is mastered on the fly with a gain planned from
+the first section (and a soft safety clip); the final audio.mp3/audio.wav are re-mastered from the full mix
+to exactly -14 LUFS and <= -1 dBTP (see finish.py).
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -14,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tunesmith.engines.composer import artifacts, mastering
-from tunesmith.engines.composer.arrange import arrange
-from tunesmith.engines.composer.encode import StreamWriter, write_mp3, write_wav
+from tunesmith.engines.composer import mastering
+from tunesmith.engines.composer.arrange import Track, arrange
+from tunesmith.engines.composer.encode import StreamWriter
+from tunesmith.engines.composer.finish import finish_take
 from tunesmith.engines.composer.plan import SongPlan
 from tunesmith.engines.composer.synth import BackingRenderer
 
@@ -44,8 +50,8 @@ def _place(buf: np.ndarray, start: float, mono: np.ndarray, pan: float, gain: fl
     if n <= 0:
         return
     left, right = np.cos((pan + 1) * np.pi / 4), np.sin((pan + 1) * np.pi / 4)
-    buf[a : a + n, 0] += mono[:n] * gain * left * np.sqrt(2)
-    buf[a : a + n, 1] += mono[:n] * gain * right * np.sqrt(2)
+    buf[a : a + n, 0] += mono[:n] * np.float32(gain * left * np.sqrt(2))
+    buf[a : a + n, 1] += mono[:n] * np.float32(gain * right * np.sqrt(2))
 
 
 def _vocal_chain(lead: np.ndarray, harm: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -58,7 +64,61 @@ def _vocal_chain(lead: np.ndarray, harm: np.ndarray | None) -> tuple[np.ndarray,
     g = 0.12 / max(rms, 1e-6)
     if harm is not None:
         harm = (sosfilt(sos, harm) * g).astype(np.float32)
-    return lead * g, harm
+    return lead * np.float32(g), harm
+
+
+class _BackingAhead:
+    """Renders the backing section by section in a thread; `next()` hands sections over in order."""
+
+    def __init__(self, plan: SongPlan, tracks: list[Track]) -> None:
+        self.renderer = BackingRenderer(tracks)
+        self.ends = [plan.section_span(i)[1] for i in range(len(plan.sections))]
+        self.out: queue.Queue = queue.Queue()
+        self.busy = 0.0
+        self.thread = threading.Thread(target=self._work, name="backing", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        try:
+            for end in self.ends:
+                t = time.perf_counter()
+                part = self.renderer.render_until(end)
+                self.busy += time.perf_counter() - t
+                self.out.put(part)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            self.out.put(exc)
+
+    def next(self) -> dict[str, np.ndarray]:
+        item = self.out.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        self.thread.join()
+        self.renderer.close()
+
+
+def _mix_line(voc: np.ndarray, lead_buf: np.ndarray, sung: tuple, ir: np.ndarray) -> None:
+    """Add one sung line (lead + harmony, with reverb) to the vocal stem, and the dry lead to `lead_buf`."""
+    from scipy.signal import oaconvolve
+
+    origin, lead, harm = sung
+    lead, harm = _vocal_chain(lead, harm)
+    dry = np.zeros((len(lead) + len(ir), 2), np.float32)
+    _place(dry, 0.0, lead, 0.0, VOCAL_GAIN)
+    if harm is not None:
+        _place(dry, 0.0, harm, -0.35, VOCAL_GAIN * 0.45)
+        _place(dry, 0.0, harm, 0.35, VOCAL_GAIN * 0.25)
+    wet = oaconvolve(dry[: len(lead)], ir, axes=0)[: len(dry)] * np.float32(0.18)
+    dry[: len(wet)] += wet.astype(np.float32)
+    s0 = int(round(origin * SR))
+    lo = max(0, s0)
+    n = min(len(dry) - (lo - s0), len(voc) - lo)
+    voc[lo : lo + n] += dry[lo - s0 : lo - s0 + n]
+    k = min(len(lead) - (lo - s0), len(lead_buf) - lo)
+    if k > 0:
+        lead_buf[lo : lo + k] += lead[lo - s0 : lo - s0 + k] * np.float32(VOCAL_GAIN)
 
 
 def render_take(
@@ -76,59 +136,43 @@ def render_take(
     tracks = arrange(plan)
     total = int(np.ceil(plan.duration * SR))
     stems = {name: np.zeros((total, 2), np.float32) for name in ("drums", "bass", "other")}
+    has_vocals = bool(vocals)
     voc = np.zeros((total + SR * 2, 2), np.float32)
+    lead_buf = np.zeros(total, np.float32)
     ir = mastering.reverb_ir()
-    from scipy.signal import oaconvolve
-
-    backing = BackingRenderer(tracks)
+    backing = _BackingAhead(plan, tracks)
     stream = StreamWriter(workdir / "stream.mp3")
     stream_gain: float | None = None
     streamed = 0
     first_audio: float | None = None
-    t_back = t_voc = t_mix = 0.0
+    t_wait = t_voc = t_mix = 0.0
     try:
         for i, _sec in enumerate(plan.sections):
             start, end = plan.section_span(i)
             tb = time.perf_counter()
-            part = backing.render_until(end)
+            part = backing.next()
+            t_wait += time.perf_counter() - tb
             a = int(round(start * SR)) if i else 0
             for name, data in part.items():
                 n = min(len(data), total - a)
                 stems[name][a : a + n] = data[:n]
-            t_back += time.perf_counter() - tb
             tv = time.perf_counter()
             for li in plan.sections[i].lines:
                 fut = vocals.get(li)
-                if fut is None:
-                    continue
-                origin, lead, harm = fut.result()
-                lead, harm = _vocal_chain(lead, harm)
-                dry = np.zeros((len(lead) + len(ir), 2), np.float32)
-                _place(dry, 0.0, lead, 0.0, VOCAL_GAIN)
-                if harm is not None:
-                    _place(dry, 0.0, harm, -0.35, VOCAL_GAIN * 0.45)
-                    _place(dry, 0.0, harm, 0.35, VOCAL_GAIN * 0.25)
-                wet = oaconvolve(dry[: len(lead)], ir, axes=0)[: len(dry)] * 0.18
-                seg = dry
-                seg[: len(wet)] += wet.astype(np.float32)
-                s0 = int(round(origin * SR))
-                lo = max(0, s0)
-                n = min(len(seg) - (lo - s0), len(voc) - lo)
-                voc[lo : lo + n] += seg[lo - s0 : lo - s0 + n]
+                if fut is not None:
+                    _mix_line(voc, lead_buf, fut.result(), ir)
             t_voc += time.perf_counter() - tv
             tm = time.perf_counter()
-            stop = (
-                total if i == len(plan.sections) - 1 else max(streamed, int(round((end - STREAM_LAG) * SR)))
-            )
-            chunk = voc[streamed:stop] + sum(s[streamed:stop] for s in stems.values())
+            last = i == len(plan.sections) - 1
+            stop = total if last else max(streamed, int(round((end - STREAM_LAG) * SR)))
+            chunk = voc[streamed:stop] + stems["drums"][streamed:stop]
+            chunk += stems["bass"][streamed:stop]
+            chunk += stems["other"][streamed:stop]
             if stream_gain is None:
                 stream_gain = 10 ** ((mastering.TARGET_LUFS - 2.0 - mastering.loudness(chunk)) / 20)
                 stream_gain = min(stream_gain, 8.0)
-            out = chunk * stream_gain
-            out = (
-                np.tanh(out / 0.89) * 0.89
-            )  # safety for the stream only; the final master has a real limiter
-            stream.write(out)
+            chunk *= np.float32(stream_gain)
+            stream.write(np.tanh(chunk / np.float32(0.89)) * np.float32(0.89))  # stream-only safety
             streamed = stop
             t_mix += time.perf_counter() - tm
             if first_audio is None:
@@ -140,28 +184,10 @@ def render_take(
     finally:
         backing.close()
         stream.close()
-    timings.update(backing=t_back, vocals_wait_and_mix=t_voc, stream=t_mix)
-    tm = time.perf_counter()
-    stems["vocals"] = voc[:total]
-    mix = sum(stems.values())
-    mastered, _gain = mastering.master(mix)
-    timings["master"] = time.perf_counter() - tm
-    te = time.perf_counter()
-    write_mp3(workdir / "audio.mp3", mastered)
-    write_wav(workdir / "audio.wav", mastered)
-    arts: dict[str, str] = {}
-    has_vocals = any(line.sung for line in plan.lines)
-    for name in ("vocals", "drums", "bass", "other"):
-        if name == "vocals" and not has_vocals:
-            continue
-        write_wav(workdir / "stems" / f"{name}.wav", stems[name], float32=True)
-        arts[f"stem.{name}"] = f"stems/{name}.wav"
-    artifacts.write_midi(workdir / "song.mid", plan, tracks)
-    artifacts.write_json(workdir / "plan.json", plan.to_json())
-    artifacts.write_json(workdir / "words.json", artifacts.word_timings(plan))
-    artifacts.draw_cover(workdir / "cover.png", plan.title, plan)
-    arts.update(midi="song.mid", plan="plan.json", timings="words.json", stream="stream.mp3")
-    timings["encode_and_artifacts"] = time.perf_counter() - te
+    timings.update(backing=backing.busy, backing_wait=t_wait, vocals_wait_and_mix=t_voc, stream=t_mix)
+    if has_vocals:
+        stems["vocals"] = voc[:total]
+    arts = finish_take(plan, workdir, tracks, stems, lead_buf if has_vocals else None, timings)
     timings["total"] = time.perf_counter() - t0
     return TakeOutput(
         audio="audio.mp3",

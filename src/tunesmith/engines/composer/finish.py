@@ -1,0 +1,63 @@
+"""The end of a take: master the full mix and write every file, with the independent writes overlapped.
+
+Once the last section is mixed, what remains is one master (loudness + limiter + true-peak check) and a set of
+independent writes: the final MP3 (the slowest: LAME at ~120x real time), the WAV, the stems, the MIDI, the JSON
+files and the cover. LAME, libsndfile and numpy release the GIL, so a few threads keep the second core busy
+while the first writes the rest; this is what makes the tail of a render short once the singers are done.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from tunesmith.engines.composer import artifacts, mastering
+from tunesmith.engines.composer.arrange import Track
+from tunesmith.engines.composer.encode import write_mp3, write_wav
+from tunesmith.engines.composer.plan import SongPlan
+
+STEM_NAMES = ("vocals", "drums", "bass", "other")
+
+
+def finish_take(
+    plan: SongPlan,
+    workdir: Path,
+    tracks: list[Track],
+    stems: dict[str, np.ndarray],
+    lead: np.ndarray | None,
+    timings: dict[str, float],
+) -> dict[str, str]:
+    """Master `stems` (summed) into audio.mp3/audio.wav and write the stems and artifacts; returns the
+    artifact map. `lead` is the dry lead vocal alone (mono), written as stems/lead.wav for pitch checks."""
+    tm = time.perf_counter()
+    mix = stems["drums"] + stems["bass"]
+    mix += stems["other"]
+    if "vocals" in stems:
+        mix += stems["vocals"]
+    mastered, _gain = mastering.master(mix)
+    del mix
+    timings["master"] = time.perf_counter() - tm
+    te = time.perf_counter()
+    arts: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="finish") as ex:
+        jobs = [ex.submit(write_mp3, workdir / "audio.mp3", mastered)]
+        jobs.append(ex.submit(write_wav, workdir / "audio.wav", mastered))
+        for name in STEM_NAMES:
+            if name in stems:
+                jobs.append(ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True))
+                arts[f"stem.{name}"] = f"stems/{name}.wav"
+        if lead is not None:
+            jobs.append(ex.submit(write_wav, workdir / "stems" / "lead.wav", lead, float32=True))
+            arts["stem.lead"] = "stems/lead.wav"
+        artifacts.write_midi(workdir / "song.mid", plan, tracks)
+        artifacts.write_json(workdir / "plan.json", plan.to_json())
+        artifacts.write_json(workdir / "words.json", artifacts.word_timings(plan))
+        artifacts.draw_cover(workdir / "cover.png", plan.title, plan)
+        for job in jobs:
+            job.result()
+    arts.update(midi="song.mid", plan="plan.json", timings="words.json", stream="stream.mp3")
+    timings["encode_and_artifacts"] = time.perf_counter() - te
+    return arts
