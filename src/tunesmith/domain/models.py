@@ -54,6 +54,8 @@ class Task:
     failure: Failure | None = None
     callback_url: str | None = None
     parent_clip_id: str | None = None
+    source_task_id: str | None = None
+    result: dict[str, Any] = field(default_factory=dict)  # derived operations: {"files": {name: key}, ...}
     cost: int = 0
     refunded: bool = False
     attempts: int = 0
@@ -79,6 +81,22 @@ class ApiKey:
     credits: int
     unlimited: bool = False
     webhook_secret: str | None = None
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Persona:
+    """A named voice and style taken from a clip, reusable by later generations (kie personaId)."""
+
+    id: str
+    key_id: str
+    name: str
+    description: str
+    source_clip_id: str
+    voice: str  # "m" | "f"
+    style: str
+    vocal_start: float = 0.0
+    vocal_end: float = 30.0
     created_at: datetime
 
 

@@ -11,13 +11,45 @@ from typing import Any
 
 
 class OperationKind(StrEnum):
+    # Music: the result is new clips.
     GENERATE = "generate"
     EXTEND = "extend"
-    LYRICS = "lyrics"
     CONCAT = "concat"
+    CROP = "crop"
+    REPLACE_SECTION = "replace_section"
     UPLOAD_COVER = "upload_cover"
     UPLOAD_EXTEND = "upload_extend"
-    REPLACE_SECTION = "replace_section"
+    # Derived: the result is files or data about an existing clip or task (Task.result), no new clips.
+    LYRICS = "lyrics"
+    WAV = "wav"
+    STEMS = "stems"
+    MIDI = "midi"
+    VIDEO = "video"
+    COVER_ART = "cover_art"
+
+
+DERIVED_OPERATIONS: frozenset[OperationKind] = frozenset(
+    {
+        OperationKind.LYRICS,
+        OperationKind.WAV,
+        OperationKind.STEMS,
+        OperationKind.MIDI,
+        OperationKind.VIDEO,
+        OperationKind.COVER_ART,
+    }
+)
+
+# How many clips an operation makes: two takes for new music, one for edits of a single song.
+CLIPS_PER_OPERATION: dict[OperationKind, int] = {
+    OperationKind.GENERATE: 2,
+    OperationKind.EXTEND: 2,
+    OperationKind.REPLACE_SECTION: 2,
+    OperationKind.UPLOAD_COVER: 2,
+    OperationKind.UPLOAD_EXTEND: 2,
+    OperationKind.CONCAT: 1,
+    OperationKind.CROP: 1,
+    **{kind: 0 for kind in DERIVED_OPERATIONS},
+}
 
 
 MODEL_NAMES: tuple[str, ...] = ("V3_5", "V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5")
@@ -58,8 +90,9 @@ class SongRequest:
     audio_weight: float | None = None
     persona_id: str | None = None
     seed: int | None = None
-    # For extend / replace-section: the source clip and the point or span to work on.
+    # For operations on existing work: the source clip (or task) and the point or span to work on.
     source_clip_id: str | None = None
+    source_task_id: str | None = None
     continue_at: float | None = None
     span: tuple[float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import FailureKind
@@ -29,7 +30,9 @@ class ClipSlot:
 
 @dataclass(frozen=True, kw_only=True)
 class SourceClip:
-    """An existing clip an operation works on (extend, concat, replace section), with its stored artifacts."""
+    """An existing clip an operation works on (extend, concat, stems, video...), with the absolute paths of
+    its stored files: `audio` (final MP3), `wav`, `image`, and `artifacts` by name (midi, timings, plan,
+    stem.vocals, ...)."""
 
     clip_id: str
     duration: float
@@ -37,7 +40,10 @@ class SourceClip:
     title: str = ""
     tags: str = ""
     lyrics: str = ""
-    artifacts: dict[str, str] = field(default_factory=dict)
+    audio: Path | None = None
+    wav: Path | None = None
+    image: Path | None = None
+    artifacts: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +53,8 @@ class EngineJob:
     clips: tuple[ClipSlot, ...]
     seed: int
     source: SourceClip | None = None
+    # Where a derived operation (wav, stems, midi, video, cover art, lyrics) writes its result files.
+    workdir: Path | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +98,11 @@ class ProgressSink(ABC):
 
     def progress(self, fraction: float) -> None:  # noqa: B027 - optional hook, default does nothing
         """Overall progress in [0, 1], for dialects that report a percentage."""
+
+    def result(self, files: dict[str, str], data: dict[str, Any] | None = None) -> None:
+        """The outcome of a derived operation: `files` (name -> file name in the job's workdir) and JSON
+        `data`. Sinks of engines that only make clips need not take it."""
+        raise NotImplementedError("this sink does not take derived results")
 
 
 class EngineError(Exception):

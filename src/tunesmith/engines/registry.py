@@ -11,14 +11,18 @@ import importlib
 from collections.abc import Mapping
 
 from tunesmith.domain.errors import InvalidRequest
-from tunesmith.domain.operations import MODEL_NAMES
+from tunesmith.domain.operations import DERIVED_OPERATIONS, MODEL_NAMES, OperationKind
 from tunesmith.engines.base import Engine
 
 BUILTIN_ENGINES: dict[str, str] = {
     "composer": "tunesmith.engines.composer.engine:ComposerEngine",
+    "studio": "tunesmith.engines.studio.engine:StudioEngine",
 }
 
 DEFAULT_ENGINE = "composer"
+# Derived operations (WAV, stems, MIDI, video, cover art, lyrics) work on stored artifacts whatever engine
+# made the song, so one engine serves them for every model.
+DERIVED_ENGINE = "studio"
 
 
 def register_engine(alias: str, import_path: str) -> None:
@@ -41,13 +45,17 @@ def load_engine_class(name: str) -> type[Engine]:
 class EngineRegistry:
     """Maps client model names to engine names, and engine names to (lazily built) engine instances."""
 
-    def __init__(self, model_map: Mapping[str, str] | None = None, default: str = DEFAULT_ENGINE) -> None:
+    def __init__(self, model_map: Mapping[str, str] | None = None, default: str = DEFAULT_ENGINE,
+                 derived: str = DERIVED_ENGINE) -> None:
         self.default = default
+        self.derived = derived
         self.model_map = {m: default for m in MODEL_NAMES}
         self.model_map.update(model_map or {})
         self._instances: dict[str, Engine] = {}
 
-    def engine_name_for(self, model: str) -> str:
+    def engine_name_for(self, model: str, kind: OperationKind = OperationKind.GENERATE) -> str:
+        if kind in DERIVED_OPERATIONS:
+            return self.derived
         try:
             return self.model_map[model]
         except KeyError:
@@ -60,5 +68,5 @@ class EngineRegistry:
             self._instances[name] = load_engine_class(name)()
         return self._instances[name]
 
-    def for_model(self, model: str) -> Engine:
-        return self.get(self.engine_name_for(model))
+    def for_model(self, model: str, kind: OperationKind = OperationKind.GENERATE) -> Engine:
+        return self.get(self.engine_name_for(model, kind))

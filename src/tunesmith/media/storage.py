@@ -39,6 +39,16 @@ class LocalMediaStore:
     def clip_key(clip_id: str, filename: str) -> str:
         return f"clips/{clip_id}/{filename}"
 
+    def task_dir(self, task_id: str) -> Path:
+        """The directory a derived operation (WAV, stems, video, ...) writes its files into."""
+        path = self.path(f"tasks/{task_id}")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @staticmethod
+    def task_key(task_id: str, filename: str) -> str:
+        return f"tasks/{task_id}/{filename}"
+
     def path(self, key: str) -> Path:
         """The file behind `key`; raises ValueError for keys that are malformed or leave the root."""
         parts = key.split("/")

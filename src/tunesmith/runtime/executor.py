@@ -49,6 +49,9 @@ class _PipeSink(ProgressSink):
     def progress(self, fraction: float) -> None:
         self.conn.send(("progress", float(fraction)))
 
+    def result(self, files: dict[str, str], data: dict[str, Any] | None = None) -> None:
+        self.conn.send(("result", dict(files), dict(data or {})))
+
 
 def _watch_parent(parent_pid: int) -> None:
     while True:

@@ -90,6 +90,10 @@ class TaskReporter:
         if before in (TaskState.PENDING, TaskState.TEXT_SUCCESS) and task.state is TaskState.FIRST_SUCCESS:
             queue_callback(self.store, self.urls, task, "first")
 
+    def on_result(self, files: dict[str, str], data: dict) -> None:
+        keys = {name: self.media.task_key(self.task.id, filename) for name, filename in files.items()}
+        self._held(self.store.record_result(self.task.id, self.worker_id, {"files": keys, **data}))
+
     def on_done(self) -> None:
         task = self._held(self.store.finish_task(self.task.id, self.worker_id))
         queue_callback(self.store, self.urls, task, "complete")

@@ -16,9 +16,11 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
+from tunesmith.domain.operations import DERIVED_OPERATIONS
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
 from tunesmith.media.storage import LocalMediaStore
@@ -136,21 +138,24 @@ class Worker:
         slots = tuple(
             ClipSlot(clip_id=c.id, index=c.index, workdir=self.media.clip_dir(c.id)) for c in task.clips
         )
-        source = None
-        if task.request.source_clip_id:
-            clip = self.store.get_clip(task.request.source_clip_id)
-            if clip is not None:
-                source = SourceClip(
-                    clip_id=clip.id,
-                    duration=clip.duration or 0.0,
-                    workdir=self.media.clip_dir(clip.id),
-                    title=clip.title,
-                    tags=clip.tags,
-                    lyrics=clip.lyrics,
-                    artifacts=dict(clip.artifacts),
-                )
-        return EngineJob(
-            task_id=task.id, request=task.request, clips=slots, seed=job_seed(task), source=source
+        source = self._source_clip(task.request.source_clip_id) if task.request.source_clip_id else None
+        workdir = self.media.task_dir(task.id) if task.operation in DERIVED_OPERATIONS else None
+        return EngineJob(task_id=task.id, request=task.request, clips=slots, seed=job_seed(task),
+                         source=source, workdir=workdir)
+
+    def _source_clip(self, clip_id: str) -> SourceClip | None:
+        clip = self.store.get_clip(clip_id)
+        if clip is None:
+            return None
+
+        def path(key: str | None) -> Path | None:
+            return self.media.path(key) if key else None
+
+        return SourceClip(
+            clip_id=clip.id, duration=clip.duration or 0.0, workdir=self.media.clip_dir(clip.id),
+            title=clip.title, tags=clip.tags, lyrics=clip.lyrics, audio=path(clip.audio_key),
+            wav=path(clip.wav_key), image=path(clip.image_key),
+            artifacts={name: self.media.path(key) for name, key in clip.artifacts.items() if key},
         )
 
     def _execute(self, slot: EngineProcess, task: Task) -> None:
@@ -197,6 +202,8 @@ class Worker:
             reporter.on_streaming(event[1], event[2])
         elif kind == "complete":
             reporter.on_complete(event[1], event[2])
+        elif kind == "result":
+            reporter.on_result(event[1], event[2])
         elif kind == "progress":
             pass
         elif kind == "done":

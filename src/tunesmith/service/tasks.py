@@ -6,18 +6,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from tunesmith.domain.errors import NotFound, Unavailable, Unsupported
+from tunesmith.domain.errors import InvalidRequest, NotFound, Unavailable, Unsupported
 from tunesmith.domain.models import ApiKey, Clip, Task
-from tunesmith.domain.operations import SUNO_MODEL_NAMES, SongRequest
-from tunesmith.domain.states import ClipState
+from tunesmith.domain.operations import CLIPS_PER_OPERATION, SUNO_MODEL_NAMES, OperationKind, SongRequest
+from tunesmith.domain.states import ClipState, TaskState
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.net.urlguard import check_callback_url
 from tunesmith.service.limits import SlidingWindowLimiter
 from tunesmith.service.snapshots import FinishedTaskCache
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
-
-CLIPS_PER_GENERATION = 2
 
 
 def new_task_id() -> str:
@@ -42,12 +40,13 @@ class TaskService:
         """Validate against the engine, charge the key and queue the task. Nothing is stored on refusal."""
         if self.settings.maintenance:
             raise Unavailable("The service is under maintenance and takes no new tasks; try again later")
-        engine_name = self.registry.engine_name_for(request.model)
+        engine_name = self.registry.engine_name_for(request.model, request.kind)
         engine = self.registry.get(engine_name)
         if not engine.supports(request.kind):
             raise Unsupported(f"{request.kind.value} is not supported for model {request.model} "
                               f"(engine {engine_name})", field="model")
         engine.check(request)
+        self._check_sources(key, request)
         if callback_url:
             callback_url = check_callback_url(callback_url, allow=self.settings.callback_allow,
                                               field=callback_field)
@@ -60,13 +59,38 @@ class TaskService:
             Clip(id=new_clip_id(), task_id=task_id, index=i, state=ClipState.SUBMITTED,
                  title=request.title, tags=request.style, model_name=model_name,
                  created_at=now, updated_at=now)
-            for i in range(CLIPS_PER_GENERATION)
+            for i in range(CLIPS_PER_OPERATION[request.kind])
         )
         task = Task(id=task_id, key_id=key.id, operation=request.kind, request=request, dialect=dialect,
                     raw_request=raw_request, engine=engine_name, callback_url=callback_url or None,
-                    parent_clip_id=request.source_clip_id, cost=self.settings.cost_of(request.kind.value),
-                    max_attempts=self.settings.max_attempts, created_at=now, updated_at=now, clips=clips)
+                    parent_clip_id=request.source_clip_id, source_task_id=request.source_task_id,
+                    cost=self.settings.cost_of(request.kind.value), max_attempts=self.settings.max_attempts,
+                    created_at=now, updated_at=now, clips=clips)
         return self.store.submit_task(task)
+
+    def _check_sources(self, key: ApiKey, request: SongRequest) -> None:
+        """The clip or task an operation works on must exist, be the caller's, and be finished."""
+        if request.source_task_id:
+            self.get(key, request.source_task_id)
+        if request.source_clip_id:
+            clip = self.own_clip(key, request.source_clip_id)
+            if clip.state is not ClipState.COMPLETE:
+                raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
+
+    def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
+        """The caller's clip; another key's clip is reported as not found."""
+        clip = self.store.get_clip(clip_id) if clip_id and len(clip_id) <= 64 else None
+        owner = self.store.get_task(clip.task_id) if clip is not None else None
+        if clip is None or owner is None or owner.key_id != key.id:
+            raise NotFound(f"Audio not found: {clip_id}", field="audioId")
+        return clip
+
+    def existing(self, key: ApiKey, kind: OperationKind, *, clip_id: str | None = None,
+                 task_id: str | None = None) -> Task | None:
+        """The caller's earlier task of this kind on the same clip or task that did not fail (e.g. the WAV
+        record a second WAV request conflicts with)."""
+        found = self.store.find_tasks(key.id, kind.value, parent_clip_id=clip_id, source_task_id=task_id)
+        return next((t for t in found if t.state is not TaskState.FAILED), None)
 
     def get(self, key: ApiKey, task_id: str, *, rate_limited: bool = False) -> Task:
         """The caller's task; another key's task is reported as not found (no existence leak)."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Task
+from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Persona, Task
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +127,10 @@ class Store(ABC):
         first streaming/complete clip. None if the lease is not held."""
 
     @abstractmethod
+    def record_result(self, task_id: str, worker_id: str, result: dict) -> Task | None:
+        """Merge `result` (files and data of a derived operation) into the task's result. None if not held."""
+
+    @abstractmethod
     def finish_task(self, task_id: str, worker_id: str) -> Task | None:
         """Mark SUCCESS (every clip complete), queue_status=done, finished_at=now. None if not held."""
 
@@ -142,6 +146,19 @@ class Store(ABC):
     @abstractmethod
     def mark_refunded(self, task_id: str) -> int:
         """Give a failed task's cost back to its key once (CAS on `refunded`); returns the amount refunded."""
+
+    @abstractmethod
+    def find_tasks(self, key_id: str, operation: str, *, parent_clip_id: str | None = None,
+                   source_task_id: str | None = None) -> list[Task]:
+        """The key's tasks of one operation on a given clip or task, oldest first (e.g. an existing WAV)."""
+
+    # ── personas ──────────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def create_persona(self, persona: Persona) -> Persona:
+        """Store a persona; raises tunesmith.domain.errors.Conflict if its clip already has one."""
+
+    @abstractmethod
+    def get_persona(self, persona_id: str) -> Persona | None: ...
 
     # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, s
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.expression import Select
 
-from tunesmith.domain.errors import InsufficientCredits
-from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Task
+from tunesmith.domain.errors import Conflict, InsufficientCredits
+from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Persona, Task
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState, advance
 from tunesmith.store.base import ClipUpdate, Store, SweepResult
 from tunesmith.store.database import make_engine
@@ -30,6 +30,8 @@ from tunesmith.store.rows import (
     clip_values,
     delivery_from_row,
     key_from_row,
+    persona_from_row,
+    persona_values,
     task_from_row,
     task_values,
 )
@@ -39,6 +41,7 @@ from tunesmith.store.tables import (
     callback_deliveries,
     clips,
     credit_ledger,
+    personas,
     tasks,
 )
 
@@ -441,6 +444,48 @@ class SqlStore(Store):
             conn.execute(_update_clip(target, index, values, now))
             self._set_state(conn, row, TaskState.FIRST_SUCCESS, now)
             return self._load(conn, [task_id])[task_id]
+
+    def record_result(self, task_id: str, worker_id: str, result: dict) -> Task | None:
+        now = _now()
+        with self._write() as conn:
+            row = self._lock_held(conn, task_id, worker_id)
+            if row is None or row.state in TERMINAL:
+                return None
+            merged = json.loads(row.result or "{}")
+            for name, value in result.items():
+                if isinstance(value, dict) and isinstance(merged.get(name), dict):
+                    merged[name] = {**merged[name], **value}
+                else:
+                    merged[name] = value
+            conn.execute(update(tasks).where(tasks.c.id == task_id).values(
+                result=json.dumps(merged, ensure_ascii=False), updated_at=now))
+            return self._load(conn, [task_id])[task_id]
+
+    def find_tasks(self, key_id: str, operation: str, *, parent_clip_id: str | None = None,
+                   source_task_id: str | None = None) -> list[Task]:
+        stmt = select(tasks.c.id).where(tasks.c.key_id == key_id, tasks.c.operation == operation)
+        if parent_clip_id is not None:
+            stmt = stmt.where(tasks.c.parent_clip_id == parent_clip_id)
+        if source_task_id is not None:
+            stmt = stmt.where(tasks.c.source_task_id == source_task_id)
+        with self._read() as conn:
+            ids = list(conn.execute(stmt.order_by(tasks.c.created_at, tasks.c.id)).scalars())
+            found = self._load(conn, ids)
+        return [found[i] for i in ids]
+
+    # ── personas ──────────────────────────────────────────────────────────────────────────────────────
+    def create_persona(self, persona: Persona) -> Persona:
+        try:
+            with self._write() as conn:
+                conn.execute(insert(personas).values(**persona_values(persona)))
+        except IntegrityError:
+            raise Conflict("A persona already exists for this audio", field="audioId") from None
+        return persona
+
+    def get_persona(self, persona_id: str) -> Persona | None:
+        with self._read() as conn:
+            row = conn.execute(select(personas).where(personas.c.id == persona_id)).first()
+        return persona_from_row(row) if row else None
 
     def finish_task(self, task_id: str, worker_id: str) -> Task | None:
         now = _now()

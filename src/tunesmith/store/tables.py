@@ -109,6 +109,8 @@ tasks = Table(
     Column("raw_request", Text, nullable=False),
     Column("callback_url", Text),
     Column("parent_clip_id", String(ID)),
+    Column("source_task_id", String(ID)),
+    Column("result", Text, nullable=False, server_default=text("'{}'")),
     Column("cost", Integer, nullable=False, server_default=text("0")),
     Column("refunded", Boolean, nullable=False, server_default=text("false")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
@@ -136,6 +138,9 @@ tasks = Table(
         postgresql_where=text("queue_status = 'running'"),
     ),
     Index("ix_tasks_key_id", "key_id", "created_at"),
+    # Derived operations look up earlier work on the same clip or task (one WAV per clip, one cover per task).
+    Index("ix_tasks_parent_clip", "parent_clip_id", "operation"),
+    Index("ix_tasks_source_task", "source_task_id", "operation"),
 )
 
 clips = Table(
@@ -159,6 +164,22 @@ clips = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("task_id", "idx"),
+)
+
+personas = Table(
+    "personas",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("key_id", String(ID), ForeignKey("api_keys.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("source_clip_id", String(ID), nullable=False),
+    Column("voice", String(8), nullable=False),
+    Column("style", Text, nullable=False),
+    Column("vocal_start", Float, nullable=False),
+    Column("vocal_end", Float, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("source_clip_id"),
 )
 
 callback_deliveries = Table(
@@ -193,9 +214,7 @@ callback_attempts = Table(
     "callback_attempts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "delivery_id", Integer, ForeignKey("callback_deliveries.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("delivery_id", Integer, ForeignKey("callback_deliveries.id", ondelete="CASCADE"), nullable=False),
     Column("attempt", Integer, nullable=False),
     Column("status_code", Integer),
     Column("error", Text),

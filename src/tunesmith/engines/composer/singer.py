@@ -94,10 +94,50 @@ def _pitch_curve(job: LineJob, origin: float, n: int, pitches: list[int]) -> np.
     return 440.0 * 2.0 ** ((semis - 69.0) / 12.0)
 
 
+HIGH_HZ = 330.0  # above this, vowels lose their fundamental (F1 of "ee"/"oo" lies below f0)
+H_FLOOR_DB = -15.0  # the 2nd-3rd harmonics stay within this of the fundamental on high notes
+
+
+def _shape_high_notes(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, bins: np.ndarray) -> None:
+    """In place, for every voiced frame at once: no noise below the fundamental; on high notes lift the band
+    around f0 (up to 8x) so the fundamental is strong, and keep the 2nd-3rd harmonics no more than 15 dB
+    under it. Why the floor: a high "ee" (F1 ~300 Hz, F2 ~2300 Hz) with the lifted fundamental came out as an
+    almost pure sine (harmonics 35 dB down); its autocorrelation is then as strong one period later as at one
+    period, and Praat read C#5 an octave low (-1199 cents). Real sopranos keep H2/H3 within ~10-20 dB."""
+    rows = np.nonzero(f0 > 0)[0]
+    if not len(rows):
+        return
+    f = f0[rows][:, None]
+    below = bins[None, :] < f
+    ap[rows] = np.where(below, 1e-3, ap[rows])
+    hi = rows[f0[rows] > HIGH_HZ]
+    if not len(hi):
+        return
+    f = f0[hi][:, None]
+    ramp = np.minimum(1.0, (f - HIGH_HZ) / 200.0)
+    band = (bins[None, :] > f * 0.6) & (bins[None, :] < f * 1.5)
+    block = sp[hi] * np.where(band, 1.0 + 7.0 * ramp, 1.0)
+    at_f0 = np.clip(np.round(f[:, 0] / bins[1]).astype(np.int64), 0, len(bins) - 1)
+    ref = block[np.arange(len(hi)), at_f0][:, None]  # the envelope at the fundamental itself
+    harm = (bins[None, :] >= f * 1.5) & (bins[None, :] <= f * 3.5)
+    floor = ref * (10 ** (H_FLOOR_DB / 10)) * ramp
+    sp[hi] = np.where(harm, np.maximum(block, floor), block)
+
+
+def _widen(env: np.ndarray, bins: np.ndarray, fill: float) -> np.ndarray:
+    """A 22.05 kHz envelope (fft 1024) on the 44.1 kHz grid (fft 2048): both grids are 21.5 Hz apart, so the
+    bins up to 11 kHz are the same values and the new upper half is `fill` (speech from espeak has nothing
+    there). Synthesis runs at 44.1 kHz because at 22.05 kHz WORLD's pulse train on high notes (a period of ~40
+    samples at C#5) carried a period-2 pattern: autocorrelation was higher at 2T than at T and Praat heard the
+    note an octave low (-1199 cents). It also makes the resampling step afterwards unnecessary."""
+    out = np.full((len(env), 2 * len(bins) - 1), fill)
+    out[:, : len(bins)] = env
+    return out
+
+
 def sing(job: LineJob) -> tuple[float, np.ndarray, np.ndarray | None]:
     """(start time in song seconds, lead at 44.1 kHz, harmony at 44.1 kHz or None)."""
     import pyworld as pw
-    from scipy.signal import resample_poly
 
     x = job.audio.astype(np.float64)
     f0, t = pw.dio(x, FS, frame_period=FRAME_MS, f0_floor=60.0, f0_ceil=700.0)
@@ -123,16 +163,10 @@ def sing(job: LineJob) -> tuple[float, np.ndarray, np.ndarray | None]:
     for pitches in [[nt.pitch for nt in job.notes]] + ([list(job.harmony)] if job.harmony else []):
         f0_o = np.where(voiced, _pitch_curve(job, origin, n, pitches), 0.0)
         sp_v, ap_v = sp_o.copy(), ap_o.copy()
-        for i in np.nonzero(voiced)[0]:
-            f = f0_o[i]
-            ap_v[i, bins < f * 1.0] = 1e-3  # no noise below the fundamental
-            if f > 330.0:  # lift the band around f0 so high vowels keep a strong fundamental
-                gain = 1.0 + 7.0 * min(1.0, (f - 330.0) / 200.0)
-                band = (bins > f * 0.6) & (bins < f * 1.5)
-                sp_v[i, band] *= gain
-        y = pw.synthesize(f0_o, sp_v, ap_v, FS, FRAME_MS)
-        env = np.repeat(sounding.astype(np.float64), int(FS * _FR))
+        _shape_high_notes(f0_o, sp_v, ap_v, bins)
+        y = pw.synthesize(f0_o, _widen(sp_v, bins, 1e-12), _widen(ap_v, bins, 1.0), OUT_FS, FRAME_MS)
+        env = np.repeat(sounding.astype(np.float64), int(OUT_FS * _FR))
         env = np.pad(env, (0, max(0, len(y) - len(env))))[: len(y)]
-        y = y * np.convolve(env, np.ones(110) / 110, mode="same")  # 5 ms fades at every gap
-        outs.append(resample_poly(y, 2, 1).astype(np.float32))
+        y = y * np.convolve(env, np.ones(220) / 220, mode="same")  # 5 ms fades at every gap
+        outs.append(y.astype(np.float32))
     return origin, outs[0], (outs[1] if len(outs) > 1 else None)
