@@ -12,7 +12,7 @@ from tunesmith.domain.operations import CLIPS_PER_OPERATION, SUNO_MODEL_NAMES, O
 from tunesmith.domain.states import ClipState, TaskState
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.net.urlguard import check_callback_url
-from tunesmith.service.limits import SlidingWindowLimiter
+from tunesmith.service.limits import make_limiter
 from tunesmith.service.snapshots import FinishedTaskCache
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
@@ -31,8 +31,10 @@ class TaskService:
         self.store = store
         self.registry = registry
         self.settings = settings
-        self.submit_limiter = SlidingWindowLimiter(settings.submit_limit, settings.submit_window_seconds)
-        self.query_limiter = SlidingWindowLimiter(settings.query_limit_per_task, 1.0)
+        self.submit_limiter = make_limiter(settings.redis_url, settings.submit_limit,
+                                           settings.submit_window_seconds, namespace="submit")
+        self.query_limiter = make_limiter(settings.redis_url, settings.query_limit_per_task, 1.0,
+                                          namespace="query")
         self.finished = FinishedTaskCache()
 
     def submit(self, key: ApiKey, request: SongRequest, *, dialect: str, raw_request: str,

@@ -98,6 +98,21 @@ HIGH_HZ = 330.0  # above this, vowels lose their fundamental (F1 of "ee"/"oo" li
 H_FLOOR_DB = -15.0  # the 2nd-3rd harmonics stay within this of the fundamental on high notes
 
 
+def _smooth_envelope(sp: np.ndarray, rows: np.ndarray, f0: np.ndarray, bin_hz: float) -> None:
+    """Smooth the log envelope of `rows` over one harmonic spacing of the NEW pitch (a box applied twice).
+    CheapTrick leaves a ripple at the speaker's own harmonic spacing (~280 Hz for the female espeak voice); a
+    ripple of spacing df is an echo at 1/df in every synthesized pulse, and at C#5 that echo fell exactly two
+    periods later, so the autocorrelation peaked at 2T and Praat heard the note an octave low (-1199 cents)."""
+    from scipy.ndimage import uniform_filter1d
+
+    widths = np.maximum(3, np.round(f0[rows] / bin_hz).astype(np.int64))
+    for w in np.unique(widths):
+        sel = rows[widths == w]
+        log = np.log(np.maximum(sp[sel], 1e-30))
+        log = uniform_filter1d(uniform_filter1d(log, int(w), axis=1, mode="nearest"), int(w), axis=1, mode="nearest")
+        sp[sel] = np.exp(log)
+
+
 def _shape_high_notes(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, bins: np.ndarray) -> None:
     """In place, for every voiced frame at once: no noise below the fundamental; on high notes lift the band
     around f0 (up to 8x) so the fundamental is strong, and keep the 2nd-3rd harmonics no more than 15 dB
@@ -113,6 +128,7 @@ def _shape_high_notes(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, bins: np.n
     hi = rows[f0[rows] > HIGH_HZ]
     if not len(hi):
         return
+    _smooth_envelope(sp, hi, f0, bins[1])
     f = f0[hi][:, None]
     ramp = np.minimum(1.0, (f - HIGH_HZ) / 200.0)
     band = (bins[None, :] > f * 0.6) & (bins[None, :] < f * 1.5)
