@@ -52,6 +52,9 @@ class SpokenLine:
     syllables: tuple[Syllable, ...]
 
 
+TUNED = ("en", "zh")  # languages whose syllables, melody fitting and pitch were measured
+
+
 def voice_for(language: str, gender: str | None) -> tuple[str, str | None]:
     """The espeak voice for a language and gender, and a note when the language had no voice of its own."""
     base = VOICES.get(language)
@@ -60,7 +63,9 @@ def voice_for(language: str, gender: str | None) -> tuple[str, str | None]:
         base = "en-us"
         note = f"espeak-ng has no voice for '{language}': sung with the English voice"
     elif language == "ja":
-        note = "Japanese: espeak-ng reads kana; kanji are read poorly"
+        note = "Japanese: sung with espeak-ng voice 'ja' (reads kana, kanji poorly; untuned)"
+    elif language not in TUNED:
+        note = f"language '{language}': sung with the closest espeak-ng voice '{base}' (untuned)"
     variant = "+f3" if gender == "female" else "+m3"
     return base + variant, note
 

@@ -1,0 +1,62 @@
+"""Shared checks on a finished take: the files a client gets, and the pitch of the lead vocal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from tunesmith.engines.base import ClipResult
+
+STEM_KEYS = ("stem.drums", "stem.bass", "stem.other")
+
+
+def mp3_seconds(path: Path) -> float:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip())
+
+
+def assert_take(workdir: Path, res: ClipResult, *, vocals: bool) -> dict:
+    """Every reported file exists, the MP3 is as long as reported, stems match the vocal/instrumental kind,
+    and the plan's sections tile the clip. Returns plan.json."""
+    for rel in [res.audio, res.wav, res.image, *res.artifacts.values()]:
+        assert rel and (workdir / rel).is_file(), rel
+    for key in (*STEM_KEYS, "midi", "plan", "timings"):
+        assert key in res.artifacts, key
+    assert ("stem.vocals" in res.artifacts) == vocals
+    assert ("stem.lead" in res.artifacts) == vocals
+    assert abs(mp3_seconds(workdir / res.audio) - res.duration) <= 0.1
+    plan = json.loads((workdir / "plan.json").read_text(encoding="utf-8"))
+    assert plan["sections"][0]["start_s"] == 0.0
+    assert abs(plan["sections"][-1]["end_s"] - res.duration) < 0.05
+    return plan
+
+
+def lead_pitch_errors(workdir: Path) -> np.ndarray:
+    """Cents between each sung note (from the MIDI's vocal track) and Praat's median f0 over the middle 40%
+    of the note on the dry lead stem; NaN where Praat found no voicing."""
+    import parselmouth
+    import pretty_midi
+    import soundfile as sf
+
+    pm = pretty_midi.PrettyMIDI(str(workdir / "song.mid"))
+    notes = [n for inst in pm.instruments if inst.name == "vocals" for n in inst.notes]
+    x, sr = sf.read(workdir / "stems" / "lead.wav")
+    pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch_ac(
+        time_step=0.005, pitch_floor=60.0, pitch_ceiling=1000.0
+    )
+    f0, t = pitch.selected_array["frequency"], pitch.xs()
+    out = []
+    for n in notes:
+        a, b = n.start + 0.3 * (n.end - n.start), n.start + 0.7 * (n.end - n.start)
+        sel = (t >= a) & (t <= b) & (f0 > 0)
+        target = 440.0 * 2 ** ((n.pitch - 69) / 12)
+        out.append(1200 * np.log2(np.median(f0[sel]) / target) if sel.any() else np.nan)
+    return np.array(out)

@@ -1,0 +1,31 @@
+"""`tunesmith render` through the real CLI app: one short song into a directory a person can open."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import LYRICS
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from tunesmith.cli import app
+
+    tmp = tmp_path_factory.mktemp("cli")
+    (tmp / "song.txt").write_text(LYRICS, encoding="utf-8")
+    out = tmp / "out"
+    args = ["render", "--style", "pop, female vocals", "--lyrics", str(tmp / "song.txt"), "--title", "Night Drive"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--seed", "5"])
+    return result, out
+
+
+def test_render_writes_everything(rendered):
+    result, out = rendered
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    expected = {"night-drive.mp3", "night-drive.wav", "vocals.wav", "drums.wav", "bass.wav", "other.wav"}
+    assert expected <= names
+    assert {"song.mid", "words.json", "cover.png"} <= names
+    assert all((out / n).stat().st_size > 0 for n in expected | {"song.mid", "words.json", "cover.png"})
+    assert "night-drive.mp3" in result.output
