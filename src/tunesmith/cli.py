@@ -45,7 +45,7 @@ def _announce_first_key(services: Services) -> None:
         return
     base = services.settings.effective_public_url
     console.print("\n[bold green]Created your first API key[/] (shown only this once):\n")
-    console.print(f"  {created.token}\n", highlight=False)
+    console.print(f"  {created.token}\n", highlight=False, soft_wrap=True)
     console.print(
         "Next: generate a song with\n"
         f"  curl -s {base}/api/v1/generate -H 'Authorization: Bearer {created.token}' \\\n"
@@ -53,6 +53,7 @@ def _announce_first_key(services: Services) -> None:
         '       -d \'{"customMode": false, "instrumental": false, "model": "V4_5", '
         '"prompt": "a calm piano track"}\'\n',
         highlight=False,
+        soft_wrap=True,
     )
 
 

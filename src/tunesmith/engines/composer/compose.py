@@ -217,14 +217,17 @@ def build_plan(
         if b.sections[-1].kind != "outro" or b.sections[-1].lines:
             b.add_section("outro", "Outro", 4, final=True)
     else:
-        target = min(MAX_SECONDS, duration or DEFAULT_INSTRUMENTAL_S)
+        target = min(MAX_SECONDS, max(10.0, duration or DEFAULT_INSTRUMENTAL_S))
+        bar_s = b.bar_beats * 60.0 / style.bpm
+        # short requests get short sections, so a 30 s request is not padded to two 8-bar sections (65 s)
+        sec_bars = 8 if target >= 24 * bar_s else 4
+        intro_bars = min(intro_bars, 2 if target < 16 * bar_s else intro_bars)
         b.lead_lines(b.add_section("intro", "Intro", intro_bars))
         form = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
-        bar_s = b.bar_beats * 60.0 / style.bpm
         i = 0
-        while b.seconds_so_far() + 8 * bar_s + 4 * bar_s <= target or i < 2:
+        while b.seconds_so_far() + sec_bars * bar_s + 2 * bar_s <= target or i < 1:
             kind = form[i % len(form)]
-            sec = b.add_section(kind, kind.capitalize(), 8)
+            sec = b.add_section(kind, kind.capitalize(), sec_bars)
             if kind != "verse":
                 b.lead_lines(sec)
             i += 1

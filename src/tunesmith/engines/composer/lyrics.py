@@ -7,6 +7,7 @@ line fits a musical phrase. Unknown tags become verses.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ MAX_WORDS = 9  # a longer line is split into phrases of at most this many words
 MAX_CJK = 12  # characters per phrase for CJK text
 
 _TAG = re.compile(r"^\s*[\[【(（]\s*([^\]】)）]{1,40})\s*[\]】)）]\s*$")
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -48,7 +50,8 @@ class LyricSection:
 
 def clean_line(line: str) -> str:
     """Keep letters, digits, apostrophes and inner hyphens; drop emoji, markup and symbols."""
-    line = re.sub(r"<[^>]*>", " ", line)  # HTML tags
+    line = _SCRIPT.sub(" ", line)  # code is not lyrics
+    line = html.unescape(re.sub(r"<[^>]*>", " ", line))  # HTML tags, then entities (&amp; is "&", not "amp")
     line = re.sub(r"\[[^\]]*\]|\{[^}]*\}", " ", line)  # inline tags
     out = []
     for ch in unicodedata.normalize("NFKC", line):

@@ -138,6 +138,16 @@ def _find_genre(text: str) -> str | None:
     return best[2] if best else None
 
 
+_NEGATION = re.compile(r"\b(?:no|without|not|non|minus)[\s-]+([a-z]+)")
+
+
+def _split_negations(text: str) -> tuple[str, list[str]]:
+    """"no drums, without bass" in the style itself works like the negative style: the named thing is removed,
+    and the words no longer count as asking for it ("no guitar" must not add a guitar)."""
+    negated = _NEGATION.findall(text)
+    return _NEGATION.sub(" ", text), negated
+
+
 def parse_style(
     style: str,
     *,
@@ -148,8 +158,9 @@ def parse_style(
 ) -> Style:
     """Read style tags into a Style. Deterministic for a given (style, negative, seed)."""
     text = " " + style.lower().replace("_", " ") + " "
-    neg = negative.lower()
-    rng = _stable_rng(seed, text, neg)
+    rng = _stable_rng(seed, text, negative.lower())
+    text, negated = _split_negations(text)
+    neg = " ".join([negative.lower(), *negated])
     notes: list[str] = []
     genre_name = _find_genre(text) or "pop"
     if _find_genre(text) is None:
