@@ -5,6 +5,7 @@ Run: PYTHONPATH=src .venv/bin/python bench/engine_bench.py [--quick]
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import tempfile
@@ -13,7 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
 
-VERSE = "I walk along the empty street\nthe city sleeps beneath my feet\nthe neon hums a quiet tune\nbeneath a pale and silver moon\n"
+VERSE = (
+    "I walk along the empty street\nthe city sleeps beneath my feet\n"
+    "the neon hums a quiet tune\nbeneath a pale and silver moon\n"
+)
 CHORUS = "We are shining tonight\nwe are burning so bright\nhold on and never let go\nwe are the fire below\n"
 
 
@@ -30,10 +34,15 @@ def lyrics(repeats: int) -> str:
     )
 
 
-def peak_mb() -> float:
+def peak_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of the largest reaped child (the singer pool), in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + kids) / 1024
+    return own / 1024, kids / 1024
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 def run(engine, clips: int, repeats: int, label: str) -> None:  # noqa: ANN001
@@ -59,9 +68,10 @@ def run(engine, clips: int, repeats: int, label: str) -> None:  # noqa: ANN001
     res = sink.results()
     dur = sum(r.duration for r in res.values())
     first = min(t for t, k, _ in sink.events if k == "streaming")
+    done = max(t for t, k, _ in sink.events if k == "complete")
     print(
         f"{label}: {clips} clip(s), {dur:.1f} s of audio in {wall:.1f} s -> {dur / wall:.1f}x real time; "
-        f"first playable audio {first:.2f} s; peak RSS self+children {peak_mb():.0f} MB"
+        f"first playable audio {first:.2f} s; SUCCESS (last clip complete) at {done:.1f} s"
     )
     for i, r in sorted(res.items()):
         print(f"   clip {i}: {r.duration:.1f} s")
@@ -89,11 +99,18 @@ def main() -> None:
 
     try:
         quick = "--quick" in sys.argv
-        run(engine, 1, 1 if quick else 3, "one song" if quick else "3-minute song")
-        for k, v in stages[-1].items():
-            print(f"   stage {k}: {v:.2f} s")
+        print(load())
+        runs = [(1, 1 if quick else 3, "one song" if quick else "3-minute song")]
         if not quick:
-            run(engine, 2, 2, "2-clip task")
+            runs.append((2, 2, "2-clip task"))
+        for clips, repeats, label in runs:
+            del stages[:]
+            run(engine, clips, repeats, label)
+            for i, st in enumerate(stages):
+                print(f"   clip {i} stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in st.items()))
+            own, kids = peak_mb()
+            print(f"   peak RSS so far: engine process {own:.0f} MB, largest singer process {kids:.0f} MB")
+        print(load())
     finally:
         pool.shutdown()
 

@@ -17,7 +17,9 @@ runner = CliRunner()
 
 
 def test_keys_create_prints_a_working_key_once_and_list_never_shows_it(tmp_path: Path) -> None:
-    first = runner.invoke(app, ["keys", "create", "--credits", "42", "--name", "me", "--data-dir", str(tmp_path)])
+    first = runner.invoke(
+        app, ["keys", "create", "--credits", "42", "--name", "me", "--data-dir", str(tmp_path)]
+    )
     assert first.exit_code == 0, first.output
     token = first.output.strip()
     assert token.startswith("tsk_") and len(token) > 30
@@ -37,7 +39,9 @@ def test_migrate_reports_the_head_revision(tmp_path: Path) -> None:
     assert migrate.head_revision() in result.output
 
 
-def test_first_start_prints_a_key_once_with_the_next_step(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_first_start_prints_a_key_once_with_the_next_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     services = build_services(load_settings(data_dir=tmp_path))
     try:
         _announce_first_key(services)
@@ -64,8 +68,10 @@ def test_configured_keys_mean_no_first_key(tmp_path: Path, capsys: pytest.Captur
 
 def test_settings_precedence_flag_env_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "tunesmith.toml"
-    config.write_text('port = 9100\nworkers = 3\npublic_url = "https://music.example"\n'
-                      'callback_allow = ["10.0.0.0/8"]\n[models]\nV5 = "composer"\n[costs]\ngenerate = 7\n')
+    config.write_text(
+        'port = 9100\nworkers = 3\npublic_url = "https://music.example"\n'
+        'callback_allow = ["10.0.0.0/8"]\n[models]\nV5 = "composer"\n[costs]\ngenerate = 7\n'
+    )
     monkeypatch.setenv("TUNESMITH_WORKERS", "5")
     monkeypatch.setenv("TUNESMITH_API_KEYS", "a, b")
     settings = load_settings(config_file=config, port=9200)

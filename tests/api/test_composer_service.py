@@ -17,15 +17,22 @@ from tunesmith.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-LYRICS = "[Verse]\nSun comes up on the river\nI can hear the morning sing\n[Chorus]\nHold on, hold on\nHere we go"
+LYRICS = (
+    "[Verse]\nSun comes up on the river\nI can hear the morning sing\n[Chorus]\nHold on, hold on\nHere we go"
+)
 
 
 @pytest.fixture(scope="module")
 def composer_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     port = free_port()
-    settings = Settings(data_dir=tmp_path_factory.mktemp("composer"), port=port,
-                        public_url=f"http://127.0.0.1:{port}", workers=1, lease_seconds=30,
-                        poll_interval_seconds=0.1)
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("composer"),
+        port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        workers=1,
+        lease_seconds=30,
+        poll_interval_seconds=0.1,
+    )
     assert settings.default_engine == "composer" and not settings.models
     with ServiceHarness(settings) as harness:
         yield harness
@@ -33,8 +40,14 @@ def composer_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
 
 def test_custom_song_renders_with_the_composer(composer_service: ServiceHarness) -> None:
     with composer_service.client(composer_service.new_key()) as client:
-        body = {"customMode": True, "instrumental": False, "model": "V4_5", "title": "River Morning",
-                "style": "folk, acoustic, 100 bpm, male vocals", "prompt": LYRICS}
+        body = {
+            "customMode": True,
+            "instrumental": False,
+            "model": "V4_5",
+            "title": "River Morning",
+            "style": "folk, acoustic, 100 bpm, male vocals",
+            "prompt": LYRICS,
+        }
         task_id = client.post("/api/v1/generate", json=body).json()["data"]["taskId"]
         final, seen = poll_until_done(client, task_id, timeout=240)
         assert final["data"]["status"] == "SUCCESS", final
@@ -49,14 +62,21 @@ def test_custom_song_renders_with_the_composer(composer_service: ServiceHarness)
             assert client.get(clip["imageUrl"]).headers["content-type"] == "image/png"
         task = composer_service.services.store.get_task(task_id)
         artifacts = task.clips[0].artifacts
-        assert {"midi", "timings", "plan", "stem.vocals", "stem.drums", "stem.bass", "stem.other"} <= set(artifacts)
+        assert {"midi", "timings", "plan", "stem.vocals", "stem.drums", "stem.bass", "stem.other"} <= set(
+            artifacts
+        )
         for key in artifacts.values():
             assert Path(composer_service.services.media.path(key)).is_file()
 
 
 def test_description_song_gets_written_lyrics(composer_service: ServiceHarness) -> None:
     with composer_service.client(composer_service.new_key()) as client:
-        body = {"customMode": False, "instrumental": False, "model": "V5", "prompt": "a happy song about coffee"}
+        body = {
+            "customMode": False,
+            "instrumental": False,
+            "model": "V5",
+            "prompt": "a happy song about coffee",
+        }
         task_id = client.post("/api/v1/generate", json=body).json()["data"]["taskId"]
         final, _ = poll_until_done(client, task_id, timeout=300)
         assert final["data"]["status"] == "SUCCESS", final

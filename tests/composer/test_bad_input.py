@@ -18,7 +18,9 @@ CUSTOM = {
     "emoji": "[Verse]\nI love you 😀🎉 so much 💖\n🔥🔥🔥\nwe dance 🕺 all night\n",
     "html": "[Verse]\n<b>Hello</b> world <script>alert(1)</script>\n<i>sing</i> along &amp; on\n",
     "long-line": f"[Verse]\n{LONG}\n",
-    "unknown-tags": "[Spoken Word x2]\nhere we go again\n[Foo Bar]\nnothing else to say\n[Chorus]\nla la la\n",
+    "unknown-tags": (
+        "[Spoken Word x2]\nhere we go again\n[Foo Bar]\nnothing else to say\n[Chorus]\nla la la\n"
+    ),
     "russian": "[Verse]\nЯ иду по пустой улице\nгород спит под моими ногами\n",
 }
 
@@ -35,12 +37,17 @@ def renders(engine, tmp_path_factory):
         for name, text in CUSTOM.items()
     }
     requests["negative-style"] = SongRequest(
-        custom_mode=True, lyrics=CUSTOM["emoji"], style="no drums, no guitar, without bass, not sad", title="n"
+        custom_mode=True,
+        lyrics=CUSTOM["emoji"],
+        style="no drums, no guitar, without bass, not sad",
+        title="n",
     )
     requests["instrumental-30s"] = SongRequest(
         custom_mode=True, instrumental=True, style="lofi, chill", title="Calm", duration=30.0
     )
-    requests["describe-en"] = SongRequest(custom_mode=False, description="a happy song about summer at the sea")
+    requests["describe-en"] = SongRequest(
+        custom_mode=False, description="a happy song about summer at the sea"
+    )
     requests["describe-zh"] = SongRequest(custom_mode=False, description="一首关于夏天和大海的快乐的歌")
     out = {}
     for name, req in requests.items():
@@ -63,7 +70,11 @@ def test_sung_take_is_complete(renders, name):
 
 
 def test_markup_and_emoji_are_not_sung(renders):
-    sung = {w["word"] for name in ("emoji", "html") for w in json.loads((renders[name][0] / "words.json").read_text())}
+    sung = {
+        w["word"]
+        for name in ("emoji", "html")
+        for w in json.loads((renders[name][0] / "words.json").read_text())
+    }
     assert {"Hello", "world", "sing", "love"} <= sung
     assert not any(ch in "".join(sung) for ch in "<>😀🎉💖🔥🕺&")
     assert not {"script", "alert", "b", "i", "amp"} & sung
@@ -103,7 +114,9 @@ def test_instrumental_follows_duration(renders):
 
 
 def test_description_mode_writes_in_its_language(renders):
-    assert renders["describe-zh"][2].lyrics and any("\u4e00" <= ch <= "\u9fff" for ch in renders["describe-zh"][2].lyrics)
+    assert renders["describe-zh"][2].lyrics and any(
+        "\u4e00" <= ch <= "\u9fff" for ch in renders["describe-zh"][2].lyrics
+    )
     assert json.loads((renders["describe-zh"][0] / "plan.json").read_text())["language"] == "zh"
     assert json.loads((renders["describe-en"][0] / "plan.json").read_text())["language"] == "en"
 

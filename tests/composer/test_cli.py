@@ -15,7 +15,15 @@ def rendered(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cli")
     (tmp / "song.txt").write_text(LYRICS, encoding="utf-8")
     out = tmp / "out"
-    args = ["render", "--style", "pop, female vocals", "--lyrics", str(tmp / "song.txt"), "--title", "Night Drive"]
+    args = [
+        "render",
+        "--style",
+        "pop, female vocals",
+        "--lyrics",
+        str(tmp / "song.txt"),
+        "--title",
+        "Night Drive",
+    ]
     result = CliRunner().invoke(app, [*args, "--out", str(out), "--seed", "5"])
     return result, out
 

@@ -28,7 +28,10 @@ def song(engine, tmp_path_factory):
 
 
 def test_import_is_cheap():
-    code = "import sys, tunesmith.engines.composer.engine; print('numpy' in sys.modules, 'pyworld' in sys.modules)"
+    code = (
+        "import sys, tunesmith.engines.composer.engine; "
+        "print('numpy' in sys.modules, 'pyworld' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False False"
 

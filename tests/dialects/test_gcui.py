@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from tests.support.builders import URLS, clip_builder, task_builder
 
 from tunesmith.dialects import gcui
 from tunesmith.domain.errors import (
@@ -28,7 +29,7 @@ from tunesmith.domain.errors import (
     Unavailable,
     Unsupported,
 )
-from tunesmith.domain.models import Clip, Failure, Task
+from tunesmith.domain.models import Failure
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState
 
@@ -38,36 +39,11 @@ SUNO_CLIP: dict[str, Any] = json.loads((SEEDS / "gcui_clip.json").read_text(enco
 T0 = datetime(2025, 1, 1, 0, 0, 0, 123000, tzinfo=UTC)
 
 
-class Urls:
-    def media(self, key: str | None) -> str:
-        return f"https://media.test/{key}" if key else ""
-
-    def stream(self, clip_id: str) -> str:
-        return f"https://media.test/stream/{clip_id}"
-
-
-URLS = Urls()
-
-
-def clip(index: int = 0, state: ClipState = ClipState.COMPLETE, **kw: Any) -> Clip:
-    complete = state is ClipState.COMPLETE
-    fields: dict[str, Any] = {
-        "id": f"clip-{index}", "task_id": "task-1", "index": index, "state": state, "title": "City Lights",
-        "tags": "emotional punk", "lyrics": "[Verse]\nWalking\n\n[Chorus]\nLights",
-        "duration": 120.0 if complete else None, "audio_key": f"clip-{index}.mp3" if complete else None,
-        "image_key": f"clip-{index}.png" if complete else None, "created_at": T0, "updated_at": T0,
-    }
-    fields.update(kw)
-    return Clip(**fields)
-
-
-def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, **kw: Any) -> Task:
-    request = kw.pop("request", None) or SongRequest(
-        model="V4_5", custom_mode=True, lyrics="[Verse]\nWalking", style="emotional punk",
-        negative_style="edm")
-    return Task(id="task-1", key_id="key-1", operation=kw.pop("operation", request.kind), request=request,
-                dialect="gcui", raw_request="{}", engine="tone", state=state, created_at=T0, updated_at=T0,
-                clips=(clip(0), clip(1)) if clips is None else clips, **kw)
+clip = clip_builder(at=T0, duration=120.0, image_once_complete=True, title="City Lights",
+                    tags="emotional punk", lyrics="[Verse]\nWalking\n\n[Chorus]\nLights")
+task = task_builder(clip, at=T0, request=SongRequest(
+    model="V4_5", custom_mode=True, lyrics="[Verse]\nWalking", style="emotional punk", negative_style="edm"),
+    dialect="gcui")
 
 
 def same_keys_and_types(ours: dict[str, Any], reference: dict[str, Any]) -> None:

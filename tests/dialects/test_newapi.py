@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.builders import URLS, clip_builder, task_builder
 
 from tunesmith.dialects.newapi import (
     ACTIONS,
@@ -63,17 +64,6 @@ SEED_CLIP = SEED_FETCH["data"]["data"][0]
 T0 = datetime(2025, 1, 1, 0, 0, 0, 687000, tzinfo=UTC)
 
 
-class Urls:
-    def media(self, key: str | None) -> str:
-        return f"https://media.test/{key}" if key else ""
-
-    def stream(self, clip_id: str) -> str:
-        return f"https://media.test/stream/{clip_id}"
-
-
-URLS = Urls()
-
-
 def json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -100,16 +90,11 @@ def assert_same_shape(ours: Any, seed: Any, path: str = "$") -> None:
             assert_same_shape(item, seed[0], f"{path}[{i}]")
 
 
-def clip(index: int, state: ClipState = ClipState.COMPLETE, **kw: Any) -> Clip:
-    complete = state is ClipState.COMPLETE
-    fields: dict[str, Any] = {
-        "id": f"clip-{index}", "task_id": "task-1", "index": index, "state": state, "title": "City Lights",
-        "tags": "emotional punk", "lyrics": "[Verse]\nWalking down the streets", "model_name": "chirp-v3-5",
-        "duration": 120.0 if complete else None, "audio_key": f"clip-{index}/audio.mp3" if complete else None,
-        "image_key": f"clip-{index}/cover.png" if complete else None, "created_at": T0, "updated_at": T0,
-    }
-    fields.update(kw)
-    return Clip(**fields)
+clip = clip_builder(at=T0, duration=120.0, audio_key="clip-{index}/audio.mp3",
+                    image_key="clip-{index}/cover.png", image_once_complete=True, title="City Lights",
+                    tags="emotional punk", lyrics="[Verse]\nWalking down the streets",
+                    model_name="chirp-v3-5")
+_task = task_builder(clip, at=T0, dialect="newapi")
 
 
 def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, *,
@@ -117,11 +102,9 @@ def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = 
          queue_status: QueueStatus = QueueStatus.DONE, attempts: int = 1, **request: Any) -> Task:
     song = SongRequest(kind=operation, model=request.pop("model", "V3_5"), **request)
     terminal = state in (TaskState.SUCCESS, TaskState.FAILED)
-    return Task(id="task-1", key_id="key-1", operation=operation, request=song, dialect="newapi",
-                raw_request="{}", engine="tone", state=state, queue_status=queue_status, attempts=attempts,
-                failure=failure, created_at=T0, started_at=T0 if attempts else None,
-                finished_at=T0 if terminal else None, updated_at=T0,
-                clips=(clip(0), clip(1)) if clips is None else clips)
+    return _task(state, clips, operation=operation, request=song, queue_status=queue_status,
+                 attempts=attempts, failure=failure, started_at=T0 if attempts else None,
+                 finished_at=T0 if terminal else None)
 
 
 # ── the seed's shapes ─────────────────────────────────────────────────────────────────────────────────

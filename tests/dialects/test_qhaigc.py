@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from tests.support.builders import URLS, clip_builder, same_shape, task_builder
 
 from tunesmith.dialects.qhaigc import (
     TASK_STATUSES,
@@ -35,8 +36,8 @@ from tunesmith.domain.errors import (
     Unavailable,
     Unsupported,
 )
-from tunesmith.domain.models import Clip, Failure, Task
-from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.domain.models import Failure
+from tunesmith.domain.operations import SongRequest
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -44,56 +45,14 @@ SEED_TASK: dict[str, Any] = json.loads((SEEDS / "qhaigc_task.json").read_text(en
 SEED_SUBMIT: dict[str, Any] = json.loads((SEEDS / "qhaigc_submit.json").read_text(encoding="utf-8"))
 T0 = datetime(2026, 3, 14, 11, 9, 31, tzinfo=UTC)
 
-
-class Urls:
-    def media(self, key: str | None) -> str:
-        return f"https://media.test/{key}" if key else ""
-
-    def stream(self, clip_id: str) -> str:
-        return f"https://media.test/stream/{clip_id}"
-
-
-URLS = Urls()
-
-
-def clip(index: int, state: ClipState = ClipState.COMPLETE, **kw: Any) -> Clip:
-    complete = state is ClipState.COMPLETE
-    fields: dict[str, Any] = dict(
-        id=f"clip-{index}", task_id="task-1", index=index, state=state, title="春天转圈圈", tags="j-pop",
-        lyrics="[Verse 1]\n闹钟还在打喷嚏", model_name="chirp-v4-5-plus",
-        duration=180.4 if complete else None,
-        audio_key=f"clip-{index}.mp3" if complete else None, image_key=f"clip-{index}.png",
-        created_at=T0 + timedelta(seconds=80), updated_at=T0)
-    fields.update(kw)
-    return Clip(**fields)
-
-
-def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, **kw: Any) -> Task:
-    fields: dict[str, Any] = dict(
-        id="task-1", key_id="key-1", operation=OperationKind.GENERATE,
-        request=SongRequest(model="V4_5PLUS", custom_mode=True, lyrics="[Verse 1]", style="j-pop", title="t"),
-        dialect="kie", raw_request="{}", engine="tone", state=state, created_at=T0, updated_at=T0,
-        started_at=T0 + timedelta(seconds=2), finished_at=T0 + timedelta(seconds=81),
-        queue_status=QueueStatus.DONE, clips=(clip(0), clip(1)) if clips is None else clips)
-    fields.update(kw)
-    return Task(**fields)
-
-
-def same_shape(seed: Any, ours: Any, where: str) -> None:
-    """Exactly the seed's keys (in its order) at every level, with the seed's JSON value types."""
-    if isinstance(seed, dict):
-        assert isinstance(ours, dict), where
-        assert list(ours) == list(seed), f"{where}: keys differ"
-        for key in seed:
-            same_shape(seed[key], ours[key], f"{where}.{key}")
-    elif isinstance(seed, list):
-        assert isinstance(ours, list) and ours, where
-        for item in ours:
-            same_shape(seed[0], item, f"{where}[]")
-    elif seed is not None:
-        kind = float if isinstance(seed, float) else type(seed)
-        assert isinstance(ours, kind) and not (kind is int and isinstance(ours, bool)), \
-            f"{where}: {type(ours).__name__} vs {type(seed).__name__}"
+clip = clip_builder(at=T0, duration=180.4, title="春天转圈圈", tags="j-pop",
+                    lyrics="[Verse 1]\n闹钟还在打喷嚏", model_name="chirp-v4-5-plus",
+                    created_at=T0 + timedelta(seconds=80))
+task = task_builder(
+    clip, at=T0, dialect="kie",
+    request=SongRequest(model="V4_5PLUS", custom_mode=True, lyrics="[Verse 1]", style="j-pop", title="t"),
+    started_at=T0 + timedelta(seconds=2), finished_at=T0 + timedelta(seconds=81),
+    queue_status=QueueStatus.DONE)
 
 
 # --- the task envelope against the seed ---------------------------------------------------------------

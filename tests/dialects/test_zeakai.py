@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
+from tests.support import builders
+from tests.support.builders import URLS, clip_builder, task_builder
 
 from tunesmith.dialects import zeakai
 from tunesmith.domain.errors import (
@@ -27,7 +29,7 @@ from tunesmith.domain.errors import (
     Unavailable,
     Unsupported,
 )
-from tunesmith.domain.models import Clip, Failure, Task
+from tunesmith.domain.models import Failure
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState
 
@@ -39,56 +41,17 @@ T0 = datetime(2024, 12, 24, 22, 17, 28, tzinfo=UTC)
 ALWAYS_NULL = {"reaction", "is_video_pending"}
 
 
-class Urls:
-    def media(self, key: str | None) -> str:
-        return f"https://media.test/{key}" if key else ""
-
-    def stream(self, clip_id: str) -> str:
-        return f"https://media.test/stream/{clip_id}"
-
-
-URLS = Urls()
-
-
-def clip(index: int, state: ClipState = ClipState.COMPLETE, **kw: Any) -> Clip:
-    complete = state is ClipState.COMPLETE
-    fields: dict[str, Any] = dict(
-        id=f"clip-{index}", task_id="task-1", index=index, state=state, title="Face-Melting Solo",
-        tags="dance, groovy", lyrics="[Verse]\nStart with a strum", model_name="chirp-v3-5",
-        duration=112.76 if complete else None, audio_key=f"clip-{index}.mp3" if complete else None,
-        image_key=f"clip-{index}.png", created_at=T0, updated_at=T0)
-    fields.update(kw)
-    return Clip(**fields)
-
-
-def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, **kw: Any) -> Task:
-    fields: dict[str, Any] = dict(
-        id="task-1", key_id="key-1", operation=OperationKind.GENERATE,
-        request=SongRequest(model="V3_5", description="a groovy dance song about a guitar solo"),
-        dialect="kie", raw_request="{}", engine="tone", state=state, cost=10, created_at=T0, updated_at=T0,
-        started_at=T0, finished_at=T0 + timedelta(minutes=3, seconds=12), queue_status=QueueStatus.DONE,
-        clips=(clip(0), clip(1)) if clips is None else clips)
-    fields.update(kw)
-    return Task(**fields)
+clip = clip_builder(at=T0, duration=112.76, title="Face-Melting Solo", tags="dance, groovy",
+                    lyrics="[Verse]\nStart with a strum", model_name="chirp-v3-5")
+task = task_builder(
+    clip, at=T0, request=SongRequest(model="V3_5", description="a groovy dance song about a guitar solo"),
+    dialect="kie", cost=10, started_at=T0, finished_at=T0 + timedelta(minutes=3, seconds=12),
+    queue_status=QueueStatus.DONE)
 
 
 def same_shape(seed: Any, ours: Any, where: str) -> None:
-    """Exactly the seed's keys (in its order) at every level, with the seed's JSON value types."""
-    if isinstance(seed, dict):
-        assert isinstance(ours, dict), where
-        assert list(ours) == list(seed), f"{where}: keys differ"
-        for key in seed:
-            same_shape(seed[key], ours[key], f"{where}.{key}")
-    elif isinstance(seed, list):
-        assert isinstance(ours, list) and ours, where
-        for item in ours:
-            same_shape(seed[0], item, f"{where}[]")
-    elif seed is None:
-        if where.rsplit(".", 1)[-1] in ALWAYS_NULL:
-            assert ours is None, where
-    else:
-        assert isinstance(ours, type(seed)) and not (type(seed) is int and isinstance(ours, bool)), \
-            f"{where}: {type(ours).__name__} vs {type(seed).__name__}"
+    """The seed's keys and types at every level; the seed's null-only fields stay null."""
+    builders.same_shape(seed, ours, where, always_null=ALWAYS_NULL)
 
 
 # --- fetch against the seed ---------------------------------------------------------------------------

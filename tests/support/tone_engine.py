@@ -78,7 +78,7 @@ def _midi(path: Path, seconds: float, freq: float, vocal: bool) -> None:
     import pretty_midi
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=120.0)
-    root = int(round(69 + 12 * np.log2(freq / 440.0)))
+    root = int(round(69 + 12 * float(np.log2(freq / 440.0))))
     parts = [("drums", 0, True, 36), ("bass", 33, False, root - 24), ("other", 0, False, root),
              ("lead", 80, False, root + 12)] + ([("vocals", 53, False, root + 7)] if vocal else [])
     for name, program, is_drum, pitch in parts:

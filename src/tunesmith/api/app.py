@@ -16,7 +16,7 @@ from tunesmith.dialects.base import Dialect
 from tunesmith.services import Services
 
 # Dialect router modules under tunesmith.api.routes, each exporting `router`, `PREFIXES` and `DIALECT`.
-DIALECT_ROUTERS = ("kie", "newapi", "openai_chat", "qhaigc", "zeakai", "gcui")
+DIALECT_ROUTERS = ("kie", "kie_ops", "newapi", "openai_chat", "qhaigc", "zeakai", "gcui")
 
 DESCRIPTION = """Self-hosted music generation speaking the Suno-style task APIs.
 

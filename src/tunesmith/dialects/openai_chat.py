@@ -21,8 +21,8 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects.base import Dialect, UrlBuilder
+from tunesmith.dialects.models import MODEL_ALIASES, resolve_model
 from tunesmith.dialects.newapi.render import audio_url, failure_message, model_name
-from tunesmith.dialects.newapi.requests import resolve_model
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -41,6 +41,9 @@ from tunesmith.domain.states import ClipState, TaskState
 
 DEFAULT_WAIT_SECONDS = 300.0  # Suno-API (Go) waits 5 minutes
 DESCRIPTION_LIMIT = 3000  # a chat message is a description, not a document
+
+# (error class, HTTP status, OpenAI `type`, OpenAI `code`) rows, most specific first.
+ErrorTable = tuple[tuple[type[ServiceError], int, str, str], ...]
 
 _EXAMPLE: dict[str, Any] = {
     "model": "suno-v3.5",
@@ -91,10 +94,10 @@ class ChatRequest(BaseModel):
 
 def to_song_request(req: ChatRequest) -> SongRequest:
     """A description-mode song from the last user message."""
-    try:
-        model = resolve_model(req.model, field="model")
-    except InvalidRequest as err:
-        raise ModelNotFound(err.message, field="model") from None
+    model = resolve_model(req.model)
+    if model is None:
+        known = ", ".join(sorted(MODEL_ALIASES))
+        raise ModelNotFound(f"model: unknown model {req.model!r}; use one of {known}", field="model")
     users = [m for m in req.messages if m.role == "user"]
     text = users[-1].text().strip() if users else ""
     if not text:
@@ -115,7 +118,7 @@ def wait_seconds(settings: Any, requested: float | None = None) -> float:
 # ── errors ────────────────────────────────────────────────────────────────────────────────────────────
 # (class, HTTP status, OpenAI `type`, OpenAI `code`), most specific first. OpenAI answers a missing balance
 # with 429 insufficient_quota, and rate limits with 429 rate_limit_exceeded.
-_ERRORS: tuple[tuple[type[ServiceError], int, str, str], ...] = (
+_ERRORS: ErrorTable = (
     (Unauthorized, 401, "invalid_request_error", "invalid_api_key"),
     (InsufficientCredits, 429, "insufficient_quota", "insufficient_quota"),
     (NotFound, 404, "invalid_request_error", "not_found"),
@@ -130,10 +133,19 @@ _ERRORS: tuple[tuple[type[ServiceError], int, str, str], ...] = (
 )
 
 
+def openai_error(err: ServiceError, table: ErrorTable, *,
+                 code: str | None = None) -> tuple[int, dict[str, Any]]:
+    """OpenAI's envelope `{"error": {"message", "type", "param", "code"}}` with the status, type and code of
+    the first entry of `table` that `err` is an instance of (500 internal_error for none); `code` overrides
+    the table's code. Shared with qhaigc, whose `/v1` gateway answers in the same shape."""
+    status, kind, found = next(((s, t, c) for cls, s, t, c in table if isinstance(err, cls)),
+                               (500, "server_error", "internal_error"))
+    body = {"message": err.message, "type": kind, "param": err.field, "code": code or found}
+    return status, {"error": body}
+
+
 def error_body(err: ServiceError) -> tuple[int, dict[str, Any]]:
-    status, kind, code = next(((s, t, c) for cls, s, t, c in _ERRORS if isinstance(err, cls)),
-                              (500, "server_error", "internal_error"))
-    return status, {"error": {"message": err.message, "type": kind, "param": err.field, "code": code}}
+    return openai_error(err, _ERRORS)
 
 
 class OpenAIChatDialect(Dialect):

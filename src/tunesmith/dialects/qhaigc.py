@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects.base import Dialect, UrlBuilder, unix_millis, unix_seconds, utc
 from tunesmith.dialects.kie import DESCRIPTION_LIMIT, MODEL_LIMITS
+from tunesmith.dialects.models import DISPLAY_NAMES, resolve_model
+from tunesmith.dialects.openai_chat import ErrorTable, openai_error
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -32,51 +34,28 @@ from tunesmith.domain.errors import (
     Unsupported,
 )
 from tunesmith.domain.models import Clip, Task
-from tunesmith.domain.operations import SUNO_MODEL_NAMES, OperationKind, SongRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState, QueueStatus, TaskState
 
 # --- models ---------------------------------------------------------------------------------------------
 
 DEFAULT_MODEL = "suno-v4.5-plus"  # qhaigc's documented default
 
-# Every spelling a qhaigc client may send for `model`, onto the service's model names. qhaigc documents the
-# `suno-v*` names; Suno's `chirp-*` names and codenames and kie's own names are accepted too, because clients
-# moved over from other resellers send those.
-MODEL_ALIASES: dict[str, str] = {
-    "suno-v3.5": "V3_5",
-    "suno-v4": "V4",
-    "suno-v4.5": "V4_5",
-    "suno-v4.5-plus": "V4_5PLUS",
-    "suno-v4.5+": "V4_5PLUS",
-    "suno-v4.5-all": "V4_5ALL",
-    "suno-v5": "V5",
-    "suno-v5.5": "V5_5",
-    "chirp-v3-5": "V3_5",
-    "chirp-v4": "V4",
-    "chirp-auk": "V4_5",
-    "chirp-bluejay": "V4_5PLUS",
-    "chirp-crow": "V5",
-    "chirp-fenix": "V5_5",
-    **{name.lower(): model for model, name in SUNO_MODEL_NAMES.items()},
-    **{model.lower(): model for model in SUNO_MODEL_NAMES},
-}
+# qhaigc documents the `suno-v*` names; every other spelling of the shared table (Suno's `chirp-*` names and
+# codenames, kie's own names) is accepted too, because clients moved over from other resellers send those.
+DOCUMENTED_MODELS: tuple[str, ...] = ("suno-v3.5", "suno-v4", "suno-v4.5", "suno-v4.5-plus", "suno-v4.5+",
+                                      "suno-v4.5-all", "suno-v5", "suno-v5.5")
 
-# What `modelName` reports: the codename the seed shows (`chirp-bluejay`), else Suno's versioned name.
-CODENAMES: dict[str, str] = {
-    "V3_5": "chirp-v3-5",
-    "V4": "chirp-v4",
-    "V4_5": "chirp-auk",
-    "V4_5PLUS": "chirp-bluejay",
-    "V5": "chirp-crow",
-    "V5_5": "chirp-fenix",
-}
+# What `modelName` reports: the codename the seed shows (`chirp-bluejay`), else Suno's versioned name. V4_5ALL
+# is left out, so its clips report their own `model_name` as they always have.
+CODENAMES: dict[str, str] = {model: name for model, name in DISPLAY_NAMES.items() if model != "V4_5ALL"}
 
 
 def model_name(model: str) -> str:
     """The service model (`V4_5PLUS`) for a qhaigc `model` string; InvalidRequest naming the choices."""
-    found = MODEL_ALIASES.get(model.strip().lower())
+    found = resolve_model(model)
     if found is None:
-        documented = ", ".join(k for k in MODEL_ALIASES if k.startswith("suno-"))
+        documented = ", ".join(DOCUMENTED_MODELS)
         raise InvalidRequest(f"model {model!r} is not supported; use one of {documented}", field="model")
     return found
 
@@ -256,7 +235,7 @@ def _clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
 # --- errors -------------------------------------------------------------------------------------------
 
 # (error class, HTTP status, OpenAI `type`, `code`); most specific first.
-_ERRORS: tuple[tuple[type[ServiceError], int, str, str], ...] = (
+_ERRORS: ErrorTable = (
     (Unauthorized, 401, "invalid_request_error", "invalid_api_key"),
     (InsufficientCredits, 403, "insufficient_quota", "quota_not_enough"),
     (NotFound, 404, "invalid_request_error", "not_found"),
@@ -275,8 +254,6 @@ class QhaigcDialect(Dialect):
     name = "qhaigc"
 
     def render_error(self, err: ServiceError) -> tuple[int, dict[str, Any]]:
-        status, kind, code = next(((s, t, c) for cls, s, t, c in _ERRORS if isinstance(err, cls)),
-                                  (500, "server_error", "internal_error"))
-        if isinstance(err, NotFound) and err.field == "taskId":
-            code = "task_not_exist"  # new-api's code for an unknown task id
-        return status, {"error": {"message": err.message, "type": kind, "param": err.field, "code": code}}
+        # new-api's code for an unknown task id
+        code = "task_not_exist" if isinstance(err, NotFound) and err.field == "taskId" else None
+        return openai_error(err, _ERRORS, code=code)

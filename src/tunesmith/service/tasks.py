@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unavailable, Unsupported
@@ -42,6 +43,8 @@ class TaskService:
         """Validate against the engine, charge the key and queue the task. Nothing is stored on refusal."""
         if self.settings.maintenance:
             raise Unavailable("The service is under maintenance and takes no new tasks; try again later")
+        if request.persona_id:
+            request = self._with_persona(key, request)
         engine_name = self.registry.engine_name_for(request.model, request.kind)
         engine = self.registry.get(engine_name)
         if not engine.supports(request.kind):
@@ -69,6 +72,18 @@ class TaskService:
                     cost=self.settings.cost_of(request.kind.value), max_attempts=self.settings.max_attempts,
                     created_at=now, updated_at=now, clips=clips)
         return self.store.submit_task(task)
+
+    def _with_persona(self, key: ApiKey, request: SongRequest) -> SongRequest:
+        """Sing with the persona's voice and style: its voice replaces vocal_gender, its style is added to
+        the request's (the persona must be the caller's; another key's persona is reported as not found)."""
+        persona = self.store.get_persona(request.persona_id or "") if len(request.persona_id or "") <= 64 \
+            else None
+        if persona is None or persona.key_id != key.id:
+            raise NotFound(f"Persona not found: {request.persona_id}", field="personaId")
+        own = [part.strip() for part in request.style.split(",") if part.strip()]
+        extra = [part.strip() for part in persona.style.split(",")
+                 if part.strip() and part.strip().lower() not in {o.lower() for o in own}]
+        return replace(request, style=", ".join(own + extra), vocal_gender=persona.voice)
 
     def _check_sources(self, key: ApiKey, request: SongRequest) -> None:
         """The clip or task an operation works on must exist, be the caller's, and be finished."""

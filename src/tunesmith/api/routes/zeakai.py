@@ -48,10 +48,20 @@ def fetch(task_id: str, key: KeyDep, services: ServicesDep) -> JsonResponse:
     return JsonResponse(zeakai.render_fetch(task, services.urls))
 
 
-@router.post("/submit/lyrics", summary="1. Generate lyrics (not available yet)")
-async def lyrics(body: zeakai.LyricsRequest, request: Request, key: KeyDep,
-                 services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
+def _submit_route(path: str, name: str, body_model: type[BaseModel], summary: str) -> None:
+    """Register one submit operation of the seed's menu. They differ only in their body model (which FastAPI
+    validates and documents), so one endpoint body serves them all; `name` keeps each route's operationId."""
+
+    async def endpoint(body: BaseModel, request: Request, key: KeyDep, services: ServicesDep) -> JsonResponse:
+        return await _submit(body, request, key, services)
+
+    endpoint.__annotations__["body"] = body_model  # FastAPI reads the body's model from the annotation
+    endpoint.__name__ = endpoint.__qualname__ = name
+    router.post(path, summary=summary, name=name)(endpoint)
+
+
+# The menu in the seed's order (which is the order /docs lists it in).
+_submit_route("/submit/lyrics", "lyrics", zeakai.LyricsRequest, "1. Generate lyrics (not available yet)")
 
 
 @router.get("/lyrics/{lyrics_id}", summary="2. Get lyrics (not available yet)")
@@ -59,49 +69,14 @@ def get_lyrics(lyrics_id: str, key: KeyDep) -> JsonResponse:
     raise zeakai.not_available("getting lyrics")
 
 
-@router.post("/submit/inspiration", summary="3. Generate music, inspiration mode")
-async def inspiration(body: zeakai.InspirationRequest, request: Request, key: KeyDep,
-                      services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/custom", summary="4. Generate music, custom mode")
-async def custom(body: zeakai.CustomRequest, request: Request, key: KeyDep,
-                 services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/cover", summary="5. Generate music, cover mode (not available yet)")
-async def cover(body: zeakai.CoverRequest, request: Request, key: KeyDep,
-                services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/edit", summary="6. Partial edit (not available yet)")
-async def partial_edit(body: zeakai.PartialEditRequest, request: Request, key: KeyDep,
-                       services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/upload", summary="7. Upload music (not available yet)")
-async def upload(body: zeakai.UploadRequest, request: Request, key: KeyDep,
-                 services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/extend", summary="8. Extend music (not available yet)")
-async def extend(body: zeakai.ExtendRequest, request: Request, key: KeyDep,
-                 services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/crop", summary="9. Crop music (not available yet)")
-async def crop(body: zeakai.CropRequest, request: Request, key: KeyDep,
-               services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
-
-
-@router.post("/submit/merge", summary="10. Merge music (not available yet)")
-async def merge(body: zeakai.MergeRequest, request: Request, key: KeyDep,
-                services: ServicesDep) -> JsonResponse:
-    return await _submit(body, request, key, services)
+_submit_route("/submit/inspiration", "inspiration", zeakai.InspirationRequest,
+              "3. Generate music, inspiration mode")
+_submit_route("/submit/custom", "custom", zeakai.CustomRequest, "4. Generate music, custom mode")
+_submit_route("/submit/cover", "cover", zeakai.CoverRequest,
+              "5. Generate music, cover mode (not available yet)")
+_submit_route("/submit/edit", "partial_edit", zeakai.PartialEditRequest,
+              "6. Partial edit (not available yet)")
+_submit_route("/submit/upload", "upload", zeakai.UploadRequest, "7. Upload music (not available yet)")
+_submit_route("/submit/extend", "extend", zeakai.ExtendRequest, "8. Extend music (not available yet)")
+_submit_route("/submit/crop", "crop", zeakai.CropRequest, "9. Crop music (not available yet)")
+_submit_route("/submit/merge", "merge", zeakai.MergeRequest, "10. Merge music (not available yet)")

@@ -16,6 +16,7 @@ from typing import Any
 
 from tunesmith.dialects.base import UrlBuilder, utc
 from tunesmith.dialects.gcui.requests import GCUI_MODEL_NAMES
+from tunesmith.dialects.models import MAJOR_VERSIONS
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind
 from tunesmith.domain.states import ClipState, QueueStatus, TaskState
@@ -38,8 +39,8 @@ _TYPES = {
     OperationKind.REPLACE_SECTION: "edit",
     OperationKind.LYRICS: "gen",
 }
-_MAJOR_VERSIONS = {"V3_5": "v3.5", "V4": "v4", "V4_5": "v4.5", "V4_5PLUS": "v4.5+", "V4_5ALL": "v4.5",
-                   "V5": "v5", "V5_5": "v5.5"}
+# Suno's major_model_version as gcui passes it on: `v4.5+` for V4_5PLUS, but plain `v4.5` for V4_5ALL.
+_MAJOR_VERSIONS: dict[str, str] = {**MAJOR_VERSIONS, "V4_5ALL": "v4.5"}
 _DEFAULT_FAILURE = "Generation failed, please try again."
 
 # What `/api/get_limit` reports for a key with unlimited credits: a client checking "enough credits left?"

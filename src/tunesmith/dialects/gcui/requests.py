@@ -17,40 +17,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tunesmith.dialects.models import DISPLAY_NAMES, MODEL_ALIASES, resolve_model
 from tunesmith.domain.errors import InvalidRequest
-from tunesmith.domain.operations import MODEL_NAMES, SUNO_MODEL_NAMES, OperationKind, SongRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
 
 DEFAULT_MODEL = "chirp-v3-5"  # gcui's DEFAULT_MODEL
 
-# gcui `model` (Suno's `mv`) -> our model name. Suno's codenames for the newer versions come from aggregator
-# docs (reference §1.2). There is no V3_0 model here: chirp-v3-0 runs on the closest one we have, V3_5.
+# The `model` names gcui documents (Suno's `mv`), each with our model. There is no V3_0 model here: chirp-v3-0
+# runs on the closest one we have, V3_5. Every other spelling of the shared table is accepted too (our own
+# names, the Suno names other dialects show), so a client can send back the `model_name` it read from a clip.
 GCUI_MODELS: dict[str, str] = {
-    "chirp-v3-0": "V3_5",
-    "chirp-v3-5": "V3_5",
-    "chirp-v4": "V4",
-    "chirp-auk": "V4_5",
-    "chirp-bluejay": "V4_5PLUS",
-    "chirp-crow": "V5",
-    "chirp-fenix": "V5_5",
-}
-# Also accepted: our own model names (V4_5) and the Suno names other dialects show (chirp-v4-5), so a client
-# can send back the `model_name` it read from a clip.
-_ACCEPTED_MODELS: dict[str, str] = {
-    **{name.lower(): name for name in MODEL_NAMES},
-    **{suno: name for name, suno in SUNO_MODEL_NAMES.items()},
-    **GCUI_MODELS,
+    name: MODEL_ALIASES[name]
+    for name in ("chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-bluejay", "chirp-crow",
+                 "chirp-fenix")
 }
 
 # Our model -> the name a gcui client sees in `model_name`: Suno's own codename where it has one.
-GCUI_MODEL_NAMES: dict[str, str] = {
-    "V3_5": "chirp-v3-5",
-    "V4": "chirp-v4",
-    "V4_5": "chirp-auk",
-    "V4_5PLUS": "chirp-bluejay",
-    "V4_5ALL": SUNO_MODEL_NAMES["V4_5ALL"],
-    "V5": "chirp-crow",
-    "V5_5": "chirp-fenix",
-}
+GCUI_MODEL_NAMES: dict[str, str] = DISPLAY_NAMES
 
 _MODEL_DESCRIPTION = f"Suno model; default {DEFAULT_MODEL}. One of: {', '.join(GCUI_MODELS)}."
 
@@ -59,7 +42,7 @@ def model_for(name: str | None) -> str:
     """Our model name for a gcui `model`; absent or empty means gcui's default."""
     if name is None or not name.strip():
         name = DEFAULT_MODEL
-    model = _ACCEPTED_MODELS.get(name.strip().lower())
+    model = resolve_model(name)
     if model is None:
         raise InvalidRequest(f"model: unknown model {name!r}; expected one of {', '.join(GCUI_MODELS)}",
                              field="model")

@@ -15,7 +15,7 @@ from typing import Any
 
 from tunesmith.dialects.base import UrlBuilder, utc
 from tunesmith.domain.models import Clip, Failure, Task
-from tunesmith.domain.operations import SUNO_MODEL_NAMES, OperationKind
+from tunesmith.domain.operations import DERIVED_OPERATIONS, SUNO_MODEL_NAMES, OperationKind
 from tunesmith.domain.states import ClipState, FailureKind, TaskState
 
 # The seed's music status enum: anything rendered as `status` must be one of these.
@@ -91,8 +91,18 @@ def render_record_info(task: Task, urls: UrlBuilder) -> dict[str, Any]:
     return {"code": 200, "msg": "success", "data": data}
 
 
-def render_callback(task: Task, stage: str, urls: UrlBuilder) -> dict[str, Any]:
-    """The body POSTed to the client's callBackUrl at `stage` (text | first | complete | error)."""
+def render_callback(task: Task, stage: str, urls: UrlBuilder) -> dict[str, Any] | None:
+    """The body POSTed to the client's callBackUrl at `stage` (text | first | complete | error).
+
+    Song operations (WAV, stems, MIDI, mp4, cover, lyrics) have their own kie payloads (records.py); None
+    means "no callback at this stage"."""
+    if task.operation in DERIVED_OPERATIONS:
+        from tunesmith.dialects.kie.records import render_operation_callback
+
+        if stage not in CALLBACK_STAGES:
+            expected = ", ".join(CALLBACK_STAGES)
+            raise ValueError(f"unknown kie callback stage {stage!r}; expected one of {expected}")
+        return render_operation_callback(task, stage, urls)
     if stage not in CALLBACK_STAGES:
         expected = ", ".join(CALLBACK_STAGES)
         raise ValueError(f"unknown kie callback stage {stage!r}; expected one of {expected}")

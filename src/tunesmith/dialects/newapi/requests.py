@@ -15,54 +15,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tunesmith.dialects import models
 from tunesmith.domain.errors import InvalidRequest, Unsupported
-from tunesmith.domain.operations import MODEL_NAMES, OperationKind, SongRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
 
-# Client model strings -> the service's model names. new-api's `mv` carries Suno's own names (current
-# codenames included), chat clients send `suno-v3.5`-style names, and kie names are accepted everywhere.
-MODEL_ALIASES: dict[str, str] = {
-    "chirp-v3": "V3_5",
-    "chirp-v3-0": "V3_5",
-    "chirp-v3-5": "V3_5",
-    "chirp-v3.5": "V3_5",
-    "chirp-v4": "V4",
-    "chirp-auk": "V4_5",
-    "chirp-v4-5": "V4_5",
-    "chirp-v4.5": "V4_5",
-    "chirp-bluejay": "V4_5PLUS",
-    "chirp-v4-5-plus": "V4_5PLUS",
-    "chirp-v4-5+": "V4_5PLUS",
-    "chirp-v4.5-plus": "V4_5PLUS",
-    "chirp-v4-5-all": "V4_5ALL",
-    "chirp-crow": "V5",
-    "chirp-v5": "V5",
-    "chirp-fenix": "V5_5",
-    "chirp-v5-5": "V5_5",
-    "chirp-v5.5": "V5_5",
-    "suno-v3": "V3_5",
-    "suno-v3.5": "V3_5",
-    "suno-v4": "V4",
-    "suno-v4.5": "V4_5",
-    "suno-v4.5-plus": "V4_5PLUS",
-    "suno-v4.5+": "V4_5PLUS",
-    "suno-v4.5-all": "V4_5ALL",
-    "suno-v5": "V5",
-    "suno-v5.5": "V5_5",
-    **{name.lower(): name for name in MODEL_NAMES},
-}
+# Client model strings are read with the shared table (dialects.models): new-api's `mv` carries Suno's own
+# names (current codenames included), chat clients send `suno-v3.5`-style names, and kie names are accepted
+# everywhere. The unknown-model error lists every accepted spelling.
+MODEL_ALIASES = models.MODEL_ALIASES
 # new-api fills an empty `mv` with chirp-v3-0 for MUSIC (`actionValidate`).
 DEFAULT_MV = "chirp-v3-0"
 
-# Suno's `major_model_version` for each model.
-MAJOR_VERSIONS: dict[str, str] = {
-    "V3_5": "v3.5",
-    "V4": "v4",
-    "V4_5": "v4.5",
-    "V4_5PLUS": "v4.5",
-    "V4_5ALL": "v4.5",
-    "V5": "v5",
-    "V5_5": "v5.5",
-}
+# Suno's `major_model_version` as new-api shows it: `v4.5` for every 4.5 variant.
+MAJOR_VERSIONS: dict[str, str] = {**models.MAJOR_VERSIONS, "V4_5PLUS": "v4.5", "V4_5ALL": "v4.5"}
 
 # What the engines can do today; every other kind is refused at submit with the dialect's error.
 IMPLEMENTED_KINDS = frozenset({OperationKind.GENERATE})
@@ -87,7 +52,7 @@ _DESCRIPTION_EXAMPLE: dict[str, Any] = {
 
 def resolve_model(name: str, *, field: str = "mv") -> str:
     """The service's model name for a client's model string (case-insensitive), or InvalidRequest."""
-    model = MODEL_ALIASES.get(name.strip().lower())
+    model = models.resolve_model(name)
     if model is None:
         known = ", ".join(sorted(MODEL_ALIASES))
         raise InvalidRequest(f"{field}: unknown model {name!r}; use one of {known}", field=field)

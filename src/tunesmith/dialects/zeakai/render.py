@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tunesmith.dialects.base import UrlBuilder, utc
+from tunesmith.dialects.models import MAJOR_VERSIONS  # Suno's finest form (`v4.5+`), as the seed shows
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import SUNO_MODEL_NAMES, OperationKind
 from tunesmith.domain.states import ClipState, QueueStatus, TaskState
@@ -20,16 +21,6 @@ STATUSES = ("SUBMITTED", "RUNNING", "FAILURE", "SUCCESS")
 SUBMIT_OK_CODE = 1  # MJ-proxy's SUCCESS, the convention of zeakAi's `/…/task/{id}/fetch` family
 SUBMIT_OK_DESCRIPTION = "提交成功"
 
-# Suno's `major_model_version` for each service model.
-MAJOR_VERSIONS: dict[str, str] = {
-    "V3_5": "v3.5",
-    "V4": "v4",
-    "V4_5": "v4.5",
-    "V4_5PLUS": "v4.5+",
-    "V4_5ALL": "v4.5-all",
-    "V5": "v5",
-    "V5_5": "v5.5",
-}
 # Suno's metadata `type` per operation.
 _TYPES = {
     OperationKind.GENERATE: "gen",

@@ -14,30 +14,25 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects.kie import MODEL_LIMITS
+from tunesmith.dialects.models import resolve_model
 from tunesmith.domain.errors import InvalidRequest, PayloadTooLarge, Unsupported
-from tunesmith.domain.operations import SUNO_MODEL_NAMES, OperationKind, SongRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
 
 DEFAULT_MV = "chirp-v3-5"  # the seed example's version (majorModelVersion v3.5)
 DESCRIPTION_LIMIT = 500  # Suno's own limit on gpt_description_prompt, which kie also enforces
 
-# `mv` values onto the service's model names: Suno's versioned names and codenames. chirp-v3-0 (the old
-# default of many clients) has no engine of its own and is served by the nearest, V3_5.
-MV_MODELS: dict[str, str] = {
-    "chirp-v3-0": "V3_5",
-    "chirp-v3-5": "V3_5",
-    "chirp-v4": "V4",
-    "chirp-auk": "V4_5",
-    "chirp-bluejay": "V4_5PLUS",
-    "chirp-crow": "V5",
-    "chirp-fenix": "V5_5",
-    **{name: model for model, name in SUNO_MODEL_NAMES.items()},
-}
+# The `mv` values the unknown-model error names: Suno's versioned names and codenames. Every spelling of the
+# shared table is accepted; chirp-v3-0 (the old default of many clients) is served by the nearest, V3_5.
+DOCUMENTED_MV: tuple[str, ...] = (
+    "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-bluejay", "chirp-crow", "chirp-fenix",
+    "chirp-v4-5", "chirp-v4-5-plus", "chirp-v4-5-all", "chirp-v5", "chirp-v5-5",
+)
 
 
 def model_for(mv: str) -> str:
-    found = MV_MODELS.get(mv.strip().lower())
+    found = resolve_model(mv)
     if found is None:
-        raise InvalidRequest(f"mv {mv!r} is not supported; use one of {', '.join(MV_MODELS)}", field="mv")
+        raise InvalidRequest(f"mv {mv!r} is not supported; use one of {', '.join(DOCUMENTED_MV)}", field="mv")
     return found
 
 

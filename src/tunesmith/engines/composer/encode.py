@@ -1,7 +1,7 @@
 """MP3 (lameenc, 192 kbps) and WAV writing, including a growing MP3 for streaming while a clip renders.
 
-One LAME encoder is fed section by section for the stream, so nothing is ever re-encoded. The stream uses LAME's
-fast mode (quality 7, ~2x faster than 5 at 192 kbps, where the difference is hard to hear) because it sits on
+One LAME encoder is fed section by section for the stream, so nothing is ever re-encoded. The stream uses
+LAME's fast mode (quality 7, ~2x faster than 5 at 192 kbps, a hard-to-hear difference) as it sits on
 the critical path of every section; the final master keeps quality 5.
 """
 

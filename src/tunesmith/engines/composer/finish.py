@@ -1,8 +1,8 @@
 """The end of a take: master the full mix and write every file, with the independent writes overlapped.
 
 Once the last section is mixed, what remains is one master (loudness + limiter + true-peak check) and a set of
-independent writes: the final MP3 (the slowest: LAME at ~120x real time), the WAV, the stems, the MIDI, the JSON
-files and the cover. LAME, libsndfile and numpy release the GIL, so a few threads keep the second core busy
+independent writes: the final MP3 (the slowest: LAME at ~120x real time), the WAV, the stems, the MIDI, the
+JSON files and the cover. LAME, libsndfile and numpy release the GIL, so a few threads keep the 2nd core busy
 while the first writes the rest; this is what makes the tail of a render short once the singers are done.
 """
 
@@ -47,7 +47,9 @@ def finish_take(
         jobs.append(ex.submit(write_wav, workdir / "audio.wav", mastered))
         for name in STEM_NAMES:
             if name in stems:
-                jobs.append(ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True))
+                jobs.append(
+                    ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True)
+                )
                 arts[f"stem.{name}"] = f"stems/{name}.wav"
         if lead is not None:
             jobs.append(ex.submit(write_wav, workdir / "stems" / "lead.wav", lead, float32=True))

@@ -102,14 +102,16 @@ def _smooth_envelope(sp: np.ndarray, rows: np.ndarray, f0: np.ndarray, bin_hz: f
     """Smooth the log envelope of `rows` over one harmonic spacing of the NEW pitch (a box applied twice).
     CheapTrick leaves a ripple at the speaker's own harmonic spacing (~280 Hz for the female espeak voice); a
     ripple of spacing df is an echo at 1/df in every synthesized pulse, and at C#5 that echo fell exactly two
-    periods later, so the autocorrelation peaked at 2T and Praat heard the note an octave low (-1199 cents)."""
+    periods later, so the autocorrelation peaked at 2T and Praat read the note an octave low (-1199 c)."""
     from scipy.ndimage import uniform_filter1d
 
     widths = np.maximum(3, np.round(f0[rows] / bin_hz).astype(np.int64))
     for w in np.unique(widths):
         sel = rows[widths == w]
         log = np.log(np.maximum(sp[sel], 1e-30))
-        log = uniform_filter1d(uniform_filter1d(log, int(w), axis=1, mode="nearest"), int(w), axis=1, mode="nearest")
+        log = uniform_filter1d(
+            uniform_filter1d(log, int(w), axis=1, mode="nearest"), int(w), axis=1, mode="nearest"
+        )
         sp[sel] = np.exp(log)
 
 
@@ -140,20 +142,10 @@ def _shape_high_notes(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, bins: np.n
     sp[hi] = np.where(harm, np.maximum(block, floor), block)
 
 
-def _widen(env: np.ndarray, bins: np.ndarray, fill: float) -> np.ndarray:
-    """A 22.05 kHz envelope (fft 1024) on the 44.1 kHz grid (fft 2048): both grids are 21.5 Hz apart, so the
-    bins up to 11 kHz are the same values and the new upper half is `fill` (speech from espeak has nothing
-    there). Synthesis runs at 44.1 kHz because at 22.05 kHz WORLD's pulse train on high notes (a period of ~40
-    samples at C#5) carried a period-2 pattern: autocorrelation was higher at 2T than at T and Praat heard the
-    note an octave low (-1199 cents). It also makes the resampling step afterwards unnecessary."""
-    out = np.full((len(env), 2 * len(bins) - 1), fill)
-    out[:, : len(bins)] = env
-    return out
-
-
 def sing(job: LineJob) -> tuple[float, np.ndarray, np.ndarray | None]:
     """(start time in song seconds, lead at 44.1 kHz, harmony at 44.1 kHz or None)."""
     import pyworld as pw
+    from scipy.signal import resample_poly
 
     x = job.audio.astype(np.float64)
     f0, t = pw.dio(x, FS, frame_period=FRAME_MS, f0_floor=60.0, f0_ceil=700.0)
@@ -180,9 +172,9 @@ def sing(job: LineJob) -> tuple[float, np.ndarray, np.ndarray | None]:
         f0_o = np.where(voiced, _pitch_curve(job, origin, n, pitches), 0.0)
         sp_v, ap_v = sp_o.copy(), ap_o.copy()
         _shape_high_notes(f0_o, sp_v, ap_v, bins)
-        y = pw.synthesize(f0_o, _widen(sp_v, bins, 1e-12), _widen(ap_v, bins, 1.0), OUT_FS, FRAME_MS)
-        env = np.repeat(sounding.astype(np.float64), int(OUT_FS * _FR))
+        y = pw.synthesize(f0_o, sp_v, ap_v, FS, FRAME_MS)
+        env = np.repeat(sounding.astype(np.float64), int(FS * _FR))
         env = np.pad(env, (0, max(0, len(y) - len(env))))[: len(y)]
-        y = y * np.convolve(env, np.ones(220) / 220, mode="same")  # 5 ms fades at every gap
-        outs.append(y.astype(np.float32))
+        y = y * np.convolve(env, np.ones(110) / 110, mode="same")  # 5 ms fades at every gap
+        outs.append(resample_poly(y, 2, 1).astype(np.float32))
     return origin, outs[0], (outs[1] if len(outs) > 1 else None)

@@ -1,7 +1,7 @@
 """A lyric line -> spoken audio cut into syllables, each tied to the lyric word it belongs to.
 
-One syllable = one vowel nucleus from espeak's phoneme events, with its onset consonants before it and its coda
-after. Chinese is converted to tone-numbered pinyin first (the `cmn-latn-pinyin` voice reads it one
+One syllable = one vowel nucleus from espeak's phoneme events, with its onset consonants before it and its
+coda after. Chinese is converted to tone-numbered pinyin first (the `cmn-latn-pinyin` voice reads it one
 syllable per character); languages espeak-ng lacks are spoken by the closest voice, and the choice is noted.
 """
 
@@ -96,7 +96,7 @@ def _trim_vowel(audio: np.ndarray, v0: int, v1: int) -> int:
 
 
 def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenLine:
-    """Speak one line and cut it into syllables. Words espeak dropped get no syllable (timed by neighbours)."""
+    """Speak a line, cut it into syllables. Words espeak dropped get no syllable (neighbours time them)."""
     words = tokens(text)
     parts: list[str] = []
     offsets: list[int] = []

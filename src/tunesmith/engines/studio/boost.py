@@ -15,15 +15,39 @@ import re
 
 # Per genre tag: instruments typical of it (the first ones most typical) and production words.
 INSTRUMENTATION: dict[str, tuple[str, ...]] = {
-    "pop": ("glossy synth chords", "punchy drums", "plucky electric piano", "warm bass", "bright acoustic guitar"),
+    "pop": (
+        "glossy synth chords",
+        "punchy drums",
+        "plucky electric piano",
+        "warm bass",
+        "bright acoustic guitar",
+    ),
     "j-pop": ("sparkling synth leads", "driving drums", "busy bass guitar", "bright piano", "string stabs"),
     "k-pop": ("crisp trap hats", "big synth bass", "layered synth stabs", "vocal chops", "punchy claps"),
     "c-pop": ("soft piano", "lush strings", "clean electric guitar", "gentle drums", "warm bass"),
-    "lo-fi": ("dusty Rhodes chords", "vinyl crackle", "lazy boom-bap drums", "muted bass", "soft jazz guitar"),
+    "lo-fi": (
+        "dusty Rhodes chords",
+        "vinyl crackle",
+        "lazy boom-bap drums",
+        "muted bass",
+        "soft jazz guitar",
+    ),
     "hip hop": ("hard-hitting boom-bap drums", "deep 808 bass", "sampled soul keys", "vinyl scratches"),
     "r&b": ("smooth Rhodes", "snappy snares", "round sub bass", "silky pads", "finger snaps"),
-    "edm": ("supersaw leads", "four-on-the-floor kick", "sidechained pads", "rising white-noise sweeps", "sub bass"),
-    "house": ("four-on-the-floor kick", "offbeat hi-hats", "piano stabs", "rolling bassline", "filtered chords"),
+    "edm": (
+        "supersaw leads",
+        "four-on-the-floor kick",
+        "sidechained pads",
+        "rising white-noise sweeps",
+        "sub bass",
+    ),
+    "house": (
+        "four-on-the-floor kick",
+        "offbeat hi-hats",
+        "piano stabs",
+        "rolling bassline",
+        "filtered chords",
+    ),
     "techno": ("pounding kick", "hypnotic synth sequence", "metallic percussion", "rumbling bass"),
     "trap": ("booming 808s", "rapid hi-hat rolls", "dark bells", "hard snares", "eerie pads"),
     "drum and bass": ("fast breakbeats", "rolling reese bass", "atmospheric pads", "chopped amen breaks"),
@@ -60,7 +84,9 @@ PRODUCTION: dict[str, tuple[str, ...]] = {
 FAMILY: dict[str, str] = {
     **dict.fromkeys(("edm", "house", "techno", "drum and bass", "synthwave", "dance", "trap"), "electronic"),
     **dict.fromkeys(("folk", "country", "ballad", "blues", "chinese traditional", "jazz"), "acoustic"),
-    **dict.fromkeys(("rock", "metal", "punk", "indie", "funk", "disco", "soul", "gospel", "reggae", "latin"), "band"),
+    **dict.fromkeys(
+        ("rock", "metal", "punk", "indie", "funk", "disco", "soul", "gospel", "reggae", "latin"), "band"
+    ),
     **dict.fromkeys(("hip hop", "r&b", "lo-fi"), "urban"),
     **dict.fromkeys(("classical", "cinematic", "ambient"), "orchestral"),
 }
@@ -86,7 +112,9 @@ def boost(content: str, seed: int = 0) -> str:
     for mood in moods[:2]:
         english = [w for w in styles.MOODS[mood] if w.isascii()]
         said = [w for w in english if _has(text, w)]
-        mood_words += (said[:1] or english[:1]) + [rng.choice([w for w in english if w not in said] or english)]
+        mood_words += (said[:1] or english[:1]) + [
+            rng.choice([w for w in english if w not in said] or english)
+        ]
     named = [name for name, words in styles.INSTRUMENTS.items() if any(_has(text, w) for w in words)]
     typical = list(INSTRUMENTATION.get(main.tag, INSTRUMENTATION["pop"]))
     picks = typical[:2] + rng.sample(typical[2:], k=min(2, len(typical) - 2))
@@ -105,8 +133,15 @@ def boost(content: str, seed: int = 0) -> str:
     genre_names = ", ".join(_title(g.tag) for g in genres[:3])
     seen: set[str] = set()
     mood_text = " and ".join(w for w in mood_words if not (w in seen or seen.add(w)))
-    parts = [genre_names, f"{mood_text} mood", f"{bpm} BPM", key, ", ".join(instruments[:5]), voice,
-             ", ".join(production)]
+    parts = [
+        genre_names,
+        f"{mood_text} mood",
+        f"{bpm} BPM",
+        key,
+        ", ".join(instruments[:5]),
+        voice,
+        ", ".join(production),
+    ]
     return ", ".join(parts)
 
 

@@ -39,8 +39,11 @@ def group_lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
             chars = sum(len(str(w["word"])) for w in cur)
             cjk = bool(_CJK.search(str(word["word"])))
             full = chars >= MAX_CJK_CHARS if cjk else len(cur) >= MAX_WORDS
-            if (not full and word.get("section") == prev.get("section")
-                    and float(word["start_s"]) - float(prev["end_s"]) < PAUSE_S):
+            if (
+                not full
+                and word.get("section") == prev.get("section")
+                and float(word["start_s"]) - float(prev["end_s"]) < PAUSE_S
+            ):
                 cur.append(word)
                 continue
         lines.append([word])
@@ -94,7 +97,8 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
             start, end = float(w["start_s"]), max(float(w["end_s"]), float(w["start_s"]))
             if start > clock:
                 text.append(f"{{\\k{int(round((start - clock) * 100))}}}")
-            text.append(f"{{\\kf{max(1, int(round((end - max(start, clock)) * 100)))}}}{_joined(prev_word, word)}{word}")
+            fill = max(1, int(round((end - max(start, clock)) * 100)))
+            text.append(f"{{\\kf{fill}}}{_joined(prev_word, word)}{word}")
             clock, prev_word = max(end, clock), (prev_word + word)[-1:] if word else prev_word
         if hide > show:
             events.append(f"Dialogue: 1,{_stamp(show)},{_stamp(hide)},Caption,,0,0,0,,{''.join(text)}")

@@ -25,15 +25,55 @@ from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 SIZE = 1024
 # mood words -> (hue range in [0, 1), saturation, lightness of the light colour)
 PALETTES: tuple[tuple[tuple[str, ...], tuple[float, float], float, float], ...] = (
-    (("dark", "mysterious", "haunting", "gothic", "eerie", "黑暗", "神秘", "metal", "techno", "trap"),
-     (0.62, 0.82), 0.55, 0.35),
-    (("sad", "melancholic", "melancholy", "lonely", "blues", "悲伤", "伤感", "忧伤"), (0.55, 0.68), 0.35, 0.45),
-    (("calm", "chill", "relaxing", "ambient", "lo-fi", "lofi", "dreamy", "peaceful", "安静", "舒缓", "治愈"),
-     (0.42, 0.58), 0.45, 0.62),
+    (
+        ("dark", "mysterious", "haunting", "gothic", "eerie", "黑暗", "神秘", "metal", "techno", "trap"),
+        (0.62, 0.82),
+        0.55,
+        0.35,
+    ),
+    (
+        ("sad", "melancholic", "melancholy", "lonely", "blues", "悲伤", "伤感", "忧伤"),
+        (0.55, 0.68),
+        0.35,
+        0.45,
+    ),
+    (
+        (
+            "calm",
+            "chill",
+            "relaxing",
+            "ambient",
+            "lo-fi",
+            "lofi",
+            "dreamy",
+            "peaceful",
+            "安静",
+            "舒缓",
+            "治愈",
+        ),
+        (0.42, 0.58),
+        0.45,
+        0.62,
+    ),
     (("romantic", "love", "sweet", "r&b", "soul", "浪漫", "甜蜜"), (0.88, 0.98), 0.55, 0.6),
-    (("energetic", "rock", "punk", "edm", "powerful", "intense", "激昂", "热血", "摇滚"), (0.98, 1.08), 0.75, 0.5),
-    (("nostalgic", "retro", "vintage", "synthwave", "country", "folk", "怀旧", "复古"), (0.06, 0.13), 0.5, 0.55),
-    (("happy", "upbeat", "pop", "bright", "dance", "funk", "disco", "快乐", "欢快", "流行"), (0.1, 0.18), 0.8, 0.6),
+    (
+        ("energetic", "rock", "punk", "edm", "powerful", "intense", "激昂", "热血", "摇滚"),
+        (0.98, 1.08),
+        0.75,
+        0.5,
+    ),
+    (
+        ("nostalgic", "retro", "vintage", "synthwave", "country", "folk", "怀旧", "复古"),
+        (0.06, 0.13),
+        0.5,
+        0.55,
+    ),
+    (
+        ("happy", "upbeat", "pop", "bright", "dance", "funk", "disco", "快乐", "欢快", "流行"),
+        (0.1, 0.18),
+        0.8,
+        0.6,
+    ),
 )
 _CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 _LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -107,7 +147,9 @@ def draw_cover(path: Path, title: str, style: str, *, seed: int, layout: int) ->
         draw = ImageDraw.Draw(layer)
         step = 40 + digest[5] % 40
         for x in range(-SIZE, SIZE, step * 3):  # diagonal accent stripes
-            draw.polygon([(x, SIZE), (x + step, SIZE), (x + step + SIZE, 0), (x + SIZE, 0)], fill=accent + (40,))
+            draw.polygon(
+                [(x, SIZE), (x + step, SIZE), (x + step + SIZE, 0), (x + SIZE, 0)], fill=accent + (40,)
+            )
         draw.rectangle((0, int(SIZE * 0.7), SIZE, SIZE), fill=deep + (215,))
         img = Image.alpha_composite(img, layer)
         _title(img, title, style, centre=False, colour=light if sum(light) > 360 else (255, 255, 255))

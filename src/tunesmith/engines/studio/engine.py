@@ -15,6 +15,11 @@ from tunesmith.engines.base import Engine, EngineError, EngineJob, ProgressSink
 # operation -> module under tunesmith.engines.studio with `make(job, sink) -> None`
 OPERATION_MODULES: dict[OperationKind, str] = {
     OperationKind.WAV: "wav",
+    OperationKind.STEMS: "stems",
+    OperationKind.MIDI: "midi",
+    OperationKind.VIDEO: "video",
+    OperationKind.COVER_ART: "cover_art",
+    OperationKind.LYRICS: "lyrics",
 }
 
 

@@ -28,6 +28,14 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
         count = 2
     songs = write_lyrics_variants(prompt, count=count, seed=job.seed)
     if not songs:
-        raise EngineError("no lyrics could be written for this prompt", kind=FailureKind.GENERATE_LYRICS_FAILED)
-    sink.result({}, {"lyrics": [{"title": s.title, "text": s.lyrics, "tags": s.tags, "status": "complete"}
-                                for s in songs]})
+        raise EngineError(
+            "no lyrics could be written for this prompt", kind=FailureKind.GENERATE_LYRICS_FAILED
+        )
+    sink.result(
+        {},
+        {
+            "lyrics": [
+                {"title": s.title, "text": s.lyrics, "tags": s.tags, "status": "complete"} for s in songs
+            ]
+        },
+    )

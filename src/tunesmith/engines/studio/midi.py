@@ -45,13 +45,24 @@ def fit_to(path: Path, target: Path, duration: float) -> list[dict[str, Any]]:
         inst.control_changes = [c for c in inst.control_changes if c.time < duration]
         inst.pitch_bends = [b for b in inst.pitch_bends if b.time < duration]
         inst.control_changes.append(pretty_midi.ControlChange(ALL_NOTES_OFF, 0, duration))
-        name = inst.name or ("drums" if inst.is_drum else pretty_midi.program_to_instrument_name(inst.program))
-        out.append({
-            "name": name,
-            "program": inst.program,
-            "is_drum": inst.is_drum,
-            "notes": [{"pitch": n.pitch, "start": round(n.start, 3), "end": round(n.end, 3),
-                       "velocity": n.velocity} for n in inst.notes],
-        })
+        name = inst.name or (
+            "drums" if inst.is_drum else pretty_midi.program_to_instrument_name(inst.program)
+        )
+        out.append(
+            {
+                "name": name,
+                "program": int(inst.program),
+                "is_drum": bool(inst.is_drum),
+                "notes": [
+                    {
+                        "pitch": int(n.pitch),
+                        "start": round(float(n.start), 3),
+                        "end": round(float(n.end), 3),
+                        "velocity": int(n.velocity),
+                    }
+                    for n in inst.notes
+                ],
+            }
+        )
     pm.write(str(target))
     return out

@@ -51,8 +51,24 @@ def decode(path: Path, rate: int, channels: int) -> np.ndarray:
     import numpy as np
 
     done = subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-f", "f32le", "-ac", str(channels),
-         "-ar", str(rate), "-"], capture_output=True, timeout=300)
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "f32le",
+            "-ac",
+            str(channels),
+            "-ar",
+            str(rate),
+            "-",
+        ],
+        capture_output=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         raise EngineError(f"could not decode the source audio: {done.stderr.decode(errors='replace')[-300:]}")
     return np.frombuffer(done.stdout, dtype=np.float32).reshape(-1, channels)

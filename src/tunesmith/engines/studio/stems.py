@@ -40,8 +40,11 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
     source, workdir = require(job)
     kind = str(job.request.extra.get("type") or "separate_vocal")
     if kind not in TYPES:
-        raise EngineError(f"unknown separation type {kind!r}; use one of {', '.join(TYPES)}",
-                          kind=FailureKind.CREATE_TASK_FAILED, code=400)
+        raise EngineError(
+            f"unknown separation type {kind!r}; use one of {', '.join(TYPES)}",
+            kind=FailureKind.CREATE_TASK_FAILED,
+            code=400,
+        )
     paths = {part: path for part in PARTS if (path := artifact(source, f"stem.{part}")) is not None}
     if not paths:
         raise EngineError("this clip kept no stems to separate", code=501)
@@ -51,7 +54,10 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
     if kind == "separate_vocal":
         vocals = parts.pop("vocals", None)
         instrumental = sum(parts.values()) if parts else np.zeros_like(master)
-        parts = {"vocals": vocals if vocals is not None else np.zeros_like(master), "instrumental": instrumental}
+        parts = {
+            "vocals": vocals if vocals is not None else np.zeros_like(master),
+            "instrumental": instrumental,
+        }
     files = {}
     for part, samples in parts.items():
         files[part] = f"{part}.wav"
@@ -104,7 +110,11 @@ def _read(path: Path, master: np.ndarray) -> np.ndarray:
 
     data, _rate = sf.read(path, dtype="float32", always_2d=True)
     if data.shape[1] != master.shape[1]:
-        data = np.repeat(data[:, :1], master.shape[1], axis=1) if data.shape[1] == 1 else data[:, : master.shape[1]]
+        data = (
+            np.repeat(data[:, :1], master.shape[1], axis=1)
+            if data.shape[1] == 1
+            else data[:, : master.shape[1]]
+        )
     if len(data) < len(master):
         data = np.concatenate([data, np.zeros((len(master) - len(data), data.shape[1]), np.float32)])
     return np.ascontiguousarray(data[: len(master)])

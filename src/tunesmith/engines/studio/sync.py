@@ -28,12 +28,22 @@ def aligned_words(timings_path: Path | str | None, audio_path: Path | str | None
     if timings_path is not None and Path(timings_path).is_file():
         words = json.loads(Path(timings_path).read_text(encoding="utf-8")) or []
     aligned = [
-        {"word": str(w["word"]), "success": True, "startS": round(float(w["start_s"]), 3),
-         "endS": round(max(float(w["end_s"]), float(w["start_s"])), 3), "palign": 0}
+        {
+            "word": str(w["word"]),
+            "success": True,
+            "startS": round(float(w["start_s"]), 3),
+            "endS": round(max(float(w["end_s"]), float(w["start_s"])), 3),
+            "palign": 0,
+        }
         for w in words
         if str(w.get("word", "")).strip()
     ]
-    return {"alignedWords": aligned, "waveformData": waveform(audio_path), "hootCer": 0.0, "isStreamed": False}
+    return {
+        "alignedWords": aligned,
+        "waveformData": waveform(audio_path),
+        "hootCer": 0.0,
+        "isStreamed": False,
+    }
 
 
 def waveform(audio_path: Path | str | None, points: int = WAVEFORM_POINTS) -> list[float]:
@@ -57,8 +67,25 @@ def _mono(path: Path):  # type: ignore[no-untyped-def]  # -> np.ndarray | None
 
         data, _rate = sf.read(path, dtype="float32", always_2d=True)
         return data.mean(axis=1)
-    done = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
-                           "-ar", str(_DECODE_RATE), "-"], capture_output=True, timeout=120)
+    done = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "f32le",
+            "-ac",
+            "1",
+            "-ar",
+            str(_DECODE_RATE),
+            "-",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         return None
     return np.frombuffer(done.stdout, dtype=np.float32)

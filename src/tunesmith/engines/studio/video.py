@@ -37,8 +37,11 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
     domain = str(job.request.extra.get("domain_name") or "")[:MAX_TEXT]
     credit = " · ".join(part for part in (author, domain) if part.strip())
     (workdir / "captions.ass").write_text(
-        captions.script(words, size=SIZE, title=source.title or job.request.title, credit=credit,
-                        duration=duration), encoding="utf-8")
+        captions.script(
+            words, size=SIZE, title=source.title or job.request.title, credit=credit, duration=duration
+        ),
+        encoding="utf-8",
+    )
     image = source.image if source.image is not None and source.image.is_file() else None
     render(workdir, image, audio, duration)
     (workdir / "captions.ass").unlink(missing_ok=True)
@@ -48,8 +51,11 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
 def render(workdir: Path, image: Path | None, audio: Path, duration: float) -> None:
     """ffmpeg, run inside `workdir` so the subtitle filter sees a plain relative file name (no escaping of
     user-controlled paths inside the filter graph)."""
-    background = (["-loop", "1", "-framerate", str(FPS), "-i", str(image)] if image is not None else
-                  ["-f", "lavfi", "-i", f"color=c=0x1a1c2c:s={SIZE}x{SIZE}:r={FPS}"])
+    background = (
+        ["-loop", "1", "-framerate", str(FPS), "-i", str(image)]
+        if image is not None
+        else ["-f", "lavfi", "-i", f"color=c=0x1a1c2c:s={SIZE}x{SIZE}:r={FPS}"]
+    )
     graph = (
         f"[0:v]scale={SIZE}:{SIZE}:force_original_aspect_ratio=increase,crop={SIZE}:{SIZE},setsar=1,"
         f"eq=brightness=-0.12[bg];"
@@ -57,10 +63,41 @@ def render(workdir: Path, image: Path | None, audio: Path, duration: float) -> N
         f"colors=0xffffff@0.8:scale=sqrt[wave];"
         f"[bg][wave]overlay=0:{SIZE * 5 // 9}:format=auto,ass=captions.ass,format=yuv420p[v]"
     )
-    cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *background, "-i", str(audio),
-           "-filter_complex", graph, "-map", "[v]", "-map", "1:a", "-t", f"{duration:.3f}",
-           "-r", str(FPS), "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p",
-           "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "video.mp4"]
+    cmd = [
+        "ffmpeg",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        *background,
+        "-i",
+        str(audio),
+        "-filter_complex",
+        graph,
+        "-map",
+        "[v]",
+        "-map",
+        "1:a",
+        "-t",
+        f"{duration:.3f}",
+        "-r",
+        str(FPS),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "26",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "160k",
+        "-movflags",
+        "+faststart",
+        "video.mp4",
+    ]
     done = subprocess.run(cmd, cwd=workdir, capture_output=True, timeout=900)
     if done.returncode != 0 or not (workdir / "video.mp4").is_file():
         raise EngineError(f"could not make the video: {done.stderr.decode(errors='replace')[-400:]}")

@@ -1,0 +1,359 @@
+"""kie.ai / sunoapi.org song operations on the caller's own songs: WAV, vocal removal (stems), MIDI, music
+video, cover art, lyrics, timestamped lyrics, personas and style boost.
+
+Task routes submit a derived operation through TaskService (which checks the source is the caller's and
+finished, charges credits, and refunds them when the task fails) and answer kie's `{"code":200, "data":
+{"taskId"}}`; each has a record-info route of its own shape (dialects.kie.records) and kie's callback for
+that operation. Timestamped lyrics, persona and style boost answer synchronously and store no task.
+
+The kie prefix `/api/v1` is already owned by routes.kie, whose dialect renders unmatched paths there; this
+module therefore claims no prefix of its own (`PREFIXES = ()`), and its route class renders every error of
+these routes in kie's envelope.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from tunesmith.api.deps import ApiKeyDep, ServicesDep
+from tunesmith.api.errors import JsonResponse, dialect_route
+from tunesmith.api.routes.kie import DIALECT, raw_body
+from tunesmith.dialects.base import unix_millis
+from tunesmith.dialects.kie import records, render_submit
+from tunesmith.dialects.kie.operations import (
+    KieBoostStyleRequest,
+    KieCoverRequest,
+    KieLyricsRequest,
+    KieMidiRequest,
+    KieMp4Request,
+    KiePersonaRequest,
+    KieTimestampedLyricsRequest,
+    KieVocalRemovalRequest,
+    KieWavRequest,
+    check_lengths,
+)
+from tunesmith.domain.errors import Conflict, InvalidRequest, NotFound
+from tunesmith.domain.models import ApiKey, Clip, Task
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.domain.states import ClipState, TaskState
+from tunesmith.service.personas import PersonaDraft, PersonaService
+from tunesmith.services import Services
+
+TAG = "kie.ai / sunoapi.org"
+PREFIX = "/api/v1"
+PREFIXES: tuple[str, ...] = ()
+
+router = APIRouter(prefix=PREFIX, tags=[TAG], route_class=dialect_route(DIALECT))
+
+TaskIdQuery = Query(min_length=1, max_length=64, description="The taskId the submit route returned.")
+
+
+# ── shared steps ──────────────────────────────────────────────────────────────────────────────────────
+
+
+def _music_clip(services: Services, key: ApiKey, task_id: str, audio_id: str) -> tuple[Task, Clip]:
+    """The caller's music task and one of its clips; a clip of another task is "not found" in this one."""
+    task = services.tasks.get(key, task_id)
+    clip = services.tasks.own_clip(key, audio_id)
+    if clip.task_id != task.id:
+        raise NotFound(f"Audio {audio_id} not found in task {task_id}", field="audioId")
+    return task, clip
+
+
+def _submit(services: Services, key: ApiKey, song: SongRequest, raw: str, callback: str | None) -> Task:
+    return services.tasks.submit(key, song, dialect=DIALECT.name, raw_request=raw, callback_url=callback)
+
+
+def _derived(kind: OperationKind, source: Task, clip: Clip | None, **extra: Any) -> SongRequest:
+    """A derived operation on `clip` (or on the whole `source` task): the source's model keeps the record
+    consistent; title and style travel with it for the operations that draw them (cover art, video)."""
+    first = clip or (min(source.clips, key=lambda c: c.index) if source.clips else None)
+    return SongRequest(kind=kind, model=source.request.model, title=(first.title if first else "")
+                       or source.request.title, style=(first.tags if first else "") or source.request.style,
+                       source_clip_id=clip.id if clip else None, source_task_id=source.id, extra=extra)
+
+
+def _record(services: Services, key: ApiKey, task_id: str, kind: OperationKind, what: str) -> Task:
+    """The caller's task of `kind`; any other task id is "not found" on this record route."""
+    task = services.tasks.get(key, task_id)
+    if task.operation is not kind:
+        raise NotFound(f"{what} task not found: {task_id}", field="taskId")
+    return task
+
+
+def _source_clip(services: Services, task: Task) -> Clip | None:
+    return services.store.get_clip(task.parent_clip_id) if task.parent_clip_id else None
+
+
+# ── WAV ───────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _wav(services: Services, key: ApiKey, body: KieWavRequest, raw: str) -> Task:
+    source, clip = _music_clip(services, key, body.taskId, body.audioId)
+    earlier = services.tasks.existing(key, OperationKind.WAV, clip_id=clip.id)
+    if earlier is not None:
+        raise Conflict(f"A WAV record already exists for audio {clip.id} (taskId {earlier.id})",
+                       field="audioId")
+    return _submit(services, key, _derived(OperationKind.WAV, source, clip), raw, body.callBackUrl)
+
+
+@router.post("/wav/generate", summary="Convert a clip to WAV (once per clip; a second request → 409)")
+async def wav_generate(body: KieWavRequest, request: Request, key: ApiKeyDep,
+                       services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_wav, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+@router.get("/wav/record-info", summary="WAV conversion details",
+            description="`response.audioWavUrl` once `successFlag` is SUCCESS; `musicId` is the clip.")
+async def wav_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
+    def read() -> dict[str, Any]:
+        task = _record(services, key, taskId, OperationKind.WAV, "WAV")
+        return records.render_wav_record(task, services.urls, _source_clip(services, task))
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+# ── vocal removal ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _stems(services: Services, key: ApiKey, body: KieVocalRemovalRequest, raw: str) -> Task:
+    source, clip = _music_clip(services, key, body.taskId, body.audioId)
+    song = _derived(OperationKind.STEMS, source, clip, type=body.type)
+    return _submit(services, key, song, raw, body.callBackUrl)
+
+
+@router.post("/vocal-removal/generate", summary="Separate a clip into stems (each request is a new task)",
+             description="`separate_vocal`: vocals + instrumental. `split_stem`: vocals, drums, bass, other.")
+async def vocal_removal_generate(body: KieVocalRemovalRequest, request: Request, key: ApiKeyDep,
+                                 services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_stems, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+@router.get("/vocal-removal/record-info", summary="Stem separation details",
+            description="`response.originData[]` lists every stem (its `id` can be given to MIDI "
+                        "generation); every kie stem URL key is present, null when absent, plus `otherUrl` "
+                        "for the `other` stem of split_stem.")
+async def vocal_removal_record(key: ApiKeyDep, services: ServicesDep,
+                               taskId: str = TaskIdQuery) -> JsonResponse:
+    def read() -> dict[str, Any]:
+        task = _record(services, key, taskId, OperationKind.STEMS, "Vocal removal")
+        return records.render_stems_record(task, services.urls, _source_clip(services, task))
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+# ── MIDI ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _midi(services: Services, key: ApiKey, body: KieMidiRequest, raw: str) -> Task:
+    """taskId may name a finished separation (kie's way) or the music task itself."""
+    named = services.tasks.get(key, body.taskId)
+    if named.operation is OperationKind.STEMS:
+        if named.state is not TaskState.SUCCESS:
+            raise InvalidRequest(f"The vocal removal task {named.id} is not finished", field="taskId")
+        parts = list(named.result.get("files") or {})
+        stem_ids = {records.stem_id(named.id, part) for part in parts}
+        if body.audioId and body.audioId not in stem_ids and body.audioId != named.parent_clip_id:
+            raise NotFound(f"Audio {body.audioId} not found in task {named.id}", field="audioId")
+        clip = services.tasks.own_clip(key, named.parent_clip_id or "")
+        music = services.tasks.get(key, clip.task_id)
+    elif named.operation in (OperationKind.WAV, OperationKind.MIDI, OperationKind.VIDEO,
+                             OperationKind.COVER_ART, OperationKind.LYRICS):
+        raise InvalidRequest("taskId must be a vocal removal task or a music task", field="taskId")
+    else:
+        if not body.audioId:
+            raise InvalidRequest("audioId is required when taskId is a music task", field="audioId")
+        music, clip = _music_clip(services, key, named.id, body.audioId)
+    # source_task_id: the task the client named, so record-info reports it as recordTaskId.
+    song = replace(_derived(OperationKind.MIDI, music, clip, audio_id=body.audioId or clip.id),
+                   source_task_id=named.id)
+    return _submit(services, key, song, raw, body.callBackUrl)
+
+
+@router.post("/midi/generate", summary="MIDI of a song (from a separation taskId or the music taskId)",
+             description="taskId: a finished vocal-removal task (audioId: one of its originData ids, "
+                         "optional) or the music task (audioId: the clip, required). The MIDI holds every "
+                         "part of the song.")
+async def midi_generate(body: KieMidiRequest, request: Request, key: ApiKeyDep,
+                        services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_midi, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+@router.get("/midi/record-info", summary="MIDI generation details",
+            description="`midiData.instruments[].notes[]` (velocity 0–1 as kie) and `midiUrl`, the .mid "
+                        "file to download (a Tunesmith extension). successFlag 0 pending, 1 success, "
+                        "2 create failed, 3 generation failed.")
+async def midi_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
+    def read() -> dict[str, Any]:
+        return records.render_midi_record(_record(services, key, taskId, OperationKind.MIDI, "MIDI"),
+                                          services.urls)
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+# ── music video ───────────────────────────────────────────────────────────────────────────────────────
+
+
+def _mp4(services: Services, key: ApiKey, body: KieMp4Request, raw: str) -> Task:
+    check_lengths(body)
+    source, clip = _music_clip(services, key, body.taskId, body.audioId)
+    song = _derived(OperationKind.VIDEO, source, clip, author=body.author, domain_name=body.domainName)
+    return _submit(services, key, song, raw, body.callBackUrl)
+
+
+@router.post("/mp4/generate", summary="Make a music video of a clip")
+async def mp4_generate(body: KieMp4Request, request: Request, key: ApiKeyDep,
+                       services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_mp4, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+@router.get("/mp4/record-info", summary="Music video details",
+            description="`response.videoUrl` once `successFlag` is SUCCESS.")
+async def mp4_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
+    def read() -> dict[str, Any]:
+        task = _record(services, key, taskId, OperationKind.VIDEO, "Music video")
+        return records.render_mp4_record(task, services.urls, _source_clip(services, task))
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+# ── cover art ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _cover(services: Services, key: ApiKey, body: KieCoverRequest, raw: str) -> Task | JsonResponse:
+    source = services.tasks.get(key, body.taskId)
+    if source.operation in (OperationKind.WAV, OperationKind.STEMS, OperationKind.MIDI, OperationKind.VIDEO,
+                            OperationKind.COVER_ART, OperationKind.LYRICS):
+        raise InvalidRequest("taskId must be a music task", field="taskId")
+    if source.state is not TaskState.SUCCESS:
+        raise InvalidRequest(f"The music task {source.id} is not finished", field="taskId")
+    earlier = services.tasks.existing(key, OperationKind.COVER_ART, task_id=source.id)
+    if earlier is not None:
+        # kie: a cover is made once per music task; the duplicate answer carries the existing taskId.
+        return JsonResponse({"code": 400, "msg": f"Cover art already generated for task {source.id}",
+                             "data": {"taskId": earlier.id}}, status_code=400)
+    return _submit(services, key, _derived(OperationKind.COVER_ART, source, None), raw, body.callBackUrl)
+
+
+@router.post("/suno/cover/generate", summary="Two cover images for a music task (once per task)",
+             description="A second request for the same music task answers code 400 with the existing "
+                         "taskId in `data`.")
+async def cover_generate(body: KieCoverRequest, request: Request, key: ApiKeyDep,
+                         services: ServicesDep) -> JsonResponse:
+    outcome = await run_in_threadpool(_cover, services, key, body, await raw_body(request))
+    return outcome if isinstance(outcome, JsonResponse) else JsonResponse(render_submit(outcome.id))
+
+
+@router.get("/suno/cover/record-info", summary="Cover image details",
+            description="`response.images[]`; successFlag 0 pending, 1 success, 2 generating, 3 failed.")
+async def cover_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
+    def read() -> dict[str, Any]:
+        task = _record(services, key, taskId, OperationKind.COVER_ART, "Cover")
+        return records.render_cover_record(task, services.urls)
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+# ── lyrics ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _lyrics(services: Services, key: ApiKey, body: KieLyricsRequest, raw: str) -> Task:
+    check_lengths(body)
+    if not body.prompt.strip():
+        raise InvalidRequest("prompt is required: what the lyrics are about", field="prompt")
+    song = SongRequest(kind=OperationKind.LYRICS, description=body.prompt.strip())
+    return _submit(services, key, song, raw, body.callBackUrl)
+
+
+@router.post("/lyrics", summary="Write lyrics from a one-line idea (2 variants, each with a title)")
+async def lyrics_generate(body: KieLyricsRequest, request: Request, key: ApiKeyDep,
+                          services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_lyrics, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+@router.get("/lyrics/record-info", summary="Lyrics task details",
+            description="`response.data[]`: {text, title, status, errorMessage} per variant.")
+async def lyrics_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
+    def read() -> dict[str, Any]:
+        return records.render_lyrics_record(_record(services, key, taskId, OperationKind.LYRICS, "Lyrics"))
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+# ── synchronous: timestamped lyrics, persona, style boost ─────────────────────────────────────────────
+
+
+def _timestamps(services: Services, key: ApiKey, body: KieTimestampedLyricsRequest) -> dict[str, Any]:
+    from tunesmith.engines.studio.sync import aligned_words
+
+    task, clip = _music_clip(services, key, body.taskId, body.audioId)
+    if clip.state is not ClipState.COMPLETE:
+        raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
+    timings = clip.artifacts.get("timings")
+    if task.request.instrumental or not clip.lyrics.strip() or not timings:
+        raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
+    audio_key = clip.wav_key or clip.audio_key
+    data = aligned_words(services.media.path(timings), services.media.path(audio_key) if audio_key else None)
+    if not data.get("alignedWords"):
+        raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
+    return {"code": 200, "msg": "success", "data": data}
+
+
+@router.post("/generate/get-timestamped-lyrics", summary="When each word of a clip is sung (synchronous)",
+             description="`alignedWords[]` come from the engine's own word timings, in order and inside the "
+                         "song; an instrumental clip answers 422.")
+async def timestamped_lyrics(body: KieTimestampedLyricsRequest, key: ApiKeyDep,
+                             services: ServicesDep) -> JsonResponse:
+    return JsonResponse(await run_in_threadpool(_timestamps, services, key, body))
+
+
+def _persona(services: Services, key: ApiKey, body: KiePersonaRequest) -> dict[str, Any]:
+    check_lengths(body)
+    draft = PersonaDraft(task_id=body.taskId, audio_id=body.audioId, name=body.name,
+                         description=body.description, vocal_start=body.vocalStart, vocal_end=body.vocalEnd,
+                         style=body.style)
+    persona = PersonaService(services.store, services.tasks, services.media).create(key, draft)
+    return {"code": 200, "msg": "success",
+            "data": {"personaId": persona.id, "name": persona.name, "description": persona.description}}
+
+
+@router.post("/generate/generate-persona", summary="Keep a clip's voice and style as a persona (synchronous)",
+             description="Window `vocalStart`..`vocalEnd` lasts 10–30 s inside the song; one persona per "
+                         "clip (409). Give the personaId to POST /api/v1/generate to sing with that voice "
+                         "and style.")
+async def generate_persona(body: KiePersonaRequest, key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
+    return JsonResponse(await run_in_threadpool(_persona, services, key, body))
+
+
+def _boost(services: Services, key: ApiKey, body: KieBoostStyleRequest, raw: str) -> dict[str, Any]:
+    from tunesmith.engines.studio.sync import boost_style
+
+    check_lengths(body)
+    if not body.content.strip():
+        raise InvalidRequest("content is required: the style to boost", field="content")
+    result = boost_style(body.content.strip(), seed=0)
+    # Free and synchronous: nothing is queued or stored, so taskId only identifies this answer.
+    return {"code": 200, "msg": "success", "data": {
+        "taskId": uuid.uuid4().hex, "param": raw, "result": result, "creditsConsumed": 0,
+        "creditsRemaining": services.keys.balance(key), "successFlag": "1", "errorCode": None,
+        "errorMessage": None, "createTime": unix_millis(datetime.now(UTC))}}
+
+
+@router.post("/style/generate", summary="Boost a music style (synchronous, free)",
+             description="`data.result` is the detailed style; the same content always gives the same "
+                         "result. `successFlag` \"1\" = success.")
+async def style_generate(body: KieBoostStyleRequest, request: Request, key: ApiKeyDep,
+                         services: ServicesDep) -> JsonResponse:
+    raw = await raw_body(request)
+    return JsonResponse(await run_in_threadpool(_boost, services, key, body, raw))
