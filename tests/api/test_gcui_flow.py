@@ -250,12 +250,30 @@ def test_unsupported_operations_are_501_and_charge_nothing(service: ServiceHarne
         extend = {"audio_id": ids[0], "continue_at": 1}
         assert_error(client.post("/api/extend_audio", json=extend), 501, "extend")
         assert_error(client.post("/api/concat", json={"clip_id": ids[0]}), 501, "concat")
-        assert_error(client.post("/api/generate_lyrics", json={"prompt": "a lullaby"}), 501, "lyrics")
         assert_error(client.post("/api/generate_stems", json={"audio_id": ids[0]}), 501, "stems")
         assert_error(client.get("/api/persona", params={"id": "p1"}), 501, "persona")
-        # the tone engine records no word timings
-        assert_error(client.get("/api/get_aligned_lyrics", params={"song_id": ids[0]}), 501, "timings")
     assert charges(service, token) == before
+
+
+def test_generate_lyrics_writes_lyrics(service: ServiceHarness) -> None:
+    with service.client(service.new_key()) as client:
+        reply = client.post("/api/generate_lyrics", json={"prompt": "a lullaby for a sleepy cat"})
+        assert reply.status_code == 200, reply.text
+        lyrics = reply.json()
+        assert lyrics["status"] == "complete" and lyrics["title"]
+        assert "[Verse" in lyrics["text"] and "[Chorus]" in lyrics["text"]
+
+
+def test_aligned_lyrics_of_a_rendered_song(service: ServiceHarness) -> None:
+    with service.client(service.new_key()) as client:
+        clips = client.post("/api/custom_generate", json=custom()).json()
+        poll_clips(client, [c["id"] for c in clips])
+        words = client.get("/api/get_aligned_lyrics", params={"song_id": clips[0]["id"]})
+        assert words.status_code == 200, words.text
+        aligned = words.json()
+        assert aligned and {"word", "start_s", "end_s", "success", "p_align"} <= set(aligned[0])
+        starts = [w["start_s"] for w in aligned]
+        assert starts == sorted(starts)
 
 
 def test_unknown_route_and_wrong_method_stay_in_the_envelope(service: ServiceHarness) -> None:

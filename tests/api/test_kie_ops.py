@@ -573,8 +573,9 @@ def test_persona_is_made_once_and_sings_later_songs(service: ServiceHarness, son
                 json={**base, "vocalStart": window[0], "vocalEnd": window[1]},
             )
             assert reply.status_code == code and reply.json()["code"] == code, (window, reply.json())
-        missing = client.post("/api/v1/generate/generate-persona", json={**base, "name": None})
-        assert missing.status_code == 422
+        for blank in ({**base, "name": None}, {**base, "description": "  "}, {**base, "vocalEnd": "soon"}):
+            missing = client.post("/api/v1/generate/generate-persona", json=blank)
+            assert missing.status_code == 422 and missing.json()["code"] == 422, blank
         reply = client.post(
             "/api/v1/generate/generate-persona", json={**base, "vocalStart": 1, "vocalEnd": 11}
         )

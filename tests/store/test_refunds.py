@@ -1,4 +1,5 @@
-"""Refunds: a failed task's cost goes back exactly once, however many reporters try."""
+"""Refunds: a failed task's cost goes back with the failure itself, exactly once, however many reporters
+try to fail it."""
 
 from __future__ import annotations
 
@@ -13,47 +14,52 @@ from tunesmith.store.sql import SqlStore
 BOOM = Failure(kind=FailureKind.GENERATE_AUDIO_FAILED, message="boom")
 
 
-def test_refund_a_failed_task_once(store: SqlStore) -> None:
+def test_failing_a_task_refunds_it_once(store: SqlStore) -> None:
     key = new_key(store, credits=100)
     task = store.submit_task(new_task(key.id, cost=30))
-    store.fail_task(task.id, BOOM)
-    assert store.mark_refunded(task.id) == 30
+    assert store.get_key(key.id).credits == 70  # type: ignore[union-attr]
+    failed = store.fail_task(task.id, BOOM)
+    assert failed is not None and failed.refunded
     assert store.get_key(key.id).credits == 100  # type: ignore[union-attr]
-    assert store.get_task(task.id).refunded  # type: ignore[union-attr]
     refund = store.ledger(key.id)[-1]
-    assert (refund["delta"], refund["task_id"]) == (30, task.id)
-    assert store.mark_refunded(task.id) == 0
+    assert (refund["delta"], refund["task_id"], refund["reason"]) == (30, task.id, f"refund:{task.id}")
+    assert store.fail_task(task.id, BOOM) is None
     assert store.get_key(key.id).credits == 100  # type: ignore[union-attr]
     assert [r["delta"] for r in store.ledger(key.id)] == [100, -30, 30]
 
 
+def test_unlimited_keys_are_neither_debited_nor_credited(store: SqlStore) -> None:
+    key = store.create_key(name="dev", key_hash="f" * 64, prefix="dev", credits=0, unlimited=True)
+    task = store.submit_task(new_task(key.id, cost=10))
+    store.fail_task(task.id, BOOM)
+    assert store.get_key(key.id).credits == 0  # type: ignore[union-attr]
+    assert [r["delta"] for r in store.ledger(key.id)] == [-10, 10]
+
+
 def test_no_refund_for_tasks_that_did_not_fail(store: SqlStore) -> None:
     key = new_key(store, credits=100)
-    queued = store.submit_task(new_task(key.id, cost=10))
-    assert store.mark_refunded(queued.id) == 0
+    store.submit_task(new_task(key.id, cost=10))
     running = store.claim_next("w", 3600)
-    assert running is not None and store.mark_refunded(running.id) == 0
+    assert running is not None
     for clip in running.clips:
         store.record_clip(running.id, "w", clip.index, state="complete", update=ClipUpdate(audio_key="a"))
     store.finish_task(running.id, "w")
-    assert store.mark_refunded(running.id) == 0
-    assert store.mark_refunded("missing") == 0
+    assert store.fail_task(running.id, BOOM) is None
     assert store.get_key(key.id).credits == 90  # type: ignore[union-attr]
     assert not store.get_task(running.id).refunded  # type: ignore[union-attr]
     assert len(store.ledger(key.id)) == 2
 
 
-def test_concurrent_refunds_pay_once(store: SqlStore) -> None:
-    """The reporter and a retrying API call may refund at the same moment; only one may win."""
+def test_concurrent_failures_refund_once(store: SqlStore) -> None:
+    """A worker, the sweeper and a timeout may fail a task at the same moment; only one may win and pay."""
     key = new_key(store, credits=50)
     task = store.submit_task(new_task(key.id, cost=50))
-    store.fail_task(task.id, BOOM)
     results: list[int] = []
     barrier = threading.Barrier(4)
 
     def refund() -> None:
         barrier.wait()
-        results.append(store.mark_refunded(task.id))
+        results.append(0 if store.fail_task(task.id, BOOM) is None else 50)
 
     threads = [threading.Thread(target=refund) for _ in range(4)]
     for thread in threads:

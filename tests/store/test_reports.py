@@ -117,7 +117,6 @@ def test_a_successful_task_never_changes(store: SqlStore) -> None:
     assert store.fail_task(task.id, BOOM) is None
     assert not store.renew_lease(task.id, "w", 3600)
     assert not store.release(task.id, "w")
-    assert store.mark_refunded(task.id) == 0
     assert store.sweep_expired(done.finished_at.replace(year=2100)).requeued == ()  # type: ignore[union-attr]
     assert store.get_task(task.id) == done
 

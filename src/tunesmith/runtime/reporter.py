@@ -36,8 +36,7 @@ def queue_callback(store: Store, urls: UrlBuilder, task: Task, stage: str) -> No
 
 
 def finalize_failure(store: Store, urls: UrlBuilder, task: Task) -> None:
-    """After a task failed: give its credits back and tell the client."""
-    store.mark_refunded(task.id)
+    """After a task failed (and was refunded with it): tell the client."""
     queue_callback(store, urls, task, "error")
 
 

@@ -15,12 +15,13 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
-from tunesmith.domain.operations import DERIVED_OPERATIONS
+from tunesmith.domain.operations import DERIVED_OPERATIONS, OperationKind
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
 from tunesmith.media.storage import LocalMediaStore
@@ -140,8 +141,33 @@ class Worker:
         )
         source = self._source_clip(task.request.source_clip_id) if task.request.source_clip_id else None
         workdir = self.media.task_dir(task.id) if task.operation in DERIVED_OPERATIONS else None
-        return EngineJob(task_id=task.id, request=task.request, clips=slots, seed=job_seed(task),
-                         source=source, workdir=workdir)
+        request = task.request
+        if task.operation is OperationKind.CONCAT and request.source_clip_id:
+            request = replace(request, extra={**request.extra, "chain": self._chain(request.source_clip_id)})
+        return EngineJob(task_id=task.id, request=request, clips=slots, seed=job_seed(task), source=source,
+                         workdir=workdir)
+
+    def _chain(self, last_clip_id: str) -> list[dict]:
+        """The extension chain ending at `last_clip_id`, first clip first. Each part continues the one before
+        it at its own `continue_at` (None for the first part), as the extend task that made it asked."""
+        chain: list[dict] = []
+        clip_id: str | None = last_clip_id
+        while clip_id and len(chain) < 100:
+            clip = self.store.get_clip(clip_id)
+            made_by = self.store.get_task(clip.task_id) if clip is not None else None
+            if clip is None or made_by is None:
+                break
+            continues = made_by.operation is OperationKind.EXTEND and made_by.parent_clip_id
+            source = self._source_clip(clip.id)
+            chain.append({
+                "clip_id": clip.id, "duration": clip.duration or 0.0,
+                "audio": str(source.audio) if source and source.audio else None,
+                "wav": str(source.wav) if source and source.wav else None,
+                "artifacts": {k: str(v) for k, v in (source.artifacts if source else {}).items()},
+                "continue_at": made_by.request.continue_at if continues else None,
+            })
+            clip_id = made_by.parent_clip_id if continues else None
+        return chain[::-1]
 
     def _source_clip(self, clip_id: str) -> SourceClip | None:
         clip = self.store.get_clip(clip_id)

@@ -113,7 +113,7 @@ class Store(ABC):
     @abstractmethod
     def sweep_expired(self, now: datetime, limit: int = 100) -> SweepResult:
         """Requeue running tasks whose lease expired (their worker died); tasks that used all their attempts
-        fail with GENERATE_AUDIO_FAILED and a reason. At most `limit` tasks per call."""
+        fail (and are refunded) with GENERATE_AUDIO_FAILED and a reason. At most `limit` tasks per call."""
 
     # ── progress reports (only the lease holder may report) ───────────────────────────────────────────
     @abstractmethod
@@ -136,16 +136,13 @@ class Store(ABC):
 
     @abstractmethod
     def fail_task(self, task_id: str, failure: Failure, worker_id: str | None = None) -> Task | None:
-        """Mark FAILED with `failure`, clips not complete -> error, queue_status=done. With a worker_id, only
-        if it holds the lease. None when the task is already terminal (or the lease is not held)."""
+        """Mark FAILED with `failure`, clips not complete -> error, queue_status=done, and refund the task's
+        cost in the same transaction (ledger row 'refund:<task_id>'). With a worker_id, only if it holds the
+        lease. None when the task is already terminal (or the lease is not held)."""
 
     @abstractmethod
     def retry_later(self, task_id: str, worker_id: str, delay_seconds: float) -> bool:
         """Put a held task back in the queue to run again after `delay_seconds` (a retryable failure)."""
-
-    @abstractmethod
-    def mark_refunded(self, task_id: str) -> int:
-        """Give a failed task's cost back to its key once (CAS on `refunded`); returns the amount refunded."""
 
     @abstractmethod
     def find_tasks(self, key_id: str, operation: str, *, parent_clip_id: str | None = None,

@@ -24,6 +24,7 @@ from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Per
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState, advance
 from tunesmith.store.base import ClipUpdate, Store, SweepResult
 from tunesmith.store.database import make_engine
+from tunesmith.store.fastread import SqliteFastReader
 from tunesmith.store.rows import (
     aware,
     clip_from_row,
@@ -66,6 +67,12 @@ class SqlStore(Store):
         self.engine = make_engine(url)
         self.postgres = self.engine.dialect.name == "postgresql"
         self.inline_reads = self.engine.dialect.name == "sqlite"
+        database = self.engine.url.database
+        self._fast = (
+            SqliteFastReader(database)
+            if self.inline_reads and database not in (None, "", ":memory:")
+            else None
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -220,7 +227,10 @@ class SqlStore(Store):
         return {r.id: task_from_row(r, by_task.get(r.id, [])) for r in rows}
 
     def get_task(self, task_id: str) -> Task | None:
-        # The hottest read (every poll): prebuilt statements, no per-call SQL construction.
+        # The hottest read (every poll): the plain driver on SQLite, prebuilt statements elsewhere.
+        if self._fast is not None:
+            found = self._fast.task_rows(task_id)
+            return task_from_row(found[0], [clip_from_row(r) for r in found[1]]) if found else None
         with self.engine.connect() as conn:
             row = conn.execute(_TASK_BY_ID, {"task_id": task_id}).first()
             if row is None:
@@ -457,12 +467,21 @@ class SqlStore(Store):
                     merged[name] = {**merged[name], **value}
                 else:
                     merged[name] = value
-            conn.execute(update(tasks).where(tasks.c.id == task_id).values(
-                result=json.dumps(merged, ensure_ascii=False), updated_at=now))
+            conn.execute(
+                update(tasks)
+                .where(tasks.c.id == task_id)
+                .values(result=json.dumps(merged, ensure_ascii=False), updated_at=now)
+            )
             return self._load(conn, [task_id])[task_id]
 
-    def find_tasks(self, key_id: str, operation: str, *, parent_clip_id: str | None = None,
-                   source_task_id: str | None = None) -> list[Task]:
+    def find_tasks(
+        self,
+        key_id: str,
+        operation: str,
+        *,
+        parent_clip_id: str | None = None,
+        source_task_id: str | None = None,
+    ) -> list[Task]:
         stmt = select(tasks.c.id).where(tasks.c.key_id == key_id, tasks.c.operation == operation)
         if parent_clip_id is not None:
             stmt = stmt.where(tasks.c.parent_clip_id == parent_clip_id)
@@ -527,6 +546,11 @@ class SqlStore(Store):
             return self._load(conn, [task_id])[task_id]
 
     def _fail(self, conn: Connection, task_id: str, failure: Failure, now: datetime) -> None:
+        """Mark the (locked) task FAILED and give its cost back in the same transaction, so no reader ever
+        sees a failed task whose credits are still spent."""
+        row = conn.execute(
+            select(tasks.c.key_id, tasks.c.cost, tasks.c.refunded).where(tasks.c.id == task_id)
+        ).one()
         conn.execute(
             update(tasks)
             .where(tasks.c.id == task_id)
@@ -540,6 +564,7 @@ class SqlStore(Store):
                 lease_expires_at=None,
                 finished_at=now,
                 updated_at=now,
+                refunded=True,
             )
         )
         conn.execute(
@@ -547,34 +572,22 @@ class SqlStore(Store):
             .where(clips.c.task_id == task_id, clips.c.state != ClipState.COMPLETE.value)
             .values(state=ClipState.ERROR.value, error_message=failure.message, updated_at=now)
         )
-
-    def mark_refunded(self, task_id: str) -> int:
-        now = _now()
-        with self._write() as conn:
-            row = conn.execute(self._locked(select(tasks).where(tasks.c.id == task_id))).first()
-            if row is None or row.state != TaskState.FAILED.value or row.refunded:
-                return 0
+        if row.cost and not row.refunded:
+            # Unlimited keys were never debited (submit_task), so their balance is not credited either.
             conn.execute(
-                update(tasks)
-                .where(tasks.c.id == task_id, tasks.c.refunded.is_(False))
-                .values(refunded=True, updated_at=now)
+                update(api_keys)
+                .where(api_keys.c.id == row.key_id, api_keys.c.unlimited.is_(False))
+                .values(credits=api_keys.c.credits + row.cost)
             )
-            if row.cost:
-                conn.execute(
-                    update(api_keys)
-                    .where(api_keys.c.id == row.key_id)
-                    .values(credits=api_keys.c.credits + row.cost)
+            conn.execute(
+                insert(credit_ledger).values(
+                    key_id=row.key_id,
+                    task_id=task_id,
+                    delta=row.cost,
+                    reason=f"refund:{task_id}",
+                    created_at=now,
                 )
-                conn.execute(
-                    insert(credit_ledger).values(
-                        key_id=row.key_id,
-                        task_id=task_id,
-                        delta=row.cost,
-                        reason=f"refund:{task_id}",
-                        created_at=now,
-                    )
-                )
-            return int(row.cost)
+            )
 
     # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
     def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:

@@ -173,7 +173,10 @@ async def _answer(services: Services, key: ApiKey, task: Task, wait: bool, timeo
 
 
 def _done(task: Task) -> bool:
-    return task.is_terminal or all(c.state in (ClipState.COMPLETE, ClipState.ERROR) for c in task.clips)
+    """Finished, or (for music) every clip finished; a task without clips (lyrics) waits to be terminal."""
+    if task.is_terminal:
+        return True
+    return bool(task.clips) and all(c.state in (ClipState.COMPLETE, ClipState.ERROR) for c in task.clips)
 
 
 async def _wait(services: Services, key: ApiKey, task: Task, timeout: float) -> Task:

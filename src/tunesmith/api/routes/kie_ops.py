@@ -320,6 +320,9 @@ async def timestamped_lyrics(body: KieTimestampedLyricsRequest, key: ApiKeyDep,
 
 def _persona(services: Services, key: ApiKey, body: KiePersonaRequest) -> dict[str, Any]:
     check_lengths(body)
+    for field in ("name", "description"):
+        if not getattr(body, field).strip():
+            raise InvalidRequest(f"{field} is required", field=field)
     draft = PersonaDraft(task_id=body.taskId, audio_id=body.audioId, name=body.name,
                          description=body.description, vocal_start=body.vocalStart, vocal_end=body.vocalEnd,
                          style=body.style)

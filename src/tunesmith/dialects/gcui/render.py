@@ -186,13 +186,13 @@ def render_aligned_lyrics(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def render_lyrics(task: Task) -> dict[str, Any]:
-    """`/api/generate_lyrics`: Suno's lyrics object, from the first take of a lyrics task."""
-    first = min(task.clips, key=lambda c: c.index) if task.clips else None
+    """`/api/generate_lyrics`: Suno's lyrics object, from the first variant a lyrics task wrote."""
+    variants = task.result.get("lyrics") or [{}]
     failed = task.state is TaskState.FAILED
     return {
         "id": task.id,
-        "text": first.lyrics if first else "",
-        "title": first.title if first else "",
+        "text": variants[0].get("text", ""),
+        "title": variants[0].get("title", ""),
         "status": "error" if failed else "complete" if task.state is TaskState.SUCCESS else "running",
         "error_message": (task.failure.message if task.failure else _DEFAULT_FAILURE) if failed else "",
     }

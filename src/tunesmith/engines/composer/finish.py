@@ -37,7 +37,7 @@ def finish_take(
     mix += stems["other"]
     if "vocals" in stems:
         mix += stems["vocals"]
-    mastered, _gain = mastering.master(mix)
+    mastered, gain = mastering.master(mix)
     del mix
     timings["master"] = time.perf_counter() - tm
     te = time.perf_counter()
@@ -55,7 +55,8 @@ def finish_take(
             jobs.append(ex.submit(write_wav, workdir / "stems" / "lead.wav", lead, float32=True))
             arts["stem.lead"] = "stems/lead.wav"
         artifacts.write_midi(workdir / "song.mid", plan, tracks)
-        artifacts.write_json(workdir / "plan.json", plan.to_json())
+        # the master gain lets an edit (replace section) level new material exactly like the source
+        artifacts.write_json(workdir / "plan.json", {**plan.to_json(), "master_gain": float(gain)})
         artifacts.write_json(workdir / "words.json", artifacts.word_timings(plan))
         artifacts.draw_cover(workdir / "cover.png", plan.title, plan)
         for job in jobs:

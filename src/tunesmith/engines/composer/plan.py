@@ -6,12 +6,20 @@ so what the files say is exactly what was rendered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tunesmith.engines.composer.harmony import Chord
 from tunesmith.engines.composer.style import Style
 from tunesmith.engines.composer.syllables import SpokenLine
+
+
+def style_json(st: Style) -> dict[str, Any]:
+    """The whole Style as JSON (tuples become lists)."""
+    data = asdict(st)
+    data["parts"] = [list(p) for p in st.parts]
+    data["notes"] = list(st.notes)
+    return data
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,8 @@ class SongPlan:
     bar_beats: int
     notes: list[str] = field(default_factory=list)
     tail_s: float = 2.0  # release tail after the last bar
+    # Edits (extend, replace section, ...): where this plan came from, oldest first, as written to plan.json.
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def spb(self) -> float:
@@ -112,6 +122,13 @@ class SongPlan:
                 "lead": st.lead,
             },
             "notes": list(st.notes) + self.notes,
+            # Everything an edit needs to continue this song in the same key, tempo, instruments and voice
+            # (ops/source.py reads it back into a Style); the bar grid starts at `grid_offset_s`.
+            "style": style_json(st),
+            "bar_beats": self.bar_beats,
+            "tail_s": self.tail_s,
+            "grid_offset_s": 0.0,
+            "history": list(self.history),
             "sections": [
                 {
                     "kind": s.kind,
