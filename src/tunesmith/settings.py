@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     submit_window_seconds: float = 10.0
     query_limit_per_task: int = 3  # record-info requests per second per task
     max_body_bytes: int = 1_000_000
+    telemetry: bool = False  # FastAPI's native OpenTelemetry (configure exporters with OTEL_* variables)
     redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0: rate limits shared by every API process
     chat_wait_seconds: float = 300.0  # how long /v1/chat/completions waits for the song (Suno-API Go: 300)
     maintenance: bool = False  # refuse new work (kie code 455) while keeping reads and running tasks going

@@ -14,7 +14,7 @@ from tunesmith.domain.states import ClipState, TaskState
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.net.urlguard import check_callback_url
 from tunesmith.service.limits import make_limiter
-from tunesmith.service.snapshots import FinishedTaskCache
+from tunesmith.service.snapshots import TaskSnapshots
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
@@ -36,7 +36,7 @@ class TaskService:
                                            settings.submit_window_seconds, namespace="submit")
         self.query_limiter = make_limiter(settings.redis_url, settings.query_limit_per_task, 1.0,
                                           namespace="query")
-        self.finished = FinishedTaskCache()
+        self.snapshots = TaskSnapshots()
 
     def submit(self, key: ApiKey, request: SongRequest, *, dialect: str, raw_request: str,
                callback_url: str | None = None, callback_field: str = "callBackUrl") -> Task:
@@ -114,30 +114,37 @@ class TaskService:
         return self.peek(key, task_id, rate_limited=rate_limited) or self.load(key, task_id)
 
     def peek(self, key: ApiKey, task_id: str, *, rate_limited: bool = False) -> Task | None:
-        """The in-memory part of `get` (rate limit, finished-task cache), safe to call on the event loop;
-        None means `load` must read the database."""
+        """The in-memory part of `get` (rate limit, finished tasks), safe to call on the event loop;
+        None means `load` must ask the store."""
         if rate_limited:
             self.query_limiter.hit(task_id, "Too many queries for this task: at most "
                                    f"{self.settings.query_limit_per_task} per second")
-        task = self.finished.get(task_id)
+        task = self.snapshots.get_final(task_id)
         if task is not None and task.key_id != key.id:
             raise NotFound(f"Task not found: {task_id}", field="taskId")
         return task
 
     def load(self, key: ApiKey, task_id: str) -> Task:
-        """Read the task from the store (blocking)."""
-        task = self.store.get_task(task_id) if task_id and len(task_id) <= 64 else None
+        """The task as the store has it now (blocking): the cached snapshot when its version is current."""
+        task = None
+        if task_id and len(task_id) <= 64:
+            version = self.store.task_version(task_id)
+            if version is not None:
+                task = self.snapshots.get_current(task_id, version)
+                if task is None:
+                    task = self.store.get_task(task_id)
+                    if task is not None:
+                        self.snapshots.offer(task)
         if task is None or task.key_id != key.id:
             raise NotFound(f"Task not found: {task_id}", field="taskId")
-        self.finished.offer(task)
         return task
 
     def get_many(self, key: ApiKey, task_ids: Sequence[str]) -> list[Task]:
         """The caller's tasks among `task_ids`, in the order asked; unknown and foreign ids are left out."""
         ids = [t for t in dict.fromkeys(task_ids) if t and len(t) <= 64]
-        cached = {t: task for t in ids if (task := self.finished.get(t)) is not None}
+        cached = {t: task for t in ids if (task := self.snapshots.get_final(t)) is not None}
         loaded = {task.id: task for task in self.store.get_tasks([t for t in ids if t not in cached])}
         for task in loaded.values():
-            self.finished.offer(task)
+            self.snapshots.offer(task)
         found = cached | loaded
         return [found[t] for t in ids if t in found and found[t].key_id == key.id]

@@ -84,6 +84,11 @@ class Store(ABC):
         """The task with its clips ordered by index."""
 
     @abstractmethod
+    def task_version(self, task_id: str) -> datetime | None:
+        """The task's `updated_at`, which every change to it or its clips moves; None if it does not exist.
+        A cheap read that lets callers reuse a snapshot they already have."""
+
+    @abstractmethod
     def get_tasks(self, task_ids: Sequence[str]) -> list[Task]:
         """The tasks that exist among `task_ids`, in the order asked; unknown ids are left out."""
 

@@ -57,6 +57,11 @@ class SqliteFastReader:
             self._local.conn = conn
         return conn
 
+    def version(self, task_id: str) -> datetime | None:
+        """The task's updated_at, or None."""
+        found = self._connection().execute("SELECT updated_at FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return datetime.fromisoformat(found[0]) if found else None
+
     def task_rows(self, task_id: str) -> tuple[_Row, list[_Row]] | None:
         """The task row and its clip rows (in index order), or None."""
         conn = self._connection()

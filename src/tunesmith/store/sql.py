@@ -55,6 +55,7 @@ TERMINAL = (TaskState.SUCCESS.value, TaskState.FAILED.value)
 _TASK_BY_ID = select(tasks).where(tasks.c.id == bindparam("task_id"))
 _CLIPS_OF_TASK = select(clips).where(clips.c.task_id == bindparam("task_id")).order_by(clips.c.idx)
 _CLIP_BY_ID = select(clips).where(clips.c.id == bindparam("clip_id"))
+_TASK_VERSION = select(tasks.c.updated_at).where(tasks.c.id == bindparam("task_id"))
 
 
 def _now() -> datetime:
@@ -237,6 +238,12 @@ class SqlStore(Store):
                 return None
             clip_rows = conn.execute(_CLIPS_OF_TASK, {"task_id": task_id}).all()
         return task_from_row(row, [clip_from_row(r) for r in clip_rows])
+
+    def task_version(self, task_id: str) -> datetime | None:
+        if self._fast is not None:
+            return aware(self._fast.version(task_id))
+        with self.engine.connect() as conn:
+            return aware(conn.execute(_TASK_VERSION, {"task_id": task_id}).scalar_one_or_none())
 
     def get_tasks(self, task_ids: Sequence[str]) -> list[Task]:
         wanted = list(dict.fromkeys(task_ids))

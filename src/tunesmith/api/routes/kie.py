@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -13,6 +14,8 @@ from tunesmith.dialects import kie
 from tunesmith.domain.errors import InvalidRequest, ServiceError
 
 DIALECT = kie.KieDialect()
+log = logging.getLogger(__name__)
+
 PREFIX = "/api/v1"
 PREFIXES = (PREFIX,)
 
@@ -53,9 +56,13 @@ async def record_info(request: Request) -> Response:
         return JsonResponse(kie.render_record_info(task, services.urls))
     except ServiceError as err:
         return error_response(DIALECT, err)
+    except Exception:
+        log.exception("record-info failed")
+        return error_response(DIALECT, ServiceError("Internal server error"))
 
 
 router.add_route(f"{PREFIX}/generate/record-info", record_info, methods=["GET"])
+FAST_ROUTES = {f"{PREFIX}/generate/record-info": record_info}
 
 OPENAPI_PATHS = {
     f"{PREFIX}/generate/record-info": {"get": {

@@ -1,5 +1,8 @@
-"""kie.ai / sunoapi.org song operations on the caller's own songs: WAV, vocal removal (stems), MIDI, music
-video, cover art, lyrics, timestamped lyrics, personas and style boost.
+"""kie.ai / sunoapi.org song operations on the caller's own songs: extend, replace section, WAV, vocal
+removal (stems), MIDI, music video, cover art, lyrics, timestamped lyrics, personas and style boost.
+
+Extend and replace section make new music clips: their tasks are read through the music record-info
+(`GET /api/v1/generate/record-info`, `parentMusicId` = the source clip) and call back like a generation.
 
 Task routes submit a derived operation through TaskService (which checks the source is the caller's and
 finished, charges credits, and refunds them when the task fails) and answer kie's `{"code":200, "data":
@@ -26,6 +29,12 @@ from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.api.routes.kie import DIALECT, raw_body
 from tunesmith.dialects.base import unix_millis
 from tunesmith.dialects.kie import records, render_submit
+from tunesmith.dialects.kie.edits import (
+    KieExtendRequest,
+    KieReplaceSectionRequest,
+    extend_request,
+    replace_section_request,
+)
 from tunesmith.dialects.kie.operations import (
     KieBoostStyleRequest,
     KieCoverRequest,
@@ -89,6 +98,41 @@ def _record(services: Services, key: ApiKey, task_id: str, kind: OperationKind, 
 
 def _source_clip(services: Services, task: Task) -> Clip | None:
     return services.store.get_clip(task.parent_clip_id) if task.parent_clip_id else None
+
+
+# ── extend and replace section (music tasks) ────────────────────────────────────────────────────────────
+
+
+def _extend(services: Services, key: ApiKey, body: KieExtendRequest, raw: str) -> Task:
+    clip = services.tasks.own_clip(key, body.audioId)
+    source = services.tasks.get(key, clip.task_id)
+    return _submit(services, key, extend_request(body, source, clip), raw, body.callBackUrl)
+
+
+@router.post("/generate/extend", summary="Extend a clip from continueAt (two new clips)",
+             description="defaultParamFlag true: prompt/style/title/continueAt of this request (continueAt "
+                         "> 0 and < the clip's duration); false: the source's title, style and lyrics, from "
+                         "continueAt or the end. `model` must be the source's. Poll GET "
+                         "/api/v1/generate/record-info (operationType `extend`, parentMusicId = audioId).")
+async def generate_extend(body: KieExtendRequest, request: Request, key: ApiKeyDep,
+                          services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_extend, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+def _replace_section(services: Services, key: ApiKey, body: KieReplaceSectionRequest, raw: str) -> Task:
+    source, clip = _music_clip(services, key, body.taskId, body.audioId)
+    return _submit(services, key, replace_section_request(body, source, clip), raw, body.callBackUrl)
+
+
+@router.post("/generate/replace-section", summary="Sing one section of a clip again (two new clips)",
+             description="The span infillStartS..infillEndS (seconds, 2 decimals) lies inside the song, "
+                         "lasts at least 10 s and at most half the song; audioId must belong to taskId. "
+                         "Poll GET /api/v1/generate/record-info with the returned taskId.")
+async def generate_replace_section(body: KieReplaceSectionRequest, request: Request, key: ApiKeyDep,
+                                   services: ServicesDep) -> JsonResponse:
+    task = await run_in_threadpool(_replace_section, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
 
 
 # ── WAV ───────────────────────────────────────────────────────────────────────────────────────────────

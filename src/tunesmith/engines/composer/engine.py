@@ -2,6 +2,26 @@
 
 Importing this module is cheap (the API process imports it to call `check`); numpy, pyworld, FluidSynth and
 espeak-ng are imported inside `warm_up` and `run`.
+
+Operations (edits live in ops/, one module each; every result is a full clip: MP3, WAV, cover, stems, MIDI,
+words.json and a plan.json whose `history` lists the edits, reported as text -> complete):
+- GENERATE: two takes of a new song.
+- EXTEND (2 takes): `job.source` = the clip to continue, `request.continue_at` in (0, source duration).
+  The new clip starts at `continue_at` (it holds only the continuation); sings `request.lyrics`, or, when
+  `request.extra["default_params"] is False` or no lyrics are given, continues the source's own lyrics
+  (see ops/extend.py). Key, tempo, instruments and voice are always the source's.
+- CONCAT (1 clip): the service fills `request.extra["chain"]`, the extension chain first clip first, the
+  source clip last; each item:
+      {"clip_id": str, "audio": abs path (MP3) | None, "wav": abs path (WAV, required),
+       "continue_at": float | None  (where this clip continues the item before it; None for the first),
+       "duration": float, "artifacts": {name: abs path}  (plan, timings, midi, stem.* as in SourceClip)}
+  Without a chain, the source clip alone is the song. Each part is used up to the next part's continue_at.
+- CROP (1 clip): `job.source`, `request.span = (start, end)` inside the clip.
+- REPLACE_SECTION (2 takes): `job.source`, `request.span = (start, end)`, at least 10 s and at most half of
+  the clip; `request.lyrics` are the span's new words, `request.extra["full_lyrics"]` (optional) the
+  clip's reported lyrics. Audio outside the span and its 0.25 s crossfades is the source's, unchanged.
+`check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
+(continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
 
 from __future__ import annotations
@@ -33,13 +53,49 @@ def _song_text(request: SongRequest, seed: int) -> tuple[str, str, str, str]:
     return request.title or song.title, song.tags, "" if request.instrumental else song.lyrics, song.language
 
 
+def _check_edit(request: SongRequest) -> None:
+    """What can be refused about an edit before the source is loaded."""
+    from tunesmith.engines.composer.ops import rules
+
+    kind = request.kind
+    if kind is not OperationKind.CONCAT and not request.source_clip_id:
+        raise InvalidRequest(f"{kind.value} needs the id of the clip to work on", field="source_clip_id")
+    if kind is OperationKind.EXTEND:
+        problem = rules.continue_at_problem(request.continue_at, None)
+        if problem:
+            raise InvalidRequest(problem, field="continue_at")
+    elif kind in (OperationKind.CROP, OperationKind.REPLACE_SECTION):
+        if request.span is None or len(request.span) != 2:
+            raise InvalidRequest(f"{kind.value} needs a span (start, end) in seconds", field="span")
+        crop = kind is OperationKind.CROP
+        problem = rules.span_problem(
+            float(request.span[0]),
+            float(request.span[1]),
+            None,
+            minimum=rules.MIN_CROP_S if crop else rules.MIN_SPAN_S,
+        )
+        if problem:
+            raise InvalidRequest(problem, field="span")
+
+
 class ComposerEngine(Engine):
     name = "composer"
-    operations = frozenset({OperationKind.GENERATE})
+    operations = frozenset(
+        {
+            OperationKind.GENERATE,
+            OperationKind.EXTEND,
+            OperationKind.CONCAT,
+            OperationKind.CROP,
+            OperationKind.REPLACE_SECTION,
+        }
+    )
 
     def check(self, request: SongRequest) -> None:
         if request.kind not in self.operations:
             raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
+        if request.kind is not OperationKind.GENERATE:
+            _check_edit(request)
+            return
         if request.custom_mode and not request.instrumental and not request.lyrics.strip():
             raise InvalidRequest(
                 "lyrics are required in custom mode unless the song is instrumental", field="lyrics"
@@ -86,6 +142,18 @@ class ComposerEngine(Engine):
             raise EngineError(f"composer failed: {type(exc).__name__}: {exc}") from exc
 
     def _run(self, job: EngineJob, sink: ProgressSink) -> None:
+        kind = job.request.kind
+        if kind is not OperationKind.GENERATE:
+            from tunesmith.engines.composer.ops import concat, crop, extend, replace
+
+            run = {
+                OperationKind.EXTEND: extend.run_extend,
+                OperationKind.CONCAT: concat.run_concat,
+                OperationKind.CROP: crop.run_crop,
+                OperationKind.REPLACE_SECTION: replace.run_replace,
+            }[kind]
+            run(job, sink)
+            return
         from tunesmith.engines.composer import pool
         from tunesmith.engines.composer.compose import build_plan, sung_texts
         from tunesmith.engines.composer.render import render_take
