@@ -21,6 +21,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tunesmith.domain.errors import ServiceError
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import ClipResult, EngineError, EngineJob, ProgressSink, SongText
 
@@ -95,6 +96,8 @@ def _child_main(conn: Connection, parent_pid: int) -> None:
             conn.send(("done",))
         except EngineError as exc:
             conn.send(("error", exc.kind, exc.message, exc.code, exc.retryable))
+        except ServiceError as exc:  # the engine refused the request itself: trying again cannot help
+            conn.send(("error", FailureKind.GENERATE_AUDIO_FAILED, exc.message, 400, False))
         except Exception as exc:  # noqa: BLE001 - an engine bug must fail the task, not the worker
             detail = traceback.format_exc(limit=6)
             conn.send(

@@ -93,6 +93,7 @@ class TaskService:
             clip = self.own_clip(key, request.source_clip_id)
             if clip.state is not ClipState.COMPLETE:
                 raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
+            check_against_source(request, clip.duration or 0.0)
 
     def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
         """The caller's clip; another key's clip is reported as not found."""
@@ -148,3 +149,29 @@ class TaskService:
             self.snapshots.offer(task)
         found = cached | loaded
         return [found[t] for t in ids if t in found and found[t].key_id == key.id]
+
+
+REPLACE_MIN_SECONDS = 10.0
+REPLACE_MAX_SHARE = 0.5
+
+
+def check_against_source(request: SongRequest, duration: float) -> None:
+    """Points and spans must lie inside the source song (kie's rules for replace-section: at least 10 s,
+    at most half the song). Checked at submit so a bad request is refused, never queued."""
+    if request.continue_at is not None and not 0 < request.continue_at < duration:
+        raise InvalidRequest(f"continueAt must be greater than 0 and less than the audio's duration "
+                             f"({duration:.2f} s), got {request.continue_at:g}", field="continueAt")
+    if request.span is None:
+        return
+    start, end = request.span
+    if not 0 <= start < end <= duration:
+        message = f"The section {start:g}–{end:g} s must lie inside the audio (0–{duration:.2f} s)"
+        raise InvalidRequest(message, field="infillStartS")
+    if request.kind is OperationKind.REPLACE_SECTION:
+        if end - start < REPLACE_MIN_SECONDS:
+            raise InvalidRequest(f"The section to replace must be at least {REPLACE_MIN_SECONDS:g} s long, "
+                                 f"got {end - start:.2f} s", field="infillEndS")
+        if end - start > REPLACE_MAX_SHARE * duration:
+            raise InvalidRequest(f"The section to replace may be at most half the song "
+                                 f"({REPLACE_MAX_SHARE * duration:.2f} s), got {end - start:.2f} s",
+                                 field="infillEndS")

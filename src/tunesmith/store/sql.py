@@ -208,7 +208,13 @@ class SqlStore(Store):
                         created_at=task.created_at,
                     )
                 )
-            conn.execute(insert(tasks).values(**task_values(task)))
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(tasks).values(**task_values(task)))
+            except IntegrityError:
+                raise Conflict(
+                    f"A {task.operation.value} record already exists for this audio", field="audioId"
+                ) from None
             if task.clips:
                 conn.execute(insert(clips), [clip_values(c) for c in task.clips])
         stored = self.get_task(task.id)

@@ -141,6 +141,22 @@ tasks = Table(
     # Derived operations look up earlier work on the same clip or task (one WAV per clip, one cover per task).
     Index("ix_tasks_parent_clip", "parent_clip_id", "operation"),
     Index("ix_tasks_source_task", "source_task_id", "operation"),
+    # One live WAV record per clip and one live cover-art task per music task (kie's rules), enforced by the
+    # database so two requests racing each other cannot both get in; a failed one frees the slot.
+    Index(
+        "uq_tasks_one_wav_per_clip",
+        "parent_clip_id",
+        unique=True,
+        sqlite_where=text("operation = 'wav' AND state != 'FAILED'"),
+        postgresql_where=text("operation = 'wav' AND state != 'FAILED'"),
+    ),
+    Index(
+        "uq_tasks_one_cover_per_task",
+        "source_task_id",
+        unique=True,
+        sqlite_where=text("operation = 'cover_art' AND state != 'FAILED'"),
+        postgresql_where=text("operation = 'cover_art' AND state != 'FAILED'"),
+    ),
 )
 
 clips = Table(

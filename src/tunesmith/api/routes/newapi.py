@@ -1,5 +1,10 @@
 """new-api / GoAmz routes (`/suno/...`): a new-api client, or new-api itself using Tunesmith as its "Suno API"
-channel, works here by changing its base URL."""
+channel, works here by changing its base URL.
+
+Extend is `/suno/submit/music` with `continue_clip_id` + `task_id` (+ `continue_at`); concat and lyrics have
+their own submit routes. Every task reads through `/suno/fetch/{id}` (a lyrics task as action LYRICS, its
+`data` the single lyrics object) and a lyrics task also through `/suno/lyrics/{id}`.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import newapi
+from tunesmith.dialects.kie.edits import concat_request
 from tunesmith.domain.models import ApiKey, Task
-from tunesmith.domain.operations import SongRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.services import Services
 
 DIALECT = newapi.NewApiDialect()
@@ -35,22 +41,47 @@ async def _submit(request: Request, key: ApiKey, services: Services, song: SongR
     return JsonResponse(newapi.render_submit(task.id))
 
 
-@router.post("/submit/music", summary="Generate music (custom or description mode); returns the task id")
+def _continuation(services: Services, key: ApiKey, song: SongRequest,
+                  body: newapi.MusicRequest) -> SongRequest:
+    clip = services.tasks.own_clip(key, song.source_clip_id or "")
+    return newapi.continuation(song, body, services.tasks.get(key, clip.task_id), clip)
+
+
+def _concat(services: Services, key: ApiKey, body: newapi.ConcatRequest) -> SongRequest:
+    song = newapi.concat_operation(body)
+    clip = services.tasks.own_clip(key, song.source_clip_id or "")
+    return concat_request(services.store, services.tasks.get(key, clip.task_id), clip, clip_field="clip_id",
+                          **song.extra)
+
+
+@router.post("/submit/music", summary="Generate music, or extend a clip (continue_clip_id + task_id)",
+             description="Custom mode (prompt = lyrics, tags, title), description mode "
+                         "(gpt_description_prompt), or an extension: continue_clip_id, task_id (the task "
+                         "that made it) and continue_at (> 0 and < the clip's duration; default the end). An "
+                         "extension makes two clips whose metadata.history names the clip they continue.")
 async def submit_music(body: newapi.MusicRequest, request: Request, key: ApiKeyDep,
                        services: ServicesDep) -> JsonResponse:
-    return await _submit(request, key, services, newapi.to_song_request(body), body.notify_hook.strip())
+    song = newapi.to_song_request(body)
+    if song.kind is OperationKind.EXTEND:
+        song = await run_in_threadpool(_continuation, services, key, song, body)
+    return await _submit(request, key, services, song, body.notify_hook.strip())
 
 
-@router.post("/submit/lyrics", summary="Generate lyrics (not supported yet: refused)")
+@router.post("/submit/lyrics", summary="Generate lyrics from an idea; returns the task id",
+             description="Read them with GET /suno/fetch/{id} (action LYRICS, data {id, status, title, "
+                         "text}) or GET /suno/lyrics/{id}.")
 async def submit_lyrics(body: newapi.LyricsRequest, request: Request, key: ApiKeyDep,
                         services: ServicesDep) -> JsonResponse:
     return await _submit(request, key, services, newapi.lyrics_operation(body), body.notify_hook)
 
 
-@router.post("/submit/concat", summary="Join an extension into one song (not supported yet: refused)")
+@router.post("/submit/concat", summary="Join an extension with the clips it continues into one song",
+             description="One clip of metadata.type \"concat\" whose metadata.concat_history lists the "
+                         "chain, first part first, each with the continue_at where it takes over.")
 async def submit_concat(body: newapi.ConcatRequest, request: Request, key: ApiKeyDep,
                         services: ServicesDep) -> JsonResponse:
-    return await _submit(request, key, services, newapi.concat_operation(body), body.notify_hook)
+    song = await run_in_threadpool(_concat, services, key, body)
+    return await _submit(request, key, services, song, body.notify_hook)
 
 
 @router.post("/submit/upload", summary="Upload audio by URL (not supported yet: refused)")
@@ -79,7 +110,7 @@ def feed(ids: Annotated[str, Path(max_length=64 * newapi.MAX_FETCH_IDS)], key: A
     return JsonResponse(_feed(wanted, key, services))
 
 
-@router.get("/lyrics/{task_id}", summary="Lyrics of a task, bare (no envelope): {id, status, title, text}")
+@router.get("/lyrics/{task_id}", summary="Lyrics of a lyrics or music task, bare: {id, status, title, text}")
 def lyrics(task_id: TaskId, key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
     return JsonResponse(newapi.render_lyrics(services.tasks.get(key, task_id)))
 

@@ -11,7 +11,7 @@ routes call them after loading the caller's clip, before anything is charged or 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -21,6 +21,9 @@ from tunesmith.domain.errors import InvalidRequest, PayloadTooLarge
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState
+
+if TYPE_CHECKING:  # the store is only read through the object a route passes in
+    from tunesmith.store.base import Store
 
 # kie §3.2: titles may be 100 characters on extend (and upload-cover) for V4_5 and newer, 80 before.
 EXTEND_TITLE_LIMITS: dict[str, int] = {"V3_5": 80, "V4": 80}
@@ -233,3 +236,36 @@ def replace_section_request(req: KieReplaceSectionRequest, source: Task, clip: C
                        lyrics=req.prompt, style=req.tags, title=req.title, negative_style=req.negativeTags,
                        source_clip_id=clip.id, source_task_id=source.id,
                        span=(req.infillStartS, req.infillEndS), extra={"full_lyrics": req.fullLyrics})
+
+
+# ── concatenation: the chain a joined song is made of ─────────────────────────────────────────────────
+
+
+def concat_history(store: Store, clip_id: str) -> list[dict[str, Any]]:
+    """Suno's `metadata.concat_history` of a join ending at `clip_id`: each clip of the extension chain,
+    first part first, with the `continue_at` at which it continues the part before it (null for the first).
+    The routes store it in the CONCAT request's `extra`, so every dialect renders it without walking the
+    chain again (the worker walks it itself for the engine, `runtime.worker._chain`)."""
+    links: list[dict[str, Any]] = []
+    current: str | None = clip_id
+    while current and len(links) < 100:
+        clip = store.get_clip(current)
+        made_by = store.get_task(clip.task_id) if clip is not None else None
+        if clip is None or made_by is None:
+            break
+        continues = made_by.operation is OperationKind.EXTEND and made_by.parent_clip_id
+        links.append({"id": clip.id, "continue_at": made_by.request.continue_at if continues else None,
+                      "type": "gen", "source": "web"})
+        current = made_by.parent_clip_id if continues else None
+    return links[::-1]
+
+
+def concat_request(store: Store, source: Task, clip: Clip, *, clip_field: str,
+                   **extra: Any) -> SongRequest:
+    """The CONCAT of the chain ending at the caller's finished `clip` (of `source`): it makes no music of its
+    own, so it keeps the source's model, title and style."""
+    finished(clip, clip_field)
+    return SongRequest(kind=OperationKind.CONCAT, model=source.request.model, custom_mode=True,
+                       instrumental=source.request.instrumental, title=clip.title, style=clip.tags,
+                       source_clip_id=clip.id, source_task_id=source.id,
+                       extra={**extra, "concat_history": concat_history(store, clip.id)})

@@ -1,4 +1,5 @@
-"""new-api / GoAmz dialect (seed 001): `/suno/submit/*`, `/suno/fetch`, `/suno/feed`, `/suno/lyrics`, and the
+"""new-api / GoAmz dialect (seed 001): `/suno/submit/*` (music, extend via continue_clip_id, concat, lyrics),
+`/suno/fetch`, `/suno/feed`, `/suno/lyrics`, and the
 `notify_hook` webhook.
 
 Pure translation between new-api's wire format and the domain model; the API layer wires these to routes.
@@ -35,6 +36,7 @@ from tunesmith.dialects.newapi.requests import (
     MusicRequest,
     UploadRequest,
     concat_operation,
+    continuation,
     lyrics_operation,
     refuse_unimplemented,
     resolve_model,
@@ -59,6 +61,7 @@ __all__ = [
     "action",
     "audio_url",
     "concat_operation",
+    "continuation",
     "envelope",
     "lyrics_operation",
     "newapi_error",

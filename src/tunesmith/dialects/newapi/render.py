@@ -74,7 +74,9 @@ def render_task(task: Task, urls: UrlBuilder) -> dict[str, Any]:
         "start_time": unix_seconds(task.started_at),
         "finish_time": unix_seconds(task.finished_at) if task.is_terminal else 0,
         "progress": progress(task),
-        "data": [render_clip(task, clip, urls) for clip in sorted(task.clips, key=lambda c: c.index)],
+        # new-api: a MUSIC task's data is its clips, a LYRICS task's the single lyrics object.
+        "data": render_lyrics(task) if task.operation is OperationKind.LYRICS
+        else [render_clip(task, clip, urls) for clip in sorted(task.clips, key=lambda c: c.index)],
     }
 
 
@@ -169,7 +171,7 @@ def _metadata(task: Task, clip: Clip) -> dict[str, Any]:
         "duration": round(float(clip.duration), 2) if clip.duration is not None else 0,
         "error_type": _ERROR_TYPES.get(kind, "generation_failure") if error else None,
         "error_message": (clip.error_message or failure_message(task)) if error else None,
-        "concat_history": None,
+        "concat_history": _concat_history(task),
         "refund_credits": task.refunded,
         "audio_prompt_id": None,
         "gpt_description_prompt": request.description if request.description and not request.custom_mode
@@ -183,6 +185,13 @@ def _clip_type(task: Task) -> str:
     if task.operation in (OperationKind.UPLOAD_COVER, OperationKind.UPLOAD_EXTEND):
         return "upload"
     return "gen"
+
+
+def _concat_history(task: Task) -> list[dict[str, Any]] | None:
+    """The clips a joined song is made of, first part first, as the concat route recorded them."""
+    if task.operation is not OperationKind.CONCAT:
+        return None
+    return list(task.request.extra.get("concat_history") or []) or None
 
 
 def _history(task: Task) -> list[dict[str, Any]] | None:
@@ -202,8 +211,15 @@ def iso_millis(clip: Clip) -> str:
 def render_lyrics(task: Task) -> dict[str, Any]:
     """`GET /suno/lyrics/{id}`, bare (no envelope): Suno's lyrics object `{id, status, title, text}`.
 
-    A music task answers with the lyrics it sings; `status` is "complete" once they are written.
+    A lyrics task answers with the first variant it wrote (new-api's lyrics are one object); a music task
+    with the lyrics it sings. `status` is "complete" once they are written, "error" when they never will be.
     """
+    if task.operation is OperationKind.LYRICS:
+        first = (task.result.get("lyrics") or [{}])[0]
+        done = task.state is TaskState.SUCCESS
+        state = "error" if task.state is TaskState.FAILED else "complete" if done else "running"
+        return {"id": task.id, "status": state, "title": str(first.get("title", "")) if done else "",
+                "text": str(first.get("text", "")) if done else ""}
     clip = min(task.clips, key=lambda c: c.index) if task.clips else None
     written = task.state is not TaskState.PENDING and clip is not None
     if task.state is TaskState.FAILED and not (clip and clip.lyrics):

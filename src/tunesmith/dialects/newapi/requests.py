@@ -4,19 +4,22 @@ The field names are new-api's `dto.SunoSubmitReq` plus what the aggregators that
 (`negative_tags`, `notify_hook`). new-api itself validates almost nothing, so neither do we beyond types and
 what an engine cannot work without; unknown fields are ignored because clients send their whole request class.
 
-Every operation is parsed into a SongRequest whatever its kind, and only then refused when no engine does it
-yet (`refuse_unimplemented`): adding extend or concat later means removing them from the refusal, not
-rewriting the parsing.
+Every operation is parsed into a SongRequest whatever its kind, and only then refused when this server does
+not offer it (`refuse_unimplemented`: uploads). Extend, concat and lyrics are submitted; an extension is
+checked against its source clip (`continuation`) once the route has loaded it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects import models
-from tunesmith.domain.errors import InvalidRequest, Unsupported
+from tunesmith.dialects.kie.edits import check_continue_at
+from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
+from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 
 # Client model strings are read with the shared table (dialects.models): new-api's `mv` carries Suno's own
@@ -29,8 +32,10 @@ DEFAULT_MV = "chirp-v3-0"
 # Suno's `major_model_version` as new-api shows it: `v4.5` for every 4.5 variant.
 MAJOR_VERSIONS: dict[str, str] = {**models.MAJOR_VERSIONS, "V4_5PLUS": "v4.5", "V4_5ALL": "v4.5"}
 
-# What the engines can do today; every other kind is refused at submit with the dialect's error.
-IMPLEMENTED_KINDS = frozenset({OperationKind.GENERATE})
+# What this dialect submits; uploads are refused at submit with the dialect's error (there is no upload of
+# external audio here). Whether the engine of the model can run the rest is TaskService's to say.
+IMPLEMENTED_KINDS = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT,
+                               OperationKind.LYRICS})
 
 MAX_FETCH_IDS = 1000  # new-api polls up to TASK_QUERY_LIMIT (default 1000) tasks per channel at once
 
@@ -82,7 +87,7 @@ class MusicRequest(_Body):
     negative_tags: str = Field("", description="Styles to avoid.")
     make_instrumental: bool = Field(False, description="true: no vocals.")
     continue_at: float | None = Field(None, ge=0, description="Extend: where to continue, in seconds.")
-    continue_clip_id: str = Field("", description="Extend: the clip to continue (not supported yet).")
+    continue_clip_id: str = Field("", description="Extend: the clip to continue (two new clips continue it).")
     task_id: str = Field("", description="Extend: the task that made `continue_clip_id`.")
     notify_hook: str = Field("", description="Webhook: receives the task object when the task finishes.")
 
@@ -94,7 +99,8 @@ class MusicRequest(_Body):
 
 
 class LyricsRequest(_Body):
-    """`POST /suno/submit/lyrics`: write lyrics from an idea (not supported yet)."""
+    """`POST /suno/submit/lyrics`: write lyrics (and a title) from an idea; read them with
+    `GET /suno/fetch/{id}` (action LYRICS) or `GET /suno/lyrics/{id}`."""
 
     model_config = ConfigDict(extra="ignore",
                               json_schema_extra={"examples": [{"prompt": "a song about the sea"}]})
@@ -185,6 +191,20 @@ def to_song_request(req: MusicRequest) -> SongRequest:
                        negative_style=req.negative_tags, title=req.title, extra=extra)
 
 
+def continuation(song: SongRequest, req: MusicRequest, source: Task, clip: Clip) -> SongRequest:
+    """An extension checked against the caller's clip: `task_id` must be the task that made it, and
+    `continue_at` must lie inside it. Without `mv`/`model` the song continues in its own model (not new-api's
+    chirp-v3-0 default), and empty `title`/`tags` are the source's: it is the same song, continued."""
+    if req.task_id.strip() != source.id:
+        raise NotFound(f"Clip {clip.id} not found in task {req.task_id.strip()}", field="task_id")
+    check_continue_at(clip, song.continue_at, field="continue_at", clip_field="continue_clip_id")
+    explicit = bool(req.mv.strip() or req.model.strip())
+    extra = dict(song.extra) if explicit else {k: v for k, v in song.extra.items() if k != "mv"}
+    return replace(song, model=song.model if explicit else source.request.model,
+                   title=song.title or clip.title, style=song.style or clip.tags,
+                   source_task_id=source.id, extra=extra)
+
+
 def lyrics_operation(req: LyricsRequest) -> SongRequest:
     if not req.prompt.strip():
         raise InvalidRequest("prompt is required: what the lyrics should be about", field="prompt")
@@ -192,6 +212,7 @@ def lyrics_operation(req: LyricsRequest) -> SongRequest:
 
 
 def concat_operation(req: ConcatRequest) -> SongRequest:
+    """The join as parsed; the route completes it from the source with `edits.concat_request`."""
     return SongRequest(kind=OperationKind.CONCAT, source_clip_id=req.clip_id.strip(),
                        extra={"is_infill": req.is_infill})
 
@@ -201,11 +222,6 @@ def upload_operation(req: UploadRequest) -> SongRequest:
 
 
 _REFUSALS: dict[OperationKind, str] = {
-    OperationKind.EXTEND: "extending a clip (continue_clip_id) is not supported yet; "
-                          "submit a new song instead",
-    OperationKind.LYRICS: "lyrics generation (/suno/submit/lyrics) is not supported yet; send your own "
-                          "lyrics as `prompt` to /suno/submit/music, or use gpt_description_prompt",
-    OperationKind.CONCAT: "concatenating clips (/suno/submit/concat) is not supported yet",
     OperationKind.UPLOAD_EXTEND: "uploading audio (/suno/submit/upload) is not supported yet",
     OperationKind.UPLOAD_COVER: "uploading audio (/suno/submit/upload) is not supported yet",
 }
