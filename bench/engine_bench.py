@@ -21,7 +21,12 @@ VERSE = (
 CHORUS = "We are shining tonight\nwe are burning so bright\nhold on and never let go\nwe are the fire below\n"
 
 
-def lyrics(repeats: int) -> str:
+OUTRO = "so let the morning find us here\nwith every star still shining clear\n"
+
+
+def lyrics(repeats: int, outro: int = 0) -> str:
+    """`repeats` verse+chorus pairs, a bridge, a last chorus, then `outro` extra outro sections (to reach the
+    target lengths: 3 minutes and 2.5 minutes at the style's tempo)."""
     parts = []
     for i in range(repeats):
         parts += [f"[Verse {i + 1}]\n{VERSE}", f"[Chorus]\n{CHORUS}"]
@@ -31,6 +36,7 @@ def lyrics(repeats: int) -> str:
             "[Bridge]\nand if the night should fall apart\nI hold the light inside my heart\n",
             f"[Chorus]\n{CHORUS}",
         ]
+        + [f"[Outro]\n{OUTRO}"] * outro
     )
 
 
@@ -45,7 +51,7 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
-def run(engine, clips: int, repeats: int, label: str) -> None:  # noqa: ANN001
+def run(engine, clips: int, repeats: int, label: str, outro: int = 0) -> None:  # noqa: ANN001
     from sink import RecordingSink
 
     from tunesmith.domain.operations import SongRequest
@@ -53,7 +59,7 @@ def run(engine, clips: int, repeats: int, label: str) -> None:  # noqa: ANN001
 
     tmp = Path(tempfile.mkdtemp())
     req = SongRequest(
-        custom_mode=True, lyrics=lyrics(repeats), style="pop, bright, female vocals", title="Bench"
+        custom_mode=True, lyrics=lyrics(repeats, outro), style="pop, bright, female vocals", title="Bench"
     )
     job = EngineJob(
         task_id="b",
@@ -100,12 +106,12 @@ def main() -> None:
     try:
         quick = "--quick" in sys.argv
         print(load())
-        runs = [(1, 1 if quick else 3, "one song" if quick else "3-minute song")]
+        runs = [(1, 1, "one song", 0)] if quick else [(1, 3, "3-minute song", 2)]
         if not quick:
-            runs.append((2, 2, "2-clip task"))
-        for clips, repeats, label in runs:
+            runs.append((2, 2, "2-clip task of 2.5-minute songs", 3))
+        for clips, repeats, label, outro in runs:
             del stages[:]
-            run(engine, clips, repeats, label)
+            run(engine, clips, repeats, label, outro)
             for i, st in enumerate(stages):
                 print(f"   clip {i} stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in st.items()))
             own, kids = peak_mb()

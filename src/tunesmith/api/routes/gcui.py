@@ -4,6 +4,10 @@
 Clients address clips, not tasks: `/api/get?ids=` takes clip ids, whichever dialect created their task.
 Another key's clips are reported exactly like unknown ones.
 
+Stems (`/api/generate_stems`) are the files of one split_stem task, one per part; each stem id is
+`<task id>_<part>` and `/api/get?ids=<stem id>` answers it as an AudioInfo (type "stem") whose `audio_url`
+is the part's WAV once `complete` (the submit answer carries the same `audio_url`, "" until then).
+
 `wait_audio: true` waits until every clip of the new task is `complete` (or the task failed), polling the
 store, for at most WAIT_AUDIO_MAX_SECONDS (gcui's 100 s); on timeout it answers the current snapshot, whose
 `streaming` clips already have a playable `audio_url`. The optional query parameter `?wait_timeout=<s>`
@@ -26,9 +30,10 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import gcui
+from tunesmith.dialects.kie.edits import concat_request
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
 from tunesmith.domain.models import ApiKey, Clip, Task
-from tunesmith.domain.operations import SongRequest
+from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState
 from tunesmith.services import Services
 
@@ -65,29 +70,34 @@ async def custom_generate(body: gcui.CustomGenerateRequest, request: Request, ke
     return JsonResponse(await _answer(services, key, task, body.wait_audio, wait_timeout))
 
 
-@router.post("/extend_audio", summary="Continue a clip from continue_at (refused until an engine can)")
+@router.post("/extend_audio", summary="Continue a clip from continue_at (2 new clips)",
+             description="continue_at: seconds or mm:ss, > 0 and < the clip's duration (default: the end). "
+                         "Without model the clip's own model is used; empty tags/title are the clip's.")
 async def extend_audio(body: gcui.ExtendAudioRequest, request: Request, key: ApiKeyDep, services: ServicesDep,
                        wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
-    song = gcui.to_extend(body)
-    await run_in_threadpool(_owned_clip, services, key, song.source_clip_id or "", "audio_id")
-    task = await _submit(services, key, song, request)
+    audio_id = gcui.to_extend(body).source_clip_id or ""
+    source, found = await run_in_threadpool(_owned_clip, services, key, audio_id, "audio_id")
+    task = await _submit(services, key, gcui.to_extend_of(body, source, found), request)
     clips = await _answer(services, key, task, body.wait_audio, wait_timeout)
     # gcui answers 400 (with the clips) when every clip failed, e.g. moderation.
     failed = bool(clips) and all(c["status"] == "error" for c in clips)
     return JsonResponse(clips, status_code=400 if failed else 200)
 
 
-@router.post("/concat", summary="Join an extension chain into one song (refused until an engine can)")
+@router.post("/concat", summary="Join an extension chain into one song (one clip, type concat)",
+             description="clip_id: the last clip of the chain. The answer is the single new clip; poll it "
+                         "with /api/get. /api/clip shows its metadata.concat_history.")
 async def concat(body: gcui.ConcatRequest, request: Request, key: ApiKeyDep,
                  services: ServicesDep) -> JsonResponse:
     clip_id = gcui.require_id(body.clip_id, "clip_id", "Clip id is required")
-    source, _ = await run_in_threadpool(_owned_clip, services, key, clip_id, "clip_id")
-    task = await _submit(services, key, gcui.to_concat(body, source.request.model), request)
+    source, found = await run_in_threadpool(_owned_clip, services, key, clip_id, "clip_id")
+    song = await run_in_threadpool(concat_request, services.store, source, found, clip_field="clip_id")
+    task = await _submit(services, key, song, request)
     first = gcui.task_clips(task)[0]
     return JsonResponse(gcui.audio_info(*first, services.urls, variant="submit"))  # one object, as gcui
 
 
-@router.post("/generate_lyrics", summary="Write lyrics from an idea (refused until an engine can)")
+@router.post("/generate_lyrics", summary="Write lyrics from an idea (answers once written)")
 async def generate_lyrics(body: gcui.GenerateLyricsRequest, request: Request, key: ApiKeyDep,
                           services: ServicesDep) -> JsonResponse:
     task = await _submit(services, key, gcui.to_lyrics(body), request)
@@ -95,15 +105,21 @@ async def generate_lyrics(body: gcui.GenerateLyricsRequest, request: Request, ke
     return JsonResponse(gcui.render_lyrics(task))
 
 
-@router.post("/generate_stems", summary="Separate a clip into stems (not supported yet)")
-def generate_stems(body: gcui.AudioIdRequest, key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
+@router.post("/generate_stems", summary="Separate a clip into stems (one entry per part)",
+             description="Answers [{id, status, created_at, title, stem_from_id, duration, audio_url}], one "
+                         "per part (vocals unless instrumental, drums, bass, other). Stem id = "
+                         "<task id>_<part>; poll /api/get?ids=<stem id> until status is complete, then "
+                         "download audio_url (WAV).")
+async def generate_stems(body: gcui.AudioIdRequest, request: Request, key: ApiKeyDep,
+                         services: ServicesDep) -> JsonResponse:
     audio_id = gcui.require_id(body.audio_id, "audio_id", "Audio ID is required")
-    _owned_clip(services, key, audio_id, "audio_id")
-    raise Unsupported("generate_stems is not supported by this server yet", field="audio_id")
+    source, found = await run_in_threadpool(_owned_clip, services, key, audio_id, "audio_id")
+    task = await _submit(services, key, gcui.to_stems(source, found), request)
+    return JsonResponse(gcui.render_stems(task, found, services.urls))
 
 
 # ── read ──────────────────────────────────────────────────────────────────────────────────────────────
-@router.get("/get", summary="Clips by id (comma-separated), whichever API created them")
+@router.get("/get", summary="Clips (and stems) by id (comma-separated), whichever API created them")
 def get(key: ApiKeyDep, services: ServicesDep,
         ids: Annotated[str | None, Query(description="Clip ids, comma-separated (required here).")] = None,
         page: Annotated[str | None, Query(description="Accepted and ignored: ids are required.")] = None,
@@ -114,10 +130,13 @@ def get(key: ApiKeyDep, services: ServicesDep,
                              "library is not supported)", field="ids")
     if len(wanted) > MAX_IDS:
         raise InvalidRequest(f"Too many ids: at most {MAX_IDS} per request", field="ids")
-    found = _owned_clips(services, key, wanted)
-    if not found:
+    clips = {clip.id: gcui.audio_info(task, clip, services.urls, variant="get")
+             for task, clip in _owned_clips(services, key, [i for i in wanted if not gcui.parse_stem_id(i)])}
+    stems = _owned_stems(services, key, [i for i in wanted if gcui.parse_stem_id(i)])
+    found = [clips.get(i) or stems.get(i) for i in dict.fromkeys(wanted)]
+    if not any(found):
         raise NotFound(f"No clips found for ids: {', '.join(wanted)[:200]}", field="ids")
-    return JsonResponse(gcui.render_clips(found, services.urls, variant="get"))
+    return JsonResponse([info for info in found if info])
 
 
 @router.get("/clip", summary="One clip in Suno's own clip shape")
@@ -203,6 +222,23 @@ def _owned_clips(services: Services, key: ApiKey, ids: list[str]) -> list[tuple[
         if task is not None and current is not None:
             found.append((task, current))
     return found
+
+
+def _owned_stems(services: Services, key: ApiKey, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The caller's stems among `ids` as AudioInfo, by stem id; others are left out."""
+    parsed = {i: gcui.parse_stem_id(i) for i in ids}
+    tasks = {t.id: t for t in services.tasks.get_many(key, [p[0] for p in parsed.values() if p])
+             if t.operation is OperationKind.STEMS}
+    sources = {c.id: c for c in services.store.get_clips(
+        [t.parent_clip_id for t in tasks.values() if t.parent_clip_id])} if tasks else {}
+    out: dict[str, dict[str, Any]] = {}
+    for stem, pair in parsed.items():
+        task = tasks.get(pair[0]) if pair else None
+        if task is not None and pair is not None:
+            info = gcui.stem_audio_info(task, pair[1], sources.get(task.parent_clip_id or ""), services.urls)
+            if info is not None:
+                out[stem] = info
+    return out
 
 
 def _owned_clip(services: Services, key: ApiKey, clip_id: str, field: str) -> tuple[Task, Clip]:

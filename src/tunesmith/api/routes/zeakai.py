@@ -3,6 +3,9 @@
 `/suno/submit/…`, `/suno/fetch…`, `/suno/feed/…` and `/suno/lyrics/…` belong to the new-api dialect;
 everything here lives under `/suno/task/`, so neither dialect can shadow the other and unknown paths below
 `/suno/task` answer in zeakAi's envelope. The routes are documented in docs/dialects/zeakai.md.
+
+Every submit answers the task id; music tasks (extend, crop, merge, partial edit too) read through
+`GET /suno/task/{id}/fetch`, lyrics tasks through `GET /suno/task/lyrics/{id}`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import zeakai
+from tunesmith.dialects.kie.edits import concat_history
+from tunesmith.domain.errors import NotFound
 from tunesmith.domain.models import ApiKey
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.services import Services
 
 DIALECT = zeakai.ZeakaiDialect()
 PREFIX = "/suno/task"
@@ -35,8 +42,20 @@ def zeakai_key(request: Request, authorization: Annotated[str | None, Header()] 
 KeyDep = Annotated[ApiKey, Depends(zeakai_key)]
 
 
+def _song(services: Services, key: ApiKey, body: BaseModel) -> SongRequest:
+    """The body as a SongRequest; an edit is checked against the caller's clip (another key's clip is "not
+    found"), a merge records the chain it joins."""
+    target = zeakai.clip_of(body)
+    if target is None:
+        return zeakai.song_request_for(body)  # refuses cover mode and upload
+    clip = services.tasks.own_clip(key, target[0])
+    source = services.tasks.get(key, clip.task_id)
+    history = concat_history(services.store, clip.id) if isinstance(body, zeakai.MergeRequest) else None
+    return zeakai.edit_request(body, source, clip, history=history)
+
+
 async def _submit(body: BaseModel, request: Request, key: ApiKey, services: ServicesDep) -> JsonResponse:
-    song = zeakai.song_request_for(body)  # refuses the operations the service cannot run yet
+    song = await run_in_threadpool(_song, services, key, body)
     raw = (await request.body()).decode("utf-8", errors="replace")
     task = await run_in_threadpool(services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw)
     return JsonResponse(zeakai.render_submit(task.id))
@@ -61,22 +80,32 @@ def _submit_route(path: str, name: str, body_model: type[BaseModel], summary: st
 
 
 # The menu in the seed's order (which is the order /docs lists it in).
-_submit_route("/submit/lyrics", "lyrics", zeakai.LyricsRequest, "1. Generate lyrics (not available yet)")
+_submit_route("/submit/lyrics", "lyrics", zeakai.LyricsRequest,
+              "1. Generate lyrics (read them with 2. get lyrics)")
 
 
-@router.get("/lyrics/{lyrics_id}", summary="2. Get lyrics (not available yet)")
-def get_lyrics(lyrics_id: str, key: KeyDep) -> JsonResponse:
-    raise zeakai.not_available("getting lyrics")
+@router.get("/lyrics/{lyrics_id}", summary="2. Get lyrics",
+            description="Bare {id, status, title, text, tags, variants[], failReason, submitAt, finishAt} "
+                        "of a lyrics task: the first variant, and every variant the task wrote.")
+def get_lyrics(lyrics_id: str, key: KeyDep, services: ServicesDep) -> JsonResponse:
+    task = services.tasks.get(key, lyrics_id)
+    if task.operation is not OperationKind.LYRICS:
+        raise NotFound(f"Lyrics task not found: {lyrics_id}", field="id")
+    return JsonResponse(zeakai.render_lyrics(task))
 
 
 _submit_route("/submit/inspiration", "inspiration", zeakai.InspirationRequest,
               "3. Generate music, inspiration mode")
 _submit_route("/submit/custom", "custom", zeakai.CustomRequest, "4. Generate music, custom mode")
 _submit_route("/submit/cover", "cover", zeakai.CoverRequest,
-              "5. Generate music, cover mode (not available yet)")
+              "5. Generate music, cover mode (not available: no re-singing of songs)")
 _submit_route("/submit/edit", "partial_edit", zeakai.PartialEditRequest,
-              "6. Partial edit (not available yet)")
-_submit_route("/submit/upload", "upload", zeakai.UploadRequest, "7. Upload music (not available yet)")
-_submit_route("/submit/extend", "extend", zeakai.ExtendRequest, "8. Extend music (not available yet)")
-_submit_route("/submit/crop", "crop", zeakai.CropRequest, "9. Crop music (not available yet)")
-_submit_route("/submit/merge", "merge", zeakai.MergeRequest, "10. Merge music (not available yet)")
+              "6. Partial edit: sing infill_start_s..infill_end_s again (10 s to half the song; 2 clips)")
+_submit_route("/submit/upload", "upload", zeakai.UploadRequest,
+              "7. Upload music (not available: no external audio)")
+_submit_route("/submit/extend", "extend", zeakai.ExtendRequest,
+              "8. Extend music from continue_at (> 0, < the clip's duration; 2 clips)")
+_submit_route("/submit/crop", "crop", zeakai.CropRequest,
+              "9. Crop music: keep crop_start_s..crop_end_s (1 clip)")
+_submit_route("/submit/merge", "merge", zeakai.MergeRequest,
+              "10. Merge music: join an extension with the clips it continues (1 clip)")

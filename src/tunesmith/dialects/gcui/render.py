@@ -11,6 +11,7 @@ and on error. There is no music video: `video_url` is always "".
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -124,7 +125,8 @@ def raw_clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
             "error_type": (task.failure.kind.value.lower() if task.failure else "error") if status == "error"
             else None,
             "error_message": _error_message(task, clip, status),
-            "concat_history": None,
+            "concat_history": (task.request.extra.get("concat_history") or None)
+            if task.operation is OperationKind.CONCAT else None,
             "refund_credits": task.refunded,
             "audio_prompt_id": None,
             "gpt_description_prompt": _description(task),
@@ -195,6 +197,88 @@ def render_lyrics(task: Task) -> dict[str, Any]:
         "title": variants[0].get("title", ""),
         "status": "error" if failed else "complete" if task.state is TaskState.SUCCESS else "running",
         "error_message": (task.failure.message if task.failure else _DEFAULT_FAILURE) if failed else "",
+    }
+
+
+# ── stems (`/api/generate_stems`) ─────────────────────────────────────────────────────────────────────
+# A stem is not a clip of its own here: it is one file of a STEMS task (`Task.result["files"][part]`). Its id
+# names both, `<task id>_<part>` (e.g. `5c79…be8e_vocals`), so `/api/get?ids=<stem id>` can find it again
+# without storing anything more; clip ids are UUIDs and never look like that.
+STEM_PARTS = ("vocals", "drums", "bass", "other")
+_STEM_ID = re.compile(r"^([0-9a-f]{32})_([a-z_]{1,32})$")
+
+
+def stem_id(task_id: str, part: str) -> str:
+    return f"{task_id}_{part}"
+
+
+def parse_stem_id(value: str) -> tuple[str, str] | None:
+    """(task id, part) of a stem id, or None for anything else (a clip id)."""
+    match = _STEM_ID.match(value)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def stem_parts(task: Task, source: Clip | None) -> list[str]:
+    """The parts a split_stem task makes: what its result lists once done; before that, every part the
+    source kept (no vocals for an instrumental)."""
+    parts = task.result.get("parts")
+    if parts:
+        return [str(p) for p in parts]
+    kept = source.artifacts if source is not None else {}
+    predicted = [p for p in STEM_PARTS if f"stem.{p}" in kept]
+    if predicted:
+        return predicted
+    return [p for p in STEM_PARTS if p != "vocals" or not task.request.instrumental]
+
+
+def _stem_status(task: Task) -> str:
+    if task.state is TaskState.SUCCESS:
+        return "complete"
+    if task.state is TaskState.FAILED:
+        return "error"
+    return "queued" if task.queue_status is QueueStatus.RUNNING else "submitted"
+
+
+def render_stems(task: Task, source: Clip | None, urls: UrlBuilder) -> list[dict[str, Any]]:
+    """`/api/generate_stems`: gcui's `[{id, status, created_at, title, stem_from_id, duration}]`, one entry
+    per part, plus `audio_url` (the part's WAV once complete, "" before): a Tunesmith extension so a client
+    can download a stem without another request; `/api/get?ids=<stem id>` answers the same facts as
+    AudioInfo."""
+    files = task.result.get("files") or {}
+    durations = task.result.get("durations") or {}
+    title = source.title if source is not None else task.request.title
+    out = []
+    for part in stem_parts(task, source):
+        duration = durations.get(part)
+        out.append({
+            "id": stem_id(task.id, part),
+            "status": _stem_status(task),
+            "created_at": iso_time(task.created_at),
+            "title": f"{title} ({part.replace('_', ' ').title()})",
+            "stem_from_id": task.parent_clip_id or task.request.source_clip_id,
+            "duration": round(float(duration), 2) if duration is not None else None,
+            "audio_url": urls.media(files[part]) if part in files and task.state is TaskState.SUCCESS else "",
+        })
+    return out
+
+
+def stem_audio_info(task: Task, part: str, source: Clip | None, urls: UrlBuilder) -> dict[str, Any] | None:
+    """One stem as `/api/get` shows clips (AudioInfo, get variant, type "stem", plus stem_from_id); None
+    when the task has no such part."""
+    entry = next((e for e in render_stems(task, source, urls) if e["id"] == stem_id(task.id, part)), None)
+    if entry is None:
+        return None
+    status = entry["status"]
+    return {
+        "id": entry["id"], "title": entry["title"],
+        "image_url": urls.media(source.image_key) if source is not None and source.image_key else "",
+        "lyric": "", "audio_url": entry["audio_url"], "video_url": "", "created_at": entry["created_at"],
+        "model_name": GCUI_MODEL_NAMES.get(task.request.model) or task.request.model, "status": status,
+        "gpt_description_prompt": None, "prompt": "", "type": "stem",
+        "tags": source.tags if source is not None else task.request.style, "duration": entry["duration"],
+        "error_message": ((task.failure.message if task.failure else "") or _DEFAULT_FAILURE)
+        if status == "error" else None,
+        "stem_from_id": entry["stem_from_id"],
     }
 
 

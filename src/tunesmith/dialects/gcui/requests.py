@@ -13,12 +13,15 @@ refuses operations the engine cannot do (Unsupported) before anything is charged
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tunesmith.dialects.kie.edits import check_continue_at, finished
 from tunesmith.dialects.models import DISPLAY_NAMES, MODEL_ALIASES, resolve_model
 from tunesmith.domain.errors import InvalidRequest
+from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 
 DEFAULT_MODEL = "chirp-v3-5"  # gcui's DEFAULT_MODEL
@@ -178,6 +181,24 @@ def to_extend(req: ExtendAudioRequest) -> SongRequest:
     return SongRequest(kind=OperationKind.EXTEND, model=model_for(req.model), custom_mode=True,
                        lyrics=req.prompt, style=req.tags, negative_style=req.negative_tags, title=req.title,
                        source_clip_id=audio_id, continue_at=parse_continue_at(req.continue_at))
+
+
+def to_extend_of(req: ExtendAudioRequest, source: Task, clip: Clip) -> SongRequest:
+    """The extension checked against the caller's clip: `continue_at` inside it; without `model` the song
+    continues in its own model, and empty `tags`/`title` are the source's (it is the same song)."""
+    song = to_extend(req)
+    check_continue_at(clip, song.continue_at, field="continue_at", clip_field="audio_id")
+    model = song.model if req.model and req.model.strip() else source.request.model
+    return replace(song, model=model, style=song.style or clip.tags, title=song.title or clip.title,
+                   source_task_id=source.id)
+
+
+def to_stems(source: Task, clip: Clip) -> SongRequest:
+    """Suno's stems are one file per instrument: the studio's `split_stem` separation of the clip."""
+    finished(clip, "audio_id")
+    return SongRequest(kind=OperationKind.STEMS, model=source.request.model, title=clip.title,
+                       style=clip.tags, instrumental=source.request.instrumental, source_clip_id=clip.id,
+                       source_task_id=source.id, extra={"type": "split_stem"})
 
 
 def to_lyrics(req: GenerateLyricsRequest) -> SongRequest:

@@ -107,13 +107,35 @@ def _clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
             "gpt_description_prompt": None if request.custom_mode else request.description,
             "stream": True,
             "error_type": (task.failure.kind.value.lower() if task.failure else "error") if failed else None,
-            "concat_history": None,
-            "history": None,
+            "concat_history": (request.extra.get("concat_history") or None)
+            if task.operation is OperationKind.CONCAT else None,
+            "history": [{"id": task.parent_clip_id, "continue_at": request.continue_at, "type": "gen",
+                         "source": "web"}]
+            if task.operation is OperationKind.EXTEND and task.parent_clip_id else None,
             "type": _TYPES.get(task.operation, "gen"),
             "audio_prompt_id": None,
             "prompt": "" if request.instrumental else clip.lyrics,
             "tags": clip.tags,
         },
+    }
+
+
+def render_lyrics(task: Task) -> dict[str, Any]:
+    """`GET /suno/task/lyrics/{id}` (bare, like fetch): the first variant the lyrics task wrote as Suno's
+    lyrics object, with the task's status words, plus `variants` (every variant: {title, text, tags})."""
+    written = (task.result.get("lyrics") or []) if task.state is TaskState.SUCCESS else []
+    variants = [{name: str(v.get(name, "")) for name in ("title", "text", "tags")} for v in written]
+    first = variants[0] if variants else {"title": "", "text": "", "tags": ""}
+    return {
+        "id": task.id,
+        "status": task_status(task),
+        "title": first["title"],
+        "text": first["text"],
+        "tags": first["tags"],
+        "variants": variants,
+        "failReason": _failure(task) if task.state is TaskState.FAILED else None,
+        "submitAt": _time(task.created_at),
+        "finishAt": _time(task.finished_at),
     }
 
 

@@ -1,10 +1,13 @@
 """zeakAi (SKU) submit bodies: one pydantic model per operation of the seed's menu, and their translation.
 
 Field names follow Suno's own (`mv`, `tags`, `make_instrumental`, `gpt_description_prompt`,
-`continue_clip_id`, `continue_at`, ...), as the seed's fetch reply and SKU's other Suno format do. Only
-inspiration mode and custom mode turn into a SongRequest today; every other operation is validated (so a
-malformed body is named as such) and then refused with Unsupported before anything is charged or queued.
-Adding one later means giving its model a branch in `song_request_for` and removing it from `NOT_YET`.
+`continue_clip_id`, `continue_at`, ...), as the seed's fetch reply and SKU's other Suno format do.
+
+Lyrics, inspiration and custom mode translate on their own (`song_request_for`). Extend, crop, merge and
+partial edit work on one of the caller's clips: the route loads it (`clip_of` names which) and
+`edit_request` checks the times against it and translates. Cover mode and upload stay refused (`NOT_YET`):
+this server takes no external audio, and a cover re-sings a song, which no engine here does; the body is still
+validated first, so a malformed one is named as such, and nothing is charged or queued.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects.kie import MODEL_LIMITS
+from tunesmith.dialects.kie.edits import check_continue_at, check_crop, check_infill, finished
 from tunesmith.dialects.models import resolve_model
-from tunesmith.domain.errors import InvalidRequest, PayloadTooLarge, Unsupported
+from tunesmith.domain.errors import InvalidRequest, NotFound, PayloadTooLarge, Unsupported
+from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 
 DEFAULT_MV = "chirp-v3-5"  # the seed example's version (majorModelVersion v3.5)
@@ -161,35 +166,100 @@ class LyricsRequest(_Body):
     prompt: str = Field(min_length=1, description="The idea the lyrics are about.")
 
 
-# Operations on the seed's menu that the service cannot do yet, with the words the refusal uses.
+# Operations on the seed's menu that the service cannot do, with the words the refusal uses.
 NOT_YET: dict[type[BaseModel], str] = {
-    LyricsRequest: "lyrics generation",
     CoverRequest: "cover mode",
-    PartialEditRequest: "partial edit",
     UploadRequest: "upload",
-    ExtendRequest: "extend",
-    CropRequest: "crop",
-    MergeRequest: "merge",
+}
+# Operations on an existing clip, with the body field that names it.
+EDITS: dict[type[BaseModel], str] = {
+    ExtendRequest: "continue_clip_id",
+    CropRequest: "clip_id",
+    MergeRequest: "clip_id",
+    PartialEditRequest: "clip_id",
 }
 
 
 def not_available(what: str) -> Unsupported:
-    """The refusal for an operation of the menu the service cannot run yet."""
-    return Unsupported(f"{what} is not available yet on this server; only inspiration mode and custom mode "
-                       "can be submitted for now")
+    """The refusal for cover mode and upload."""
+    return Unsupported(f"{what} is not available yet on this server: it takes no external audio and does not "
+                       "re-sing songs. Generate (inspiration or custom mode), extend, crop, merge or edit a "
+                       "song made here instead")
+
+
+def clip_of(body: BaseModel) -> tuple[str, str] | None:
+    """(clip id, field name) for an operation on an existing clip; None for the others."""
+    field = EDITS.get(type(body))
+    return (str(getattr(body, field)).strip(), field) if field else None
 
 
 def song_request_for(body: BaseModel) -> SongRequest:
-    """The SongRequest for an accepted operation; Unsupported for one of the menu's other operations."""
+    """The SongRequest for lyrics, inspiration or custom mode; Unsupported for cover mode and upload."""
+    if isinstance(body, LyricsRequest):
+        if not body.prompt.strip():
+            raise InvalidRequest("prompt is required: the idea the lyrics are about", field="prompt")
+        return SongRequest(kind=OperationKind.LYRICS, description=body.prompt.strip())
     if isinstance(body, InspirationRequest):
         return _inspiration(body)
     if isinstance(body, CustomRequest):
         return _custom(body)
+    if type(body) in EDITS:
+        raise TypeError(f"{type(body).__name__} works on a clip: use edit_request")
     if type(body) in NOT_YET:
         if isinstance(body, _Song):
             model_for(body.mv)  # a bad mv is named before the refusal: the client must fix both
         raise not_available(NOT_YET[type(body)])
     raise TypeError(f"not a zeakAi request body: {type(body).__name__}")
+
+
+def edit_request(body: BaseModel, source: Task, clip: Clip, *,
+                 history: list[dict[str, Any]] | None = None) -> SongRequest:
+    """Extend, crop, merge or partial edit of the caller's `clip` (made by `source`), its times checked
+    against the clip. Without `mv` the song keeps its own model; empty `tags`/`title` are the clip's.
+    `history` is the merge's concat_history (the route reads it from the store)."""
+    field = EDITS[type(body)]
+    task_id = str(getattr(body, "task_id", "") or "").strip()
+    if task_id and task_id != source.id:
+        raise NotFound(f"Clip {clip.id} not found in task {task_id}", field="task_id")
+    model = model_for(body.mv) if isinstance(body, _Song) and "mv" in body.model_fields_set \
+        else source.request.model
+    if isinstance(body, ExtendRequest):
+        check_continue_at(clip, body.continue_at, field="continue_at", clip_field=field)
+        _lyrics_limits(body.prompt, body.tags, body.title, model)
+        return SongRequest(kind=OperationKind.EXTEND, model=model, custom_mode=True,
+                           instrumental=body.make_instrumental, lyrics="" if body.make_instrumental
+                           else body.prompt, style=body.tags or clip.tags, title=body.title or clip.title,
+                           source_clip_id=clip.id, source_task_id=source.id, continue_at=body.continue_at)
+    if isinstance(body, PartialEditRequest):
+        check_infill(clip, body.infill_start_s, body.infill_end_s, fields=("infill_start_s", "infill_end_s"),
+                     clip_field=field)
+        _lyrics_limits(body.prompt, body.tags, body.title, model)
+        return SongRequest(kind=OperationKind.REPLACE_SECTION, model=model, custom_mode=True,
+                           instrumental=source.request.instrumental, lyrics=body.prompt,
+                           style=body.tags or clip.tags, title=body.title or clip.title,
+                           source_clip_id=clip.id, source_task_id=source.id,
+                           span=(body.infill_start_s, body.infill_end_s))
+    if isinstance(body, CropRequest):
+        check_crop(clip, body.crop_start_s, body.crop_end_s, fields=("crop_start_s", "crop_end_s"),
+                   clip_field=field)
+        return SongRequest(kind=OperationKind.CROP, model=model, custom_mode=True,
+                           instrumental=source.request.instrumental, style=clip.tags, title=clip.title,
+                           source_clip_id=clip.id, source_task_id=source.id,
+                           span=(body.crop_start_s, body.crop_end_s))
+    if isinstance(body, MergeRequest):
+        finished(clip, field)
+        return SongRequest(kind=OperationKind.CONCAT, model=model, custom_mode=True,
+                           instrumental=source.request.instrumental, style=clip.tags, title=clip.title,
+                           source_clip_id=clip.id, source_task_id=source.id,
+                           extra={"is_infill": body.is_infill, "concat_history": history or []})
+    raise TypeError(f"not a zeakAi edit body: {type(body).__name__}")
+
+
+def _lyrics_limits(prompt: str, tags: str, title: str, model: str) -> None:
+    limits = MODEL_LIMITS[model]
+    _limit(prompt, "prompt", limits.prompt, model)
+    _limit(tags, "tags", limits.style, model)
+    _limit(title, "title", limits.title, model)
 
 
 def _inspiration(body: InspirationRequest) -> SongRequest:
