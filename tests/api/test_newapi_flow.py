@@ -228,10 +228,6 @@ def test_malformed_json_is_invalid_request_400(service: ServiceHarness, path: st
 
 
 @pytest.mark.parametrize(("path", "body", "words"), [
-    ("/suno/submit/music", {**MUSIC, "continue_clip_id": "c1", "task_id": "t1", "continue_at": 30},
-     ["continue_clip_id"]),
-    ("/suno/submit/lyrics", {"prompt": "a song about the sea"}, ["lyrics"]),
-    ("/suno/submit/concat", {"clip_id": "c1"}, ["concat"]),
     ("/suno/submit/upload", {"url": "https://example.com/a.mp3"}, ["upload"]),
 ])
 def test_operations_without_an_engine_are_refused_at_submit(service: ServiceHarness, path: str, body: dict,

@@ -94,13 +94,8 @@ def test_a_kie_task_reads_through_zeakai(service: ServiceHarness) -> None:
 
 
 @pytest.mark.parametrize(("route", "body", "word"), [
-    ("lyrics", {"prompt": "the sea"}, "lyrics"),
     ("cover", {"cover_clip_id": "c1", "tags": "jazz"}, "cover"),
-    ("edit", {"clip_id": "c1", "infill_start_s": 1, "infill_end_s": 5}, "partial edit"),
     ("upload", {"url": "https://example.com/a.mp3"}, "upload"),
-    ("extend", {"task_id": "t", "continue_clip_id": "c1", "continue_at": 30}, "extend"),
-    ("crop", {"clip_id": "c1", "crop_start_s": 0, "crop_end_s": 30}, "crop"),
-    ("merge", {"clip_id": "c1"}, "merge"),
 ])
 def test_operations_not_available_yet_are_refused_and_charge_nothing(service: ServiceHarness, route: str,
                                                                      body: dict, word: str) -> None:
@@ -111,9 +106,9 @@ def test_operations_not_available_yet_are_refused_and_charge_nothing(service: Se
     assert service.services.keys.balance(key) == 100
 
 
-def test_get_lyrics_is_refused(service: ServiceHarness) -> None:
+def test_get_lyrics_of_an_unknown_task_is_not_found(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        assert_error(client.get(f"{BASE}/lyrics/abc"), 400, 9, "not available yet")
+        assert_error(client.get(f"{BASE}/lyrics/abc"), 404, 3, "not found")
 
 
 @pytest.mark.parametrize(("route", "body", "words"), [

@@ -273,15 +273,22 @@ def test_invalid_music_requests(body: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("operation", [
-    lambda: to_song_request(MusicRequest(continue_clip_id="clip-1", task_id="task-1", continue_at=30)),
-    lambda: lyrics_operation(LyricsRequest(prompt="the sea")),
-    lambda: concat_operation(ConcatRequest(clip_id="clip-1")),
     lambda: upload_operation(UploadRequest(url="https://example.com/a.mp3")),
 ])
 def test_operations_without_an_engine_are_refused(operation: Any) -> None:
     song = operation()
     with pytest.raises(Unsupported, match="not supported yet"):
         refuse_unimplemented(song)
+
+
+@pytest.mark.parametrize("operation", [
+    lambda: to_song_request(MusicRequest(continue_clip_id="clip-1", task_id="task-1", continue_at=30)),
+    lambda: lyrics_operation(LyricsRequest(prompt="the sea")),
+    lambda: concat_operation(ConcatRequest(clip_id="clip-1")),
+])
+def test_extend_concat_and_lyrics_are_submitted(operation: Any) -> None:
+    song = operation()
+    assert refuse_unimplemented(song) is song
 
 
 def test_extend_is_parsed_for_later() -> None:

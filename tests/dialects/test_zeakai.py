@@ -179,14 +179,24 @@ def test_rule_violations_name_the_field(cls: type[BaseModel], body: dict, error:
 
 
 REFUSED = [
-    (zeakai.LyricsRequest, {"prompt": "the sea"}, "lyrics"),
     (zeakai.CoverRequest, {"cover_clip_id": "c1", "tags": "jazz"}, "cover"),
-    (zeakai.PartialEditRequest, {"clip_id": "c1", "infill_start_s": 1, "infill_end_s": 5}, "partial edit"),
     (zeakai.UploadRequest, {"url": "https://example.com/a.mp3"}, "upload"),
-    (zeakai.ExtendRequest, {"task_id": "t", "continue_clip_id": "c1", "continue_at": 30}, "extend"),
-    (zeakai.CropRequest, {"clip_id": "c1", "crop_start_s": 0, "crop_end_s": 30}, "crop"),
-    (zeakai.MergeRequest, {"clip_id": "c1"}, "merge"),
 ]
+
+
+def test_lyrics_request_is_a_lyrics_operation() -> None:
+    song = zeakai.song_request_for(zeakai.LyricsRequest(prompt=" the sea "))
+    assert (song.kind, song.description) == (OperationKind.LYRICS, "the sea")
+
+
+@pytest.mark.parametrize(("cls", "body"), [
+    (zeakai.PartialEditRequest, {"clip_id": "c1", "infill_start_s": 1, "infill_end_s": 5}),
+    (zeakai.ExtendRequest, {"task_id": "t", "continue_clip_id": "c1", "continue_at": 30}),
+    (zeakai.CropRequest, {"clip_id": "c1", "crop_start_s": 0, "crop_end_s": 30}),
+    (zeakai.MergeRequest, {"clip_id": "c1"}),
+])
+def test_edits_name_the_clip_they_work_on(cls: type[BaseModel], body: dict) -> None:
+    assert zeakai.clip_of(cls.model_validate(body))[0] == "c1"
 
 
 @pytest.mark.parametrize(("cls", "body", "word"), REFUSED)

@@ -27,6 +27,7 @@ from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
 from tunesmith.media.storage import LocalMediaStore
 from tunesmith.runtime.executor import ChildDied, EngineProcess
 from tunesmith.runtime.reporter import LeaseLost, TaskReporter, finalize_failure
+from tunesmith.service.chains import extension_chain
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
@@ -148,26 +149,18 @@ class Worker:
                          workdir=workdir)
 
     def _chain(self, last_clip_id: str) -> list[dict]:
-        """The extension chain ending at `last_clip_id`, first clip first. Each part continues the one before
-        it at its own `continue_at` (None for the first part), as the extend task that made it asked."""
-        chain: list[dict] = []
-        clip_id: str | None = last_clip_id
-        while clip_id and len(chain) < 100:
-            clip = self.store.get_clip(clip_id)
-            made_by = self.store.get_task(clip.task_id) if clip is not None else None
-            if clip is None or made_by is None:
-                break
-            continues = made_by.operation is OperationKind.EXTEND and made_by.parent_clip_id
+        """The extension chain ending at `last_clip_id`, first part first, with each part's files (the
+        composer's concat contract)."""
+        chain = []
+        for clip, continue_at in extension_chain(self.store, last_clip_id):
             source = self._source_clip(clip.id)
             chain.append({
-                "clip_id": clip.id, "duration": clip.duration or 0.0,
+                "clip_id": clip.id, "duration": clip.duration or 0.0, "continue_at": continue_at,
                 "audio": str(source.audio) if source and source.audio else None,
                 "wav": str(source.wav) if source and source.wav else None,
                 "artifacts": {k: str(v) for k, v in (source.artifacts if source else {}).items()},
-                "continue_at": made_by.request.continue_at if continues else None,
             })
-            clip_id = made_by.parent_clip_id if continues else None
-        return chain[::-1]
+        return chain
 
     def _source_clip(self, clip_id: str) -> SourceClip | None:
         clip = self.store.get_clip(clip_id)

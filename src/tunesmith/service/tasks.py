@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from tunesmith.domain.edits import check_continue_at, check_crop, check_infill
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unavailable, Unsupported
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import CLIPS_PER_OPERATION, SUNO_MODEL_NAMES, OperationKind, SongRequest
@@ -93,7 +94,7 @@ class TaskService:
             clip = self.own_clip(key, request.source_clip_id)
             if clip.state is not ClipState.COMPLETE:
                 raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
-            check_against_source(request, clip.duration or 0.0)
+            check_against_source(request, clip)
 
     def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
         """The caller's clip; another key's clip is reported as not found."""
@@ -151,27 +152,12 @@ class TaskService:
         return [found[t] for t in ids if t in found and found[t].key_id == key.id]
 
 
-REPLACE_MIN_SECONDS = 10.0
-REPLACE_MAX_SHARE = 0.5
-
-
-def check_against_source(request: SongRequest, duration: float) -> None:
-    """Points and spans must lie inside the source song (kie's rules for replace-section: at least 10 s,
-    at most half the song). Checked at submit so a bad request is refused, never queued."""
-    if request.continue_at is not None and not 0 < request.continue_at < duration:
-        raise InvalidRequest(f"continueAt must be greater than 0 and less than the audio's duration "
-                             f"({duration:.2f} s), got {request.continue_at:g}", field="continueAt")
-    if request.span is None:
-        return
-    start, end = request.span
-    if not 0 <= start < end <= duration:
-        message = f"The section {start:g}–{end:g} s must lie inside the audio (0–{duration:.2f} s)"
-        raise InvalidRequest(message, field="infillStartS")
-    if request.kind is OperationKind.REPLACE_SECTION:
-        if end - start < REPLACE_MIN_SECONDS:
-            raise InvalidRequest(f"The section to replace must be at least {REPLACE_MIN_SECONDS:g} s long, "
-                                 f"got {end - start:.2f} s", field="infillEndS")
-        if end - start > REPLACE_MAX_SHARE * duration:
-            raise InvalidRequest(f"The section to replace may be at most half the song "
-                                 f"({REPLACE_MAX_SHARE * duration:.2f} s), got {end - start:.2f} s",
-                                 field="infillEndS")
+def check_against_source(request: SongRequest, clip: Clip) -> None:
+    """Points and spans must lie inside the source song (tunesmith.domain.edits). Every dialect checks them
+    with its own field names first; this is the backstop for any route, so a bad edit is never queued."""
+    if request.continue_at is not None:
+        check_continue_at(clip, request.continue_at, field="continueAt", clip_field="audioId")
+    if request.span is not None:
+        start, end = request.span
+        check = check_infill if request.kind is OperationKind.REPLACE_SECTION else check_crop
+        check(clip, start, end, fields=("infillStartS", "infillEndS"), clip_field="audioId")

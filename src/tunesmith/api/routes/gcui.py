@@ -30,11 +30,11 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import gcui
-from tunesmith.dialects.kie.edits import concat_request
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState
+from tunesmith.service.chains import concat_request
 from tunesmith.services import Services
 
 DIALECT = gcui.GcuiDialect()

@@ -16,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import newapi
-from tunesmith.dialects.kie.edits import concat_request
 from tunesmith.domain.models import ApiKey, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.service.chains import concat_request
 from tunesmith.services import Services
 
 DIALECT = newapi.NewApiDialect()

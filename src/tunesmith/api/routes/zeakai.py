@@ -19,10 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import zeakai
-from tunesmith.dialects.kie.edits import concat_history
 from tunesmith.domain.errors import NotFound
 from tunesmith.domain.models import ApiKey
 from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.service.chains import concat_history
 from tunesmith.services import Services
 
 DIALECT = zeakai.ZeakaiDialect()

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tunesmith.dialects.kie.edits import check_continue_at, finished
 from tunesmith.dialects.models import DISPLAY_NAMES, MODEL_ALIASES, resolve_model
+from tunesmith.domain.edits import check_continue_at, finished
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest

@@ -1,38 +1,27 @@
-"""Edits of existing songs: kie's extend and replace-section bodies, and the time rules every dialect shares.
+"""Edits of existing songs: kie's extend and replace-section bodies.
 
 kie's extend (`POST /api/v1/generate/extend`) and replace section (`POST /api/v1/generate/replace-section`)
 make new music clips, so their results are read through the music record-info, like a generation.
 
-The time checks (`check_continue_at`, `check_infill`, `check_crop`) live here once and are used by every
-dialect that names these operations (new-api, gcui, zeakAi too): whether 31.5 s is inside a 30 s song does not
-depend on who asks, only the field names in the message do. They need the source clip's duration, so the
-routes call them after loading the caller's clip, before anything is charged or queued.
+The time rules they apply are shared by every dialect (tunesmith.domain.edits).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from tunesmith.dialects.kie.requests import MODEL_LIMITS, KieModel
+from tunesmith.domain.edits import check_continue_at, check_infill
 from tunesmith.domain.errors import InvalidRequest, PayloadTooLarge
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
-from tunesmith.domain.states import ClipState
-
-if TYPE_CHECKING:  # the store is only read through the object a route passes in
-    from tunesmith.store.base import Store
 
 # kie §3.2: titles may be 100 characters on extend (and upload-cover) for V4_5 and newer, 80 before.
 EXTEND_TITLE_LIMITS: dict[str, int] = {"V3_5": 80, "V4": 80}
 EXTEND_TITLE_LIMIT = 100
-# kie's replace-section rules: the span lasts at least 10 s and at most half the song.
-MIN_INFILL_SECONDS = 10.0
-MAX_INFILL_FRACTION = 0.5
-# A crop shorter than this is not a song any dialect could play back usefully.
-MIN_CROP_SECONDS = 1.0
 
 _TASK_ID = "5c79e0b6c5d84f0b9a0f8f0e2d7cbe8e"
 _AUDIO_ID = "e2316b0e-4d8a-4c43-9c2b-6f0c8cadc7dc"
@@ -121,60 +110,6 @@ class KieReplaceSectionRequest(_Body):
         return value
 
 
-# ── the shared time rules ─────────────────────────────────────────────────────────────────────────────
-
-
-def finished(clip: Clip, field: str) -> float:
-    """The clip's duration; a clip still rendering (or failed) cannot be edited yet."""
-    if clip.state is not ClipState.COMPLETE or not clip.duration:
-        raise InvalidRequest(f"The audio {clip.id} is not finished yet", field=field)
-    return float(clip.duration)
-
-
-def check_continue_at(clip: Clip, at: float | None, *, field: str, clip_field: str) -> None:
-    """`at` must lie strictly inside the song (None means "from the end")."""
-    duration = finished(clip, clip_field)
-    if at is None:
-        return
-    if not 0 < at < duration:
-        raise InvalidRequest(f"{field} must be greater than 0 and less than the clip's duration "
-                             f"({duration:.2f} s); got {at:g}", field=field)
-
-
-def check_infill(clip: Clip, start: float, end: float, *, fields: tuple[str, str], clip_field: str) -> None:
-    """A replaced span: inside the song, at least 10 s, at most half the song."""
-    duration = finished(clip, clip_field)
-    _inside(duration, start, end, fields)
-    length = end - start
-    if length < MIN_INFILL_SECONDS - 1e-9:
-        raise InvalidRequest(f"The section {fields[0]}..{fields[1]} must last at least "
-                             f"{MIN_INFILL_SECONDS:g} s; got {length:.2f} s", field=fields[1])
-    if length > duration * MAX_INFILL_FRACTION + 1e-9:
-        most = duration * MAX_INFILL_FRACTION
-        raise InvalidRequest(f"The section {fields[0]}..{fields[1]} may last at most half the song "
-                             f"({most:.2f} s of {duration:.2f} s); got {length:.2f} s", field=fields[1])
-
-
-def check_crop(clip: Clip, start: float, end: float, *, fields: tuple[str, str], clip_field: str) -> None:
-    """A kept span: inside the song and at least MIN_CROP_SECONDS long."""
-    duration = finished(clip, clip_field)
-    _inside(duration, start, end, fields)
-    if end - start < MIN_CROP_SECONDS:
-        raise InvalidRequest(f"The kept span {fields[0]}..{fields[1]} must last at least "
-                             f"{MIN_CROP_SECONDS:g} s; got {end - start:.2f} s", field=fields[1])
-
-
-def _inside(duration: float, start: float, end: float, fields: tuple[str, str]) -> None:
-    if start < 0:
-        raise InvalidRequest(f"{fields[0]} must be 0 or more; got {start:g}", field=fields[0])
-    if end <= start:
-        raise InvalidRequest(f"{fields[1]} ({end:g}) must be greater than {fields[0]} ({start:g})",
-                             field=fields[1])
-    if end > duration + 1e-9:
-        raise InvalidRequest(f"{fields[1]} ({end:g}) is past the end of the clip ({duration:.2f} s)",
-                             field=fields[1])
-
-
 # ── kie bodies → SongRequest ──────────────────────────────────────────────────────────────────────────
 
 
@@ -236,36 +171,3 @@ def replace_section_request(req: KieReplaceSectionRequest, source: Task, clip: C
                        lyrics=req.prompt, style=req.tags, title=req.title, negative_style=req.negativeTags,
                        source_clip_id=clip.id, source_task_id=source.id,
                        span=(req.infillStartS, req.infillEndS), extra={"full_lyrics": req.fullLyrics})
-
-
-# ── concatenation: the chain a joined song is made of ─────────────────────────────────────────────────
-
-
-def concat_history(store: Store, clip_id: str) -> list[dict[str, Any]]:
-    """Suno's `metadata.concat_history` of a join ending at `clip_id`: each clip of the extension chain,
-    first part first, with the `continue_at` at which it continues the part before it (null for the first).
-    The routes store it in the CONCAT request's `extra`, so every dialect renders it without walking the
-    chain again (the worker walks it itself for the engine, `runtime.worker._chain`)."""
-    links: list[dict[str, Any]] = []
-    current: str | None = clip_id
-    while current and len(links) < 100:
-        clip = store.get_clip(current)
-        made_by = store.get_task(clip.task_id) if clip is not None else None
-        if clip is None or made_by is None:
-            break
-        continues = made_by.operation is OperationKind.EXTEND and made_by.parent_clip_id
-        links.append({"id": clip.id, "continue_at": made_by.request.continue_at if continues else None,
-                      "type": "gen", "source": "web"})
-        current = made_by.parent_clip_id if continues else None
-    return links[::-1]
-
-
-def concat_request(store: Store, source: Task, clip: Clip, *, clip_field: str,
-                   **extra: Any) -> SongRequest:
-    """The CONCAT of the chain ending at the caller's finished `clip` (of `source`): it makes no music of its
-    own, so it keeps the source's model, title and style."""
-    finished(clip, clip_field)
-    return SongRequest(kind=OperationKind.CONCAT, model=source.request.model, custom_mode=True,
-                       instrumental=source.request.instrumental, title=clip.title, style=clip.tags,
-                       source_clip_id=clip.id, source_task_id=source.id,
-                       extra={**extra, "concat_history": concat_history(store, clip.id)})

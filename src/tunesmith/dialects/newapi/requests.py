@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects import models
-from tunesmith.dialects.kie.edits import check_continue_at
+from tunesmith.domain.edits import check_continue_at
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest

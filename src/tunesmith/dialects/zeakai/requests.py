@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects.kie import MODEL_LIMITS
-from tunesmith.dialects.kie.edits import check_continue_at, check_crop, check_infill, finished
 from tunesmith.dialects.models import resolve_model
+from tunesmith.domain.edits import check_continue_at, check_crop, check_infill, finished
 from tunesmith.domain.errors import InvalidRequest, NotFound, PayloadTooLarge, Unsupported
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
