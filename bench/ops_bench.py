@@ -1,8 +1,9 @@
-"""Song-edit benchmark: the time of each composer edit on a 3-minute song.
+"""Song-operation benchmark: the time of each operation on a 3-minute song.
 
-Renders one 3-minute take (repeats=3 of engine_bench's lyrics), then times extend (2 takes), concat (song +
-extension), crop (60 s) and replace section (20 s, 2 takes), printing the wall time, the clip lengths and
-the machine's load. Run: PYTHONPATH=src .venv/bin/python bench/ops_bench.py [--quick]
+Renders one 3-minute take (engine_bench's lyrics), then times the composer's edits — extend (2 takes), concat
+(song + extension), crop (60 s), replace section (20 s, 2 takes) — and the studio's derived operations — WAV,
+stems (both kinds), MIDI, music video, cover art, lyrics and timestamped lyrics — printing the wall time, the
+clip lengths and the machine's load. Run: PYTHONPATH=src .venv/bin/python bench/ops_bench.py [--quick]
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def main() -> None:
         return out
 
     gen = SongRequest(
-        custom_mode=True, lyrics=lyrics(1 if quick else 3), style="pop, bright, female vocals", title="Bench"
+        custom_mode=True,
+        lyrics=lyrics(1 if quick else 3, 0 if quick else 2),
+        style="pop, bright, female vocals",
+        title="Bench",
     )
     song = op("generate", gen, None, 1)[0]
     d = song.duration
@@ -118,8 +122,42 @@ def main() -> None:
         song,
         2,
     )
+    studio(song, tmp)
     print(load())
     pool.shutdown()
+
+
+def studio(song, tmp: Path) -> None:  # noqa: ANN001 - a SourceClip
+    """The derived operations on the same song, through the studio engine."""
+    from sink import RecordingSink
+
+    from tunesmith.domain.operations import OperationKind, SongRequest
+    from tunesmith.engines.base import EngineJob
+    from tunesmith.engines.studio.engine import StudioEngine
+    from tunesmith.engines.studio.sync import aligned_words
+
+    engine = StudioEngine()
+    runs = [
+        ("wav", OperationKind.WAV, {}),
+        ("stems (2)", OperationKind.STEMS, {"type": "separate_vocal"}),
+        ("stems (all)", OperationKind.STEMS, {"type": "split_stem"}),
+        ("midi", OperationKind.MIDI, {}),
+        ("video", OperationKind.VIDEO, {"author": "Bench"}),
+        ("cover_art", OperationKind.COVER_ART, {}),
+        ("lyrics", OperationKind.LYRICS, {}),
+    ]
+    for name, kind, extra in runs:
+        workdir = tmp / "studio" / name.split()[0] / str(len(extra))
+        workdir.mkdir(parents=True, exist_ok=True)
+        request = SongRequest(kind=kind, source_clip_id=song.clip_id, title=song.title, style=song.tags,
+                              description="a song about the sea at night", extra=extra)
+        job = EngineJob(task_id=name, request=request, clips=(), seed=5, source=song, workdir=workdir)
+        t0 = time.perf_counter()
+        engine.run(job, RecordingSink())
+        print(f"{name:<16} {time.perf_counter() - t0:6.1f} s")
+    t0 = time.perf_counter()
+    aligned = aligned_words(song.artifacts["timings"], song.wav)
+    print(f"{'timestamped':<16} {time.perf_counter() - t0:6.1f} s  ({len(aligned['alignedWords'])} words)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ class RecordingSink(ProgressSink):
     def progress(self, fraction: float) -> None:
         self.events.append((time.perf_counter() - self.t0, "progress", fraction))
 
+    def result(self, files: dict[str, str], data: dict[str, Any] | None = None) -> None:
+        self.events.append((time.perf_counter() - self.t0, "result", (files, data or {})))
+
     def kinds(self) -> list[str]:
         return [k for _, k, _ in self.events if k != "progress"]
 
