@@ -315,52 +315,26 @@ class SqlStore(Store):
     def _held(self, task_id: str, worker_id: str):  # type: ignore[no-untyped-def]
         return and_(tasks.c.id == task_id, tasks.c.lease_owner == worker_id, tasks.c.queue_status == RUNNING)
 
+    def _update_held(self, task_id: str, worker_id: str, **values: Any) -> bool:
+        """Change a task only if `worker_id` holds its lease; False when it does not."""
+        with self._write() as conn:
+            changed = conn.execute(update(tasks).where(self._held(task_id, worker_id)).values(**values))
+            return changed.rowcount == 1
+
     def renew_lease(self, task_id: str, worker_id: str, lease_seconds: float) -> bool:
         now = _now()
-        with self._write() as conn:
-            return (
-                conn.execute(
-                    update(tasks)
-                    .where(self._held(task_id, worker_id))
-                    .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
-                ).rowcount
-                == 1
-            )
+        return self._update_held(task_id, worker_id, lease_expires_at=now + timedelta(seconds=lease_seconds),
+                                 updated_at=now)
 
     def release(self, task_id: str, worker_id: str) -> bool:
-        with self._write() as conn:
-            return (
-                conn.execute(
-                    update(tasks)
-                    .where(self._held(task_id, worker_id))
-                    .values(
-                        queue_status=QUEUED,
-                        lease_owner=None,
-                        lease_expires_at=None,
-                        attempts=tasks.c.attempts - 1,
-                        updated_at=_now(),
-                    )
-                ).rowcount
-                == 1
-            )
+        return self._update_held(task_id, worker_id, queue_status=QUEUED, lease_owner=None,
+                                 lease_expires_at=None, attempts=tasks.c.attempts - 1, updated_at=_now())
 
     def retry_later(self, task_id: str, worker_id: str, delay_seconds: float) -> bool:
         now = _now()
-        with self._write() as conn:
-            return (
-                conn.execute(
-                    update(tasks)
-                    .where(self._held(task_id, worker_id))
-                    .values(
-                        queue_status=QUEUED,
-                        lease_owner=None,
-                        lease_expires_at=None,
-                        not_before=now + timedelta(seconds=delay_seconds),
-                        updated_at=now,
-                    )
-                ).rowcount
-                == 1
-            )
+        return self._update_held(task_id, worker_id, queue_status=QUEUED, lease_owner=None,
+                                 lease_expires_at=None, not_before=now + timedelta(seconds=delay_seconds),
+                                 updated_at=now)
 
     def sweep_expired(self, now: datetime, limit: int = 100) -> SweepResult:
         requeued: list[str] = []
