@@ -82,3 +82,59 @@ def test_description_song_gets_written_lyrics(composer_service: ServiceHarness) 
         assert final["data"]["status"] == "SUCCESS", final
         clip = final["data"]["response"]["sunoData"][0]
         assert clip["title"] and "[Chorus]" in clip["prompt"] and clip["tags"]
+
+
+def test_extend_twice_then_concat_with_the_composer(composer_service: ServiceHarness) -> None:
+    """Issue 5's chain with the real engine, through new-api: generate → extend → extend → concat gives one
+    clip as long as the spans it uses, with no click at the joins."""
+    import numpy as np
+
+    from tests.api.test_song_ops import newapi_task
+
+    with composer_service.client(composer_service.new_key()) as client:
+        song = newapi_task(
+            client,
+            client.post(
+                "/suno/submit/music",
+                json={
+                    "prompt": LYRICS,
+                    "tags": "pop, 110 bpm, female vocals",
+                    "title": "Chain",
+                    "mv": "chirp-v4",
+                },
+            ),
+            timeout=300,
+        )
+        parts, task_id, clip = [song["data"][0]], song["task_id"], song["data"][0]
+        for verse in ("[Verse 2]\nRiver carry me home", "[Outro]\nHere we go again"):
+            at = round(clip["metadata"]["duration"] - 4.0, 2)
+            extended = newapi_task(
+                client,
+                client.post(
+                    "/suno/submit/music",
+                    json={
+                        "continue_clip_id": clip["id"],
+                        "task_id": task_id,
+                        "continue_at": at,
+                        "prompt": verse,
+                    },
+                ),
+                timeout=300,
+            )
+            assert extended["status"] == "SUCCESS", extended
+            task_id, clip = extended["task_id"], extended["data"][0]
+            parts.append({**clip, "continue_at": at})
+        joined = newapi_task(
+            client, client.post("/suno/submit/concat", json={"clip_id": clip["id"]}), timeout=300
+        )
+        whole = joined["data"][0]
+        used = sum(p["continue_at"] for p in parts[1:]) + parts[-1]["metadata"]["duration"]
+        assert whole["metadata"]["duration"] == pytest.approx(used, abs=0.5)
+        audio, rate = sf.read(io.BytesIO(client.get(whole["audio_url"]).content))
+        assert abs(len(audio) / rate - whole["metadata"]["duration"]) < 0.1
+        steps = np.abs(np.diff(audio, axis=0)).max(axis=1)
+        joins = np.cumsum([p["continue_at"] for p in parts[1:]])
+        near = np.zeros(len(steps), dtype=bool)
+        for t in joins:
+            near[max(0, int((t - 0.05) * rate)) : int((t + 0.05) * rate)] = True
+        assert steps[near].max() <= steps[~near].max()  # no click at the joins

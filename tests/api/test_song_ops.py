@@ -214,7 +214,7 @@ def test_kie_edits_refuse_bad_input_in_kies_envelope(service: ServiceHarness) ->
 # ── new-api ───────────────────────────────────────────────────────────────────────────────────────────
 
 
-def newapi_task(client: httpx.Client, reply: httpx.Response) -> dict:
+def newapi_task(client: httpx.Client, reply: httpx.Response, timeout: float = 60) -> dict:
     assert reply.status_code == 200 and reply.json()["code"] == "success", reply.text
     task_id = reply.json()["data"]
 
@@ -222,7 +222,7 @@ def newapi_task(client: httpx.Client, reply: httpx.Response) -> dict:
         data = client.get(f"/suno/fetch/{task_id}").json()["data"]
         return data if data["status"] in ("SUCCESS", "FAILURE") else None
 
-    return wait_for(done, timeout=60, interval=0.3)
+    return wait_for(done, timeout=timeout, interval=0.3)
 
 
 def newapi_error(reply: httpx.Response, status: int, code: str, *words: str) -> None:
