@@ -17,6 +17,7 @@ these routes in kie's envelope.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.api.routes.kie import DIALECT, raw_body
-from tunesmith.dialects.base import unix_millis
+from tunesmith.dialects.base import UrlBuilder, unix_millis
 from tunesmith.dialects.kie import records, render_submit
 from tunesmith.dialects.kie.edits import (
     KieExtendRequest,
@@ -61,6 +62,7 @@ PREFIXES: tuple[str, ...] = ()
 router = APIRouter(prefix=PREFIX, tags=[TAG], route_class=dialect_route(DIALECT))
 
 TaskIdQuery = Query(min_length=1, max_length=64, description="The taskId the submit route returned.")
+RecordRender = Callable[[Task], dict[str, Any]]  # a record-info body from the caller's task
 
 
 # ── shared steps ──────────────────────────────────────────────────────────────────────────────────────
@@ -100,6 +102,28 @@ def _source_clip(services: Services, task: Task) -> Clip | None:
     return services.store.get_clip(task.parent_clip_id) if task.parent_clip_id else None
 
 
+async def _submitted(make: Callable[[Services, ApiKey, Any, str], Task], services: Services, key: ApiKey,
+                     body: Any, request: Request) -> JsonResponse:
+    """Run a task route's `make` off the event loop and answer kie's submit envelope with its taskId."""
+    task = await run_in_threadpool(make, services, key, body, await raw_body(request))
+    return JsonResponse(render_submit(task.id))
+
+
+async def _record_info(services: Services, key: ApiKey, task_id: str, kind: OperationKind, what: str,
+                       render: RecordRender) -> JsonResponse:
+    """A record-info route: the caller's task of `kind`, rendered off the event loop."""
+    def read() -> dict[str, Any]:
+        return render(_record(services, key, task_id, kind, what))
+
+    return JsonResponse(await run_in_threadpool(read))
+
+
+def _with_source(services: Services,
+                 render: Callable[[Task, UrlBuilder, Clip | None], dict[str, Any]]) -> RecordRender:
+    """`render` of a record that also reports its source clip (musicIndex)."""
+    return lambda task: render(task, services.urls, _source_clip(services, task))
+
+
 # ── extend and replace section (music tasks) ────────────────────────────────────────────────────────────
 
 
@@ -116,8 +140,7 @@ def _extend(services: Services, key: ApiKey, body: KieExtendRequest, raw: str) -
                          "/api/v1/generate/record-info (operationType `extend`, parentMusicId = audioId).")
 async def generate_extend(body: KieExtendRequest, request: Request, key: ApiKeyDep,
                           services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_extend, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_extend, services, key, body, request)
 
 
 def _replace_section(services: Services, key: ApiKey, body: KieReplaceSectionRequest, raw: str) -> Task:
@@ -131,8 +154,7 @@ def _replace_section(services: Services, key: ApiKey, body: KieReplaceSectionReq
                          "Poll GET /api/v1/generate/record-info with the returned taskId.")
 async def generate_replace_section(body: KieReplaceSectionRequest, request: Request, key: ApiKeyDep,
                                    services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_replace_section, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_replace_section, services, key, body, request)
 
 
 # ── WAV ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -150,18 +172,14 @@ def _wav(services: Services, key: ApiKey, body: KieWavRequest, raw: str) -> Task
 @router.post("/wav/generate", summary="Convert a clip to WAV (once per clip; a second request → 409)")
 async def wav_generate(body: KieWavRequest, request: Request, key: ApiKeyDep,
                        services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_wav, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_wav, services, key, body, request)
 
 
 @router.get("/wav/record-info", summary="WAV conversion details",
             description="`response.audioWavUrl` once `successFlag` is SUCCESS; `musicId` is the clip.")
 async def wav_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    def read() -> dict[str, Any]:
-        task = _record(services, key, taskId, OperationKind.WAV, "WAV")
-        return records.render_wav_record(task, services.urls, _source_clip(services, task))
-
-    return JsonResponse(await run_in_threadpool(read))
+    return await _record_info(services, key, taskId, OperationKind.WAV, "WAV",
+                              _with_source(services, records.render_wav_record))
 
 
 # ── vocal removal ─────────────────────────────────────────────────────────────────────────────────────
@@ -177,8 +195,7 @@ def _stems(services: Services, key: ApiKey, body: KieVocalRemovalRequest, raw: s
              description="`separate_vocal`: vocals + instrumental. `split_stem`: vocals, drums, bass, other.")
 async def vocal_removal_generate(body: KieVocalRemovalRequest, request: Request, key: ApiKeyDep,
                                  services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_stems, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_stems, services, key, body, request)
 
 
 @router.get("/vocal-removal/record-info", summary="Stem separation details",
@@ -187,11 +204,8 @@ async def vocal_removal_generate(body: KieVocalRemovalRequest, request: Request,
                         "for the `other` stem of split_stem.")
 async def vocal_removal_record(key: ApiKeyDep, services: ServicesDep,
                                taskId: str = TaskIdQuery) -> JsonResponse:
-    def read() -> dict[str, Any]:
-        task = _record(services, key, taskId, OperationKind.STEMS, "Vocal removal")
-        return records.render_stems_record(task, services.urls, _source_clip(services, task))
-
-    return JsonResponse(await run_in_threadpool(read))
+    return await _record_info(services, key, taskId, OperationKind.STEMS, "Vocal removal",
+                              _with_source(services, records.render_stems_record))
 
 
 # ── MIDI ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -228,8 +242,7 @@ def _midi(services: Services, key: ApiKey, body: KieMidiRequest, raw: str) -> Ta
                          "part of the song.")
 async def midi_generate(body: KieMidiRequest, request: Request, key: ApiKeyDep,
                         services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_midi, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_midi, services, key, body, request)
 
 
 @router.get("/midi/record-info", summary="MIDI generation details",
@@ -237,11 +250,8 @@ async def midi_generate(body: KieMidiRequest, request: Request, key: ApiKeyDep,
                         "file to download (a Tunesmith extension). successFlag 0 pending, 1 success, "
                         "2 create failed, 3 generation failed.")
 async def midi_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    def read() -> dict[str, Any]:
-        return records.render_midi_record(_record(services, key, taskId, OperationKind.MIDI, "MIDI"),
-                                          services.urls)
-
-    return JsonResponse(await run_in_threadpool(read))
+    return await _record_info(services, key, taskId, OperationKind.MIDI, "MIDI",
+                              lambda task: records.render_midi_record(task, services.urls))
 
 
 # ── music video ───────────────────────────────────────────────────────────────────────────────────────
@@ -257,18 +267,14 @@ def _mp4(services: Services, key: ApiKey, body: KieMp4Request, raw: str) -> Task
 @router.post("/mp4/generate", summary="Make a music video of a clip")
 async def mp4_generate(body: KieMp4Request, request: Request, key: ApiKeyDep,
                        services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_mp4, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_mp4, services, key, body, request)
 
 
 @router.get("/mp4/record-info", summary="Music video details",
             description="`response.videoUrl` once `successFlag` is SUCCESS.")
 async def mp4_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    def read() -> dict[str, Any]:
-        task = _record(services, key, taskId, OperationKind.VIDEO, "Music video")
-        return records.render_mp4_record(task, services.urls, _source_clip(services, task))
-
-    return JsonResponse(await run_in_threadpool(read))
+    return await _record_info(services, key, taskId, OperationKind.VIDEO, "Music video",
+                              _with_source(services, records.render_mp4_record))
 
 
 # ── cover art ─────────────────────────────────────────────────────────────────────────────────────────
@@ -301,11 +307,8 @@ async def cover_generate(body: KieCoverRequest, request: Request, key: ApiKeyDep
 @router.get("/suno/cover/record-info", summary="Cover image details",
             description="`response.images[]`; successFlag 0 pending, 1 success, 2 generating, 3 failed.")
 async def cover_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    def read() -> dict[str, Any]:
-        task = _record(services, key, taskId, OperationKind.COVER_ART, "Cover")
-        return records.render_cover_record(task, services.urls)
-
-    return JsonResponse(await run_in_threadpool(read))
+    return await _record_info(services, key, taskId, OperationKind.COVER_ART, "Cover",
+                              lambda task: records.render_cover_record(task, services.urls))
 
 
 # ── lyrics ────────────────────────────────────────────────────────────────────────────────────────────
@@ -322,17 +325,14 @@ def _lyrics(services: Services, key: ApiKey, body: KieLyricsRequest, raw: str) -
 @router.post("/lyrics", summary="Write lyrics from a one-line idea (2 variants, each with a title)")
 async def lyrics_generate(body: KieLyricsRequest, request: Request, key: ApiKeyDep,
                           services: ServicesDep) -> JsonResponse:
-    task = await run_in_threadpool(_lyrics, services, key, body, await raw_body(request))
-    return JsonResponse(render_submit(task.id))
+    return await _submitted(_lyrics, services, key, body, request)
 
 
 @router.get("/lyrics/record-info", summary="Lyrics task details",
             description="`response.data[]`: {text, title, status, errorMessage} per variant.")
 async def lyrics_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    def read() -> dict[str, Any]:
-        return records.render_lyrics_record(_record(services, key, taskId, OperationKind.LYRICS, "Lyrics"))
-
-    return JsonResponse(await run_in_threadpool(read))
+    return await _record_info(services, key, taskId, OperationKind.LYRICS, "Lyrics",
+                              records.render_lyrics_record)
 
 
 # ── synchronous: timestamped lyrics, persona, style boost ─────────────────────────────────────────────

@@ -110,19 +110,7 @@ def lyrics_status(task: Task) -> str:
 
 def render_wav_record(task: Task, urls: UrlBuilder, source: Clip | None = None) -> dict[str, Any]:
     """`GET /api/v1/wav/record-info`."""
-    wav = _file_url(task, "wav", urls) if task.state is TaskState.SUCCESS else None
-    data = {
-        "taskId": task.id,
-        "musicId": task.parent_clip_id,
-        "callbackUrl": task.callback_url,
-        "musicIndex": source.index if source else 0,
-        "completeTime": _plain(task.finished_at),
-        "response": {"audioWavUrl": wav},
-        "successFlag": success_word(task),
-        "createTime": _plain(task.created_at),
-        **_errors(task),
-    }
-    return _ok(data)
+    return _file_record(task, urls, source, file="wav", response_key="audioWavUrl")
 
 
 def render_stems_record(task: Task, urls: UrlBuilder, source: Clip | None = None) -> dict[str, Any]:
@@ -176,14 +164,20 @@ def render_midi_record(task: Task, urls: UrlBuilder) -> dict[str, Any]:
 
 def render_mp4_record(task: Task, urls: UrlBuilder, source: Clip | None = None) -> dict[str, Any]:
     """`GET /api/v1/mp4/record-info`: the WAV record's shape with `response.videoUrl`."""
-    video = _file_url(task, "video", urls) if task.state is TaskState.SUCCESS else None
+    return _file_record(task, urls, source, file="video", response_key="videoUrl")
+
+
+def _file_record(task: Task, urls: UrlBuilder, source: Clip | None, *, file: str,
+                 response_key: str) -> dict[str, Any]:
+    """The record shape WAV and mp4 share: one result file, reported once the task succeeded."""
+    url = _file_url(task, file, urls) if task.state is TaskState.SUCCESS else None
     data = {
         "taskId": task.id,
         "musicId": task.parent_clip_id,
         "callbackUrl": task.callback_url,
         "musicIndex": source.index if source else 0,
         "completeTime": _plain(task.finished_at),
-        "response": {"videoUrl": video},
+        "response": {response_key: url},
         "successFlag": success_word(task),
         "createTime": _plain(task.created_at),
         **_errors(task),
@@ -216,7 +210,7 @@ def render_lyrics_record(task: Task) -> dict[str, Any]:
         "response": {"taskId": task.id, "data": lyrics_variants(task, camel=True)},
         "status": lyrics_status(task),
         "type": "LYRICS",
-        "errorCode": _record_code(task) if failed else None,
+        "errorCode": _error_code(task) if failed else None,
         "errorMessage": _message(task) if failed else None,
     }
     return _ok(data)
@@ -272,7 +266,7 @@ def render_operation_callback(task: Task, stage: str, urls: UrlBuilder) -> dict[
     if stage not in ("complete", "error"):
         return None
     ok = stage == "complete"
-    code = 200 if ok else _callback_code(task)
+    code = 200 if ok else _error_code(task)
     msg = "success" if ok else _message(task)
     op = task.operation
     if op is OperationKind.WAV:
@@ -323,17 +317,12 @@ def _file_url(task: Task, name: str, urls: UrlBuilder) -> str | None:
 
 def _errors(task: Task) -> dict[str, Any]:
     failed = task.state is TaskState.FAILED
-    return {"errorCode": _record_code(task) if failed else None,
+    return {"errorCode": _error_code(task) if failed else None,
             "errorMessage": _message(task) if failed else None}
 
 
-def _record_code(task: Task) -> int:
-    from tunesmith.dialects.kie.render import CALLBACK_ERROR_CODES, error_code
-
-    return error_code(task.failure, CALLBACK_ERROR_CODES)
-
-
-def _callback_code(task: Task) -> int:
+def _error_code(task: Task) -> int:
+    """kie's callback error code of a failed task; records report the same code."""
     from tunesmith.dialects.kie.render import CALLBACK_ERROR_CODES, error_code
 
     return error_code(task.failure, CALLBACK_ERROR_CODES)

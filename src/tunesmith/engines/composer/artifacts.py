@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from tunesmith.engines.composer.arrange import Track
 from tunesmith.engines.composer.plan import SongPlan
@@ -82,7 +83,8 @@ _FONTS = (
 _LATIN = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
-def _font(path: str, size: int):  # noqa: ANN202
+def load_font(path: str, size: int) -> Any:
+    """The TrueType font at `path`, or Pillow's default where it is not installed (a cover still draws)."""
     from PIL import ImageFont
 
     try:
@@ -91,7 +93,9 @@ def _font(path: str, size: int):  # noqa: ANN202
         return ImageFont.load_default()
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:  # noqa: ANN001
+def wrap_text(draw: Any, text: str, font: Any, width: int) -> list[str]:
+    """`text` broken into lines at most `width` pixels wide: at spaces, or between characters for text
+    written without them (CJK)."""
     words = text.split() if " " in text else list(text)
     joiner = " " if " " in text else ""
     lines, cur = [], ""
@@ -121,15 +125,15 @@ def draw_cover(path: Path, title: str, plan: SongPlan, size: int = 1024) -> None
         x, y, r = h[6 + i] * size // 256, h[12 + i] * size // 256, 60 + h[18 + i]
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(h[24 + i], h[25 + i % 6], 255 - h[i], 70))
     cjk = any(ord(ch) > 0x2E80 for ch in title)
-    font = _font(_FONTS[0] if cjk else _LATIN, 96)
-    lines = _wrap(draw, title or "Untitled", font, size - 160)[:4]
+    font = load_font(_FONTS[0] if cjk else _LATIN, 96)
+    lines = wrap_text(draw, title or "Untitled", font, size - 160)[:4]
     y = size // 2 - len(lines) * 60
     for line in lines:
         w = draw.textlength(line, font=font)
         draw.text(((size - w) / 2 + 3, y + 3), line, font=font, fill=(0, 0, 0, 160))
         draw.text(((size - w) / 2, y), line, font=font, fill=(255, 255, 255, 255))
         y += 120
-    small = _font(_LATIN, 40)
+    small = load_font(_LATIN, 40)
     label = f"{plan.style.genre.upper()} · {plan.style.key_name} · {int(plan.style.bpm)} BPM"
     w = draw.textlength(label, font=small)
     draw.text(((size - w) / 2, size - 110), label, font=small, fill=(255, 255, 255, 220))

@@ -155,6 +155,22 @@ class _Builder:
             self.lines.append(Line(len(self.sections) - 1, sp.text, sp.words, notes, harm, sp))
             bar += lb
 
+    def plan(self, title: str, voice: str | None, notes: list[str]) -> SongPlan:
+        """The SongPlan of everything laid out so far (a new song or a continuation of one)."""
+        return SongPlan(
+            title=title,
+            style=self.style,
+            take=self.take,
+            seed=self.seed,
+            language=self.language,
+            voice=voice,
+            vocal_range=(self.reg.low, self.reg.high),
+            sections=self.sections,
+            lines=self.lines,
+            bar_beats=self.bar_beats,
+            notes=notes,
+        )
+
     def lead_lines(self, sec: Section) -> None:
         """An instrumental hook for the lead instrument, in 4-bar phrases."""
         if self.style.lead is None or sec.bars < 2:
@@ -235,20 +251,7 @@ def build_plan(
         b.add_section("outro", "Outro", rest, final=True)
         if instrumental or style.voice is None:
             notes.append("instrumental")
-    plan = SongPlan(
-        title=title,
-        style=style,
-        take=take,
-        seed=seed,
-        language=language,
-        voice=voice,
-        vocal_range=(b.reg.low, b.reg.high),
-        sections=b.sections,
-        lines=b.lines,
-        bar_beats=b.bar_beats,
-        notes=notes,
-    )
-    return plan
+    return b.plan(title, voice, notes)
 
 
 def sung_texts(lyrics: str) -> list[str]:

@@ -9,7 +9,7 @@ while the first writes the rest; this is what makes the tail of a render short o
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -43,17 +43,7 @@ def finish_take(
     te = time.perf_counter()
     arts: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="finish") as ex:
-        jobs = [ex.submit(write_mp3, workdir / "audio.mp3", mastered)]
-        jobs.append(ex.submit(write_wav, workdir / "audio.wav", mastered))
-        for name in STEM_NAMES:
-            if name in stems:
-                jobs.append(
-                    ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True)
-                )
-                arts[f"stem.{name}"] = f"stems/{name}.wav"
-        if lead is not None:
-            jobs.append(ex.submit(write_wav, workdir / "stems" / "lead.wav", lead, float32=True))
-            arts["stem.lead"] = "stems/lead.wav"
+        jobs = submit_audio(ex, workdir, mastered, stems, lead, arts)
         artifacts.write_midi(workdir / "song.mid", plan, tracks)
         # the master gain lets an edit (replace section) level new material exactly like the source
         artifacts.write_json(workdir / "plan.json", {**plan.to_json(), "master_gain": float(gain)})
@@ -64,3 +54,25 @@ def finish_take(
     arts.update(midi="song.mid", plan="plan.json", timings="words.json", stream="stream.mp3")
     timings["encode_and_artifacts"] = time.perf_counter() - te
     return arts
+
+
+def submit_audio(
+    ex: ThreadPoolExecutor,
+    workdir: Path,
+    mastered: np.ndarray,
+    stems: dict[str, np.ndarray],
+    lead: np.ndarray | None,
+    arts: dict[str, str],
+) -> list[Future[None]]:
+    """Start the audio writes every clip has (master as MP3 + WAV, float32 stems, the dry lead) on `ex`,
+    recording the stem files in `arts`; the caller waits on the returned futures."""
+    jobs = [ex.submit(write_mp3, workdir / "audio.mp3", mastered)]
+    jobs.append(ex.submit(write_wav, workdir / "audio.wav", mastered))
+    for name in STEM_NAMES:
+        if name in stems:
+            jobs.append(ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True))
+            arts[f"stem.{name}"] = f"stems/{name}.wav"
+    if lead is not None:
+        jobs.append(ex.submit(write_wav, workdir / "stems" / "lead.wav", lead, float32=True))
+        arts["stem.lead"] = "stems/lead.wav"
+    return jobs

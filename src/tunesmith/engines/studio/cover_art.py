@@ -156,38 +156,17 @@ def draw_cover(path: Path, title: str, style: str, *, seed: int, layout: int) ->
     img.convert("RGB").save(path, "PNG")
 
 
-def _font(path: str, size: int) -> Any:
-    from PIL import ImageFont
-
-    try:
-        return ImageFont.truetype(path, size)
-    except OSError:
-        return ImageFont.load_default()
-
-
-def _wrap(draw: Any, text: str, font: Any, width: int) -> list[str]:
-    spaced = " " in text
-    tokens = text.split() if spaced else list(text)
-    lines, cur = [], ""
-    for token in tokens:
-        cand = f"{cur} {token}" if cur and spaced else cur + token
-        if draw.textlength(cand, font=font) <= width or not cur:
-            cur = cand
-        else:
-            lines.append(cur)
-            cur = token
-    return lines + ([cur] if cur else [])
-
-
 def _title(img: Any, title: str, style: str, *, centre: bool, colour: tuple[int, int, int]) -> None:
     from PIL import ImageDraw
+
+    from tunesmith.engines.composer.artifacts import load_font, wrap_text
 
     draw = ImageDraw.Draw(img)
     cjk = any(ord(ch) > 0x2E80 for ch in title + style)
     size = 104 if len(title) < 18 else 80
-    font = _font(_CJK_FONT if cjk else _LATIN_FONT, size)
-    lines = _wrap(draw, title, font, SIZE - 160)[:4]
-    small = _font(_CJK_FONT if cjk else _LATIN_FONT, 36)
+    font = load_font(_CJK_FONT if cjk else _LATIN_FONT, size)
+    lines = wrap_text(draw, title, font, SIZE - 160)[:4]
+    small = load_font(_CJK_FONT if cjk else _LATIN_FONT, 36)
     label = ", ".join(part.strip() for part in style.split(",")[:3] if part.strip()).upper()[:48]
     step = int(size * 1.2)
     if centre:
@@ -204,8 +183,8 @@ def _title(img: Any, title: str, style: str, *, centre: bool, colour: tuple[int,
         band = int(SIZE * 0.7)
         if label:
             draw.text((66, band + 24), label, font=small, fill=(255, 255, 255, 200))
-        font = _font(_CJK_FONT if cjk else _LATIN_FONT, 88)
+        font = load_font(_CJK_FONT if cjk else _LATIN_FONT, 88)
         y = band + 80
-        for line in _wrap(draw, title, font, SIZE - 128)[:2]:
+        for line in wrap_text(draw, title, font, SIZE - 128)[:2]:
             draw.text((64, y), line, font=font, fill=colour + (255,))
             y += 106

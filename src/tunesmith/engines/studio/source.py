@@ -50,7 +50,15 @@ def decode(path: Path, rate: int, channels: int) -> np.ndarray:
     """Decode any audio file ffmpeg reads into float32 (frames, channels)."""
     import numpy as np
 
-    done = subprocess.run(
+    done = ffmpeg_f32(path, rate, channels, timeout=300)
+    if done.returncode != 0:
+        raise EngineError(f"could not decode the source audio: {done.stderr.decode(errors='replace')[-300:]}")
+    return np.frombuffer(done.stdout, dtype=np.float32).reshape(-1, channels)
+
+
+def ffmpeg_f32(path: Path, rate: int, channels: int, *, timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """ffmpeg decoding `path` to raw interleaved float32 on stdout; each caller decides what failure means."""
+    return subprocess.run(
         [
             "ffmpeg",
             "-nostdin",
@@ -67,11 +75,8 @@ def decode(path: Path, rate: int, channels: int) -> np.ndarray:
             "-",
         ],
         capture_output=True,
-        timeout=300,
+        timeout=timeout,
     )
-    if done.returncode != 0:
-        raise EngineError(f"could not decode the source audio: {done.stderr.decode(errors='replace')[-300:]}")
-    return np.frombuffer(done.stdout, dtype=np.float32).reshape(-1, channels)
 
 
 def duration_of(source: SourceClip) -> float:

@@ -15,7 +15,6 @@ on the first `boost_style` call.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -67,25 +66,9 @@ def _mono(path: Path):  # type: ignore[no-untyped-def]  # -> np.ndarray | None
 
         data, _rate = sf.read(path, dtype="float32", always_2d=True)
         return data.mean(axis=1)
-    done = subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "f32le",
-            "-ac",
-            "1",
-            "-ar",
-            str(_DECODE_RATE),
-            "-",
-        ],
-        capture_output=True,
-        timeout=120,
-    )
+    from tunesmith.engines.studio.source import ffmpeg_f32
+
+    done = ffmpeg_f32(path, _DECODE_RATE, 1, timeout=120)
     if done.returncode != 0:
         return None
     return np.frombuffer(done.stdout, dtype=np.float32)

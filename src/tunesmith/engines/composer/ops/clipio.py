@@ -13,11 +13,10 @@ import numpy as np
 
 from tunesmith.engines.base import ClipResult
 from tunesmith.engines.composer import artifacts
-from tunesmith.engines.composer.encode import write_mp3, write_wav
+from tunesmith.engines.composer.finish import submit_audio
 from tunesmith.engines.composer.style import Style
 
 SR = 44100
-STEMS = ("vocals", "drums", "bass", "other")
 
 
 def write_clip(
@@ -40,19 +39,7 @@ def write_clip(
     n = len(mix)
     plan = {**plan, "title": title, "duration_s": round(n / SR, 3)}
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="edit") as ex:
-        jobs = [
-            ex.submit(write_mp3, workdir / "audio.mp3", mix),
-            ex.submit(write_wav, workdir / "audio.wav", mix),
-        ]
-        for name in STEMS:
-            if name in stems:
-                jobs.append(
-                    ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True)
-                )
-                arts[f"stem.{name}"] = f"stems/{name}.wav"
-        if lead is not None:
-            jobs.append(ex.submit(write_wav, workdir / "stems" / "lead.wav", lead, float32=True))
-            arts["stem.lead"] = "stems/lead.wav"
+        jobs = submit_audio(ex, workdir, mix, stems, lead, arts)
         midi(workdir / "song.mid")
         artifacts.write_json(workdir / "plan.json", plan)
         artifacts.write_json(workdir / "words.json", words)

@@ -20,7 +20,7 @@ from tunesmith.engines.base import EngineError, EngineJob, ProgressSink, SongTex
 from tunesmith.engines.composer import mastering
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.clipio import lyrics_of, write_clip
-from tunesmith.engines.composer.ops.source import ClipAudio, load_clip
+from tunesmith.engines.composer.ops.source import ClipAudio, load_clip, title_and_tags
 
 SR = 44100
 JOIN_S = 0.02
@@ -55,10 +55,7 @@ def run_concat(job: EngineJob, sink: ProgressSink) -> None:
             )
         cuts.append(int(round(float(c) * SR)))
     last = parts[-1]
-    title = (
-        job.request.title or (job.source.title if job.source else "") or last.plan.get("title", "Untitled")
-    )
-    tags = job.request.style or (job.source.tags if job.source else "")
+    title, tags = title_and_tags(job, last.plan)
     starts = [0]
     for i, cut in enumerate(cuts):
         starts.append(starts[i] + cut)

@@ -9,8 +9,11 @@ source, so drums and chords keep the beat across the joins.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from tunesmith.engines.base import EngineJob
 from tunesmith.engines.composer import mastering
 from tunesmith.engines.composer.compose import _Builder
 from tunesmith.engines.composer.lyrics import parse_lyrics, tokens
@@ -58,19 +61,7 @@ def continuation_plan(
         b.add_section("outro", "Outro", 4, final=True)
     else:
         _fit(b, total_bars, sing_bars if sing_bars is not None else total_bars, notes)
-    return SongPlan(
-        title=title,
-        style=style,
-        take=take,
-        seed=seed,
-        language=language,
-        voice=voice,
-        vocal_range=(b.reg.low, b.reg.high),
-        sections=b.sections,
-        lines=b.lines,
-        bar_beats=b.bar_beats,
-        notes=notes,
-    )
+    return b.plan(title, voice, notes)
 
 
 def _fit(b: _Builder, total_bars: int, sing_bars: int, notes: list[str]) -> None:
@@ -107,6 +98,35 @@ def speak_lines(lyrics: str, style: Style, language: str) -> dict[str, SpokenLin
     if not texts or style.voice is None:
         return None
     return pool.speak_fresh(texts, language, voice_for(language, style.voice)[0])
+
+
+def plan_takes(
+    job: EngineJob, source_plan: dict[str, Any], *, style: Style, lyrics: str, title: str, **shape: Any
+) -> tuple[list[SongPlan], list[dict]]:
+    """One continuation plan per clip slot (each slot its own seed), with every plan's vocals already started
+    in the singer pool so they sing while the backing renders; `shape` is the rest of `continuation_plan`.
+    The take is the source's, and so is the language unless there are new words to detect it from."""
+    from tunesmith.engines.composer import pool
+    from tunesmith.engines.composer.songwriter.language import detect_language
+
+    take = int(source_plan.get("take", 0))
+    language = detect_language(lyrics) if lyrics.strip() else source_plan.get("language", "en")
+    spoken = speak_lines(lyrics, style, language)
+    plans = [
+        continuation_plan(
+            style=style,
+            lyrics=lyrics,
+            title=title,
+            take=take,
+            seed=job.seed + 7919 * slot.index,
+            language=language,
+            spoken=spoken,
+            **shape,
+        )
+        for slot in job.clips
+    ]
+    executor = pool.get_pool()
+    return plans, [pool.submit_vocals(p, executor) for p in plans]
 
 
 def render_stems(plan: SongPlan, vocals: dict) -> tuple[dict[str, np.ndarray], np.ndarray | None]:

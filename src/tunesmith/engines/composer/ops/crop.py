@@ -12,16 +12,14 @@ from tunesmith.engines.base import EngineError, EngineJob, ProgressSink, SongTex
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.clipio import lyrics_of, write_clip
 from tunesmith.engines.composer.ops.rules import MIN_CROP_S, span_problem
-from tunesmith.engines.composer.ops.source import load_clip
+from tunesmith.engines.composer.ops.source import load_clip, source_of, title_and_tags
 
 SR = 44100
 FADE_S = 0.01
 
 
 def run_crop(job: EngineJob, sink: ProgressSink) -> None:
-    req, ref = job.request, job.source
-    if ref is None:
-        raise EngineError("crop needs the source clip", retryable=False)
+    req, ref = job.request, source_of(job, "crop")
     src = load_clip(ref.clip_id, ref.wav, ref.artifacts)
     start, end = (float(v) for v in req.span or (-1.0, -1.0))
     problem = span_problem(start, end, src.duration, minimum=MIN_CROP_S, max_fraction=None)
@@ -32,8 +30,7 @@ def run_crop(job: EngineJob, sink: ProgressSink) -> None:
     fade = int(FADE_S * SR)
     sections = timeline.sections(src.plan["sections"], piece)
     lyrics = lyrics_of(sections)
-    title = req.title or ref.title or src.plan.get("title", "Untitled")
-    tags = req.style or ref.tags
+    title, tags = title_and_tags(job, src.plan)
     sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
     mix = timeline.fade_edges(src.mix[a:b], fade)
     stems = {k: timeline.fade_edges(v[a:b], fade) for k, v in src.stems.items()}

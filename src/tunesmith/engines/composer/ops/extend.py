@@ -23,9 +23,9 @@ from tunesmith.engines.base import ClipResult, EngineError, EngineJob, ProgressS
 from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.clipio import write_clip
-from tunesmith.engines.composer.ops.continuation import continuation_plan, render_stems, speak_lines
+from tunesmith.engines.composer.ops.continuation import plan_takes, render_stems
 from tunesmith.engines.composer.ops.rules import continue_at_problem
-from tunesmith.engines.composer.ops.source import load_clip
+from tunesmith.engines.composer.ops.source import load_clip, source_of, title_and_tags
 
 SR = 44100
 
@@ -45,12 +45,7 @@ def continuation_lyrics(request: SongRequest, plan: dict, continue_at: float) ->
 
 
 def run_extend(job: EngineJob, sink: ProgressSink) -> None:
-    from tunesmith.engines.composer import pool
-    from tunesmith.engines.composer.songwriter.language import detect_language
-
-    req, src_ref = job.request, job.source
-    if src_ref is None:
-        raise EngineError("extend needs the source clip", retryable=False)
+    req, src_ref = job.request, source_of(job, "extend")
     src = load_clip(src_ref.clip_id, src_ref.wav, src_ref.artifacts, with_stems=False)
     problem = continue_at_problem(req.continue_at, src.duration)
     if problem:
@@ -60,31 +55,21 @@ def run_extend(job: EngineJob, sink: ProgressSink) -> None:
     lyrics = continuation_lyrics(req, src.plan, c)
     if lyrics.strip() and style.voice is None:  # an instrumental source that is now sung
         style = replace(style, voice="male" if req.vocal_gender == "m" else "female")
-    title = req.title or src_ref.title or src.plan.get("title", "Untitled")
-    tags = req.style or src_ref.tags
+    title, tags = title_and_tags(job, src.plan)
     sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
-    language = detect_language(lyrics) if lyrics.strip() else src.plan.get("language", "en")
     bar_s, g = src.bar_s, src.grid_offset
     bar0 = g + math.floor((c - g) / bar_s + 1e-9) * bar_s  # the bar line at or before continue_at
     cut = int(round((c - bar0) * SR))
     offset = cut / SR
-    spoken = speak_lines(lyrics, style, language)
-    plans = [
-        continuation_plan(
-            style=style,
-            lyrics=lyrics,
-            title=title,
-            take=int(src.plan.get("take", 0)),
-            seed=job.seed + 7919 * slot.index,
-            language=language,
-            lead_in_bars=1,
-            instrumental_s=req.duration or 60.0,
-            spoken=spoken,
-        )
-        for slot in job.clips
-    ]
-    executor = pool.get_pool()
-    vocals = [pool.submit_vocals(p, executor) for p in plans]
+    plans, vocals = plan_takes(
+        job,
+        src.plan,
+        style=style,
+        lyrics=lyrics,
+        title=title,
+        lead_in_bars=1,
+        instrumental_s=req.duration or 60.0,
+    )
     history = [
         *src.plan.get("history", []),
         {

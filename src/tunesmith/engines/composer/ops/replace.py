@@ -21,9 +21,9 @@ from tunesmith.engines.base import EngineError, EngineJob, ProgressSink, SongTex
 from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.clipio import lyrics_of, write_clip
-from tunesmith.engines.composer.ops.continuation import continuation_plan, render_stems, speak_lines
+from tunesmith.engines.composer.ops.continuation import plan_takes, render_stems
 from tunesmith.engines.composer.ops.rules import span_problem
-from tunesmith.engines.composer.ops.source import ClipAudio, load_clip
+from tunesmith.engines.composer.ops.source import ClipAudio, load_clip, source_of, title_and_tags
 
 SR = 44100
 XFADE_S = 0.25
@@ -39,12 +39,7 @@ def _aligned(x: np.ndarray, at: int, n: int) -> np.ndarray:
 
 
 def run_replace(job: EngineJob, sink: ProgressSink) -> None:
-    from tunesmith.engines.composer import pool
-    from tunesmith.engines.composer.songwriter.language import detect_language
-
-    req, ref = job.request, job.source
-    if ref is None:
-        raise EngineError("replace section needs the source clip", retryable=False)
+    req, ref = job.request, source_of(job, "replace section")
     src = load_clip(ref.clip_id, ref.wav, ref.artifacts)
     s, e = (float(v) for v in req.span or (-1.0, -1.0))
     problem = span_problem(s, e, src.duration)
@@ -52,32 +47,22 @@ def run_replace(job: EngineJob, sink: ProgressSink) -> None:
         raise EngineError(problem, retryable=False)
     style = src.style
     lyrics = "" if req.instrumental else req.lyrics
-    title = req.title or ref.title or src.plan.get("title", "Untitled")
-    tags = req.style or ref.tags
-    language = detect_language(lyrics) if lyrics.strip() else src.plan.get("language", "en")
+    title, tags = title_and_tags(job, src.plan)
     bar_s, g = src.bar_s, src.grid_offset
     w0 = g + math.floor((s - XFADE_S - g) / bar_s + 1e-9) * bar_s
     lead_in = math.ceil((s - w0) / bar_s - 1e-6)
     total = math.ceil((e + XFADE_S - w0) / bar_s - 1e-6)
     sing = max(lead_in, math.floor((e - w0) / bar_s + 1e-6))
-    spoken = speak_lines(lyrics, style, language)
-    plans = [
-        continuation_plan(
-            style=style,
-            lyrics=lyrics,
-            title=title,
-            take=int(src.plan.get("take", 0)),
-            seed=job.seed + 7919 * slot.index,
-            language=language,
-            lead_in_bars=lead_in,
-            total_bars=total,
-            sing_bars=sing,
-            spoken=spoken,
-        )
-        for slot in job.clips
-    ]
-    executor = pool.get_pool()
-    vocals = [pool.submit_vocals(p, executor) for p in plans]
+    plans, vocals = plan_takes(
+        job,
+        src.plan,
+        style=style,
+        lyrics=lyrics,
+        title=title,
+        lead_in_bars=lead_in,
+        total_bars=total,
+        sing_bars=sing,
+    )
     full_lyrics = req.extra.get("full_lyrics")
     sink.text(SongText(title=title, tags=tags, lyrics=full_lyrics or lyrics))
     for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tunesmith.engines.base import EngineError
+from tunesmith.engines.base import EngineError, EngineJob, SourceClip
 from tunesmith.engines.composer.style import NOTE_NAMES, Style
 
 SR = 44100
@@ -140,3 +140,17 @@ def load_clip(
         gain = _measured_gain(mix, stems) if stems else 1.0
     midi = arts.get("midi") if arts.get("midi") is not None and arts["midi"].is_file() else None
     return ClipAudio(clip_id, mix, stems, lead, plan, words, midi, float(gain))
+
+
+def source_of(job: EngineJob, op: str) -> SourceClip:
+    """The clip an edit works on; an edit without one cannot be retried into success."""
+    if job.source is None:
+        raise EngineError(f"{op} needs the source clip", retryable=False)
+    return job.source
+
+
+def title_and_tags(job: EngineJob, plan: dict[str, Any]) -> tuple[str, str]:
+    """An edited clip's title and tags: the request's, else the source clip's (title: else its plan's)."""
+    ref = job.source
+    title = job.request.title or (ref.title if ref else "") or plan.get("title", "Untitled")
+    return title, job.request.style or (ref.tags if ref else "")
