@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -19,6 +20,14 @@ class UrlBuilder(Protocol):
     def stream(self, clip_id: str) -> str:
         """The URL that plays a clip while it renders and the final MP3 after."""
         ...
+
+
+def error_entry(
+    err: ServiceError, table: Sequence[tuple[Any, ...]], default: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """What a dialect's error table says about `err`: the rest of the first row whose class `err` is an
+    instance of (tables list subclasses first), else `default`."""
+    return next((row[1:] for row in table if isinstance(err, row[0])), default)
 
 
 class Dialect(ABC):

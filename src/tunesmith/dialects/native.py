@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect
+from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain import errors
 
 _STATUS: list[tuple[type[errors.ServiceError], int]] = [
@@ -24,5 +24,5 @@ class NativeDialect(Dialect):
     name = "native"
 
     def render_error(self, err: errors.ServiceError) -> tuple[int, dict[str, Any]]:
-        status = next((code for cls, code in _STATUS if isinstance(err, cls)), 500)
+        (status,) = error_entry(err, _STATUS, (500,))
         return status, {"error": {"code": type(err).__name__, "message": err.message, "field": err.field}}

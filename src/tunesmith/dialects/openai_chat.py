@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tunesmith.dialects.base import Dialect, UrlBuilder
+from tunesmith.dialects.base import Dialect, UrlBuilder, error_entry
 from tunesmith.dialects.models import MODEL_ALIASES, resolve_model
 from tunesmith.dialects.newapi.render import audio_url, failure_message, model_name
 from tunesmith.domain.errors import (
@@ -138,8 +138,7 @@ def openai_error(err: ServiceError, table: ErrorTable, *,
     """OpenAI's envelope `{"error": {"message", "type", "param", "code"}}` with the status, type and code of
     the first entry of `table` that `err` is an instance of (500 internal_error for none); `code` overrides
     the table's code. Shared with qhaigc, whose `/v1` gateway answers in the same shape."""
-    status, kind, found = next(((s, t, c) for cls, s, t, c in table if isinstance(err, cls)),
-                               (500, "server_error", "internal_error"))
+    status, kind, found = error_entry(err, table, (500, "server_error", "internal_error"))
     body = {"message": err.message, "type": kind, "param": err.field, "code": code or found}
     return status, {"error": body}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect
+from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -40,10 +40,7 @@ INTERNAL_ERROR = "Internal server error"  # gcui's own words for a 500
 
 
 def gcui_status(err: ServiceError) -> int:
-    for kind, status in _STATUSES:
-        if isinstance(err, kind):
-            return status
-    return 500
+    return error_entry(err, _STATUSES, (500,))[0]
 
 
 class GcuiDialect(Dialect):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect
+from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.dialects.validation import validation_error_to_invalid
 from tunesmith.domain.errors import (
     Conflict,
@@ -36,10 +36,7 @@ KIE_UNAUTHORIZED = "You do not have access permissions"  # kie's exact text (no 
 
 
 def kie_code(err: ServiceError) -> int:
-    for kind, code in _CODES:
-        if isinstance(err, kind):
-            return code
-    return 500
+    return error_entry(err, _CODES, (500,))[0]
 
 
 class KieDialect(Dialect):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect
+from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -44,10 +44,8 @@ INTERNAL = (500, "internal_error")
 
 def newapi_error(err: ServiceError) -> tuple[int, str]:
     """(HTTP status, body `code`) for an error."""
-    for kind, status, code in _ERRORS:
-        if isinstance(err, kind):
-            return status, code
-    return INTERNAL
+    status, code = error_entry(err, _ERRORS, INTERNAL)
+    return status, code
 
 
 class NewApiDialect(Dialect):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect
+from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -51,5 +51,5 @@ class ZeakaiDialect(Dialect):
     name = "zeakai"
 
     def render_error(self, err: ServiceError) -> tuple[int, dict[str, Any]]:
-        status, code = next(((s, c) for cls, s, c in _ERRORS if isinstance(err, cls)), (500, FAILURE))
+        status, code = error_entry(err, _ERRORS, (500, FAILURE))
         return status, {"code": code, "description": err.message, "result": None, "properties": {}}
