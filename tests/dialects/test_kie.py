@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from tests.support.builders import URLS, clip_builder
 
 from tunesmith.dialects.kie import (
     MODEL_LIMITS,
@@ -57,37 +58,10 @@ RAW = (
 )
 
 
-class Urls:
-    """A UrlBuilder with predictable URLs."""
-
-    def media(self, key: str | None) -> str:
-        return f"https://media.test/{key}" if key else ""
-
-    def stream(self, clip_id: str) -> str:
-        return f"https://media.test/stream/{clip_id}"
-
-
-URLS = Urls()
-
-
-def clip(index: int, state: ClipState = ClipState.COMPLETE, **kw: Any) -> Clip:
-    complete = state is ClipState.COMPLETE
-    fields: dict[str, Any] = {
-        "id": f"clip-{index}",
-        "task_id": "task-1",
-        "index": index,
-        "state": state,
-        "title": "Iron Man",
-        "tags": "electrifying, rock",
-        "lyrics": "[Verse] night city lights",
-        "duration": 198.44 if complete else None,
-        "audio_key": f"clip-{index}.mp3" if complete else None,
-        "image_key": f"clip-{index}.jpeg",
-        "created_at": T0,
-        "updated_at": T0,
-    }
-    fields.update(kw)
-    return Clip(**fields)
+clip = clip_builder(
+    at=T0, duration=198.44, image_key="clip-{index}.jpeg", title="Iron Man", tags="electrifying, rock",
+    lyrics="[Verse] night city lights",
+)
 
 
 def task(

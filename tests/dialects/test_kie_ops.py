@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from tests.support.builders import URLS
 
 from tunesmith.dialects.kie import records as rec
 from tunesmith.dialects.kie import render_callback
@@ -27,17 +28,6 @@ from tunesmith.service.personas import check_window
 
 T0 = datetime(2025, 1, 1, 0, 0, 0, tzinfo=UTC)
 T1 = T0 + timedelta(seconds=7)
-
-
-class Urls:
-    def media(self, key: str | None) -> str:
-        return f"https://media.test/{key}" if key else ""
-
-    def stream(self, clip_id: str) -> str:
-        return f"https://media.test/stream/{clip_id}"
-
-
-URLS = Urls()
 
 
 def op_task(
