@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
-        sys.exit("wrk is needed: apt-get install wrk")
+        sys.exit("wrk is needed: scripts/install.sh --dev (or apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="tunesmith-bench-"))
     port = free_port()
     env = dict(

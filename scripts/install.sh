@@ -2,11 +2,14 @@
 # Installs everything Tunesmith needs on a Debian machine: audio tools (FluidSynth + a General MIDI
 # SoundFont, espeak-ng, ffmpeg, fonts) and a Python virtualenv in .venv with the package and its extras.
 # Safe to run again: it skips what is already there. Usage: scripts/install.sh [--dev]
+# (--dev: also the test and benchmark tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(fluidsynth libfluidsynth3 fluid-soundfont-gm espeak-ng libespeak-ng1 ffmpeg libsndfile1
                  fonts-dejavu-core fonts-noto-cjk python3-venv)
+# --dev adds what the tests and benchmarks use: wrk drives bench/api_bench.py.
+if [ "${1:-}" = "--dev" ]; then DEBIAN_PACKAGES+=(wrk); fi
 SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 
