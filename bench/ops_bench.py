@@ -149,8 +149,14 @@ def studio(song, tmp: Path) -> None:  # noqa: ANN001 - a SourceClip
     for name, kind, extra in runs:
         workdir = tmp / "studio" / name.split()[0] / str(len(extra))
         workdir.mkdir(parents=True, exist_ok=True)
-        request = SongRequest(kind=kind, source_clip_id=song.clip_id, title=song.title, style=song.tags,
-                              description="a song about the sea at night", extra=extra)
+        request = SongRequest(
+            kind=kind,
+            source_clip_id=song.clip_id,
+            title=song.title,
+            style=song.tags,
+            description="a song about the sea at night",
+            extra=extra,
+        )
         job = EngineJob(task_id=name, request=request, clips=(), seed=5, source=song, workdir=workdir)
         t0 = time.perf_counter()
         engine.run(job, RecordingSink())

@@ -11,7 +11,9 @@ import pytest
 
 from tests.support.harness import ServiceHarness, settings_for_tests
 
-PG_ADMIN_URL = os.environ.get("TUNESMITH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TUNESMITH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _pg_reason() -> str | None:

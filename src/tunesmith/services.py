@@ -39,7 +39,11 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
     keys = KeyService(store)
     keys.register_static(settings.api_keys)
     return Services(
-        settings=settings, store=store, media=LocalMediaStore(settings.media_dir),
-        urls=PublicUrls(settings.effective_public_url), registry=registry, keys=keys,
+        settings=settings,
+        store=store,
+        media=LocalMediaStore(settings.media_dir),
+        urls=PublicUrls(settings.effective_public_url),
+        registry=registry,
+        keys=keys,
         tasks=TaskService(store, registry, settings),
     )

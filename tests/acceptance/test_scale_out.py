@@ -33,27 +33,38 @@ def fleet(tmp_path: Path, pg_database_url: str) -> Iterator[list[str]]:
     except Exception as exc:  # noqa: BLE001
         pytest.skip(f"Redis not reachable on 127.0.0.1:6379: {exc}")
     env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-        "TUNESMITH_DATA_DIR": str(tmp_path),
-        "TUNESMITH_DATABASE_URL": pg_database_url,
-        "TUNESMITH_REDIS_URL": "redis://127.0.0.1:6379/14",
-        "TUNESMITH_API_KEYS": TOKEN,
-        "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
-        "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
-        "TUNESMITH_SUBMIT_LIMIT": "6",
-        "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
-    })
+    env.update(
+        {
+            "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+            "TUNESMITH_DATA_DIR": str(tmp_path),
+            "TUNESMITH_DATABASE_URL": pg_database_url,
+            "TUNESMITH_REDIS_URL": "redis://127.0.0.1:6379/14",
+            "TUNESMITH_API_KEYS": TOKEN,
+            "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
+            "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
+            "TUNESMITH_SUBMIT_LIMIT": "6",
+            "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
+        }
+    )
     redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
     ports = [free_port(), free_port()]
     procs = [
-        subprocess.Popen([sys.executable, "-m", "tunesmith", "serve", "--workers", "0", "--port", str(port)],
-                         env=env | {"TUNESMITH_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}"}, cwd=tmp_path,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-m", "tunesmith", "serve", "--workers", "0", "--port", str(port)],
+            env=env | {"TUNESMITH_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}"},
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for port in ports
     ] + [
-        subprocess.Popen([sys.executable, "-m", "tunesmith", "worker"], env=env, cwd=tmp_path,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-m", "tunesmith", "worker"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(2)
     ]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
@@ -79,8 +90,9 @@ def _healthy(base: str) -> bool:
 
 
 def test_two_apis_and_two_workers_share_one_queue(fleet: list[str]) -> None:
-    first, second = (httpx.Client(base_url=b, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
-                     for b in fleet)
+    first, second = (
+        httpx.Client(base_url=b, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) for b in fleet
+    )
     with first, second:
         task_ids = []
         for api in (first, first, first, second, second, second):

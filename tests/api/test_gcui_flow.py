@@ -23,9 +23,15 @@ STATUSES = ["submitted", "queued", "streaming", "complete"]
 
 
 def custom(**extra: object) -> dict:
-    body = {"prompt": "[Verse]\nCity lights are calling me\n\n[Chorus]\nNeon nights", "tags": "pop",
-            "title": "Neon Nights", "negative_tags": "metal", "make_instrumental": False,
-            "model": "chirp-auk", "wait_audio": False}
+    body = {
+        "prompt": "[Verse]\nCity lights are calling me\n\n[Chorus]\nNeon nights",
+        "tags": "pop",
+        "title": "Neon Nights",
+        "negative_tags": "metal",
+        "make_instrumental": False,
+        "model": "chirp-auk",
+        "wait_audio": False,
+    }
     body.update(extra)
     return body
 
@@ -107,9 +113,11 @@ def test_stream_url_is_the_audio_url_while_streaming(service: ServiceHarness) ->
 
 def test_wait_audio_returns_complete_clips_when_rendering_is_fast(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        reply = client.post("/api/generate", params={"wait_timeout": 60},
-                            json={"prompt": "a calm piano track", "make_instrumental": True,
-                                  "wait_audio": True})
+        reply = client.post(
+            "/api/generate",
+            params={"wait_timeout": 60},
+            json={"prompt": "a calm piano track", "make_instrumental": True, "wait_audio": True},
+        )
         assert reply.status_code == 200
         clips = reply.json()
         assert len(clips) == 2
@@ -122,8 +130,11 @@ def test_wait_audio_returns_complete_clips_when_rendering_is_fast(service: Servi
 
 def test_wait_audio_returns_the_snapshot_when_rendering_is_slow(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        reply = client.post("/api/custom_generate", params={"wait_timeout": 0.5},
-                            json=custom(tags="pop, test:slow=1.5", wait_audio=True))
+        reply = client.post(
+            "/api/custom_generate",
+            params={"wait_timeout": 0.5},
+            json=custom(tags="pop, test:slow=1.5", wait_audio=True),
+        )
         assert reply.status_code == 200
         clips = reply.json()
         assert len(clips) == 2 and all(list(c) == list(GET_FIELDS) for c in clips)
@@ -147,7 +158,11 @@ def test_task_created_through_kie_is_readable_through_gcui(service: ServiceHarne
 def test_get_limit_reports_the_balance_and_this_months_usage(service: ServiceHarness) -> None:
     with service.client(service.new_key(credits=100)) as client:
         assert client.get("/api/get_limit").json() == {
-            "credits_left": 100, "period": "month", "monthly_limit": 100, "monthly_usage": 0}
+            "credits_left": 100,
+            "period": "month",
+            "monthly_limit": 100,
+            "monthly_usage": 0,
+        }
         assert client.post("/api/custom_generate", json=custom()).status_code == 200
         limit = client.get("/api/get_limit").json()
         assert limit["credits_left"] == 88 and limit["monthly_usage"] == 12 and limit["monthly_limit"] == 100
@@ -174,54 +189,78 @@ def test_short_balance_is_402_and_charges_nothing(service: ServiceHarness) -> No
     assert charges(service, token) == 0
 
 
-POSTS = ["/api/generate", "/api/custom_generate", "/api/extend_audio", "/api/generate_lyrics", "/api/concat",
-         "/api/generate_stems"]
+POSTS = [
+    "/api/generate",
+    "/api/custom_generate",
+    "/api/extend_audio",
+    "/api/generate_lyrics",
+    "/api/concat",
+    "/api/generate_stems",
+]
 
 
 @pytest.mark.parametrize("path", POSTS)
-@pytest.mark.parametrize(("content", "words"), [
-    (b'{"prompt": "x",', "JSON"), (b"[1, 2]", "JSON object"), (b"", "body is required"),
-    (b'"just a string"', "JSON object"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b'{"prompt": "x",', "JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b"", "body is required"),
+        (b'"just a string"', "JSON object"),
+    ],
+)
 def test_malformed_bodies_are_400(service: ServiceHarness, path: str, content: bytes, words: str) -> None:
     with service.client(service.new_key()) as client:
         reply = client.post(path, content=content, headers={"Content-Type": "application/json"})
         assert_error(reply, 400, words)
 
 
-@pytest.mark.parametrize(("path", "body", "words"), [
-    ("/api/generate", {}, ["prompt"]),
-    ("/api/generate", {"prompt": 42}, ["prompt"]),
-    ("/api/generate", {"prompt": "x", "make_instrumental": "maybe"}, ["make_instrumental"]),
-    ("/api/generate", {"prompt": "x", "model": "chirp-v9"}, ["model", "chirp-auk"]),
-    ("/api/custom_generate", {"tags": "pop", "title": "t"}, ["prompt", "lyrics"]),
-    ("/api/custom_generate", {"prompt": "la", "wait_audio": {"a": 1}}, ["wait_audio"]),
-    ("/api/extend_audio", {"prompt": "x"}, ["Audio ID is required"]),
-    ("/api/extend_audio", {"audio_id": "c", "continue_at": "soon"}, ["continue_at"]),
-    ("/api/concat", {}, ["Clip id is required"]),
-    ("/api/generate_lyrics", {"prompt": ""}, ["prompt"]),
-    ("/api/generate_stems", {"audio_id": ""}, ["Audio ID is required"]),
-])
-def test_invalid_requests_are_400_and_charge_nothing(service: ServiceHarness, path: str, body: dict,
-                                                     words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "words"),
+    [
+        ("/api/generate", {}, ["prompt"]),
+        ("/api/generate", {"prompt": 42}, ["prompt"]),
+        ("/api/generate", {"prompt": "x", "make_instrumental": "maybe"}, ["make_instrumental"]),
+        ("/api/generate", {"prompt": "x", "model": "chirp-v9"}, ["model", "chirp-auk"]),
+        ("/api/custom_generate", {"tags": "pop", "title": "t"}, ["prompt", "lyrics"]),
+        ("/api/custom_generate", {"prompt": "la", "wait_audio": {"a": 1}}, ["wait_audio"]),
+        ("/api/extend_audio", {"prompt": "x"}, ["Audio ID is required"]),
+        ("/api/extend_audio", {"audio_id": "c", "continue_at": "soon"}, ["continue_at"]),
+        ("/api/concat", {}, ["Clip id is required"]),
+        ("/api/generate_lyrics", {"prompt": ""}, ["prompt"]),
+        ("/api/generate_stems", {"audio_id": ""}, ["Audio ID is required"]),
+    ],
+)
+def test_invalid_requests_are_400_and_charge_nothing(
+    service: ServiceHarness, path: str, body: dict, words: list[str]
+) -> None:
     token = service.new_key()
     with service.client(token) as client:
         assert_error(client.post(path, json=body), 400, *words)
     assert charges(service, token) == 0
 
 
-@pytest.mark.parametrize(("path", "params", "words"), [
-    ("/api/get", {}, ["ids"]), ("/api/get", {"ids": " , "}, ["ids"]),
-    ("/api/get", {"ids": ",".join(f"id{i}" for i in range(101))}, ["at most 100"]),
-    ("/api/clip", {}, ["Missing parameter id"]), ("/api/get_aligned_lyrics", {}, ["Song ID is required"]),
-    ("/api/persona", {}, ["Missing parameter id"]),
-    ("/api/generate", {"wait_timeout": "x"}, ["wait_timeout"]),
-])
-def test_missing_query_parameters_are_400(service: ServiceHarness, path: str, params: dict,
-                                          words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "params", "words"),
+    [
+        ("/api/get", {}, ["ids"]),
+        ("/api/get", {"ids": " , "}, ["ids"]),
+        ("/api/get", {"ids": ",".join(f"id{i}" for i in range(101))}, ["at most 100"]),
+        ("/api/clip", {}, ["Missing parameter id"]),
+        ("/api/get_aligned_lyrics", {}, ["Song ID is required"]),
+        ("/api/persona", {}, ["Missing parameter id"]),
+        ("/api/generate", {"wait_timeout": "x"}, ["wait_timeout"]),
+    ],
+)
+def test_missing_query_parameters_are_400(
+    service: ServiceHarness, path: str, params: dict, words: list[str]
+) -> None:
     with service.client(service.new_key()) as client:
-        reply = client.post(path, params=params, json={"prompt": "x"}) if path == "/api/generate" \
+        reply = (
+            client.post(path, params=params, json={"prompt": "x"})
+            if path == "/api/generate"
             else client.get(path, params=params)
+        )
         assert_error(reply, 400, *words)
 
 
@@ -291,18 +330,29 @@ def test_aligned_lyrics_come_from_the_clips_word_timings(idle_service: ServiceHa
     services = idle_service.services
     token = idle_service.new_key()
     key = services.keys.authenticate(f"Bearer {token}")
-    task = services.tasks.submit(key, SongRequest(model="V4_5", custom_mode=True, lyrics="Hello world",
-                                                  style="pop", title="Hi"), dialect="gcui", raw_request="{}")
+    task = services.tasks.submit(
+        key,
+        SongRequest(model="V4_5", custom_mode=True, lyrics="Hello world", style="pop", title="Hi"),
+        dialect="gcui",
+        raw_request="{}",
+    )
     assert services.store.claim_next("test-worker", 30.0) is not None
     clip_id = task.clips[0].id
-    words = [{"word": "Hello", "start_s": 1.0, "end_s": 1.4, "section": "verse"},
-             {"word": "world", "start_s": 1.5, "end_s": 2.25, "section": "verse"}]
+    words = [
+        {"word": "Hello", "start_s": 1.0, "end_s": 1.4, "section": "verse"},
+        {"word": "world", "start_s": 1.5, "end_s": 2.25, "section": "verse"},
+    ]
     timings = services.media.clip_key(clip_id, "words.json")
     Path(services.media.clip_dir(clip_id), "words.json").write_text(json.dumps(words))
     with idle_service.client(token) as client:
         assert_error(client.get("/api/get_aligned_lyrics", params={"song_id": clip_id}), 400, "not complete")
-        services.store.record_clip(task.id, "test-worker", 0, state="complete",
-                                   update=ClipUpdate(duration=3.0, artifacts={"timings": timings}))
+        services.store.record_clip(
+            task.id,
+            "test-worker",
+            0,
+            state="complete",
+            update=ClipUpdate(duration=3.0, artifacts={"timings": timings}),
+        )
         reply = client.get("/api/get_aligned_lyrics", params={"song_id": clip_id})
         assert reply.status_code == 200, reply.text
         assert reply.json() == [

@@ -16,8 +16,12 @@ from tests.support.harness import ServiceHarness, wait_for
 from tests.support.receiver import CallbackReceiver
 from tunesmith.dialects import registry
 
-MUSIC = {"prompt": "[Verse]\nWalking down the streets\n[Chorus]\nCity lights", "tags": "emotional punk",
-         "title": "City Lights", "mv": "chirp-v3-5"}
+MUSIC = {
+    "prompt": "[Verse]\nWalking down the streets\n[Chorus]\nCity lights",
+    "tags": "emotional punk",
+    "title": "City Lights",
+    "mv": "chirp-v3-5",
+}
 
 
 def submit(client: httpx.Client, **extra: object) -> str:
@@ -28,8 +32,9 @@ def submit(client: httpx.Client, **extra: object) -> str:
     return body["data"]
 
 
-def poll(client: httpx.Client, task_id: str,
-         until: tuple[str, ...] = ("SUCCESS", "FAILURE")) -> tuple[dict, list]:
+def poll(
+    client: httpx.Client, task_id: str, until: tuple[str, ...] = ("SUCCESS", "FAILURE")
+) -> tuple[dict, list]:
     seen: list[str] = []
 
     def done() -> dict | None:
@@ -101,8 +106,14 @@ def test_audio_url_streams_while_the_clip_renders(service: ServiceHarness) -> No
 
 def test_description_mode(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        reply = client.post("/suno/submit/music", json={"gpt_description_prompt": "a calm piano song",
-                                                         "mv": "chirp-auk", "make_instrumental": True})
+        reply = client.post(
+            "/suno/submit/music",
+            json={
+                "gpt_description_prompt": "a calm piano song",
+                "mv": "chirp-auk",
+                "make_instrumental": True,
+            },
+        )
         final, _ = poll(client, reply.json()["data"])
         clip = final["data"]["data"][0]
         assert clip["metadata"]["gpt_description_prompt"] == "a calm piano song"
@@ -147,8 +158,12 @@ def test_lyrics_of_a_music_task(service: ServiceHarness) -> None:
         task_id = submit(client)
         poll(client, task_id)
         lyrics = client.get(f"/suno/lyrics/{task_id}").json()
-        assert lyrics == {"id": task_id, "status": "complete", "title": "City Lights",
-                          "text": MUSIC["prompt"]}
+        assert lyrics == {
+            "id": task_id,
+            "status": "complete",
+            "title": "City Lights",
+            "text": MUSIC["prompt"],
+        }
         assert_error(client.get(f"/suno/lyrics/{uuid.uuid4().hex}"), 404, "task_not_exist")
 
 
@@ -161,8 +176,9 @@ def test_a_kie_task_reads_through_new_api(service: ServiceHarness) -> None:
         assert len(client.get(f"/suno/feed/{task_id}").json()) == 2
 
 
-def test_notify_hook_receives_the_finished_task(service: ServiceHarness,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notify_hook_receives_the_finished_task(
+    service: ServiceHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The lead registers this renderer in dialects/registry.py; setting it here keeps the test independent.
     monkeypatch.setitem(registry.CALLBACK_RENDERERS, "newapi", "tunesmith.dialects.newapi:render_notify")
     with CallbackReceiver() as receiver, service.client(service.new_key()) as client:
@@ -199,21 +215,25 @@ def test_short_balance_is_quota_not_enough_403(service: ServiceHarness) -> None:
     assert charges(service, token) == 0
 
 
-@pytest.mark.parametrize(("path", "body", "words"), [
-    ("/suno/submit/music", {**MUSIC, "make_instrumental": "maybe"}, ["make_instrumental"]),
-    ("/suno/submit/music", {**MUSIC, "prompt": 42}, ["prompt"]),
-    ("/suno/submit/music", {**MUSIC, "mv": "chirp-v9"}, ["mv"]),
-    ("/suno/submit/music", {"tags": "rock"}, ["prompt"]),
-    ("/suno/submit/music", {**MUSIC, "continue_clip_id": "c1"}, ["task_id"]),
-    ("/suno/submit/music", [MUSIC], ["JSON object"]),
-    ("/suno/submit/lyrics", {}, ["prompt", "required"]),
-    ("/suno/submit/concat", {"is_infill": False}, ["clip_id", "required"]),
-    ("/suno/submit/upload", {"url": 7}, ["url"]),
-    ("/suno/fetch", {"ids": "abc"}, ["ids"]),
-    ("/suno/fetch", {"ids": [], "action": "VIDEO"}, ["action"]),
-])
-def test_bad_input_is_invalid_request_400(service: ServiceHarness, path: str, body: object,
-                                          words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "words"),
+    [
+        ("/suno/submit/music", {**MUSIC, "make_instrumental": "maybe"}, ["make_instrumental"]),
+        ("/suno/submit/music", {**MUSIC, "prompt": 42}, ["prompt"]),
+        ("/suno/submit/music", {**MUSIC, "mv": "chirp-v9"}, ["mv"]),
+        ("/suno/submit/music", {"tags": "rock"}, ["prompt"]),
+        ("/suno/submit/music", {**MUSIC, "continue_clip_id": "c1"}, ["task_id"]),
+        ("/suno/submit/music", [MUSIC], ["JSON object"]),
+        ("/suno/submit/lyrics", {}, ["prompt", "required"]),
+        ("/suno/submit/concat", {"is_infill": False}, ["clip_id", "required"]),
+        ("/suno/submit/upload", {"url": 7}, ["url"]),
+        ("/suno/fetch", {"ids": "abc"}, ["ids"]),
+        ("/suno/fetch", {"ids": [], "action": "VIDEO"}, ["action"]),
+    ],
+)
+def test_bad_input_is_invalid_request_400(
+    service: ServiceHarness, path: str, body: object, words: list[str]
+) -> None:
     token = service.new_key()
     with service.client(token) as client:
         assert_error(client.post(path, json=body), 400, "invalid_request", *words)
@@ -227,11 +247,15 @@ def test_malformed_json_is_invalid_request_400(service: ServiceHarness, path: st
         assert_error(reply, 400, "invalid_request", "JSON")
 
 
-@pytest.mark.parametrize(("path", "body", "words"), [
-    ("/suno/submit/upload", {"url": "https://example.com/a.mp3"}, ["upload"]),
-])
-def test_operations_without_an_engine_are_refused_at_submit(service: ServiceHarness, path: str, body: dict,
-                                                            words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "words"),
+    [
+        ("/suno/submit/upload", {"url": "https://example.com/a.mp3"}, ["upload"]),
+    ],
+)
+def test_operations_without_an_engine_are_refused_at_submit(
+    service: ServiceHarness, path: str, body: dict, words: list[str]
+) -> None:
     token = service.new_key()
     with service.client(token) as client:
         assert_error(client.post(path, json=body), 400, "unsupported_action", "not supported", *words)

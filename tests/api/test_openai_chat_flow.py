@@ -54,8 +54,10 @@ def test_blocking_answer_has_title_lyrics_and_audio(service: ServiceHarness) -> 
 
 
 def test_streaming_answer_is_chunks_then_done(service: ServiceHarness) -> None:
-    with service.client(service.new_key()) as client, \
-            client.stream("POST", URL, json=ask(stream=True), timeout=60) as reply:
+    with (
+        service.client(service.new_key()) as client,
+        client.stream("POST", URL, json=ask(stream=True), timeout=60) as reply,
+    ):
         assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/event-stream")
         events = [line[6:] for line in reply.iter_lines() if line.startswith("data: ")]
         assert events[-1] == "[DONE]"
@@ -97,19 +99,27 @@ def test_short_balance_is_insufficient_quota(service: ServiceHarness) -> None:
         assert body["error"]["type"] == "insufficient_quota"
 
 
-@pytest.mark.parametrize(("body", "status", "code", "param"), [
-    (ask(model="gpt-4o"), 404, "model_not_found", "model"),
-    ({"messages": [{"role": "user", "content": "x"}]}, 400, "invalid_request", "model"),
-    ({"model": "suno-v3.5"}, 400, "invalid_request", "messages"),
-    ({"model": "suno-v3.5", "messages": []}, 400, "invalid_request", "messages"),
-    ({"model": "suno-v3.5", "messages": "a song"}, 400, "invalid_request", "messages"),
-    (ask(stream="sometimes"), 400, "invalid_request", "stream"),
-    ({"model": "suno-v3.5", "messages": [{"role": "system", "content": "x"}]}, 400, "invalid_request",
-     "messages"),
-    ([ask()], 400, "invalid_request", None),
-])
-def test_bad_input_is_an_openai_error(service: ServiceHarness, body: object, status: int, code: str,
-                                      param: str | None) -> None:
+@pytest.mark.parametrize(
+    ("body", "status", "code", "param"),
+    [
+        (ask(model="gpt-4o"), 404, "model_not_found", "model"),
+        ({"messages": [{"role": "user", "content": "x"}]}, 400, "invalid_request", "model"),
+        ({"model": "suno-v3.5"}, 400, "invalid_request", "messages"),
+        ({"model": "suno-v3.5", "messages": []}, 400, "invalid_request", "messages"),
+        ({"model": "suno-v3.5", "messages": "a song"}, 400, "invalid_request", "messages"),
+        (ask(stream="sometimes"), 400, "invalid_request", "stream"),
+        (
+            {"model": "suno-v3.5", "messages": [{"role": "system", "content": "x"}]},
+            400,
+            "invalid_request",
+            "messages",
+        ),
+        ([ask()], 400, "invalid_request", None),
+    ],
+)
+def test_bad_input_is_an_openai_error(
+    service: ServiceHarness, body: object, status: int, code: str, param: str | None
+) -> None:
     with service.client(service.new_key()) as client:
         assert_error(client.post(URL, json=body), status, code, param)
 

@@ -32,8 +32,14 @@ def test_submit_routes_carry_request_examples(service: ServiceHarness) -> None:
     with service.client() as client:
         spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
-    for path in ("/api/v1/generate", "/suno/submit/music", "/v1/music/generations", "/api/custom_generate",
-                 "/v1/chat/completions", "/suno/task/submit/custom"):
+    for path in (
+        "/api/v1/generate",
+        "/suno/submit/music",
+        "/v1/music/generations",
+        "/api/custom_generate",
+        "/v1/chat/completions",
+        "/suno/task/submit/custom",
+    ):
         body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
         ref = body["schema"].get("$ref", "")
         schema = schemas[ref.rsplit("/", 1)[-1]] if ref else body["schema"]

@@ -16,9 +16,14 @@ SUBMIT = "/v1/music/generations"
 
 
 def custom_body(**extra: object) -> dict:
-    body = {"prompt": "[Verse]\nSpring is spinning round\n[Chorus]\nRound and round",
-            "model": "suno-v4.5-plus", "custom_mode": True, "style": "j-pop, test:slow=0.3",
-            "title": "Spring Spin", "vocal_gender": "f"}
+    body = {
+        "prompt": "[Verse]\nSpring is spinning round\n[Chorus]\nRound and round",
+        "model": "suno-v4.5-plus",
+        "custom_mode": True,
+        "style": "j-pop, test:slow=0.3",
+        "title": "Spring Spin",
+        "vocal_gender": "f",
+    }
     body.update(extra)
     return body
 
@@ -61,7 +66,11 @@ def test_submit_poll_and_download(service: ServiceHarness) -> None:
         assert seen[-1] == "SUCCESS" and seen[0] in ("SUBMITTED", "IN_PROGRESS")
         data = final["data"]
         assert (data["task_id"], data["action"], data["progress"], data["fail_reason"]) == (
-            task_id, "GENERATIONS", "100%", "")
+            task_id,
+            "GENERATIONS",
+            "100%",
+            "",
+        )
         assert data["submit_time"] <= data["finish_time"] and data["submit_time"] > 1_600_000_000
         clips = data["data"]
         assert len(clips) == 2 and clips[0]["id"] != clips[1]["id"]
@@ -94,15 +103,18 @@ def test_missing_or_wrong_key_is_401(service: ServiceHarness) -> None:
         assert_error(wrong.get("/v1/music/tasks/abc"), 401, "invalid_api_key")
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    ({"model": "suno-v5"}, ["prompt", "required"]),
-    ({"prompt": 42}, ["prompt"]),
-    ({"prompt": "x", "custom_mode": "maybe"}, ["custom_mode"]),
-    ({"prompt": "x", "model": "suno-v9"}, ["model"]),
-    ({"prompt": "la", "custom_mode": True, "title": "T"}, ["style"]),
-    ({"prompt": "x", "vocal_gender": "robot"}, ["vocal_gender"]),
-    ([1, 2], ["JSON object"]),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"model": "suno-v5"}, ["prompt", "required"]),
+        ({"prompt": 42}, ["prompt"]),
+        ({"prompt": "x", "custom_mode": "maybe"}, ["custom_mode"]),
+        ({"prompt": "x", "model": "suno-v9"}, ["model"]),
+        ({"prompt": "la", "custom_mode": True, "title": "T"}, ["style"]),
+        ({"prompt": "x", "vocal_gender": "robot"}, ["vocal_gender"]),
+        ([1, 2], ["JSON object"]),
+    ],
+)
 def test_invalid_bodies_are_400(service: ServiceHarness, body: object, words: list[str]) -> None:
     with service.client(service.new_key()) as client:
         assert_error(client.post(SUBMIT, json=body), 400, "invalid_request", *words)

@@ -52,8 +52,12 @@ def submitted_id(reply: httpx.Response) -> str:
 
 def test_custom_mode_submit_poll_and_download(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        body = {"prompt": "[Verse]\nStart with a strum\n[Chorus]\nGuitar on fire",
-                "tags": "rock, test:slow=0.3", "title": "Face-Melting Solo", "mv": "chirp-v4"}
+        body = {
+            "prompt": "[Verse]\nStart with a strum\n[Chorus]\nGuitar on fire",
+            "tags": "rock, test:slow=0.3",
+            "title": "Face-Melting Solo",
+            "mv": "chirp-v4",
+        }
         task_id = submitted_id(client.post(f"{BASE}/submit/custom", json=body))
         final, seen = poll(client, task_id)
         assert seen[-1] == "SUCCESS" and seen[0] in ("SUBMITTED", "RUNNING")
@@ -75,8 +79,11 @@ def test_custom_mode_submit_poll_and_download(service: ServiceHarness) -> None:
 def test_inspiration_mode_with_a_bare_key(service: ServiceHarness) -> None:
     token = service.new_key()
     with httpx.Client(base_url=service.base_url, headers={"Authorization": token}, timeout=30) as client:
-        body = {"gpt_description_prompt": "a groovy dance song", "make_instrumental": True,
-                "mv": "chirp-crow"}
+        body = {
+            "gpt_description_prompt": "a groovy dance song",
+            "make_instrumental": True,
+            "mv": "chirp-crow",
+        }
         task_id = submitted_id(client.post(f"{BASE}/submit/inspiration", json=body))
         final, _ = poll(client, task_id)
         assert final["status"] == "SUCCESS" and final["majorModelVersion"] == "v5"
@@ -85,20 +92,30 @@ def test_inspiration_mode_with_a_bare_key(service: ServiceHarness) -> None:
 
 def test_a_kie_task_reads_through_zeakai(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        kie = {"customMode": True, "instrumental": False, "model": "V4_5", "style": "pop", "title": "Neon",
-               "prompt": "[Verse]\nCity lights"}
+        kie = {
+            "customMode": True,
+            "instrumental": False,
+            "model": "V4_5",
+            "style": "pop",
+            "title": "Neon",
+            "prompt": "[Verse]\nCity lights",
+        }
         task_id = client.post("/api/v1/generate", json=kie).json()["data"]["taskId"]
         final, _ = poll(client, task_id)
         assert final["status"] == "SUCCESS" and final["majorModelVersion"] == "v4.5"
         assert [c["metadata"]["prompt"] for c in final["clips"]] == ["[Verse]\nCity lights"] * 2
 
 
-@pytest.mark.parametrize(("route", "body", "word"), [
-    ("cover", {"cover_clip_id": "c1", "tags": "jazz"}, "cover"),
-    ("upload", {"url": "https://example.com/a.mp3"}, "upload"),
-])
-def test_operations_not_available_yet_are_refused_and_charge_nothing(service: ServiceHarness, route: str,
-                                                                     body: dict, word: str) -> None:
+@pytest.mark.parametrize(
+    ("route", "body", "word"),
+    [
+        ("cover", {"cover_clip_id": "c1", "tags": "jazz"}, "cover"),
+        ("upload", {"url": "https://example.com/a.mp3"}, "upload"),
+    ],
+)
+def test_operations_not_available_yet_are_refused_and_charge_nothing(
+    service: ServiceHarness, route: str, body: dict, word: str
+) -> None:
     token = service.new_key(credits=100)
     with service.client(token) as client:
         assert_error(client.post(f"{BASE}/submit/{route}", json=body), 400, 9, word, "not available yet")
@@ -111,17 +128,21 @@ def test_get_lyrics_of_an_unknown_task_is_not_found(service: ServiceHarness) -> 
         assert_error(client.get(f"{BASE}/lyrics/abc"), 404, 3, "not found")
 
 
-@pytest.mark.parametrize(("route", "body", "words"), [
-    ("inspiration", {"mv": "chirp-v4"}, ["gpt_description_prompt", "required"]),
-    ("inspiration", {"gpt_description_prompt": 5}, ["gpt_description_prompt"]),
-    ("inspiration", {"gpt_description_prompt": "x", "mv": "chirp-v9"}, ["mv"]),
-    ("custom", {"tags": "pop"}, ["prompt"]),
-    ("custom", {"prompt": "x", "make_instrumental": "perhaps"}, ["make_instrumental"]),
-    ("extend", {"continue_clip_id": "c1"}, ["continue_at"]),
-    ("custom", "just text", ["JSON object"]),
-])
-def test_invalid_bodies_are_validation_errors(service: ServiceHarness, route: str, body: object,
-                                              words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("route", "body", "words"),
+    [
+        ("inspiration", {"mv": "chirp-v4"}, ["gpt_description_prompt", "required"]),
+        ("inspiration", {"gpt_description_prompt": 5}, ["gpt_description_prompt"]),
+        ("inspiration", {"gpt_description_prompt": "x", "mv": "chirp-v9"}, ["mv"]),
+        ("custom", {"tags": "pop"}, ["prompt"]),
+        ("custom", {"prompt": "x", "make_instrumental": "perhaps"}, ["make_instrumental"]),
+        ("extend", {"continue_clip_id": "c1"}, ["continue_at"]),
+        ("custom", "just text", ["JSON object"]),
+    ],
+)
+def test_invalid_bodies_are_validation_errors(
+    service: ServiceHarness, route: str, body: object, words: list[str]
+) -> None:
     with service.client(service.new_key()) as client:
         assert_error(client.post(f"{BASE}/submit/{route}", json=body), 400, 4, *words)
 
@@ -131,8 +152,9 @@ def test_auth_malformed_json_unknown_ids_and_routes(service: ServiceHarness) -> 
         assert_error(anonymous.get(fetch_url("abc")), 401, 9)
         assert_error(anonymous.post(f"{BASE}/submit/custom", json={"prompt": "x"}), 401, 9)
     with service.client(service.new_key()) as owner, service.client(service.new_key()) as stranger:
-        reply = owner.post(f"{BASE}/submit/custom", content=b'{"prompt": ', headers={"Content-Type":
-                                                                                     "application/json"})
+        reply = owner.post(
+            f"{BASE}/submit/custom", content=b'{"prompt": ', headers={"Content-Type": "application/json"}
+        )
         assert_error(reply, 400, 4, "JSON")
         assert_error(owner.get(fetch_url("0" * 32)), 404, 3)
         task_id = submitted_id(owner.post(f"{BASE}/submit/inspiration", json={"gpt_description_prompt": "x"}))

@@ -39,11 +39,26 @@ SUNO_CLIP: dict[str, Any] = json.loads((SEEDS / "gcui_clip.json").read_text(enco
 T0 = datetime(2025, 1, 1, 0, 0, 0, 123000, tzinfo=UTC)
 
 
-clip = clip_builder(at=T0, duration=120.0, image_once_complete=True, title="City Lights",
-                    tags="emotional punk", lyrics="[Verse]\nWalking\n\n[Chorus]\nLights")
-task = task_builder(clip, at=T0, request=SongRequest(
-    model="V4_5", custom_mode=True, lyrics="[Verse]\nWalking", style="emotional punk", negative_style="edm"),
-    dialect="gcui")
+clip = clip_builder(
+    at=T0,
+    duration=120.0,
+    image_once_complete=True,
+    title="City Lights",
+    tags="emotional punk",
+    lyrics="[Verse]\nWalking\n\n[Chorus]\nLights",
+)
+task = task_builder(
+    clip,
+    at=T0,
+    request=SongRequest(
+        model="V4_5",
+        custom_mode=True,
+        lyrics="[Verse]\nWalking",
+        style="emotional punk",
+        negative_style="edm",
+    ),
+    dialect="gcui",
+)
 
 
 def same_keys_and_types(ours: dict[str, Any], reference: dict[str, Any]) -> None:
@@ -113,19 +128,34 @@ def test_raw_clip_has_every_field_of_sunos_clip() -> None:
 
 
 # ── statuses and URLs ─────────────────────────────────────────────────────────────────────────────────
-@pytest.mark.parametrize(("task_state", "queue", "clip_state", "status", "audio_url"), [
-    (TaskState.PENDING, QueueStatus.QUEUED, ClipState.SUBMITTED, "submitted", ""),
-    (TaskState.PENDING, QueueStatus.RUNNING, ClipState.SUBMITTED, "queued", ""),
-    (TaskState.TEXT_SUCCESS, QueueStatus.RUNNING, ClipState.SUBMITTED, "queued", ""),
-    (TaskState.FIRST_SUCCESS, QueueStatus.RUNNING, ClipState.STREAMING, "streaming",
-     "https://media.test/stream/clip-0"),
-    (TaskState.FIRST_SUCCESS, QueueStatus.RUNNING, ClipState.COMPLETE, "complete", "https://media.test/clip-0.mp3"),
-    (TaskState.FAILED, QueueStatus.DONE, ClipState.STREAMING, "error", ""),
-    (TaskState.FAILED, QueueStatus.DONE, ClipState.ERROR, "error", ""),
-    (TaskState.FAILED, QueueStatus.DONE, ClipState.COMPLETE, "complete", "https://media.test/clip-0.mp3"),
-])
-def test_clip_status_and_audio_url(task_state: TaskState, queue: QueueStatus, clip_state: ClipState,
-                                   status: str, audio_url: str) -> None:
+@pytest.mark.parametrize(
+    ("task_state", "queue", "clip_state", "status", "audio_url"),
+    [
+        (TaskState.PENDING, QueueStatus.QUEUED, ClipState.SUBMITTED, "submitted", ""),
+        (TaskState.PENDING, QueueStatus.RUNNING, ClipState.SUBMITTED, "queued", ""),
+        (TaskState.TEXT_SUCCESS, QueueStatus.RUNNING, ClipState.SUBMITTED, "queued", ""),
+        (
+            TaskState.FIRST_SUCCESS,
+            QueueStatus.RUNNING,
+            ClipState.STREAMING,
+            "streaming",
+            "https://media.test/stream/clip-0",
+        ),
+        (
+            TaskState.FIRST_SUCCESS,
+            QueueStatus.RUNNING,
+            ClipState.COMPLETE,
+            "complete",
+            "https://media.test/clip-0.mp3",
+        ),
+        (TaskState.FAILED, QueueStatus.DONE, ClipState.STREAMING, "error", ""),
+        (TaskState.FAILED, QueueStatus.DONE, ClipState.ERROR, "error", ""),
+        (TaskState.FAILED, QueueStatus.DONE, ClipState.COMPLETE, "complete", "https://media.test/clip-0.mp3"),
+    ],
+)
+def test_clip_status_and_audio_url(
+    task_state: TaskState, queue: QueueStatus, clip_state: ClipState, status: str, audio_url: str
+) -> None:
     one = clip(0, clip_state)
     info = gcui.audio_info(task(task_state, (one,), queue_status=queue), one, URLS)
     assert info["status"] == status and status in gcui.CLIP_STATUSES
@@ -143,11 +173,22 @@ def test_failed_clip_carries_the_failure_message() -> None:
 
 
 # ── requests ──────────────────────────────────────────────────────────────────────────────────────────
-@pytest.mark.parametrize(("name", "model"), [
-    (None, "V3_5"), ("", "V3_5"), ("chirp-v3-5", "V3_5"), ("chirp-v3-0", "V3_5"), ("chirp-v4", "V4"),
-    ("chirp-auk", "V4_5"), ("chirp-bluejay", "V4_5PLUS"), ("chirp-crow", "V5"), ("chirp-fenix", "V5_5"),
-    ("V4_5", "V4_5"), ("chirp-v4-5", "V4_5"),
-])
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [
+        (None, "V3_5"),
+        ("", "V3_5"),
+        ("chirp-v3-5", "V3_5"),
+        ("chirp-v3-0", "V3_5"),
+        ("chirp-v4", "V4"),
+        ("chirp-auk", "V4_5"),
+        ("chirp-bluejay", "V4_5PLUS"),
+        ("chirp-crow", "V5"),
+        ("chirp-fenix", "V5_5"),
+        ("V4_5", "V4_5"),
+        ("chirp-v4-5", "V4_5"),
+    ],
+)
 def test_model_names(name: str | None, model: str) -> None:
     assert gcui.model_for(name) == model
 
@@ -164,42 +205,83 @@ def test_model_name_is_sunos_codename_of_the_model() -> None:
 
 
 def test_description_mode_request() -> None:
-    song = gcui.to_generate(gcui.GenerateRequest.model_validate(
-        {"prompt": "a calm piano track", "make_instrumental": True, "model": "chirp-crow", "extra": 1}))
+    song = gcui.to_generate(
+        gcui.GenerateRequest.model_validate(
+            {"prompt": "a calm piano track", "make_instrumental": True, "model": "chirp-crow", "extra": 1}
+        )
+    )
     assert (song.kind, song.model, song.custom_mode, song.instrumental, song.description) == (
-        OperationKind.GENERATE, "V5", False, True, "a calm piano track")
+        OperationKind.GENERATE,
+        "V5",
+        False,
+        True,
+        "a calm piano track",
+    )
     with pytest.raises(InvalidRequest, match="prompt"):
         gcui.to_generate(gcui.GenerateRequest.model_validate({"prompt": None}))
 
 
 def test_custom_mode_request() -> None:
-    song = gcui.to_custom_generate(gcui.CustomGenerateRequest.model_validate(
-        {"prompt": "[Verse] hi", "tags": "pop", "title": "Hi", "negative_tags": "edm", "model": "chirp-v4"}))
+    song = gcui.to_custom_generate(
+        gcui.CustomGenerateRequest.model_validate(
+            {
+                "prompt": "[Verse] hi",
+                "tags": "pop",
+                "title": "Hi",
+                "negative_tags": "edm",
+                "model": "chirp-v4",
+            }
+        )
+    )
     assert (song.custom_mode, song.lyrics, song.style, song.title, song.negative_style, song.model) == (
-        True, "[Verse] hi", "pop", "Hi", "edm", "V4")
+        True,
+        "[Verse] hi",
+        "pop",
+        "Hi",
+        "edm",
+        "V4",
+    )
     with pytest.raises(InvalidRequest, match="prompt"):
         gcui.to_custom_generate(gcui.CustomGenerateRequest.model_validate({"tags": "pop", "title": "x"}))
 
 
 def test_custom_instrumental_sings_nothing() -> None:
-    song = gcui.to_custom_generate(gcui.CustomGenerateRequest.model_validate(
-        {"prompt": "soft strings", "tags": "ambient", "make_instrumental": True}))
+    song = gcui.to_custom_generate(
+        gcui.CustomGenerateRequest.model_validate(
+            {"prompt": "soft strings", "tags": "ambient", "make_instrumental": True}
+        )
+    )
     assert song.instrumental and song.lyrics == "" and song.description == "soft strings"
     with pytest.raises(InvalidRequest):
         gcui.to_custom_generate(gcui.CustomGenerateRequest.model_validate({"make_instrumental": True}))
 
 
-@pytest.mark.parametrize("body", [{"prompt": 42}, {"prompt": "x", "make_instrumental": "maybe"},
-                                  {"prompt": "x", "wait_audio": [1]}, {"prompt": "x", "model": 5}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"prompt": 42},
+        {"prompt": "x", "make_instrumental": "maybe"},
+        {"prompt": "x", "wait_audio": [1]},
+        {"prompt": "x", "model": 5},
+    ],
+)
 def test_wrong_json_types_fail_validation(body: dict) -> None:
     with pytest.raises(ValidationError):
         gcui.CustomGenerateRequest.model_validate(body)
 
 
-@pytest.mark.parametrize(("value", "seconds"), [
-    (None, None), ("", None), (109.96, 109.96), ("109.96", 109.96), ("01:30", 90.0), ("2:05.5", 125.5),
-    (0, 0.0),
-])
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        (None, None),
+        ("", None),
+        (109.96, 109.96),
+        ("109.96", 109.96),
+        ("01:30", 90.0),
+        ("2:05.5", 125.5),
+        (0, 0.0),
+    ],
+)
 def test_continue_at(value: Any, seconds: float | None) -> None:
     assert gcui.parse_continue_at(value) == seconds
 
@@ -215,20 +297,37 @@ def test_edit_requests_need_their_id_with_gcuis_messages() -> None:
         gcui.to_extend(gcui.ExtendAudioRequest.model_validate({"prompt": "x"}))
     with pytest.raises(InvalidRequest, match="Clip id is required"):
         gcui.to_concat(gcui.ConcatRequest.model_validate({"clip_id": " "}), "V4")
-    song = gcui.to_extend(gcui.ExtendAudioRequest.model_validate(
-        {"audio_id": "c1", "continue_at": "00:30", "model": "chirp-auk"}))
+    song = gcui.to_extend(
+        gcui.ExtendAudioRequest.model_validate(
+            {"audio_id": "c1", "continue_at": "00:30", "model": "chirp-auk"}
+        )
+    )
     assert (song.kind, song.source_clip_id, song.continue_at, song.model) == (
-        OperationKind.EXTEND, "c1", 30.0, "V4_5")
+        OperationKind.EXTEND,
+        "c1",
+        30.0,
+        "V4_5",
+    )
     assert gcui.to_concat(gcui.ConcatRequest(clip_id="c1"), "V5").kind is OperationKind.CONCAT
     assert gcui.to_lyrics(gcui.GenerateLyricsRequest(prompt="a lullaby")).kind is OperationKind.LYRICS
 
 
 # ── errors, credits, aligned lyrics ───────────────────────────────────────────────────────────────────
-@pytest.mark.parametrize(("err", "status"), [
-    (InvalidRequest("bad"), 400), (PayloadTooLarge("big"), 413), (Unauthorized(), 401),
-    (InsufficientCredits(), 402), (NotFound("gone"), 404), (Conflict("twice"), 409), (RateLimited(), 429),
-    (Unsupported("no"), 501), (Unavailable("later"), 503), (ServiceError("Internal server error"), 500),
-])
+@pytest.mark.parametrize(
+    ("err", "status"),
+    [
+        (InvalidRequest("bad"), 400),
+        (PayloadTooLarge("big"), 413),
+        (Unauthorized(), 401),
+        (InsufficientCredits(), 402),
+        (NotFound("gone"), 404),
+        (Conflict("twice"), 409),
+        (RateLimited(), 429),
+        (Unsupported("no"), 501),
+        (Unavailable("later"), 503),
+        (ServiceError("Internal server error"), 500),
+    ],
+)
 def test_errors_are_bare_error_objects(err: ServiceError, status: int) -> None:
     code, body = gcui.GcuiDialect().render_error(err)
     assert code == status and body == {"error": err.message}

@@ -59,7 +59,11 @@ RAW = (
 
 
 clip = clip_builder(
-    at=T0, duration=198.44, image_key="clip-{index}.jpeg", title="Iron Man", tags="electrifying, rock",
+    at=T0,
+    duration=198.44,
+    image_key="clip-{index}.jpeg",
+    title="Iron Man",
+    tags="electrifying, rock",
     lyrics="[Verse] night city lights",
 )
 
@@ -619,12 +623,12 @@ def test_fastapi_style_errors() -> None:
     assert not_object.message == "request body must be a JSON object"
 
 
-def test_with_a_real_fastapi_route() -> None:
+async def test_with_a_real_fastapi_route() -> None:
     """The route wiring in miniature: FastAPI's own validation errors through validation_error_to_invalid."""
     from fastapi import FastAPI
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
-    from fastapi.testclient import TestClient
+    from httpx import ASGITransport, AsyncClient
 
     app = FastAPI()
     dialect = KieDialect()
@@ -639,19 +643,24 @@ def test_with_a_real_fastapi_route() -> None:
         to_song_request(req)
         return render_submit("t-1")
 
-    client = TestClient(app)
-    assert client.post("/api/v1/generate", json=body()).json()["data"] == {"taskId": "t-1"}
-    bad_json = client.post(
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        await _exercise_generate_route(client)
+    schema = app.openapi()["components"]["schemas"]["KieGenerateRequest"]
+    assert schema["examples"][0]["model"] == "V4_5"
+
+
+async def _exercise_generate_route(client: Any) -> None:
+    created = await client.post("/api/v1/generate", json=body())
+    assert created.json()["data"] == {"taskId": "t-1"}
+    bad_json = await client.post(
         "/api/v1/generate", content=b'{"model": ', headers={"content-type": "application/json"}
     )
     assert bad_json.status_code == 422
     assert bad_json.json()["code"] == 422 and "not valid JSON" in bad_json.json()["msg"]
-    wrong = client.post("/api/v1/generate", json=body(prompt=5, customMode="abc"))
+    wrong = await client.post("/api/v1/generate", json=body(prompt=5, customMode="abc"))
     assert wrong.json()["msg"].startswith("prompt: Input should be a valid string")
     assert "customMode" in wrong.json()["msg"]
-    not_object = client.post("/api/v1/generate", json=[1, 2])
+    not_object = await client.post("/api/v1/generate", json=[1, 2])
     assert not_object.json()["msg"] == "request body must be a JSON object"
-    empty = client.post("/api/v1/generate")
+    empty = await client.post("/api/v1/generate")
     assert "request body is required" in empty.json()["msg"]
-    schema = app.openapi()["components"]["schemas"]["KieGenerateRequest"]
-    assert schema["examples"][0]["model"] == "V4_5"

@@ -90,21 +90,43 @@ def assert_same_shape(ours: Any, seed: Any, path: str = "$") -> None:
             assert_same_shape(item, seed[0], f"{path}[{i}]")
 
 
-clip = clip_builder(at=T0, duration=120.0, audio_key="clip-{index}/audio.mp3",
-                    image_key="clip-{index}/cover.png", image_once_complete=True, title="City Lights",
-                    tags="emotional punk", lyrics="[Verse]\nWalking down the streets",
-                    model_name="chirp-v3-5")
+clip = clip_builder(
+    at=T0,
+    duration=120.0,
+    audio_key="clip-{index}/audio.mp3",
+    image_key="clip-{index}/cover.png",
+    image_once_complete=True,
+    title="City Lights",
+    tags="emotional punk",
+    lyrics="[Verse]\nWalking down the streets",
+    model_name="chirp-v3-5",
+)
 _task = task_builder(clip, at=T0, dialect="newapi")
 
 
-def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, *,
-         failure: Failure | None = None, operation: OperationKind = OperationKind.GENERATE,
-         queue_status: QueueStatus = QueueStatus.DONE, attempts: int = 1, **request: Any) -> Task:
+def task(
+    state: TaskState = TaskState.SUCCESS,
+    clips: tuple[Clip, ...] | None = None,
+    *,
+    failure: Failure | None = None,
+    operation: OperationKind = OperationKind.GENERATE,
+    queue_status: QueueStatus = QueueStatus.DONE,
+    attempts: int = 1,
+    **request: Any,
+) -> Task:
     song = SongRequest(kind=operation, model=request.pop("model", "V3_5"), **request)
     terminal = state in (TaskState.SUCCESS, TaskState.FAILED)
-    return _task(state, clips, operation=operation, request=song, queue_status=queue_status,
-                 attempts=attempts, failure=failure, started_at=T0 if attempts else None,
-                 finished_at=T0 if terminal else None)
+    return _task(
+        state,
+        clips,
+        operation=operation,
+        request=song,
+        queue_status=queue_status,
+        attempts=attempts,
+        failure=failure,
+        started_at=T0 if attempts else None,
+        finished_at=T0 if terminal else None,
+    )
 
 
 # ── the seed's shapes ─────────────────────────────────────────────────────────────────────────────────
@@ -112,14 +134,17 @@ def test_fetch_has_the_seed_examples_keys_and_types_at_every_level() -> None:
     assert_same_shape(render_fetch(task(), URLS), SEED_FETCH)
 
 
-@pytest.mark.parametrize("state", [ClipState.SUBMITTED, ClipState.QUEUED, ClipState.STREAMING,
-                                   ClipState.ERROR])
+@pytest.mark.parametrize(
+    "state", [ClipState.SUBMITTED, ClipState.QUEUED, ClipState.STREAMING, ClipState.ERROR]
+)
 def test_unfinished_and_failed_clips_keep_the_seed_shape(state: ClipState) -> None:
     task_state = TaskState.FAILED if state is ClipState.ERROR else TaskState.FIRST_SUCCESS
     failed = state is ClipState.ERROR
     failure = Failure(kind=FailureKind.GENERATE_AUDIO_FAILED, message="boom") if failed else None
-    rendered = render_fetch(task(task_state, (clip(0, state), clip(1, state)), failure=failure,
-                                 queue_status=QueueStatus.RUNNING), URLS)
+    rendered = render_fetch(
+        task(task_state, (clip(0, state), clip(1, state)), failure=failure, queue_status=QueueStatus.RUNNING),
+        URLS,
+    )
     assert_same_shape(rendered, SEED_FETCH)
     assert {c["status"] for c in rendered["data"]["data"]} == {state.value}
 
@@ -162,8 +187,9 @@ STATES = [
 
 
 @pytest.mark.parametrize(("state", "queue", "attempts", "status", "percent"), STATES)
-def test_every_state_maps_into_the_seed_enum(state: TaskState, queue: QueueStatus, attempts: int, status: str,
-                                              percent: str | None) -> None:
+def test_every_state_maps_into_the_seed_enum(
+    state: TaskState, queue: QueueStatus, attempts: int, status: str, percent: str | None
+) -> None:
     t = task(state, queue_status=queue, attempts=attempts)
     assert set(TASK_STATUSES) == set(SEED_ENUMS["task_status"])
     assert task_status(t) == status and status in SEED_ENUMS["task_status"]
@@ -181,8 +207,11 @@ def test_clip_statuses_and_actions_are_the_seeds() -> None:
 
 
 def test_audio_url_streams_while_streaming_and_is_the_mp3_when_complete() -> None:
-    t = task(TaskState.FIRST_SUCCESS, (clip(0, ClipState.STREAMING), clip(1, ClipState.QUEUED)),
-             queue_status=QueueStatus.RUNNING)
+    t = task(
+        TaskState.FIRST_SUCCESS,
+        (clip(0, ClipState.STREAMING), clip(1, ClipState.QUEUED)),
+        queue_status=QueueStatus.RUNNING,
+    )
     streaming, queued = render_task(t, URLS)["data"]
     assert streaming["audio_url"] == "https://media.test/stream/clip-0"
     assert queued["audio_url"] == "" and queued["metadata"]["duration"] == 0
@@ -194,8 +223,11 @@ def test_audio_url_streams_while_streaming_and_is_the_mp3_when_complete() -> Non
 
 def test_failure_fills_fail_reason_and_clip_errors() -> None:
     failure = Failure(kind=FailureKind.SENSITIVE_WORD_ERROR, message="Lyrics contained an artist name")
-    t = task(TaskState.FAILED, (clip(0, ClipState.ERROR, error_message=None), clip(1, ClipState.ERROR)),
-             failure=failure)
+    t = task(
+        TaskState.FAILED,
+        (clip(0, ClipState.ERROR, error_message=None), clip(1, ClipState.ERROR)),
+        failure=failure,
+    )
     data = render_task(t, URLS)
     assert data["status"] == "FAILURE" and data["fail_reason"] == "Lyrics contained an artist name"
     meta = data["data"][0]["metadata"]
@@ -223,16 +255,21 @@ def test_notify_hook_posts_the_task_object_only_when_finished() -> None:
 
 
 def test_lyrics_object() -> None:
-    assert render_lyrics(task()) == {"id": "task-1", "status": "complete", "title": "City Lights",
-                                     "text": "[Verse]\nWalking down the streets"}
+    assert render_lyrics(task()) == {
+        "id": "task-1",
+        "status": "complete",
+        "title": "City Lights",
+        "text": "[Verse]\nWalking down the streets",
+    }
     pending = render_lyrics(task(TaskState.PENDING, queue_status=QueueStatus.QUEUED, attempts=0))
     assert pending == {"id": "task-1", "status": "running", "title": "", "text": ""}
 
 
 # ── requests ──────────────────────────────────────────────────────────────────────────────────────────
 def test_custom_mode() -> None:
-    song = to_song_request(MusicRequest(prompt="[Verse] hi", tags="rock", title="Hi", mv="chirp-v4",
-                                        negative_tags="metal"))
+    song = to_song_request(
+        MusicRequest(prompt="[Verse] hi", tags="rock", title="Hi", mv="chirp-v4", negative_tags="metal")
+    )
     got = (song.kind, song.model, song.custom_mode, song.lyrics, song.style, song.title, song.negative_style)
     assert got == (OperationKind.GENERATE, "V4", True, "[Verse] hi", "rock", "Hi", "metal")
 
@@ -240,14 +277,26 @@ def test_custom_mode() -> None:
 def test_description_mode_and_default_model() -> None:
     body = {"gpt_description_prompt": "a calm song", "prompt": None}
     song = to_song_request(MusicRequest.model_validate(body))
-    assert (song.custom_mode, song.description, song.model, song.extra["mv"]) == \
-        (False, "a calm song", "V3_5", "chirp-v3-0")
+    assert (song.custom_mode, song.description, song.model, song.extra["mv"]) == (
+        False,
+        "a calm song",
+        "V3_5",
+        "chirp-v3-0",
+    )
 
 
-@pytest.mark.parametrize(("mv", "model"), [("chirp-v3-5", "V3_5"), ("chirp-auk", "V4_5"),
-                                           ("chirp-bluejay", "V4_5PLUS"), ("chirp-crow", "V5"),
-                                           ("chirp-fenix", "V5_5"), ("CHIRP-V4", "V4"),
-                                           ("V4_5ALL", "V4_5ALL")])
+@pytest.mark.parametrize(
+    ("mv", "model"),
+    [
+        ("chirp-v3-5", "V3_5"),
+        ("chirp-auk", "V4_5"),
+        ("chirp-bluejay", "V4_5PLUS"),
+        ("chirp-crow", "V5"),
+        ("chirp-fenix", "V5_5"),
+        ("CHIRP-V4", "V4"),
+        ("V4_5ALL", "V4_5ALL"),
+    ],
+)
 def test_model_names(mv: str, model: str) -> None:
     assert to_song_request(MusicRequest(gpt_description_prompt="x", mv=mv)).model == model
 
@@ -261,31 +310,40 @@ def test_instrumental_prompt_is_a_description_not_lyrics() -> None:
     assert song.instrumental and song.lyrics == "" and song.description == "calm piano"
 
 
-@pytest.mark.parametrize("body", [
-    {"mv": "chirp-v9", "gpt_description_prompt": "x"},
-    {"tags": "rock"},  # lyrics missing, not instrumental
-    {"make_instrumental": True},  # nothing to go on
-    {"continue_clip_id": "clip-1", "prompt": "x"},  # new-api: task id is empty
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"mv": "chirp-v9", "gpt_description_prompt": "x"},
+        {"tags": "rock"},  # lyrics missing, not instrumental
+        {"make_instrumental": True},  # nothing to go on
+        {"continue_clip_id": "clip-1", "prompt": "x"},  # new-api: task id is empty
+    ],
+)
 def test_invalid_music_requests(body: dict[str, Any]) -> None:
     with pytest.raises(InvalidRequest):
         to_song_request(MusicRequest.model_validate(body))
 
 
-@pytest.mark.parametrize("operation", [
-    lambda: upload_operation(UploadRequest(url="https://example.com/a.mp3")),
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda: upload_operation(UploadRequest(url="https://example.com/a.mp3")),
+    ],
+)
 def test_operations_without_an_engine_are_refused(operation: Any) -> None:
     song = operation()
     with pytest.raises(Unsupported, match="not supported yet"):
         refuse_unimplemented(song)
 
 
-@pytest.mark.parametrize("operation", [
-    lambda: to_song_request(MusicRequest(continue_clip_id="clip-1", task_id="task-1", continue_at=30)),
-    lambda: lyrics_operation(LyricsRequest(prompt="the sea")),
-    lambda: concat_operation(ConcatRequest(clip_id="clip-1")),
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda: to_song_request(MusicRequest(continue_clip_id="clip-1", task_id="task-1", continue_at=30)),
+        lambda: lyrics_operation(LyricsRequest(prompt="the sea")),
+        lambda: concat_operation(ConcatRequest(clip_id="clip-1")),
+    ],
+)
 def test_extend_concat_and_lyrics_are_submitted(operation: Any) -> None:
     song = operation()
     assert refuse_unimplemented(song) is song
@@ -306,17 +364,20 @@ def test_fetch_request() -> None:
 
 
 # ── errors ────────────────────────────────────────────────────────────────────────────────────────────
-@pytest.mark.parametrize(("error", "status", "code"), [
-    (InvalidRequest("bad"), 400, "invalid_request"),
-    (Unsupported("no"), 400, "unsupported_action"),
-    (Unauthorized(), 401, "unauthorized"),
-    (InsufficientCredits(), 403, "quota_not_enough"),
-    (NotFound("gone"), 404, "task_not_exist"),
-    (Conflict(), 409, "task_exist"),
-    (RateLimited(), 429, "too_many_requests"),
-    (Unavailable(), 503, "service_unavailable"),
-    (ServiceError("oops"), 500, "internal_error"),
-])
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (InvalidRequest("bad"), 400, "invalid_request"),
+        (Unsupported("no"), 400, "unsupported_action"),
+        (Unauthorized(), 401, "unauthorized"),
+        (InsufficientCredits(), 403, "quota_not_enough"),
+        (NotFound("gone"), 404, "task_not_exist"),
+        (Conflict(), 409, "task_exist"),
+        (RateLimited(), 429, "too_many_requests"),
+        (Unavailable(), 503, "service_unavailable"),
+        (ServiceError("oops"), 500, "internal_error"),
+    ],
+)
 def test_error_envelope(error: ServiceError, status: int, code: str) -> None:
     got_status, body = NewApiDialect().render_error(error)
     assert (got_status, body) == (status, {"code": code, "message": error.message, "data": None})

@@ -35,26 +35,45 @@ from tunesmith.settings import Settings
 
 
 def request(content: Any = "a song about rain", model: str = "suno-v3.5", **kw: Any) -> ChatRequest:
-    messages = [{"role": "system", "content": "You write songs."}, {"role": "user", "content": "old idea"},
-                {"role": "assistant", "content": "ok"}, {"role": "user", "content": content}]
+    messages = [
+        {"role": "system", "content": "You write songs."},
+        {"role": "user", "content": "old idea"},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": content},
+    ]
     return ChatRequest.model_validate({"model": model, "messages": messages, **kw})
 
 
 def test_the_last_user_message_is_the_description() -> None:
     song = to_song_request(request())
-    assert (song.description, song.custom_mode, song.instrumental, song.model) == \
-        ("a song about rain", False, False, "V3_5")
+    assert (song.description, song.custom_mode, song.instrumental, song.model) == (
+        "a song about rain",
+        False,
+        False,
+        "V3_5",
+    )
 
 
 def test_content_parts_are_read() -> None:
-    parts = [{"type": "text", "text": "a song"}, {"type": "image_url", "image_url": {"url": "x"}},
-             {"type": "text", "text": "about rain"}]
+    parts = [
+        {"type": "text", "text": "a song"},
+        {"type": "image_url", "image_url": {"url": "x"}},
+        {"type": "text", "text": "about rain"},
+    ]
     assert to_song_request(request(parts)).description == "a song\nabout rain"
 
 
-@pytest.mark.parametrize(("model", "expected"), [("suno-v3", "V3_5"), ("suno-v3.5", "V3_5"),
-                                                 ("chirp-v3-5", "V3_5"), ("chirp-crow", "V5"),
-                                                 ("V4_5PLUS", "V4_5PLUS"), ("suno-v4.5", "V4_5")])
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("suno-v3", "V3_5"),
+        ("suno-v3.5", "V3_5"),
+        ("chirp-v3-5", "V3_5"),
+        ("chirp-crow", "V5"),
+        ("V4_5PLUS", "V4_5PLUS"),
+        ("suno-v4.5", "V4_5"),
+    ],
+)
 def test_model_names(model: str, expected: str) -> None:
     assert to_song_request(request(model=model)).model == expected
 
@@ -77,15 +96,18 @@ def test_an_over_long_description_is_refused() -> None:
         to_song_request(request("la " * 2000))
 
 
-@pytest.mark.parametrize(("error", "status", "kind", "code"), [
-    (InvalidRequest("bad", field="messages"), 400, "invalid_request_error", "invalid_request"),
-    (Unauthorized(), 401, "invalid_request_error", "invalid_api_key"),
-    (InsufficientCredits(), 429, "insufficient_quota", "insufficient_quota"),
-    (NotFound("no"), 404, "invalid_request_error", "not_found"),
-    (RateLimited(), 429, "requests", "rate_limit_exceeded"),
-    (GenerationFailed("it broke"), 500, "server_error", "generation_failed"),
-    (ServiceError("oops"), 500, "server_error", "internal_error"),
-])
+@pytest.mark.parametrize(
+    ("error", "status", "kind", "code"),
+    [
+        (InvalidRequest("bad", field="messages"), 400, "invalid_request_error", "invalid_request"),
+        (Unauthorized(), 401, "invalid_request_error", "invalid_api_key"),
+        (InsufficientCredits(), 429, "insufficient_quota", "insufficient_quota"),
+        (NotFound("no"), 404, "invalid_request_error", "not_found"),
+        (RateLimited(), 429, "requests", "rate_limit_exceeded"),
+        (GenerationFailed("it broke"), 500, "server_error", "generation_failed"),
+        (ServiceError("oops"), 500, "server_error", "internal_error"),
+    ],
+)
 def test_openai_error_envelope(error: ServiceError, status: int, kind: str, code: str) -> None:
     got, body = OpenAIChatDialect().render_error(error)
     assert got == status
@@ -93,8 +115,9 @@ def test_openai_error_envelope(error: ServiceError, status: int, kind: str, code
 
 
 def test_completion_is_openai_shaped_with_title_cover_lyrics_and_audio() -> None:
-    reply = render_completion(task(), URLS, chat_id="chatcmpl-1", model="suno-v3.5", created=1,
-                              prompt_text="hi")
+    reply = render_completion(
+        task(), URLS, chat_id="chatcmpl-1", model="suno-v3.5", created=1, prompt_text="hi"
+    )
     assert set(reply) == {"id", "object", "created", "model", "choices", "usage", "system_fingerprint"}
     assert reply["object"] == "chat.completion" and reply["model"] == "suno-v3.5"
     choice = reply["choices"][0]
@@ -112,13 +135,18 @@ def test_completion_is_openai_shaped_with_title_cover_lyrics_and_audio() -> None
 
 
 def test_an_unfinished_song_answers_with_stream_links() -> None:
-    t = task(TaskState.FIRST_SUCCESS, (clip(0, ClipState.STREAMING), clip(1, ClipState.QUEUED)),
-             queue_status=QueueStatus.RUNNING)
+    t = task(
+        TaskState.FIRST_SUCCESS,
+        (clip(0, ClipState.STREAMING), clip(1, ClipState.QUEUED)),
+        queue_status=QueueStatus.RUNNING,
+    )
     content = render_markdown(t, URLS)
     assert "Still rendering" in content and "/suno/fetch/task-1" in content
     assert "(https://media.test/stream/clip-0)" in content and "(https://media.test/stream/clip-1)" in content
-    pending = render_markdown(task(TaskState.PENDING, (clip(0, ClipState.SUBMITTED),), attempts=0,
-                                   queue_status=QueueStatus.QUEUED), URLS)
+    pending = render_markdown(
+        task(TaskState.PENDING, (clip(0, ClipState.SUBMITTED),), attempts=0, queue_status=QueueStatus.QUEUED),
+        URLS,
+    )
     assert "still being written" in pending and "(https://media.test/stream/clip-0)" in pending
 
 
@@ -126,7 +154,11 @@ def test_chunks_and_sse() -> None:
     chunk = render_chunk(chat_id="c", model="m", created=1, content="hi")
     assert chunk["object"] == "chat.completion.chunk" and chunk["choices"][0]["delta"] == {"content": "hi"}
     assert render_chunk(chat_id="c", model="m", created=1, finish_reason="stop")["choices"][0] == {
-        "index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}
+        "index": 0,
+        "delta": {},
+        "logprobs": None,
+        "finish_reason": "stop",
+    }
     event = sse(chunk)
     assert event.startswith(b"data: ") and event.endswith(b"\n\n")
     assert orjson.loads(event[6:]) == chunk

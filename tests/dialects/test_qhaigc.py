@@ -45,14 +45,24 @@ SEED_TASK: dict[str, Any] = json.loads((SEEDS / "qhaigc_task.json").read_text(en
 SEED_SUBMIT: dict[str, Any] = json.loads((SEEDS / "qhaigc_submit.json").read_text(encoding="utf-8"))
 T0 = datetime(2026, 3, 14, 11, 9, 31, tzinfo=UTC)
 
-clip = clip_builder(at=T0, duration=180.4, title="春天转圈圈", tags="j-pop",
-                    lyrics="[Verse 1]\n闹钟还在打喷嚏", model_name="chirp-v4-5-plus",
-                    created_at=T0 + timedelta(seconds=80))
+clip = clip_builder(
+    at=T0,
+    duration=180.4,
+    title="春天转圈圈",
+    tags="j-pop",
+    lyrics="[Verse 1]\n闹钟还在打喷嚏",
+    model_name="chirp-v4-5-plus",
+    created_at=T0 + timedelta(seconds=80),
+)
 task = task_builder(
-    clip, at=T0, dialect="kie",
+    clip,
+    at=T0,
+    dialect="kie",
     request=SongRequest(model="V4_5PLUS", custom_mode=True, lyrics="[Verse 1]", style="j-pop", title="t"),
-    started_at=T0 + timedelta(seconds=2), finished_at=T0 + timedelta(seconds=81),
-    queue_status=QueueStatus.DONE)
+    started_at=T0 + timedelta(seconds=2),
+    finished_at=T0 + timedelta(seconds=81),
+    queue_status=QueueStatus.DONE,
+)
 
 
 # --- the task envelope against the seed ---------------------------------------------------------------
@@ -64,7 +74,11 @@ def test_finished_task_has_exactly_the_seed_shape_at_every_level() -> None:
     assert ours["code"] == "success" and ours["message"] == ""
     data = ours["data"]
     assert (data["task_id"], data["action"], data["status"], data["progress"]) == (
-        "task-1", "GENERATIONS", "SUCCESS", "100%")
+        "task-1",
+        "GENERATIONS",
+        "SUCCESS",
+        "100%",
+    )
     assert data["fail_reason"] == ""
     assert json.loads(json.dumps(ours)) == ours
 
@@ -82,28 +96,42 @@ def test_times_are_unix_seconds_for_the_task_and_millis_for_clips() -> None:
 def test_clip_fields_hold_urls_codename_and_lyrics() -> None:
     item = render_task(task(), URLS)["data"]["data"][0]
     assert item == {
-        "id": "clip-0", "tags": "j-pop", "title": "春天转圈圈", "prompt": "[Verse 1]\n闹钟还在打喷嚏",
-        "audioUrl": "https://media.test/clip-0.mp3", "duration": 180.4,
-        "imageUrl": "https://media.test/clip-0.png", "modelName": "chirp-bluejay",
+        "id": "clip-0",
+        "tags": "j-pop",
+        "title": "春天转圈圈",
+        "prompt": "[Verse 1]\n闹钟还在打喷嚏",
+        "audioUrl": "https://media.test/clip-0.mp3",
+        "duration": 180.4,
+        "imageUrl": "https://media.test/clip-0.png",
+        "modelName": "chirp-bluejay",
         "createTime": int(T0.timestamp() * 1000) + 80_000,
-        "sourceAudioUrl": "https://media.test/clip-0.mp3", "sourceImageUrl": "https://media.test/clip-0.png",
+        "sourceAudioUrl": "https://media.test/clip-0.mp3",
+        "sourceImageUrl": "https://media.test/clip-0.png",
         "streamAudioUrl": "https://media.test/stream/clip-0",
         "sourceStreamAudioUrl": "https://media.test/stream/clip-0",
     }
 
 
-@pytest.mark.parametrize(("state", "queue", "status", "progress", "clips"), [
-    (TaskState.PENDING, QueueStatus.QUEUED, "SUBMITTED", "0%", 0),
-    (TaskState.PENDING, QueueStatus.RUNNING, "IN_PROGRESS", "10%", 0),
-    (TaskState.TEXT_SUCCESS, QueueStatus.RUNNING, "IN_PROGRESS", "30%", 2),
-    (TaskState.FIRST_SUCCESS, QueueStatus.RUNNING, "IN_PROGRESS", "60%", 2),
-    (TaskState.SUCCESS, QueueStatus.DONE, "SUCCESS", "100%", 2),
-])
-def test_every_state_maps_into_the_task_enum(state: TaskState, queue: QueueStatus, status: str,
-                                             progress: str, clips: int) -> None:
+@pytest.mark.parametrize(
+    ("state", "queue", "status", "progress", "clips"),
+    [
+        (TaskState.PENDING, QueueStatus.QUEUED, "SUBMITTED", "0%", 0),
+        (TaskState.PENDING, QueueStatus.RUNNING, "IN_PROGRESS", "10%", 0),
+        (TaskState.TEXT_SUCCESS, QueueStatus.RUNNING, "IN_PROGRESS", "30%", 2),
+        (TaskState.FIRST_SUCCESS, QueueStatus.RUNNING, "IN_PROGRESS", "60%", 2),
+        (TaskState.SUCCESS, QueueStatus.DONE, "SUCCESS", "100%", 2),
+    ],
+)
+def test_every_state_maps_into_the_task_enum(
+    state: TaskState, queue: QueueStatus, status: str, progress: str, clips: int
+) -> None:
     running = (clip(0, ClipState.STREAMING), clip(1, ClipState.SUBMITTED))
-    t = task(state, clips=None if state is TaskState.SUCCESS else running, queue_status=queue,
-             finished_at=None if state is not TaskState.SUCCESS else T0)
+    t = task(
+        state,
+        clips=None if state is TaskState.SUCCESS else running,
+        queue_status=queue,
+        finished_at=None if state is not TaskState.SUCCESS else T0,
+    )
     data = render_task(t, URLS)["data"]
     assert data["status"] == status and data["status"] in TASK_STATUSES
     assert data["progress"] == progress and len(data["data"]) == clips
@@ -146,50 +174,89 @@ def req(**kw: Any) -> SongRequest:
 def test_description_mode_is_the_default_with_qhaigcs_default_model() -> None:
     song = req(prompt="一首关于春天的轻快 J-Pop 歌曲")
     assert (song.model, song.custom_mode, song.description, song.lyrics) == (
-        "V4_5PLUS", False, "一首关于春天的轻快 J-Pop 歌曲", "")
+        "V4_5PLUS",
+        False,
+        "一首关于春天的轻快 J-Pop 歌曲",
+        "",
+    )
 
 
 def test_custom_mode_carries_lyrics_style_title_and_voice() -> None:
-    song = req(prompt="[Verse]\nla", model="suno-v5", custom_mode=True, style="pop", title="T",
-               vocal_gender="f")
+    song = req(
+        prompt="[Verse]\nla", model="suno-v5", custom_mode=True, style="pop", title="T", vocal_gender="f"
+    )
     assert (song.model, song.lyrics, song.style, song.title, song.vocal_gender) == (
-        "V5", "[Verse]\nla", "pop", "T", "f")
-    instrumental = req(prompt="soft piano", custom_mode=True, style="ambient", title="T", instrumental=True,
-                       vocal_gender="m")
+        "V5",
+        "[Verse]\nla",
+        "pop",
+        "T",
+        "f",
+    )
+    instrumental = req(
+        prompt="soft piano", custom_mode=True, style="ambient", title="T", instrumental=True, vocal_gender="m"
+    )
     assert (instrumental.lyrics, instrumental.description, instrumental.vocal_gender) == (
-        "", "soft piano", None)
+        "",
+        "soft piano",
+        None,
+    )
 
 
-@pytest.mark.parametrize(("alias", "model"), [
-    ("suno-v3.5", "V3_5"), ("suno-v4", "V4"), ("suno-v4.5", "V4_5"), ("suno-v4.5-plus", "V4_5PLUS"),
-    ("suno-v4.5-all", "V4_5ALL"), ("suno-v5", "V5"), ("suno-v5.5", "V5_5"), ("chirp-auk", "V4_5"),
-    ("chirp-bluejay", "V4_5PLUS"), ("chirp-crow", "V5"), ("chirp-fenix", "V5_5"), ("chirp-v3-5", "V3_5"),
-    ("V4_5", "V4_5"), ("SUNO-V5", "V5"),
-])
+@pytest.mark.parametrize(
+    ("alias", "model"),
+    [
+        ("suno-v3.5", "V3_5"),
+        ("suno-v4", "V4"),
+        ("suno-v4.5", "V4_5"),
+        ("suno-v4.5-plus", "V4_5PLUS"),
+        ("suno-v4.5-all", "V4_5ALL"),
+        ("suno-v5", "V5"),
+        ("suno-v5.5", "V5_5"),
+        ("chirp-auk", "V4_5"),
+        ("chirp-bluejay", "V4_5PLUS"),
+        ("chirp-crow", "V5"),
+        ("chirp-fenix", "V5_5"),
+        ("chirp-v3-5", "V3_5"),
+        ("V4_5", "V4_5"),
+        ("SUNO-V5", "V5"),
+    ],
+)
 def test_model_aliases(alias: str, model: str) -> None:
     assert model_name(alias) == model
 
 
-@pytest.mark.parametrize(("body", "error", "field"), [
-    ({"prompt": "x", "model": "suno-v9"}, InvalidRequest, "model"),
-    ({"prompt": "  "}, InvalidRequest, "prompt"),
-    ({"prompt": "la", "custom_mode": True, "title": "T"}, InvalidRequest, "style"),
-    ({"prompt": "la", "custom_mode": True, "style": "pop"}, InvalidRequest, "title"),
-    ({"prompt": "", "custom_mode": True, "style": "pop", "title": "T"}, InvalidRequest, "prompt"),
-    ({"prompt": "a" * 501}, PayloadTooLarge, "prompt"),
-    ({"prompt": "a" * 3001, "model": "suno-v4", "custom_mode": True, "style": "p", "title": "T"},
-     PayloadTooLarge, "prompt"),
-])
+@pytest.mark.parametrize(
+    ("body", "error", "field"),
+    [
+        ({"prompt": "x", "model": "suno-v9"}, InvalidRequest, "model"),
+        ({"prompt": "  "}, InvalidRequest, "prompt"),
+        ({"prompt": "la", "custom_mode": True, "title": "T"}, InvalidRequest, "style"),
+        ({"prompt": "la", "custom_mode": True, "style": "pop"}, InvalidRequest, "title"),
+        ({"prompt": "", "custom_mode": True, "style": "pop", "title": "T"}, InvalidRequest, "prompt"),
+        ({"prompt": "a" * 501}, PayloadTooLarge, "prompt"),
+        (
+            {"prompt": "a" * 3001, "model": "suno-v4", "custom_mode": True, "style": "p", "title": "T"},
+            PayloadTooLarge,
+            "prompt",
+        ),
+    ],
+)
 def test_rule_violations_name_the_field(body: dict, error: type[ServiceError], field: str) -> None:
     with pytest.raises(error) as caught:
         req(**body)
     assert caught.value.field == field and field in caught.value.message
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"prompt": 3}, {"prompt": "x", "custom_mode": "maybe"}, {"prompt": "x", "vocal_gender": "x"},
-    {"prompt": "x", "instrumental": []},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"prompt": 3},
+        {"prompt": "x", "custom_mode": "maybe"},
+        {"prompt": "x", "vocal_gender": "x"},
+        {"prompt": "x", "instrumental": []},
+    ],
+)
 def test_malformed_bodies_fail_validation(body: dict) -> None:
     with pytest.raises(ValidationError):
         QhaigcGenerationRequest.model_validate(body)
@@ -203,19 +270,22 @@ def test_nulls_and_unknown_fields_are_tolerated() -> None:
 # --- errors -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("err", "status", "code"), [
-    (Unauthorized(), 401, "invalid_api_key"),
-    (InsufficientCredits(), 403, "quota_not_enough"),
-    (NotFound("Task not found: x", field="taskId"), 404, "task_not_exist"),
-    (NotFound("No such endpoint: GET /v1/music/x"), 404, "not_found"),
-    (Conflict(), 409, "conflict"),
-    (PayloadTooLarge("too long", field="prompt"), 413, "string_above_max_length"),
-    (InvalidRequest("bad", field="prompt"), 400, "invalid_request"),
-    (Unsupported("no"), 400, "unsupported_operation"),
-    (RateLimited(), 429, "rate_limit_exceeded"),
-    (Unavailable(), 503, "service_unavailable"),
-    (ServiceError("boom"), 500, "internal_error"),
-])
+@pytest.mark.parametrize(
+    ("err", "status", "code"),
+    [
+        (Unauthorized(), 401, "invalid_api_key"),
+        (InsufficientCredits(), 403, "quota_not_enough"),
+        (NotFound("Task not found: x", field="taskId"), 404, "task_not_exist"),
+        (NotFound("No such endpoint: GET /v1/music/x"), 404, "not_found"),
+        (Conflict(), 409, "conflict"),
+        (PayloadTooLarge("too long", field="prompt"), 413, "string_above_max_length"),
+        (InvalidRequest("bad", field="prompt"), 400, "invalid_request"),
+        (Unsupported("no"), 400, "unsupported_operation"),
+        (RateLimited(), 429, "rate_limit_exceeded"),
+        (Unavailable(), 503, "service_unavailable"),
+        (ServiceError("boom"), 500, "internal_error"),
+    ],
+)
 def test_errors_use_the_openai_envelope(err: ServiceError, status: int, code: str) -> None:
     got_status, body = QhaigcDialect().render_error(err)
     assert got_status == status

@@ -111,8 +111,17 @@ def new_task(store: SqlStore) -> str:
     """A stored task for callbacks to belong to."""
     key = store.create_key(name="cb", key_hash=uuid.uuid4().hex, prefix="sk-cb", credits=0, unlimited=True)
     now = datetime.now(UTC)
-    task = Task(id=uuid.uuid4().hex, key_id=key.id, operation=OperationKind.GENERATE, request=SongRequest(),
-                dialect="kie", raw_request="{}", engine="composer", created_at=now, updated_at=now)
+    task = Task(
+        id=uuid.uuid4().hex,
+        key_id=key.id,
+        operation=OperationKind.GENERATE,
+        request=SongRequest(),
+        dialect="kie",
+        raw_request="{}",
+        engine="composer",
+        created_at=now,
+        updated_at=now,
+    )
     return store.submit_task(task).id
 
 
@@ -257,13 +266,16 @@ def transport_that_must_not_be_used() -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-@pytest.mark.parametrize("url", [
-    "http://169.254.169.254/latest/meta-data/",
-    "http://0xa9.0xfe.0xa9.0xfe/",
-    "http://[::ffff:10.0.0.1]/cb",
-    "http://localhost:8080/cb",
-    "gopher://127.0.0.1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0xa9.0xfe.0xa9.0xfe/",
+        "http://[::ffff:10.0.0.1]/cb",
+        "http://localhost:8080/cb",
+        "gopher://127.0.0.1/",
+    ],
+)
 def test_refused_url_is_never_requested(store, url: str) -> None:
     task_id = new_task(store)
     delivery = store.enqueue_callback(task_id, "complete", url, payload(task_id, "complete"))
@@ -278,8 +290,9 @@ def test_refused_url_is_never_requested(store, url: str) -> None:
 
 def test_unresolvable_host_fails_at_delivery(store) -> None:
     task_id = new_task(store)
-    delivery = store.enqueue_callback(task_id, "complete", "http://hooks.example.invalid/cb",
-                                      payload(task_id, "complete"))
+    delivery = store.enqueue_callback(
+        task_id, "complete", "http://hooks.example.invalid/cb", payload(task_id, "complete")
+    )
     with sender(store, max_retries=1, backoff_s=(1,), transport=transport_that_must_not_be_used()) as s:
         s.deliver_due(now=later(1))
         assert store.list_callbacks(task_id)[0].status == "pending"
@@ -337,15 +350,37 @@ def self_signed(tmp_path, name: str) -> tuple[str, str]:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", f"/CN={name}",
-                    "-addext", f"subjectAltName=DNS:{name}"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name}",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return str(cert), str(key)
 
 
 @pytest.mark.parametrize(("cert_name", "delivered"), [("hooks.example", True), ("other.example", False)])
-def test_https_is_pinned_to_the_address_but_verified_against_the_name(store, tmp_path, cert_name: str,
-                                                                      delivered: bool) -> None:
+def test_https_is_pinned_to_the_address_but_verified_against_the_name(
+    store, tmp_path, cert_name: str, delivered: bool
+) -> None:
     cert, key = self_signed(tmp_path, cert_name)
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.load_cert_chain(cert, key)
@@ -356,8 +391,9 @@ def test_https_is_pinned_to_the_address_but_verified_against_the_name(store, tmp
         delivery = store.enqueue_callback(task_id, "complete", url, payload(task_id, "complete"))
         client_ctx = ssl.create_default_context(cafile=cert)
         transport = httpx.HTTPTransport(verify=client_ctx, retries=0)
-        with sender(store, transport=transport, max_retries=0,
-                    resolver=lambda host, port: ["127.0.0.1"]) as s:
+        with sender(
+            store, transport=transport, max_retries=0, resolver=lambda host, port: ["127.0.0.1"]
+        ) as s:
             s.deliver_due()
     finally:
         server.shutdown()
@@ -377,8 +413,10 @@ def test_https_is_pinned_to_the_address_but_verified_against_the_name(store, tmp
 
 def test_signature_matches_the_kie_scheme() -> None:
     headers = signing.sign("abc123", "s3cret", timestamp=1700000000)
-    assert headers == {"X-Webhook-Timestamp": "1700000000",
-                       "X-Webhook-Signature": "H2WpfL9cBu2A4sMam8cQMUvCYQqDbJ7nANIhrUloSzU="}
+    assert headers == {
+        "X-Webhook-Timestamp": "1700000000",
+        "X-Webhook-Signature": "H2WpfL9cBu2A4sMam8cQMUvCYQqDbJ7nANIhrUloSzU=",
+    }
 
 
 def test_sign_verify_round_trip_and_tampering() -> None:

@@ -18,8 +18,11 @@ def test_a_poll_after_a_change_sees_the_change(tmp_path: Path) -> None:
     try:
         tasks: TaskService = services.tasks
         key = services.keys.create(name="t", credits=100).key
-        request = to_song_request(KieGenerateRequest(customMode=False, instrumental=False, model="V4_5",
-                                                     prompt="a calm piano track"))
+        request = to_song_request(
+            KieGenerateRequest(
+                customMode=False, instrumental=False, model="V4_5", prompt="a calm piano track"
+            )
+        )
         task = tasks.submit(key, request, dialect="kie", raw_request="{}")
         first = tasks.load(key, task.id)
         assert tasks.load(key, task.id) is first  # unchanged: the cached snapshot itself

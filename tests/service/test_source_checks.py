@@ -16,8 +16,15 @@ NOW = datetime.now(UTC)
 
 
 def song(seconds: float) -> Clip:
-    return Clip(id="c1", task_id="t1", index=0, state=ClipState.COMPLETE, duration=seconds, created_at=NOW,
-                updated_at=NOW)
+    return Clip(
+        id="c1",
+        task_id="t1",
+        index=0,
+        state=ClipState.COMPLETE,
+        duration=seconds,
+        created_at=NOW,
+        updated_at=NOW,
+    )
 
 
 def test_continue_at_must_be_inside_the_song() -> None:
@@ -32,8 +39,12 @@ def test_replace_section_span_rules() -> None:
     replace = OperationKind.REPLACE_SECTION
     check_against_source(SongRequest(kind=replace, span=(10.0, 20.0)), song(60.0))  # 10 s of 60
     check_against_source(SongRequest(kind=replace, span=(0.0, 30.0)), song(60.0))  # exactly half
-    cases = {(10.0, 19.99): "at least 10", (0.0, 30.01): "at most half", (50.0, 61.0): "past the end",
-             (20.0, 10.0): "greater than"}
+    cases = {
+        (10.0, 19.99): "at least 10",
+        (0.0, 30.01): "at most half",
+        (50.0, 61.0): "past the end",
+        (20.0, 10.0): "greater than",
+    }
     for span, words in cases.items():
         with pytest.raises(InvalidRequest, match=words):
             check_against_source(SongRequest(kind=replace, span=span), song(60.0))

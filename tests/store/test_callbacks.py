@@ -33,9 +33,17 @@ def test_enqueue_stores_the_delivery(store: SqlStore) -> None:
     delivery = store.enqueue_callback(task.id, "text", "https://client.example/cb", payload)
     assert delivery is not None
     assert (delivery.task_id, delivery.stage, delivery.url, delivery.payload) == (
-        task.id, "text", "https://client.example/cb", payload)
+        task.id,
+        "text",
+        "https://client.example/cb",
+        payload,
+    )
     assert (delivery.status, delivery.attempts, delivery.last_status_code, delivery.last_error) == (
-        "pending", 0, None, None)
+        "pending",
+        0,
+        None,
+        None,
+    )
     assert delivery.created_at.tzinfo == UTC and delivery.next_attempt_at is not None
     assert store.list_callbacks(task.id) == [delivery]
 
@@ -116,11 +124,13 @@ def test_stages_of_one_task_go_in_order(store: SqlStore) -> None:
     now = _soon()
     assert {d.id for d in store.claim_due_callbacks("s", now, 10, LEASE)} == {text.id, other_text.id}
     # Still pending after a failed attempt (to be retried later): 'first' keeps waiting.
-    store.record_callback_attempt(text.id, status="pending", status_code=503, error="busy",
-                                  next_attempt_at=now + timedelta(seconds=60))
+    store.record_callback_attempt(
+        text.id, status="pending", status_code=503, error="busy", next_attempt_at=now + timedelta(seconds=60)
+    )
     assert store.claim_due_callbacks("s", now + timedelta(seconds=1), 10, LEASE) == []
-    store.record_callback_attempt(text.id, status="delivered", status_code=200, error=None,
-                                  next_attempt_at=None)
+    store.record_callback_attempt(
+        text.id, status="delivered", status_code=200, error=None, next_attempt_at=None
+    )
     assert [d.id for d in store.claim_due_callbacks("s", now + timedelta(seconds=2), 10, LEASE)] == [first.id]
 
 
@@ -128,8 +138,9 @@ def test_a_given_up_stage_unblocks_the_next(store: SqlStore) -> None:
     task = _task(store)
     text = _enqueue(store, task, "text")
     error = _enqueue(store, task, "error")
-    store.record_callback_attempt(text.id, status="failed", status_code=500, error="gave up",
-                                  next_attempt_at=None)
+    store.record_callback_attempt(
+        text.id, status="failed", status_code=500, error="gave up", next_attempt_at=None
+    )
     assert [d.id for d in store.claim_due_callbacks("s", _soon(), 10, LEASE)] == [error.id]
 
 
@@ -139,22 +150,30 @@ def test_record_attempts_in_order(store: SqlStore) -> None:
     now = _soon()
     store.claim_due_callbacks("s", now, 10, LEASE)
     retry_at = now + timedelta(seconds=120)
-    store.record_callback_attempt(delivery.id, status="pending", status_code=500, error="HTTP 500",
-                                  next_attempt_at=retry_at)
+    store.record_callback_attempt(
+        delivery.id, status="pending", status_code=500, error="HTTP 500", next_attempt_at=retry_at
+    )
     [pending] = store.list_callbacks(task.id)
     assert (pending.status, pending.attempts, pending.last_status_code, pending.last_error) == (
-        "pending", 1, 500, "HTTP 500")
+        "pending",
+        1,
+        500,
+        "HTTP 500",
+    )
     assert pending.next_attempt_at == retry_at and pending.next_attempt_at.tzinfo == UTC
     # Recording the attempt ends the lease: it is due again at its new time, not before.
     assert store.claim_due_callbacks("s", retry_at - timedelta(seconds=1), 10, LEASE) == []
     assert [d.id for d in store.claim_due_callbacks("s", retry_at, 10, LEASE)] == [delivery.id]
-    store.record_callback_attempt(delivery.id, status="delivered", status_code=200, error=None,
-                                  next_attempt_at=None)
+    store.record_callback_attempt(
+        delivery.id, status="delivered", status_code=200, error=None, next_attempt_at=None
+    )
     [done] = store.list_callbacks(task.id)
     assert (done.status, done.attempts, done.last_status_code, done.last_error) == ("delivered", 2, 200, None)
     attempts = store.callback_attempts(delivery.id)
     assert [(a["attempt"], a["status_code"], a["error"]) for a in attempts] == [
-        (1, 500, "HTTP 500"), (2, 200, None)]
+        (1, 500, "HTTP 500"),
+        (2, 200, None),
+    ]
     assert all(a["created_at"].tzinfo == UTC for a in attempts)
     assert store.claim_due_callbacks("s", retry_at + timedelta(days=1), 10, LEASE) == []
     assert store.callback_attempts(999_999) == []
@@ -163,7 +182,8 @@ def test_record_attempts_in_order(store: SqlStore) -> None:
 def test_refused_deliveries_are_not_sent_again(store: SqlStore) -> None:
     task = _task(store)
     delivery = _enqueue(store, task, "text")
-    store.record_callback_attempt(delivery.id, status="refused", status_code=None, error="private address",
-                                  next_attempt_at=None)
+    store.record_callback_attempt(
+        delivery.id, status="refused", status_code=None, error="private address", next_attempt_at=None
+    )
     assert store.list_callbacks(task.id)[0].status == "refused"
     assert store.claim_due_callbacks("s", _soon() + timedelta(days=1), 10, LEASE) == []

@@ -20,8 +20,11 @@ def test_four_claimers_take_every_task_exactly_once(store: SqlStore) -> None:
     names = [f"claimer-{i}" for i in range(4)]
     outcome = workers.run_processes([(workers.claim_until_empty, name, ()) for name in names], store.url)
 
-    claims = [(task_id, attempts, owner, name)
-              for name, claimed in outcome.items() for task_id, attempts, owner in claimed]
+    claims = [
+        (task_id, attempts, owner, name)
+        for name, claimed in outcome.items()
+        for task_id, attempts, owner in claimed
+    ]
     counts = Counter(task_id for task_id, *_ in claims)
     assert [task_id for task_id, n in counts.items() if n > 1] == []  # no double claims
     assert set(counts) == {t.id for t in tasks}  # and nothing left behind
@@ -58,5 +61,9 @@ def test_sweepers_and_claimers_together_keep_the_books_straight(store: SqlStore)
     assert failed == Counter({task_id: 1 for task_id in ids})
     for task in store.get_tasks(ids):
         assert (task.state, task.queue_status, task.attempts, task.lease_owner) == (
-            TaskState.FAILED, QueueStatus.DONE, max_attempts, None)
+            TaskState.FAILED,
+            QueueStatus.DONE,
+            max_attempts,
+            None,
+        )
         assert task.failure is not None and task.failure.kind is FailureKind.GENERATE_AUDIO_FAILED

@@ -11,10 +11,21 @@ from tunesmith.store.sql import SqlStore
 
 def test_create_and_look_up_a_key(store: SqlStore) -> None:
     """Only the hash is stored, and every lookup path finds the same key with every field intact."""
-    key = store.create_key(name="studio", key_hash="h" * 64, prefix="ts_abcd", credits=250, unlimited=True,
-                           webhook_secret="whsec")
+    key = store.create_key(
+        name="studio",
+        key_hash="h" * 64,
+        prefix="ts_abcd",
+        credits=250,
+        unlimited=True,
+        webhook_secret="whsec",
+    )
     assert (key.name, key.prefix, key.credits, key.unlimited, key.webhook_secret) == (
-        "studio", "ts_abcd", 250, True, "whsec")
+        "studio",
+        "ts_abcd",
+        250,
+        True,
+        "whsec",
+    )
     assert key.created_at.utcoffset() is not None and key.created_at.tzinfo == UTC
     assert store.get_key_by_hash("h" * 64) == key
     assert store.get_key(key.id) == key

@@ -94,7 +94,11 @@ def test_release_requeues_without_counting_the_attempt(store: SqlStore) -> None:
     back = store.get_task(first.id)
     assert back is not None
     assert (back.queue_status, back.lease_owner, back.lease_expires_at, back.attempts) == (
-        QueueStatus.QUEUED, None, None, 0)
+        QueueStatus.QUEUED,
+        None,
+        None,
+        0,
+    )
     again = store.claim_next("b", HOUR)
     assert again is not None and again.id == first.id
     assert again.attempts == 1
@@ -134,7 +138,11 @@ def test_sweep_requeues_expired_leases_and_leaves_live_ones(store: SqlStore) -> 
     swept = store.get_task(dead.id)
     assert swept is not None
     assert (swept.queue_status, swept.lease_owner, swept.lease_expires_at, swept.state) == (
-        QueueStatus.QUEUED, None, None, TaskState.PENDING)
+        QueueStatus.QUEUED,
+        None,
+        None,
+        TaskState.PENDING,
+    )
     untouched = store.get_task(live.id)
     assert untouched is not None and untouched.lease_owner == "live-worker"
     assert untouched.queue_status is QueueStatus.RUNNING

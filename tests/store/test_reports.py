@@ -24,8 +24,12 @@ def _running(store: SqlStore, clips: int = 2, worker: str = "w") -> Task:
 
 def _complete_all(store: SqlStore, task: Task, worker: str = "w") -> None:
     for clip in task.clips:
-        assert store.record_clip(task.id, worker, clip.index, state="complete",
-                                 update=ClipUpdate(audio_key=f"a{clip.index}")) is not None
+        assert (
+            store.record_clip(
+                task.id, worker, clip.index, state="complete", update=ClipUpdate(audio_key=f"a{clip.index}")
+            )
+            is not None
+        )
 
 
 def test_record_text_sets_every_clip(store: SqlStore) -> None:
@@ -39,18 +43,29 @@ def test_record_text_sets_every_clip(store: SqlStore) -> None:
 
 def test_record_clip_streaming_then_complete(store: SqlStore) -> None:
     task = _running(store)
-    streaming = store.record_clip(task.id, "w", 1, state="streaming",
-                                  update=ClipUpdate(stream_key="s1", image_key="i1", duration=12.5))
+    streaming = store.record_clip(
+        task.id, "w", 1, state="streaming", update=ClipUpdate(stream_key="s1", image_key="i1", duration=12.5)
+    )
     assert streaming is not None and streaming.state is TaskState.FIRST_SUCCESS
     assert streaming.clips[1].state is ClipState.STREAMING and streaming.clips[0].state is ClipState.SUBMITTED
-    done = store.record_clip(task.id, "w", 1, state="complete",
-                             update=ClipUpdate(audio_key="a1", duration=61.0, artifacts={"wav": "w1"}))
+    done = store.record_clip(
+        task.id,
+        "w",
+        1,
+        state="complete",
+        update=ClipUpdate(audio_key="a1", duration=61.0, artifacts={"wav": "w1"}),
+    )
     assert done is not None
     clip = done.clips[1]
     assert clip.state is ClipState.COMPLETE
     # None leaves a field as it was: the stream and image keys survive the complete report.
     assert (clip.stream_key, clip.image_key, clip.audio_key, clip.duration, clip.artifacts) == (
-        "s1", "i1", "a1", 61.0, {"wav": "w1"})
+        "s1",
+        "i1",
+        "a1",
+        61.0,
+        {"wav": "w1"},
+    )
 
 
 def test_late_streaming_report_does_not_downgrade_a_complete_clip(store: SqlStore) -> None:
@@ -102,7 +117,11 @@ def test_finish_refuses_while_a_clip_is_not_complete(store: SqlStore) -> None:
     done = store.finish_task(task.id, "w")
     assert done is not None and done == store.get_task(task.id)
     assert (done.state, done.queue_status, done.lease_owner, done.lease_expires_at) == (
-        TaskState.SUCCESS, QueueStatus.DONE, None, None)
+        TaskState.SUCCESS,
+        QueueStatus.DONE,
+        None,
+        None,
+    )
     assert done.finished_at is not None
 
 

@@ -83,23 +83,65 @@ def _rich_task(key_id: str) -> Task:
     created = datetime(2024, 5, 6, 12, 38, 9, 123456, tzinfo=zone)
     updated = created + timedelta(microseconds=1)
     request = SongRequest(
-        kind=OperationKind.EXTEND, model="V5", custom_mode=True, instrumental=False, description="idea",
-        lyrics="[Verse]\nla — la ✓", style="lo-fi, 90 bpm", negative_style="metal", title="Tïtle",
-        vocal_gender="f", duration=120.5, style_weight=0.65, weirdness=0.3, audio_weight=0.8,
-        persona_id="persona-1", seed=42, source_clip_id="clip-src", continue_at=30.25, span=(1.5, 9.75),
+        kind=OperationKind.EXTEND,
+        model="V5",
+        custom_mode=True,
+        instrumental=False,
+        description="idea",
+        lyrics="[Verse]\nla — la ✓",
+        style="lo-fi, 90 bpm",
+        negative_style="metal",
+        title="Tïtle",
+        vocal_gender="f",
+        duration=120.5,
+        style_weight=0.65,
+        weirdness=0.3,
+        audio_weight=0.8,
+        persona_id="persona-1",
+        seed=42,
+        source_clip_id="clip-src",
+        continue_at=30.25,
+        span=(1.5, 9.75),
         extra={"nested": {"ü": [1, 2.5, None, True]}},
     )
     clips = tuple(
-        Clip(id=f"{task_id}-c{i}", task_id=task_id, index=i, state=ClipState.SUBMITTED, title=f"t{i}",
-             tags="tags", lyrics="words", model_name="chirp-v5", duration=61.25 + i, audio_key=f"a{i}",
-             stream_key=f"s{i}", image_key=f"i{i}", wav_key=f"w{i}", artifacts={"stems": f"st{i}"},
-             error_message=None, created_at=created, updated_at=updated)
+        Clip(
+            id=f"{task_id}-c{i}",
+            task_id=task_id,
+            index=i,
+            state=ClipState.SUBMITTED,
+            title=f"t{i}",
+            tags="tags",
+            lyrics="words",
+            model_name="chirp-v5",
+            duration=61.25 + i,
+            audio_key=f"a{i}",
+            stream_key=f"s{i}",
+            image_key=f"i{i}",
+            wav_key=f"w{i}",
+            artifacts={"stems": f"st{i}"},
+            error_message=None,
+            created_at=created,
+            updated_at=updated,
+        )
         for i in range(2)
     )
-    return Task(id=task_id, key_id=key_id, operation=OperationKind.EXTEND, request=request, dialect="kie",
-                raw_request='{"prompt": "ü"}', engine="tone-x", callback_url="https://cb.example/x?y=1",
-                parent_clip_id="clip-src", cost=12, max_attempts=5, created_at=created, updated_at=updated,
-                clips=clips)
+    return Task(
+        id=task_id,
+        key_id=key_id,
+        operation=OperationKind.EXTEND,
+        request=request,
+        dialect="kie",
+        raw_request='{"prompt": "ü"}',
+        engine="tone-x",
+        callback_url="https://cb.example/x?y=1",
+        parent_clip_id="clip-src",
+        cost=12,
+        max_attempts=5,
+        created_at=created,
+        updated_at=updated,
+        clips=clips,
+    )
 
 
 def _datetimes(obj: object) -> list[datetime]:

@@ -17,8 +17,13 @@ from tunesmith.store.sql import SqlStore
 def derived(key_id: str, kind: OperationKind, **source: str):  # type: ignore[no-untyped-def]
     task = new_task(key_id, clips=0, cost=1)
     request = SongRequest(kind=kind, source_clip_id=source.get("clip"), source_task_id=source.get("task"))
-    return replace(task, operation=kind, request=request, parent_clip_id=source.get("clip"),
-                   source_task_id=source.get("task"))
+    return replace(
+        task,
+        operation=kind,
+        request=request,
+        parent_clip_id=source.get("clip"),
+        source_task_id=source.get("task"),
+    )
 
 
 def test_one_live_wav_per_clip(store: SqlStore) -> None:

@@ -110,8 +110,10 @@ def run_processes(targets: list[Target], url: str) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(len(targets))
     results = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(name, url, start, results, *extra), daemon=True)
-             for target, name, extra in targets]
+    procs = [
+        ctx.Process(target=target, args=(name, url, start, results, *extra), daemon=True)
+        for target, name, extra in targets
+    ]
     for proc in procs:
         proc.start()
     try:

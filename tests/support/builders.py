@@ -34,13 +34,20 @@ class ClipBuilder(Protocol):
 
 
 class TaskBuilder(Protocol):
-    def __call__(self, state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None,
-                 **kw: Any) -> Task: ...
+    def __call__(
+        self, state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, **kw: Any
+    ) -> Task: ...
 
 
-def clip_builder(*, at: datetime, duration: float, audio_key: str = "clip-{index}.mp3",
-                 image_key: str = "clip-{index}.png", image_once_complete: bool = False,
-                 **defaults: Any) -> ClipBuilder:
+def clip_builder(
+    *,
+    at: datetime,
+    duration: float,
+    audio_key: str = "clip-{index}.mp3",
+    image_key: str = "clip-{index}.png",
+    image_once_complete: bool = False,
+    **defaults: Any,
+) -> ClipBuilder:
     """`clip(index, state, **fields)`: clip `clip-<index>` of task-1, created and updated at `at`. Only a
     complete clip has a duration and audio (`audio_key`, formatted with the index); the image is there from
     the start unless `image_once_complete`. `defaults` and then the call's fields override any of it."""
@@ -48,11 +55,15 @@ def clip_builder(*, at: datetime, duration: float, audio_key: str = "clip-{index
     def clip(index: int = 0, state: ClipState = ClipState.COMPLETE, **kw: Any) -> Clip:
         complete = state is ClipState.COMPLETE
         fields: dict[str, Any] = {
-            "id": f"clip-{index}", "task_id": "task-1", "index": index, "state": state,
+            "id": f"clip-{index}",
+            "task_id": "task-1",
+            "index": index,
+            "state": state,
             "duration": duration if complete else None,
             "audio_key": audio_key.format(index=index) if complete else None,
             "image_key": image_key.format(index=index) if complete or not image_once_complete else None,
-            "created_at": at, "updated_at": at,
+            "created_at": at,
+            "updated_at": at,
             **defaults,
         }
         fields.update(kw)
@@ -67,8 +78,16 @@ def task_builder(clip: ClipBuilder, *, at: datetime, **defaults: Any) -> TaskBui
     unless given. `defaults` and then the call's fields override any of it."""
 
     def task(state: TaskState = TaskState.SUCCESS, clips: tuple[Clip, ...] | None = None, **kw: Any) -> Task:
-        fields: dict[str, Any] = {"id": "task-1", "key_id": "key-1", "raw_request": "{}", "engine": "tone",
-                                  "created_at": at, "updated_at": at, **defaults, **kw}
+        fields: dict[str, Any] = {
+            "id": "task-1",
+            "key_id": "key-1",
+            "raw_request": "{}",
+            "engine": "tone",
+            "created_at": at,
+            "updated_at": at,
+            **defaults,
+            **kw,
+        }
         fields.setdefault("operation", fields["request"].kind)
         return Task(state=state, clips=(clip(0), clip(1)) if clips is None else clips, **fields)
 
@@ -91,5 +110,6 @@ def same_shape(seed: Any, ours: Any, where: str, *, always_null: Collection[str]
         if where.rsplit(".", 1)[-1] in always_null:
             assert ours is None, where
     else:
-        assert isinstance(ours, type(seed)) and not (type(seed) is int and isinstance(ours, bool)), \
+        assert isinstance(ours, type(seed)) and not (type(seed) is int and isinstance(ours, bool)), (
             f"{where}: {type(ours).__name__} vs {type(seed).__name__}"
+        )

@@ -30,10 +30,18 @@ def free_port() -> int:
 def settings_for_tests(data_dir: Path, **overrides: Any) -> Settings:
     port = overrides.pop("port", None) or free_port()
     values: dict[str, Any] = dict(
-        data_dir=data_dir, host="127.0.0.1", port=port, public_url=f"http://127.0.0.1:{port}",
-        models={m: TONE_ENGINE for m in MODEL_NAMES}, default_engine=TONE_ENGINE,
-        callback_allow=["127.0.0.1", "localhost"], callback_backoff_seconds=[0.2, 0.4, 0.8],
-        lease_seconds=3.0, poll_interval_seconds=0.05, workers=1, shutdown_grace_seconds=5.0,
+        data_dir=data_dir,
+        host="127.0.0.1",
+        port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        models={m: TONE_ENGINE for m in MODEL_NAMES},
+        default_engine=TONE_ENGINE,
+        callback_allow=["127.0.0.1", "localhost"],
+        callback_backoff_seconds=[0.2, 0.4, 0.8],
+        lease_seconds=3.0,
+        poll_interval_seconds=0.05,
+        workers=1,
+        shutdown_grace_seconds=5.0,
     )
     values.update(overrides)
     return Settings(**values)
@@ -44,10 +52,16 @@ class ServiceHarness:
         self.settings = settings
         self.services: Services = build_services(settings)
         self.app = create_app(self.services)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=settings.port,
-                                                    log_level="warning", access_log=False))
-        self.worker = Worker(self.services.store, self.services.media, self.services.urls, settings) \
-            if with_worker else None
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                self.app, host="127.0.0.1", port=settings.port, log_level="warning", access_log=False
+            )
+        )
+        self.worker = (
+            Worker(self.services.store, self.services.media, self.services.urls, settings)
+            if with_worker
+            else None
+        )
         self._thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

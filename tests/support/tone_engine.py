@@ -77,8 +77,15 @@ def _words(lyrics: str, duration: float) -> list[dict]:
     if not words:
         return []
     start, span = duration * 0.1, duration * 0.8 / len(words)
-    return [{"word": w, "start_s": round(start + i * span, 3), "end_s": round(start + (i + 0.8) * span, 3),
-             "section": sec} for i, (w, sec) in enumerate(words)]
+    return [
+        {
+            "word": w,
+            "start_s": round(start + i * span, 3),
+            "end_s": round(start + (i + 0.8) * span, 3),
+            "section": sec,
+        }
+        for i, (w, sec) in enumerate(words)
+    ]
 
 
 def _stems(seconds: float, freq: float, words: list[dict], seed: int) -> dict[str, np.ndarray]:
@@ -104,8 +111,12 @@ def _midi(path: Path, seconds: float, freq: float, vocal: bool) -> None:
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=120.0)
     root = int(round(69 + 12 * float(np.log2(freq / 440.0))))
-    parts = [("drums", 0, True, 36), ("bass", 33, False, root - 24), ("other", 0, False, root),
-             ("lead", 80, False, root + 12)] + ([("vocals", 53, False, root + 7)] if vocal else [])
+    parts = [
+        ("drums", 0, True, 36),
+        ("bass", 33, False, root - 24),
+        ("other", 0, False, root),
+        ("lead", 80, False, root + 12),
+    ] + ([("vocals", 53, False, root + 7)] if vocal else [])
     for name, program, is_drum, pitch in parts:
         inst = pretty_midi.Instrument(program=program, is_drum=is_drum, name=name)
         beat = 0.0
@@ -127,8 +138,15 @@ def _mp3(samples: np.ndarray) -> bytes:
 
 class ToneEngineForTests(Engine):
     name = "tone-test-double"
-    operations = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT,
-                            OperationKind.CROP, OperationKind.REPLACE_SECTION})
+    operations = frozenset(
+        {
+            OperationKind.GENERATE,
+            OperationKind.EXTEND,
+            OperationKind.CONCAT,
+            OperationKind.CROP,
+            OperationKind.REPLACE_SECTION,
+        }
+    )
 
     def run(self, job: EngineJob, sink: ProgressSink) -> None:
         request = job.request
@@ -149,8 +167,11 @@ class ToneEngineForTests(Engine):
         elif request.kind in (OperationKind.CONCAT, OperationKind.CROP):
             lyrics = source.lyrics if source else ""
         else:
-            lyrics = request.lyrics or (source.lyrics if source and request.kind is not OperationKind.EXTEND
-                                        else "") or "[Verse]\nla la la"
+            lyrics = (
+                request.lyrics
+                or (source.lyrics if source and request.kind is not OperationKind.EXTEND else "")
+                or "[Verse]\nla la la"
+            )
         sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
         time.sleep(slow)
         if crash_once or _option(style, "crash") is not None:
@@ -193,8 +214,18 @@ class ToneEngineForTests(Engine):
             return out
         raise EngineError(f"the tone test double cannot make {kind.value}")
 
-    def _finish(self, slot: ClipSlot, sink: ProgressSink, stems: Stems, duration: float, freq: float,
-                title: str, style: str, lyrics: str, slow: float) -> None:
+    def _finish(
+        self,
+        slot: ClipSlot,
+        sink: ProgressSink,
+        stems: Stems,
+        duration: float,
+        freq: float,
+        title: str,
+        style: str,
+        lyrics: str,
+        slow: float,
+    ) -> None:
         """Write the master (streamed in two halves), WAV, cover and artifacts, and report the clip."""
         words = _words(lyrics, duration) if "vocals" in stems else []
         master = sum(stems.values())
@@ -210,15 +241,24 @@ class ToneEngineForTests(Engine):
         sf.write(slot.workdir / "audio.wav", samples, RATE, subtype="PCM_16")
         _cover(slot.workdir / "cover.png", title)
         artifacts = _artifacts(slot.workdir, stems, words, duration, freq, title, style)
-        sink.complete(slot.index, ClipResult(audio="audio.mp3", wav="audio.wav", image="cover.png",
-                                             duration=round(duration, 3), lyrics=lyrics,
-                                             artifacts=artifacts))
+        sink.complete(
+            slot.index,
+            ClipResult(
+                audio="audio.mp3",
+                wav="audio.wav",
+                image="cover.png",
+                duration=round(duration, 3),
+                lyrics=lyrics,
+                artifacts=artifacts,
+            ),
+        )
 
 
 def _source_stems(source: SourceClip) -> Stems:
     """A source clip's kept parts, all the same length; a clip without stems is one part, its master."""
-    return _read_parts({name: str(path) for name, path in source.artifacts.items()},
-                       str(source.wav) if source.wav else None)
+    return _read_parts(
+        {name: str(path) for name, path in source.artifacts.items()}, str(source.wav) if source.wav else None
+    )
 
 
 def _read_parts(artifacts: dict[str, str], wav: str | None) -> Stems:
@@ -254,14 +294,21 @@ def _concat(chain: list[dict], source: SourceClip | None) -> Stems:
     names = sorted({name for piece in pieces for name in piece})
     out = {}
     for name in names:
-        out[name] = np.concatenate([
-            piece.get(name, np.zeros((len(next(iter(piece.values()))), 2), np.float32)) for piece in pieces
-        ]).astype(np.float32)
+        out[name] = np.concatenate(
+            [piece.get(name, np.zeros((len(next(iter(piece.values()))), 2), np.float32)) for piece in pieces]
+        ).astype(np.float32)
     return out
 
 
-def _artifacts(workdir: Path, stems: dict[str, np.ndarray], words: list[dict], duration: float, freq: float,
-               title: str, style: str) -> dict[str, str]:
+def _artifacts(
+    workdir: Path,
+    stems: dict[str, np.ndarray],
+    words: list[dict],
+    duration: float,
+    freq: float,
+    title: str,
+    style: str,
+) -> dict[str, str]:
     """Write the composer's artifact files and return them under the composer's artifact names."""
     (workdir / "stems").mkdir(exist_ok=True)
     arts = {"midi": "song.mid", "timings": "words.json", "plan": "plan.json", "stream": "stream.mp3"}
@@ -270,8 +317,13 @@ def _artifacts(workdir: Path, stems: dict[str, np.ndarray], words: list[dict], d
         arts[f"stem.{name}"] = f"stems/{name}.wav"
     _midi(workdir / "song.mid", duration, freq, "vocals" in stems)
     (workdir / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
-    plan = {"title": title, "duration_s": duration, "genre": style or "test", "tempo_bpm": 120.0,
-            "sections": [{"kind": "verse", "label": "verse", "start_s": 0.0, "end_s": duration}]}
+    plan = {
+        "title": title,
+        "duration_s": duration,
+        "genre": style or "test",
+        "tempo_bpm": 120.0,
+        "sections": [{"kind": "verse", "label": "verse", "start_s": 0.0, "end_s": duration}],
+    }
     (workdir / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     return arts
 

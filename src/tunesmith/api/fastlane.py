@@ -41,13 +41,16 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def send_bytes(send: Send, status: int, body: bytes,
-                     headers: Iterable[tuple[bytes, bytes]] = JSON_HEADERS) -> None:
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [*headers, (b"content-length", str(len(body)).encode())],
-    })
+async def send_bytes(
+    send: Send, status: int, body: bytes, headers: Iterable[tuple[bytes, bytes]] = JSON_HEADERS
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -53,8 +53,12 @@ _OTHER_SPELLINGS: dict[str, tuple[str, ...]] = {
 MODEL_ALIASES: dict[str, str] = {
     spelling: model
     for model in MODEL_NAMES
-    for spelling in (SUNO_MODEL_NAMES[model], *([CODENAMES[model]] if model in CODENAMES else []),
-                     *_OTHER_SPELLINGS[model], model.lower())
+    for spelling in (
+        SUNO_MODEL_NAMES[model],
+        *([CODENAMES[model]] if model in CODENAMES else []),
+        *_OTHER_SPELLINGS[model],
+        model.lower(),
+    )
 }
 
 

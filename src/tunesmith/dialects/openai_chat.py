@@ -83,8 +83,11 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1, description="The last user message describes the song.")
     stream: bool = Field(False, description="true: server-sent chat.completion.chunk events.")
     make_instrumental: bool = Field(False, description="Extension: true for no vocals.")
-    wait_seconds: float | None = Field(None, ge=0, description="Extension: wait at most this long (capped by "
-                                                                "the server's bound) before answering.")
+    wait_seconds: float | None = Field(
+        None,
+        ge=0,
+        description="Extension: wait at most this long (capped by the server's bound) before answering.",
+    )
 
     @field_validator("stream", "make_instrumental", mode="before")
     @classmethod
@@ -103,10 +106,18 @@ def to_song_request(req: ChatRequest) -> SongRequest:
     if not text:
         raise InvalidRequest("messages: the last user message must describe the song", field="messages")
     if len(text) > DESCRIPTION_LIMIT:
-        raise PayloadTooLarge(f"messages: the song description is {len(text)} characters, the limit is "
-                              f"{DESCRIPTION_LIMIT}", field="messages")
-    return SongRequest(kind=OperationKind.GENERATE, model=model, custom_mode=False,
-                       instrumental=req.make_instrumental, description=text, extra={"chat_model": req.model})
+        raise PayloadTooLarge(
+            f"messages: the song description is {len(text)} characters, the limit is {DESCRIPTION_LIMIT}",
+            field="messages",
+        )
+    return SongRequest(
+        kind=OperationKind.GENERATE,
+        model=model,
+        custom_mode=False,
+        instrumental=req.make_instrumental,
+        description=text,
+        extra={"chat_model": req.model},
+    )
 
 
 def wait_seconds(settings: Any, requested: float | None = None) -> float:
@@ -133,8 +144,9 @@ _ERRORS: ErrorTable = (
 )
 
 
-def openai_error(err: ServiceError, table: ErrorTable, *,
-                 code: str | None = None) -> tuple[int, dict[str, Any]]:
+def openai_error(
+    err: ServiceError, table: ErrorTable, *, code: str | None = None
+) -> tuple[int, dict[str, Any]]:
     """OpenAI's envelope `{"error": {"message", "type", "param", "code"}}` with the status, type and code of
     the first entry of `table` that `err` is an instance of (500 internal_error for none); `code` overrides
     the table's code. Shared with qhaigc, whose `/v1` gateway answers in the same shape."""
@@ -180,8 +192,11 @@ def render_markdown(task: Task, urls: UrlBuilder) -> str:
         lines.append("_(still being written)_")
     lines += ["", "### Listen", ""]
     if not done:
-        lines += ["_Still rendering: each link plays its take as it renders and serves the final MP3 once it "
-                  f"is done. Poll `GET /suno/fetch/{task.id}` for the status._", ""]
+        lines += [
+            "_Still rendering: each link plays its take as it renders and serves the final MP3 once it "
+            f"is done. Poll `GET /suno/fetch/{task.id}` for the status._",
+            "",
+        ]
     for number, clip in enumerate(clips, start=1):
         link = audio_url(clip, urls) if clip.state is ClipState.COMPLETE else urls.stream(clip.id)
         details = [f"{clip.duration:.0f} s" if clip.duration else "", clip.tags]
@@ -196,8 +211,9 @@ def failure_text(task: Task) -> str:
     return f"The song could not be generated: {failure_message(task)} (task {task.id})"
 
 
-def render_completion(task: Task, urls: UrlBuilder, *, chat_id: str, model: str, created: int,
-                      prompt_text: str) -> dict[str, Any]:
+def render_completion(
+    task: Task, urls: UrlBuilder, *, chat_id: str, model: str, created: int, prompt_text: str
+) -> dict[str, Any]:
     content = render_markdown(task, urls)
     prompt_tokens = _tokens(prompt_text)
     completion_tokens = _tokens(content)
@@ -206,20 +222,32 @@ def render_completion(task: Task, urls: UrlBuilder, *, chat_id: str, model: str,
         "object": "chat.completion",
         "created": created,
         "model": model,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": content},
-            "logprobs": None,
-            "finish_reason": "stop",
-        }],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
         "system_fingerprint": None,
     }
 
 
-def render_chunk(*, chat_id: str, model: str, created: int, content: str | None = None,
-                 role: str | None = None, finish_reason: str | None = None) -> dict[str, Any]:
+def render_chunk(
+    *,
+    chat_id: str,
+    model: str,
+    created: int,
+    content: str | None = None,
+    role: str | None = None,
+    finish_reason: str | None = None,
+) -> dict[str, Any]:
     delta: dict[str, Any] = {}
     if role is not None:
         delta["role"] = role

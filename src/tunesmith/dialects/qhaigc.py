@@ -43,8 +43,16 @@ DEFAULT_MODEL = "suno-v4.5-plus"  # qhaigc's documented default
 
 # qhaigc documents the `suno-v*` names; every other spelling of the shared table (Suno's `chirp-*` names and
 # codenames, kie's own names) is accepted too, because clients moved over from other resellers send those.
-DOCUMENTED_MODELS: tuple[str, ...] = ("suno-v3.5", "suno-v4", "suno-v4.5", "suno-v4.5-plus", "suno-v4.5+",
-                                      "suno-v4.5-all", "suno-v5", "suno-v5.5")
+DOCUMENTED_MODELS: tuple[str, ...] = (
+    "suno-v3.5",
+    "suno-v4",
+    "suno-v4.5",
+    "suno-v4.5-plus",
+    "suno-v4.5+",
+    "suno-v4.5-all",
+    "suno-v5",
+    "suno-v5.5",
+)
 
 # What `modelName` reports: the codename the seed shows (`chirp-bluejay`), else Suno's versioned name. V4_5ALL
 # is left out, so its clips report their own `model_name` as they always have.
@@ -83,8 +91,11 @@ class QhaigcGenerationRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [_EXAMPLE]})
 
     prompt: str = Field(description="Description mode: the song idea. Custom mode: the lyrics.")
-    model: str = Field(DEFAULT_MODEL, description="suno-v3.5, suno-v4, suno-v4.5, suno-v4.5-plus (default), "
-                                                  "suno-v4.5-all, suno-v5, suno-v5.5")
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="suno-v3.5, suno-v4, suno-v4.5, suno-v4.5-plus (default), "
+        "suno-v4.5-all, suno-v5, suno-v5.5",
+    )
     custom_mode: bool = Field(False, description="true: prompt is the lyrics, style and title are required.")
     style: str = Field("", description="Genre, mood, instruments (custom mode, required there).")
     title: str = Field("", description="Song title (custom mode, required there).")
@@ -140,8 +151,10 @@ def _require(value: str, field: str, when: str) -> None:
 
 def _limit(value: str, field: str, limit: int, model: str) -> None:
     if len(value) > limit:
-        raise PayloadTooLarge(f"{field} is too long: {len(value)} characters, the limit for model {model} "
-                              f"is {limit}", field=field)
+        raise PayloadTooLarge(
+            f"{field} is too long: {len(value)} characters, the limit for model {model} is {limit}",
+            field=field,
+        )
 
 
 # --- responses ----------------------------------------------------------------------------------------

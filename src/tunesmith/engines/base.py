@@ -108,8 +108,14 @@ class ProgressSink(ABC):
 class EngineError(Exception):
     """The engine could not make what was asked. `retryable` says whether another attempt might succeed."""
 
-    def __init__(self, message: str, *, kind: FailureKind = FailureKind.GENERATE_AUDIO_FAILED,
-                 code: int | None = None, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: FailureKind = FailureKind.GENERATE_AUDIO_FAILED,
+        code: int | None = None,
+        retryable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind

@@ -45,8 +45,12 @@ def load_engine_class(name: str) -> type[Engine]:
 class EngineRegistry:
     """Maps client model names to engine names, and engine names to (lazily built) engine instances."""
 
-    def __init__(self, model_map: Mapping[str, str] | None = None, default: str = DEFAULT_ENGINE,
-                 derived: str = DERIVED_ENGINE) -> None:
+    def __init__(
+        self,
+        model_map: Mapping[str, str] | None = None,
+        default: str = DEFAULT_ENGINE,
+        derived: str = DERIVED_ENGINE,
+    ) -> None:
         self.default = default
         self.derived = derived
         self.model_map = {m: default for m in MODEL_NAMES}

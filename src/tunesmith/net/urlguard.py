@@ -46,10 +46,18 @@ class HostNotResolved(InvalidRequest):
 
 
 # Names that reach instance metadata services or the host itself without any address trickery.
-METADATA_NAMES = frozenset({
-    "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal",
-    "metadata.azure.internal", "metadata.tencentyun.com", "metadata.platformequinix.com",
-})
+METADATA_NAMES = frozenset(
+    {
+        "metadata",
+        "metadata.google.internal",
+        "metadata.goog",
+        "instance-data",
+        "instance-data.ec2.internal",
+        "metadata.azure.internal",
+        "metadata.tencentyun.com",
+        "metadata.platformequinix.com",
+    }
+)
 _NAME_SUFFIXES = ((".localhost", "a loopback name"), (".internal", "an internal name"))
 
 
@@ -278,8 +286,9 @@ def _check_ip(ip: IPAddress, allow: _Allow, field: str, via: str | None = None) 
         raise _refuse(field, f"{via} resolves to {ip}, {reason}" if via else f"{ip} is {reason}")
 
 
-def _checked(target: Target, allow: Sequence[str], field: str, resolver: Resolver | None,
-             *, must_resolve: bool) -> list[IPAddress]:
+def _checked(
+    target: Target, allow: Sequence[str], field: str, resolver: Resolver | None, *, must_resolve: bool
+) -> list[IPAddress]:
     rules = _compile_allow(tuple(allow))
     if target.ip is not None:
         _check_ip(target.ip, rules, field)
@@ -307,8 +316,14 @@ def _checked(target: Target, allow: Sequence[str], field: str, resolver: Resolve
     return ips
 
 
-def check_callback_url(url: str, *, allow: Sequence[str] = (), resolve: bool = True,
-                       field: str = "callBackUrl", resolver: Resolver | None = None) -> str:
+def check_callback_url(
+    url: str,
+    *,
+    allow: Sequence[str] = (),
+    resolve: bool = True,
+    field: str = "callBackUrl",
+    resolver: Resolver | None = None,
+) -> str:
     """Validate a client-supplied URL at submit time and return it normalized.
 
     Raises CallbackUrlRefused (an InvalidRequest carrying `field`) when the URL is malformed or its host is,
@@ -325,8 +340,9 @@ def check_callback_url(url: str, *, allow: Sequence[str] = (), resolve: bool = T
     return target.url
 
 
-def resolve_and_check(url: str, allow: Sequence[str] = (), *, field: str = "callBackUrl",
-                      resolver: Resolver | None = None) -> list[str]:
+def resolve_and_check(
+    url: str, allow: Sequence[str] = (), *, field: str = "callBackUrl", resolver: Resolver | None = None
+) -> list[str]:
     """Resolve the URL's host now and return its addresses, all of them permitted (for the sender).
 
     Raises CallbackUrlRefused for a refused URL or address, HostNotResolved when the name does not resolve.

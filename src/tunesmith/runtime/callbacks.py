@@ -58,11 +58,20 @@ class Outcome:
 class CallbackSender:
     """Posts due callback deliveries from the Store; one instance per thread."""
 
-    def __init__(self, store: Store, *, worker_id: str, allow: Sequence[str] = (),
-                 secret_for: Callable[[str], str | None] = lambda task_id: None, timeout_s: float = 15.0,
-                 max_retries: int = 3, backoff_s: Sequence[float] = (5, 30, 120),
-                 transport: httpx.BaseTransport | None = None, batch_size: int = 20,
-                 resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        worker_id: str,
+        allow: Sequence[str] = (),
+        secret_for: Callable[[str], str | None] = lambda task_id: None,
+        timeout_s: float = 15.0,
+        max_retries: int = 3,
+        backoff_s: Sequence[float] = (5, 30, 120),
+        transport: httpx.BaseTransport | None = None,
+        batch_size: int = 20,
+        resolver: Resolver | None = None,
+    ) -> None:
         self.store = store
         self.worker_id = worker_id
         self.allow = tuple(allow)
@@ -82,9 +91,11 @@ class CallbackSender:
     def client(self) -> httpx.Client:
         if self._client is None:
             self._client = httpx.Client(
-                transport=self._transport or httpx.HTTPTransport(
-                    retries=0, limits=httpx.Limits(max_keepalive_connections=0)),
-                timeout=httpx.Timeout(self.timeout_s), follow_redirects=False, trust_env=False,
+                transport=self._transport
+                or httpx.HTTPTransport(retries=0, limits=httpx.Limits(max_keepalive_connections=0)),
+                timeout=httpx.Timeout(self.timeout_s),
+                follow_redirects=False,
+                trust_env=False,
                 headers={"User-Agent": USER_AGENT},
             )
         return self._client
@@ -142,10 +153,22 @@ class CallbackSender:
             else:
                 status = "pending"
                 next_at = (now or _utcnow()) + timedelta(seconds=self._delay(attempt_no))
-        log.info("callback %s (%s, %s) attempt %d: %s %s", delivery.id, delivery.task_id, delivery.stage,
-                 attempt_no, status, outcome.error or outcome.status_code or "")
-        self.store.record_callback_attempt(delivery.id, status=status, status_code=outcome.status_code,
-                                           error=outcome.error, next_attempt_at=next_at)
+        log.info(
+            "callback %s (%s, %s) attempt %d: %s %s",
+            delivery.id,
+            delivery.task_id,
+            delivery.stage,
+            attempt_no,
+            status,
+            outcome.error or outcome.status_code or "",
+        )
+        self.store.record_callback_attempt(
+            delivery.id,
+            status=status,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            next_attempt_at=next_at,
+        )
 
     def _delay(self, attempt_no: int) -> float:
         """The wait after failed attempt `attempt_no` (1-based); the last delay repeats."""
@@ -176,8 +199,9 @@ class CallbackSender:
         for address in addresses[:MAX_ADDRESSES]:
             url = httpx.URL(target.url).copy_with(host=address)
             try:
-                with self.client.stream("POST", url, content=body, headers=headers,
-                                        extensions=extensions) as response:
+                with self.client.stream(
+                    "POST", url, content=body, headers=headers, extensions=extensions
+                ) as response:
                     code = response.status_code
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 error = f"cannot connect to {address}: {_describe(exc)}"

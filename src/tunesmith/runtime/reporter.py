@@ -41,8 +41,9 @@ def finalize_failure(store: Store, urls: UrlBuilder, task: Task) -> None:
 
 
 class TaskReporter:
-    def __init__(self, store: Store, media: LocalMediaStore, urls: UrlBuilder, task: Task,
-                 worker_id: str) -> None:
+    def __init__(
+        self, store: Store, media: LocalMediaStore, urls: UrlBuilder, task: Task, worker_id: str
+    ) -> None:
         self.store = store
         self.media = media
         self.urls = urls
@@ -62,27 +63,43 @@ class TaskReporter:
 
     def on_text(self, text: SongText) -> None:
         before = self.task.state
-        task = self._held(self.store.record_text(self.task.id, self.worker_id, title=text.title,
-                                                 tags=text.tags, lyrics=text.lyrics))
+        task = self._held(
+            self.store.record_text(
+                self.task.id, self.worker_id, title=text.title, tags=text.tags, lyrics=text.lyrics
+            )
+        )
         if before is TaskState.PENDING and task.state is TaskState.TEXT_SUCCESS:
             queue_callback(self.store, self.urls, task, "text")
 
     def on_streaming(self, index: int, filename: str) -> None:
         before = self.task.state
-        task = self._held(self.store.record_clip(self.task.id, self.worker_id, index, state="streaming",
-                                                 update=ClipUpdate(stream_key=self._key(index, filename))))
+        task = self._held(
+            self.store.record_clip(
+                self.task.id,
+                self.worker_id,
+                index,
+                state="streaming",
+                update=ClipUpdate(stream_key=self._key(index, filename)),
+            )
+        )
         self._maybe_first(before, task)
 
     def on_complete(self, index: int, result: ClipResult) -> None:
         before = self.task.state
         artifacts = {name: self._key(index, fname) or "" for name, fname in result.artifacts.items()}
         update = ClipUpdate(
-            title=result.title, tags=result.tags, lyrics=result.lyrics, duration=result.duration,
-            audio_key=self._key(index, result.audio), wav_key=self._key(index, result.wav),
-            image_key=self._key(index, result.image), artifacts=artifacts,
+            title=result.title,
+            tags=result.tags,
+            lyrics=result.lyrics,
+            duration=result.duration,
+            audio_key=self._key(index, result.audio),
+            wav_key=self._key(index, result.wav),
+            image_key=self._key(index, result.image),
+            artifacts=artifacts,
         )
-        task = self._held(self.store.record_clip(self.task.id, self.worker_id, index, state="complete",
-                                                 update=update))
+        task = self._held(
+            self.store.record_clip(self.task.id, self.worker_id, index, state="complete", update=update)
+        )
         self._maybe_first(before, task)
 
     def _maybe_first(self, before: TaskState, task: Task) -> None:
@@ -98,8 +115,9 @@ class TaskReporter:
         queue_callback(self.store, self.urls, task, "complete")
 
     def on_failure(self, kind: FailureKind, message: str, code: int | None = None) -> None:
-        task = self.store.fail_task(self.task.id, Failure(kind=kind, message=message, code=code),
-                                    self.worker_id)
+        task = self.store.fail_task(
+            self.task.id, Failure(kind=kind, message=message, code=code), self.worker_id
+        )
         if task is None:
             raise LeaseLost(self.task.id)
         self.task = task

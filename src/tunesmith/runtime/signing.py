@@ -39,8 +39,14 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
 
 
-def verify(task_id: str, headers: Mapping[str, str], secret: str, tolerance_s: float = 300,
-           *, now: float | None = None) -> bool:
+def verify(
+    task_id: str,
+    headers: Mapping[str, str],
+    secret: str,
+    tolerance_s: float = 300,
+    *,
+    now: float | None = None,
+) -> bool:
     """True when `headers` carry a valid signature for `task_id` made within `tolerance_s` of now."""
     ts_text, given = _header(headers, TIMESTAMP_HEADER), _header(headers, SIGNATURE_HEADER)
     if not ts_text or not given:

@@ -145,8 +145,9 @@ class Worker:
         request = task.request
         if task.operation is OperationKind.CONCAT and request.source_clip_id:
             request = replace(request, extra={**request.extra, "chain": self._chain(request.source_clip_id)})
-        return EngineJob(task_id=task.id, request=request, clips=slots, seed=job_seed(task), source=source,
-                         workdir=workdir)
+        return EngineJob(
+            task_id=task.id, request=request, clips=slots, seed=job_seed(task), source=source, workdir=workdir
+        )
 
     def _chain(self, last_clip_id: str) -> list[dict]:
         """The extension chain ending at `last_clip_id`, first part first, with each part's files (the
@@ -154,12 +155,16 @@ class Worker:
         chain = []
         for clip, continue_at in extension_chain(self.store, last_clip_id):
             source = self._source_clip(clip.id)
-            chain.append({
-                "clip_id": clip.id, "duration": clip.duration or 0.0, "continue_at": continue_at,
-                "audio": str(source.audio) if source and source.audio else None,
-                "wav": str(source.wav) if source and source.wav else None,
-                "artifacts": {k: str(v) for k, v in (source.artifacts if source else {}).items()},
-            })
+            chain.append(
+                {
+                    "clip_id": clip.id,
+                    "duration": clip.duration or 0.0,
+                    "continue_at": continue_at,
+                    "audio": str(source.audio) if source and source.audio else None,
+                    "wav": str(source.wav) if source and source.wav else None,
+                    "artifacts": {k: str(v) for k, v in (source.artifacts if source else {}).items()},
+                }
+            )
         return chain
 
     def _source_clip(self, clip_id: str) -> SourceClip | None:
@@ -171,9 +176,15 @@ class Worker:
             return self.media.path(key) if key else None
 
         return SourceClip(
-            clip_id=clip.id, duration=clip.duration or 0.0, workdir=self.media.clip_dir(clip.id),
-            title=clip.title, tags=clip.tags, lyrics=clip.lyrics, audio=path(clip.audio_key),
-            wav=path(clip.wav_key), image=path(clip.image_key),
+            clip_id=clip.id,
+            duration=clip.duration or 0.0,
+            workdir=self.media.clip_dir(clip.id),
+            title=clip.title,
+            tags=clip.tags,
+            lyrics=clip.lyrics,
+            audio=path(clip.audio_key),
+            wav=path(clip.wav_key),
+            image=path(clip.image_key),
             artifacts={name: self.media.path(key) for name, key in clip.artifacts.items() if key},
         )
 

@@ -38,11 +38,18 @@ class KeyService:
         self._cache: dict[str, tuple[float, ApiKey]] = {}
         self._lock = threading.Lock()
 
-    def create(self, *, name: str, credits: int, unlimited: bool = False,
-               webhook_secret: str | None = None) -> CreatedKey:
+    def create(
+        self, *, name: str, credits: int, unlimited: bool = False, webhook_secret: str | None = None
+    ) -> CreatedKey:
         token = new_token()
-        key = self.store.create_key(name=name, key_hash=hash_key(token), prefix=token[:10], credits=credits,
-                                    unlimited=unlimited, webhook_secret=webhook_secret)
+        key = self.store.create_key(
+            name=name,
+            key_hash=hash_key(token),
+            prefix=token[:10],
+            credits=credits,
+            unlimited=unlimited,
+            webhook_secret=webhook_secret,
+        )
         return CreatedKey(key=key, token=token)
 
     def create_first(self, credits: int) -> CreatedKey | None:
@@ -54,8 +61,9 @@ class KeyService:
     def register_static(self, tokens: list[str]) -> None:
         """Accept the configured development keys as they are (unlimited credits)."""
         for token in tokens:
-            self.store.create_key(name="env", key_hash=hash_key(token), prefix=token[:6] + "…",
-                                  credits=0, unlimited=True)
+            self.store.create_key(
+                name="env", key_hash=hash_key(token), prefix=token[:6] + "…", credits=0, unlimited=True
+            )
 
     def authenticate(self, authorization: str | None) -> ApiKey:
         """The key behind an `Authorization: Bearer <key>` header, or Unauthorized."""

@@ -81,8 +81,10 @@ class RedisWindowLimiter:
 
     def hit(self, key: str, message: str) -> None:
         now = time.time()
-        oldest = self._script(keys=[f"tunesmith:{self.namespace}:{key}"],
-                              args=[now, self.window, self.limit, f"{now}:{uuid.uuid4().hex[:8]}"])
+        oldest = self._script(
+            keys=[f"tunesmith:{self.namespace}:{key}"],
+            args=[now, self.window, self.limit, f"{now}:{uuid.uuid4().hex[:8]}"],
+        )
         if oldest is not None:
             raise RateLimited(message, retry_after=max(0.0, float(oldest) + self.window - now))
 

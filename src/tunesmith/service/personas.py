@@ -56,14 +56,21 @@ class PersonaService:
         if clip.state is not ClipState.COMPLETE:
             raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
         if task.request.instrumental or not clip.lyrics.strip():
-            raise InvalidRequest("The audio is instrumental: it has no voice to make a persona of",
-                                 field="audioId")
+            raise InvalidRequest(
+                "The audio is instrumental: it has no voice to make a persona of", field="audioId"
+            )
         check_window(draft.vocal_start, draft.vocal_end, clip.duration or 0.0)
         persona = Persona(
-            id=uuid.uuid4().hex, key_id=key.id, name=draft.name.strip(),
+            id=uuid.uuid4().hex,
+            key_id=key.id,
+            name=draft.name.strip(),
             description=draft.description.strip(),
-            source_clip_id=clip.id, voice=self.voice_of(task, clip), style=draft.style.strip() or clip.tags,
-            vocal_start=draft.vocal_start, vocal_end=draft.vocal_end, created_at=datetime.now(UTC),
+            source_clip_id=clip.id,
+            voice=self.voice_of(task, clip),
+            style=draft.style.strip() or clip.tags,
+            vocal_start=draft.vocal_start,
+            vocal_end=draft.vocal_end,
+            created_at=datetime.now(UTC),
         )
         return self.store.create_persona(persona)
 
@@ -93,8 +100,10 @@ def check_window(start: float, end: float, duration: float) -> None:
     if start < 0 or end <= start:
         raise InvalidRequest("vocalEnd must be after vocalStart, and vocalStart at least 0", field="vocalEnd")
     if not MIN_WINDOW <= length <= MAX_WINDOW:
-        raise InvalidRequest(f"The vocal window must last {MIN_WINDOW:g}–{MAX_WINDOW:g} s, got {length:g} s",
-                             field="vocalEnd")
+        raise InvalidRequest(
+            f"The vocal window must last {MIN_WINDOW:g}–{MAX_WINDOW:g} s, got {length:g} s", field="vocalEnd"
+        )
     if end > duration + _EDGE:
-        raise InvalidRequest(f"The vocal window ends at {end:g} s, after the song ends ({duration:g} s)",
-                             field="vocalEnd")
+        raise InvalidRequest(
+            f"The vocal window ends at {end:g} s, after the song ends ({duration:g} s)", field="vocalEnd"
+        )

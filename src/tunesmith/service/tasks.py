@@ -33,14 +33,24 @@ class TaskService:
         self.store = store
         self.registry = registry
         self.settings = settings
-        self.submit_limiter = make_limiter(settings.redis_url, settings.submit_limit,
-                                           settings.submit_window_seconds, namespace="submit")
-        self.query_limiter = make_limiter(settings.redis_url, settings.query_limit_per_task, 1.0,
-                                          namespace="query")
+        self.submit_limiter = make_limiter(
+            settings.redis_url, settings.submit_limit, settings.submit_window_seconds, namespace="submit"
+        )
+        self.query_limiter = make_limiter(
+            settings.redis_url, settings.query_limit_per_task, 1.0, namespace="query"
+        )
         self.snapshots = TaskSnapshots()
 
-    def submit(self, key: ApiKey, request: SongRequest, *, dialect: str, raw_request: str,
-               callback_url: str | None = None, callback_field: str = "callBackUrl") -> Task:
+    def submit(
+        self,
+        key: ApiKey,
+        request: SongRequest,
+        *,
+        dialect: str,
+        raw_request: str,
+        callback_url: str | None = None,
+        callback_field: str = "callBackUrl",
+    ) -> Task:
         """Validate against the engine, charge the key and queue the task. Nothing is stored on refusal."""
         if self.settings.maintenance:
             raise Unavailable("The service is under maintenance and takes no new tasks; try again later")
@@ -49,41 +59,71 @@ class TaskService:
         engine_name = self.registry.engine_name_for(request.model, request.kind)
         engine = self.registry.get(engine_name)
         if not engine.supports(request.kind):
-            raise Unsupported(f"{request.kind.value} is not supported for model {request.model} "
-                              f"(engine {engine_name})", field="model")
+            raise Unsupported(
+                f"{request.kind.value} is not supported for model {request.model} (engine {engine_name})",
+                field="model",
+            )
         engine.check(request)
         self._check_sources(key, request)
         if callback_url:
-            callback_url = check_callback_url(callback_url, allow=self.settings.callback_allow,
-                                              field=callback_field)
-        self.submit_limiter.hit(key.id, "Too many generation requests: at most "
-                                f"{self.settings.submit_limit} per {self.settings.submit_window_seconds:g} s")
+            callback_url = check_callback_url(
+                callback_url, allow=self.settings.callback_allow, field=callback_field
+            )
+        self.submit_limiter.hit(
+            key.id,
+            "Too many generation requests: at most "
+            f"{self.settings.submit_limit} per {self.settings.submit_window_seconds:g} s",
+        )
         now = datetime.now(UTC)
         task_id = new_task_id()
         model_name = SUNO_MODEL_NAMES.get(request.model, request.model)
         clips = tuple(
-            Clip(id=new_clip_id(), task_id=task_id, index=i, state=ClipState.SUBMITTED,
-                 title=request.title, tags=request.style, model_name=model_name,
-                 created_at=now, updated_at=now)
+            Clip(
+                id=new_clip_id(),
+                task_id=task_id,
+                index=i,
+                state=ClipState.SUBMITTED,
+                title=request.title,
+                tags=request.style,
+                model_name=model_name,
+                created_at=now,
+                updated_at=now,
+            )
             for i in range(CLIPS_PER_OPERATION[request.kind])
         )
-        task = Task(id=task_id, key_id=key.id, operation=request.kind, request=request, dialect=dialect,
-                    raw_request=raw_request, engine=engine_name, callback_url=callback_url or None,
-                    parent_clip_id=request.source_clip_id, source_task_id=request.source_task_id,
-                    cost=self.settings.cost_of(request.kind.value), max_attempts=self.settings.max_attempts,
-                    created_at=now, updated_at=now, clips=clips)
+        task = Task(
+            id=task_id,
+            key_id=key.id,
+            operation=request.kind,
+            request=request,
+            dialect=dialect,
+            raw_request=raw_request,
+            engine=engine_name,
+            callback_url=callback_url or None,
+            parent_clip_id=request.source_clip_id,
+            source_task_id=request.source_task_id,
+            cost=self.settings.cost_of(request.kind.value),
+            max_attempts=self.settings.max_attempts,
+            created_at=now,
+            updated_at=now,
+            clips=clips,
+        )
         return self.store.submit_task(task)
 
     def _with_persona(self, key: ApiKey, request: SongRequest) -> SongRequest:
         """Sing with the persona's voice and style: its voice replaces vocal_gender, its style is added to
         the request's (the persona must be the caller's; another key's persona is reported as not found)."""
-        persona = self.store.get_persona(request.persona_id or "") if len(request.persona_id or "") <= 64 \
-            else None
+        persona = (
+            self.store.get_persona(request.persona_id or "") if len(request.persona_id or "") <= 64 else None
+        )
         if persona is None or persona.key_id != key.id:
             raise NotFound(f"Persona not found: {request.persona_id}", field="personaId")
         own = [part.strip() for part in request.style.split(",") if part.strip()]
-        extra = [part.strip() for part in persona.style.split(",")
-                 if part.strip() and part.strip().lower() not in {o.lower() for o in own}]
+        extra = [
+            part.strip()
+            for part in persona.style.split(",")
+            if part.strip() and part.strip().lower() not in {o.lower() for o in own}
+        ]
         return replace(request, style=", ".join(own + extra), vocal_gender=persona.voice)
 
     def _check_sources(self, key: ApiKey, request: SongRequest) -> None:
@@ -104,8 +144,9 @@ class TaskService:
             raise NotFound(f"Audio not found: {clip_id}", field="audioId")
         return clip
 
-    def existing(self, key: ApiKey, kind: OperationKind, *, clip_id: str | None = None,
-                 task_id: str | None = None) -> Task | None:
+    def existing(
+        self, key: ApiKey, kind: OperationKind, *, clip_id: str | None = None, task_id: str | None = None
+    ) -> Task | None:
         """The caller's earlier task of this kind on the same clip or task that did not fail (e.g. the WAV
         record a second WAV request conflicts with)."""
         found = self.store.find_tasks(key.id, kind.value, parent_clip_id=clip_id, source_task_id=task_id)
@@ -119,8 +160,10 @@ class TaskService:
         """The in-memory part of `get` (rate limit, finished tasks), safe to call on the event loop;
         None means `load` must ask the store."""
         if rate_limited:
-            self.query_limiter.hit(task_id, "Too many queries for this task: at most "
-                                   f"{self.settings.query_limit_per_task} per second")
+            self.query_limiter.hit(
+                task_id,
+                f"Too many queries for this task: at most {self.settings.query_limit_per_task} per second",
+            )
         task = self.snapshots.get_final(task_id)
         if task is not None and task.key_id != key.id:
             raise NotFound(f"Task not found: {task_id}", field="taskId")

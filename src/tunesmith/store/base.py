@@ -46,8 +46,16 @@ class Store(ABC):
 
     # ── API keys and credits ──────────────────────────────────────────────────────────────────────────
     @abstractmethod
-    def create_key(self, *, name: str, key_hash: str, prefix: str, credits: int, unlimited: bool = False,
-                   webhook_secret: str | None = None) -> ApiKey:
+    def create_key(
+        self,
+        *,
+        name: str,
+        key_hash: str,
+        prefix: str,
+        credits: int,
+        unlimited: bool = False,
+        webhook_secret: str | None = None,
+    ) -> ApiKey:
         """Store a new key (only its hash). Creating a key whose hash exists returns the existing key."""
 
     @abstractmethod
@@ -101,8 +109,12 @@ class Store(ABC):
 
     # ── the queue ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod
-    def claim_next(self, worker_id: str, lease_seconds: float, engines: Sequence[str] | None = None,
-                   ) -> Task | None:
+    def claim_next(
+        self,
+        worker_id: str,
+        lease_seconds: float,
+        engines: Sequence[str] | None = None,
+    ) -> Task | None:
         """Atomically take the oldest queued task (optionally only for `engines`): queue_status=running,
         lease_owner=worker_id, lease_expires_at=now+lease, attempts+1, started_at set if unset.
         Never hands one task to two workers."""
@@ -126,8 +138,15 @@ class Store(ABC):
         """Set every clip's title/tags/lyrics, advance to TEXT_SUCCESS. None if the lease is not held."""
 
     @abstractmethod
-    def record_clip(self, task_id: str, worker_id: str, index: int, *, state: str, update: ClipUpdate,
-                    ) -> Task | None:
+    def record_clip(
+        self,
+        task_id: str,
+        worker_id: str,
+        index: int,
+        *,
+        state: str,
+        update: ClipUpdate,
+    ) -> Task | None:
         """Update clip `index` (state: 'streaming' or 'complete'); advance the task to FIRST_SUCCESS on the
         first streaming/complete clip. None if the lease is not held."""
 
@@ -150,8 +169,14 @@ class Store(ABC):
         """Put a held task back in the queue to run again after `delay_seconds` (a retryable failure)."""
 
     @abstractmethod
-    def find_tasks(self, key_id: str, operation: str, *, parent_clip_id: str | None = None,
-                   source_task_id: str | None = None) -> list[Task]:
+    def find_tasks(
+        self,
+        key_id: str,
+        operation: str,
+        *,
+        parent_clip_id: str | None = None,
+        source_task_id: str | None = None,
+    ) -> list[Task]:
         """The key's tasks of one operation on a given clip or task, oldest first (e.g. an existing WAV)."""
 
     # ── personas ──────────────────────────────────────────────────────────────────────────────────────
@@ -168,13 +193,25 @@ class Store(ABC):
         """Queue a delivery; a second one for the same task and stage is ignored (returns None)."""
 
     @abstractmethod
-    def claim_due_callbacks(self, worker_id: str, now: datetime, limit: int, lease_seconds: float,
-                            ) -> list[CallbackDelivery]:
+    def claim_due_callbacks(
+        self,
+        worker_id: str,
+        now: datetime,
+        limit: int,
+        lease_seconds: float,
+    ) -> list[CallbackDelivery]:
         """Take pending deliveries whose next_attempt_at has come (leased so only one sender tries)."""
 
     @abstractmethod
-    def record_callback_attempt(self, delivery_id: int, *, status: str, status_code: int | None,
-                                error: str | None, next_attempt_at: datetime | None) -> None:
+    def record_callback_attempt(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        status_code: int | None,
+        error: str | None,
+        next_attempt_at: datetime | None,
+    ) -> None:
         """Log one attempt and set the delivery's status (pending with a next time, delivered, failed,
         refused)."""
 

@@ -33,8 +33,9 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # A connection per API thread (the thread pool has 40): opening SQLite connections on overflow costs far
     # more than keeping them.
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=48,
-                           max_overflow=16)
+    engine = create_engine(
+        url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=48, max_overflow=16
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -323,18 +323,32 @@ class SqlStore(Store):
 
     def renew_lease(self, task_id: str, worker_id: str, lease_seconds: float) -> bool:
         now = _now()
-        return self._update_held(task_id, worker_id, lease_expires_at=now + timedelta(seconds=lease_seconds),
-                                 updated_at=now)
+        return self._update_held(
+            task_id, worker_id, lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now
+        )
 
     def release(self, task_id: str, worker_id: str) -> bool:
-        return self._update_held(task_id, worker_id, queue_status=QUEUED, lease_owner=None,
-                                 lease_expires_at=None, attempts=tasks.c.attempts - 1, updated_at=_now())
+        return self._update_held(
+            task_id,
+            worker_id,
+            queue_status=QUEUED,
+            lease_owner=None,
+            lease_expires_at=None,
+            attempts=tasks.c.attempts - 1,
+            updated_at=_now(),
+        )
 
     def retry_later(self, task_id: str, worker_id: str, delay_seconds: float) -> bool:
         now = _now()
-        return self._update_held(task_id, worker_id, queue_status=QUEUED, lease_owner=None,
-                                 lease_expires_at=None, not_before=now + timedelta(seconds=delay_seconds),
-                                 updated_at=now)
+        return self._update_held(
+            task_id,
+            worker_id,
+            queue_status=QUEUED,
+            lease_owner=None,
+            lease_expires_at=None,
+            not_before=now + timedelta(seconds=delay_seconds),
+            updated_at=now,
+        )
 
     def sweep_expired(self, now: datetime, limit: int = 100) -> SweepResult:
         requeued: list[str] = []

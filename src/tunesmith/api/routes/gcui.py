@@ -49,32 +49,54 @@ MAX_ID_LENGTH = 64
 
 router = APIRouter(prefix=PREFIX, tags=["gcui suno-api"], route_class=dialect_route(DIALECT))
 
-WaitTimeout = Annotated[float, Query(
-    gt=0, le=WAIT_AUDIO_MAX_SECONDS,
-    description="With wait_audio: the longest wait in seconds (default and maximum 100, as gcui).")]
+WaitTimeout = Annotated[
+    float,
+    Query(
+        gt=0,
+        le=WAIT_AUDIO_MAX_SECONDS,
+        description="With wait_audio: the longest wait in seconds (default and maximum 100, as gcui).",
+    ),
+]
 
 
 # ── submit ────────────────────────────────────────────────────────────────────────────────────────────
 @router.post("/generate", summary="Generate 2 clips from a description (Suno writes the lyrics)")
-async def generate(body: gcui.GenerateRequest, request: Request, key: ApiKeyDep, services: ServicesDep,
-                   wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
+async def generate(
+    body: gcui.GenerateRequest,
+    request: Request,
+    key: ApiKeyDep,
+    services: ServicesDep,
+    wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS,
+) -> JsonResponse:
     task = await _submit(services, key, gcui.to_generate(body), request)
     return JsonResponse(await _answer(services, key, task, body.wait_audio, wait_timeout))
 
 
 @router.post("/custom_generate", summary="Generate 2 clips from lyrics, style tags and a title")
-async def custom_generate(body: gcui.CustomGenerateRequest, request: Request, key: ApiKeyDep,
-                          services: ServicesDep,
-                          wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
+async def custom_generate(
+    body: gcui.CustomGenerateRequest,
+    request: Request,
+    key: ApiKeyDep,
+    services: ServicesDep,
+    wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS,
+) -> JsonResponse:
     task = await _submit(services, key, gcui.to_custom_generate(body), request)
     return JsonResponse(await _answer(services, key, task, body.wait_audio, wait_timeout))
 
 
-@router.post("/extend_audio", summary="Continue a clip from continue_at (2 new clips)",
-             description="continue_at: seconds or mm:ss, > 0 and < the clip's duration (default: the end). "
-                         "Without model the clip's own model is used; empty tags/title are the clip's.")
-async def extend_audio(body: gcui.ExtendAudioRequest, request: Request, key: ApiKeyDep, services: ServicesDep,
-                       wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS) -> JsonResponse:
+@router.post(
+    "/extend_audio",
+    summary="Continue a clip from continue_at (2 new clips)",
+    description="continue_at: seconds or mm:ss, > 0 and < the clip's duration (default: the end). "
+    "Without model the clip's own model is used; empty tags/title are the clip's.",
+)
+async def extend_audio(
+    body: gcui.ExtendAudioRequest,
+    request: Request,
+    key: ApiKeyDep,
+    services: ServicesDep,
+    wait_timeout: WaitTimeout = WAIT_AUDIO_MAX_SECONDS,
+) -> JsonResponse:
     audio_id = gcui.to_extend(body).source_clip_id or ""
     source, found = await run_in_threadpool(_owned_clip, services, key, audio_id, "audio_id")
     task = await _submit(services, key, gcui.to_extend_of(body, source, found), request)
@@ -84,11 +106,15 @@ async def extend_audio(body: gcui.ExtendAudioRequest, request: Request, key: Api
     return JsonResponse(clips, status_code=400 if failed else 200)
 
 
-@router.post("/concat", summary="Join an extension chain into one song (one clip, type concat)",
-             description="clip_id: the last clip of the chain. The answer is the single new clip; poll it "
-                         "with /api/get. /api/clip shows its metadata.concat_history.")
-async def concat(body: gcui.ConcatRequest, request: Request, key: ApiKeyDep,
-                 services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/concat",
+    summary="Join an extension chain into one song (one clip, type concat)",
+    description="clip_id: the last clip of the chain. The answer is the single new clip; poll it "
+    "with /api/get. /api/clip shows its metadata.concat_history.",
+)
+async def concat(
+    body: gcui.ConcatRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     clip_id = gcui.require_id(body.clip_id, "clip_id", "Clip id is required")
     source, found = await run_in_threadpool(_owned_clip, services, key, clip_id, "clip_id")
     song = await run_in_threadpool(concat_request, services.store, source, found, clip_field="clip_id")
@@ -98,20 +124,25 @@ async def concat(body: gcui.ConcatRequest, request: Request, key: ApiKeyDep,
 
 
 @router.post("/generate_lyrics", summary="Write lyrics from an idea (answers once written)")
-async def generate_lyrics(body: gcui.GenerateLyricsRequest, request: Request, key: ApiKeyDep,
-                          services: ServicesDep) -> JsonResponse:
+async def generate_lyrics(
+    body: gcui.GenerateLyricsRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     task = await _submit(services, key, gcui.to_lyrics(body), request)
     task = await _wait(services, key, task, WAIT_AUDIO_MAX_SECONDS)
     return JsonResponse(gcui.render_lyrics(task))
 
 
-@router.post("/generate_stems", summary="Separate a clip into stems (one entry per part)",
-             description="Answers [{id, status, created_at, title, stem_from_id, duration, audio_url}], one "
-                         "per part (vocals unless instrumental, drums, bass, other). Stem id = "
-                         "<task id>_<part>; poll /api/get?ids=<stem id> until status is complete, then "
-                         "download audio_url (WAV).")
-async def generate_stems(body: gcui.AudioIdRequest, request: Request, key: ApiKeyDep,
-                         services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/generate_stems",
+    summary="Separate a clip into stems (one entry per part)",
+    description="Answers [{id, status, created_at, title, stem_from_id, duration, audio_url}], one "
+    "per part (vocals unless instrumental, drums, bass, other). Stem id = "
+    "<task id>_<part>; poll /api/get?ids=<stem id> until status is complete, then "
+    "download audio_url (WAV).",
+)
+async def generate_stems(
+    body: gcui.AudioIdRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     audio_id = gcui.require_id(body.audio_id, "audio_id", "Audio ID is required")
     source, found = await run_in_threadpool(_owned_clip, services, key, audio_id, "audio_id")
     task = await _submit(services, key, gcui.to_stems(source, found), request)
@@ -120,18 +151,25 @@ async def generate_stems(body: gcui.AudioIdRequest, request: Request, key: ApiKe
 
 # ── read ──────────────────────────────────────────────────────────────────────────────────────────────
 @router.get("/get", summary="Clips (and stems) by id (comma-separated), whichever API created them")
-def get(key: ApiKeyDep, services: ServicesDep,
-        ids: Annotated[str | None, Query(description="Clip ids, comma-separated (required here).")] = None,
-        page: Annotated[str | None, Query(description="Accepted and ignored: ids are required.")] = None,
-        ) -> JsonResponse:
+def get(
+    key: ApiKeyDep,
+    services: ServicesDep,
+    ids: Annotated[str | None, Query(description="Clip ids, comma-separated (required here).")] = None,
+    page: Annotated[str | None, Query(description="Accepted and ignored: ids are required.")] = None,
+) -> JsonResponse:
     wanted = [part.strip() for part in (ids or "").split(",") if part.strip()]
     if not wanted:
-        raise InvalidRequest("Missing parameter ids: pass ?ids=<clip id>[,<clip id>...] (listing the whole "
-                             "library is not supported)", field="ids")
+        raise InvalidRequest(
+            "Missing parameter ids: pass ?ids=<clip id>[,<clip id>...] (listing the whole "
+            "library is not supported)",
+            field="ids",
+        )
     if len(wanted) > MAX_IDS:
         raise InvalidRequest(f"Too many ids: at most {MAX_IDS} per request", field="ids")
-    clips = {clip.id: gcui.audio_info(task, clip, services.urls, variant="get")
-             for task, clip in _owned_clips(services, key, [i for i in wanted if not gcui.parse_stem_id(i)])}
+    clips = {
+        clip.id: gcui.audio_info(task, clip, services.urls, variant="get")
+        for task, clip in _owned_clips(services, key, [i for i in wanted if not gcui.parse_stem_id(i)])
+    }
     stems = _owned_stems(services, key, [i for i in wanted if gcui.parse_stem_id(i)])
     found = [clips.get(i) or stems.get(i) for i in dict.fromkeys(wanted)]
     if not any(found):
@@ -140,8 +178,9 @@ def get(key: ApiKeyDep, services: ServicesDep,
 
 
 @router.get("/clip", summary="One clip in Suno's own clip shape")
-def clip(key: ApiKeyDep, services: ServicesDep,
-         id: Annotated[str | None, Query(description="Clip id.")] = None) -> JsonResponse:  # noqa: A002
+def clip(
+    key: ApiKeyDep, services: ServicesDep, id: Annotated[str | None, Query(description="Clip id.")] = None
+) -> JsonResponse:  # noqa: A002
     clip_id = gcui.require_id(id, "id", "Missing parameter id")
     task, found = _owned_clip(services, key, clip_id, "id")
     return JsonResponse(gcui.raw_clip(task, found, services.urls))
@@ -156,23 +195,30 @@ def get_limit(key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
 
 
 @router.get("/get_aligned_lyrics", summary="Each sung word with its start and end in seconds")
-def get_aligned_lyrics(key: ApiKeyDep, services: ServicesDep,
-                       song_id: Annotated[str | None, Query(description="Clip id.")] = None) -> JsonResponse:
+def get_aligned_lyrics(
+    key: ApiKeyDep,
+    services: ServicesDep,
+    song_id: Annotated[str | None, Query(description="Clip id.")] = None,
+) -> JsonResponse:
     clip_id = gcui.require_id(song_id, "song_id", "Song ID is required")
     _, found = _owned_clip(services, key, clip_id, "song_id")
     if found.state is not ClipState.COMPLETE:
-        raise InvalidRequest(f"Clip {clip_id} is not complete yet; its aligned lyrics come when it is",
-                             field="song_id")
+        raise InvalidRequest(
+            f"Clip {clip_id} is not complete yet; its aligned lyrics come when it is", field="song_id"
+        )
     timings = found.artifacts.get("timings")
     if not timings:
-        raise Unsupported(f"Clip {clip_id} has no word timings: the engine that rendered it does not record "
-                          "them", field="song_id")
+        raise Unsupported(
+            f"Clip {clip_id} has no word timings: the engine that rendered it does not record them",
+            field="song_id",
+        )
     return JsonResponse(gcui.render_aligned_lyrics(_read_json_list(services, timings, clip_id)))
 
 
 @router.get("/persona", summary="A persona and its clips (not supported yet)")
-def persona(key: ApiKeyDep,
-            id: Annotated[str | None, Query(description="Persona id.")] = None) -> JsonResponse:  # noqa: A002
+def persona(
+    key: ApiKeyDep, id: Annotated[str | None, Query(description="Persona id.")] = None
+) -> JsonResponse:  # noqa: A002
     gcui.require_id(id, "id", "Missing parameter id")
     raise Unsupported("Personas are not supported by this server yet", field="id")
 
@@ -227,10 +273,19 @@ def _owned_clips(services: Services, key: ApiKey, ids: list[str]) -> list[tuple[
 def _owned_stems(services: Services, key: ApiKey, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The caller's stems among `ids` as AudioInfo, by stem id; others are left out."""
     parsed = {i: gcui.parse_stem_id(i) for i in ids}
-    tasks = {t.id: t for t in services.tasks.get_many(key, [p[0] for p in parsed.values() if p])
-             if t.operation is OperationKind.STEMS}
-    sources = {c.id: c for c in services.store.get_clips(
-        [t.parent_clip_id for t in tasks.values() if t.parent_clip_id])} if tasks else {}
+    tasks = {
+        t.id: t
+        for t in services.tasks.get_many(key, [p[0] for p in parsed.values() if p])
+        if t.operation is OperationKind.STEMS
+    }
+    sources = (
+        {
+            c.id: c
+            for c in services.store.get_clips([t.parent_clip_id for t in tasks.values() if t.parent_clip_id])
+        }
+        if tasks
+        else {}
+    )
     out: dict[str, dict[str, Any]] = {}
     for stem, pair in parsed.items():
         task = tasks.get(pair[0]) if pair else None

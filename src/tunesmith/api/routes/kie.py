@@ -32,12 +32,14 @@ async def raw_body(request: Request) -> str:
 
 
 @router.post("/generate", summary="Generate music (two clips per request)")
-async def generate(body: kie.KieGenerateRequest, request: Request, key: ApiKeyDep,
-                   services: ServicesDep) -> JsonResponse:
+async def generate(
+    body: kie.KieGenerateRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     song = kie.to_song_request(body)
     raw = await raw_body(request)
-    task = await _in_thread(services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw,
-                            callback_url=body.callBackUrl)
+    task = await _in_thread(
+        services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw, callback_url=body.callBackUrl
+    )
     return JsonResponse(kie.render_submit(task.id))
 
 
@@ -79,18 +81,31 @@ class RecordInfo:
 FAST_ROUTES: dict[str, Callable[[Services], ASGIApp]] = {f"{PREFIX}/generate/record-info": RecordInfo}
 
 OPENAPI_PATHS = {
-    f"{PREFIX}/generate/record-info": {"get": {
-        "tags": ["kie.ai / sunoapi.org"],
-        "summary": "Music task details",
-        "description": "Status, parameters and clips of a music task (at most 3 requests/s per task).",
-        "operationId": "kie_record_info",
-        "parameters": [{"name": "taskId", "in": "query", "required": True, "schema": {"type": "string"},
-                        "example": "5c79e0b6c5d84f0b9a0f8f0e2d7cbe8e"}],
-        "security": [{"HTTPBearer": []}],
-        "responses": {"200": {"description": "kie envelope: {code, msg, data: {taskId, parentMusicId, param, "
-                                             "response: {taskId, sunoData[]}, status, type, operationType, "
-                                             "errorCode, errorMessage}}"}},
-    }},
+    f"{PREFIX}/generate/record-info": {
+        "get": {
+            "tags": ["kie.ai / sunoapi.org"],
+            "summary": "Music task details",
+            "description": "Status, parameters and clips of a music task (at most 3 requests/s per task).",
+            "operationId": "kie_record_info",
+            "parameters": [
+                {
+                    "name": "taskId",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "5c79e0b6c5d84f0b9a0f8f0e2d7cbe8e",
+                }
+            ],
+            "security": [{"HTTPBearer": []}],
+            "responses": {
+                "200": {
+                    "description": "kie envelope: {code, msg, data: {taskId, parentMusicId, param, "
+                    "response: {taskId, sunoData[]}, status, type, operationType, "
+                    "errorCode, errorMessage}}"
+                }
+            },
+        }
+    },
 }
 
 

@@ -85,9 +85,15 @@ def _derived(kind: OperationKind, source: Task, clip: Clip | None, **extra: Any)
     """A derived operation on `clip` (or on the whole `source` task): the source's model keeps the record
     consistent; title and style travel with it for the operations that draw them (cover art, video)."""
     first = clip or (min(source.clips, key=lambda c: c.index) if source.clips else None)
-    return SongRequest(kind=kind, model=source.request.model, title=(first.title if first else "")
-                       or source.request.title, style=(first.tags if first else "") or source.request.style,
-                       source_clip_id=clip.id if clip else None, source_task_id=source.id, extra=extra)
+    return SongRequest(
+        kind=kind,
+        model=source.request.model,
+        title=(first.title if first else "") or source.request.title,
+        style=(first.tags if first else "") or source.request.style,
+        source_clip_id=clip.id if clip else None,
+        source_task_id=source.id,
+        extra=extra,
+    )
 
 
 def _record(services: Services, key: ApiKey, task_id: str, kind: OperationKind, what: str) -> Task:
@@ -102,24 +108,32 @@ def _source_clip(services: Services, task: Task) -> Clip | None:
     return services.store.get_clip(task.parent_clip_id) if task.parent_clip_id else None
 
 
-async def _submitted(make: Callable[[Services, ApiKey, Any, str], Task], services: Services, key: ApiKey,
-                     body: Any, request: Request) -> JsonResponse:
+async def _submitted(
+    make: Callable[[Services, ApiKey, Any, str], Task],
+    services: Services,
+    key: ApiKey,
+    body: Any,
+    request: Request,
+) -> JsonResponse:
     """Run a task route's `make` off the event loop and answer kie's submit envelope with its taskId."""
     task = await run_in_threadpool(make, services, key, body, await raw_body(request))
     return JsonResponse(render_submit(task.id))
 
 
-async def _record_info(services: Services, key: ApiKey, task_id: str, kind: OperationKind, what: str,
-                       render: RecordRender) -> JsonResponse:
+async def _record_info(
+    services: Services, key: ApiKey, task_id: str, kind: OperationKind, what: str, render: RecordRender
+) -> JsonResponse:
     """A record-info route: the caller's task of `kind`, rendered off the event loop."""
+
     def read() -> dict[str, Any]:
         return render(_record(services, key, task_id, kind, what))
 
     return JsonResponse(await run_in_threadpool(read))
 
 
-def _with_source(services: Services,
-                 render: Callable[[Task, UrlBuilder, Clip | None], dict[str, Any]]) -> RecordRender:
+def _with_source(
+    services: Services, render: Callable[[Task, UrlBuilder, Clip | None], dict[str, Any]]
+) -> RecordRender:
     """`render` of a record that also reports its source clip (musicIndex)."""
     return lambda task: render(task, services.urls, _source_clip(services, task))
 
@@ -133,13 +147,17 @@ def _extend(services: Services, key: ApiKey, body: KieExtendRequest, raw: str) -
     return _submit(services, key, extend_request(body, source, clip), raw, body.callBackUrl)
 
 
-@router.post("/generate/extend", summary="Extend a clip from continueAt (two new clips)",
-             description="defaultParamFlag true: prompt/style/title/continueAt of this request (continueAt "
-                         "> 0 and < the clip's duration); false: the source's title, style and lyrics, from "
-                         "continueAt or the end. `model` must be the source's. Poll GET "
-                         "/api/v1/generate/record-info (operationType `extend`, parentMusicId = audioId).")
-async def generate_extend(body: KieExtendRequest, request: Request, key: ApiKeyDep,
-                          services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/generate/extend",
+    summary="Extend a clip from continueAt (two new clips)",
+    description="defaultParamFlag true: prompt/style/title/continueAt of this request (continueAt "
+    "> 0 and < the clip's duration); false: the source's title, style and lyrics, from "
+    "continueAt or the end. `model` must be the source's. Poll GET "
+    "/api/v1/generate/record-info (operationType `extend`, parentMusicId = audioId).",
+)
+async def generate_extend(
+    body: KieExtendRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_extend, services, key, body, request)
 
 
@@ -148,12 +166,16 @@ def _replace_section(services: Services, key: ApiKey, body: KieReplaceSectionReq
     return _submit(services, key, replace_section_request(body, source, clip), raw, body.callBackUrl)
 
 
-@router.post("/generate/replace-section", summary="Sing one section of a clip again (two new clips)",
-             description="The span infillStartS..infillEndS (seconds, 2 decimals) lies inside the song, "
-                         "lasts at least 10 s and at most half the song; audioId must belong to taskId. "
-                         "Poll GET /api/v1/generate/record-info with the returned taskId.")
-async def generate_replace_section(body: KieReplaceSectionRequest, request: Request, key: ApiKeyDep,
-                                   services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/generate/replace-section",
+    summary="Sing one section of a clip again (two new clips)",
+    description="The span infillStartS..infillEndS (seconds, 2 decimals) lies inside the song, "
+    "lasts at least 10 s and at most half the song; audioId must belong to taskId. "
+    "Poll GET /api/v1/generate/record-info with the returned taskId.",
+)
+async def generate_replace_section(
+    body: KieReplaceSectionRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_replace_section, services, key, body, request)
 
 
@@ -164,22 +186,28 @@ def _wav(services: Services, key: ApiKey, body: KieWavRequest, raw: str) -> Task
     source, clip = _music_clip(services, key, body.taskId, body.audioId)
     earlier = services.tasks.existing(key, OperationKind.WAV, clip_id=clip.id)
     if earlier is not None:
-        raise Conflict(f"A WAV record already exists for audio {clip.id} (taskId {earlier.id})",
-                       field="audioId")
+        raise Conflict(
+            f"A WAV record already exists for audio {clip.id} (taskId {earlier.id})", field="audioId"
+        )
     return _submit(services, key, _derived(OperationKind.WAV, source, clip), raw, body.callBackUrl)
 
 
 @router.post("/wav/generate", summary="Convert a clip to WAV (once per clip; a second request → 409)")
-async def wav_generate(body: KieWavRequest, request: Request, key: ApiKeyDep,
-                       services: ServicesDep) -> JsonResponse:
+async def wav_generate(
+    body: KieWavRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_wav, services, key, body, request)
 
 
-@router.get("/wav/record-info", summary="WAV conversion details",
-            description="`response.audioWavUrl` once `successFlag` is SUCCESS; `musicId` is the clip.")
+@router.get(
+    "/wav/record-info",
+    summary="WAV conversion details",
+    description="`response.audioWavUrl` once `successFlag` is SUCCESS; `musicId` is the clip.",
+)
 async def wav_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    return await _record_info(services, key, taskId, OperationKind.WAV, "WAV",
-                              _with_source(services, records.render_wav_record))
+    return await _record_info(
+        services, key, taskId, OperationKind.WAV, "WAV", _with_source(services, records.render_wav_record)
+    )
 
 
 # ── vocal removal ─────────────────────────────────────────────────────────────────────────────────────
@@ -191,21 +219,35 @@ def _stems(services: Services, key: ApiKey, body: KieVocalRemovalRequest, raw: s
     return _submit(services, key, song, raw, body.callBackUrl)
 
 
-@router.post("/vocal-removal/generate", summary="Separate a clip into stems (each request is a new task)",
-             description="`separate_vocal`: vocals + instrumental. `split_stem`: vocals, drums, bass, other.")
-async def vocal_removal_generate(body: KieVocalRemovalRequest, request: Request, key: ApiKeyDep,
-                                 services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/vocal-removal/generate",
+    summary="Separate a clip into stems (each request is a new task)",
+    description="`separate_vocal`: vocals + instrumental. `split_stem`: vocals, drums, bass, other.",
+)
+async def vocal_removal_generate(
+    body: KieVocalRemovalRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_stems, services, key, body, request)
 
 
-@router.get("/vocal-removal/record-info", summary="Stem separation details",
-            description="`response.originData[]` lists every stem (its `id` can be given to MIDI "
-                        "generation); every kie stem URL key is present, null when absent, plus `otherUrl` "
-                        "for the `other` stem of split_stem.")
-async def vocal_removal_record(key: ApiKeyDep, services: ServicesDep,
-                               taskId: str = TaskIdQuery) -> JsonResponse:
-    return await _record_info(services, key, taskId, OperationKind.STEMS, "Vocal removal",
-                              _with_source(services, records.render_stems_record))
+@router.get(
+    "/vocal-removal/record-info",
+    summary="Stem separation details",
+    description="`response.originData[]` lists every stem (its `id` can be given to MIDI "
+    "generation); every kie stem URL key is present, null when absent, plus `otherUrl` "
+    "for the `other` stem of split_stem.",
+)
+async def vocal_removal_record(
+    key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery
+) -> JsonResponse:
+    return await _record_info(
+        services,
+        key,
+        taskId,
+        OperationKind.STEMS,
+        "Vocal removal",
+        _with_source(services, records.render_stems_record),
+    )
 
 
 # ── MIDI ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -223,35 +265,54 @@ def _midi(services: Services, key: ApiKey, body: KieMidiRequest, raw: str) -> Ta
             raise NotFound(f"Audio {body.audioId} not found in task {named.id}", field="audioId")
         clip = services.tasks.own_clip(key, named.parent_clip_id or "")
         music = services.tasks.get(key, clip.task_id)
-    elif named.operation in (OperationKind.WAV, OperationKind.MIDI, OperationKind.VIDEO,
-                             OperationKind.COVER_ART, OperationKind.LYRICS):
+    elif named.operation in (
+        OperationKind.WAV,
+        OperationKind.MIDI,
+        OperationKind.VIDEO,
+        OperationKind.COVER_ART,
+        OperationKind.LYRICS,
+    ):
         raise InvalidRequest("taskId must be a vocal removal task or a music task", field="taskId")
     else:
         if not body.audioId:
             raise InvalidRequest("audioId is required when taskId is a music task", field="audioId")
         music, clip = _music_clip(services, key, named.id, body.audioId)
     # source_task_id: the task the client named, so record-info reports it as recordTaskId.
-    song = replace(_derived(OperationKind.MIDI, music, clip, audio_id=body.audioId or clip.id),
-                   source_task_id=named.id)
+    song = replace(
+        _derived(OperationKind.MIDI, music, clip, audio_id=body.audioId or clip.id), source_task_id=named.id
+    )
     return _submit(services, key, song, raw, body.callBackUrl)
 
 
-@router.post("/midi/generate", summary="MIDI of a song (from a separation taskId or the music taskId)",
-             description="taskId: a finished vocal-removal task (audioId: one of its originData ids, "
-                         "optional) or the music task (audioId: the clip, required). The MIDI holds every "
-                         "part of the song.")
-async def midi_generate(body: KieMidiRequest, request: Request, key: ApiKeyDep,
-                        services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/midi/generate",
+    summary="MIDI of a song (from a separation taskId or the music taskId)",
+    description="taskId: a finished vocal-removal task (audioId: one of its originData ids, "
+    "optional) or the music task (audioId: the clip, required). The MIDI holds every "
+    "part of the song.",
+)
+async def midi_generate(
+    body: KieMidiRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_midi, services, key, body, request)
 
 
-@router.get("/midi/record-info", summary="MIDI generation details",
-            description="`midiData.instruments[].notes[]` (velocity 0–1 as kie) and `midiUrl`, the .mid "
-                        "file to download (a Tunesmith extension). successFlag 0 pending, 1 success, "
-                        "2 create failed, 3 generation failed.")
+@router.get(
+    "/midi/record-info",
+    summary="MIDI generation details",
+    description="`midiData.instruments[].notes[]` (velocity 0–1 as kie) and `midiUrl`, the .mid "
+    "file to download (a Tunesmith extension). successFlag 0 pending, 1 success, "
+    "2 create failed, 3 generation failed.",
+)
 async def midi_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    return await _record_info(services, key, taskId, OperationKind.MIDI, "MIDI",
-                              lambda task: records.render_midi_record(task, services.urls))
+    return await _record_info(
+        services,
+        key,
+        taskId,
+        OperationKind.MIDI,
+        "MIDI",
+        lambda task: records.render_midi_record(task, services.urls),
+    )
 
 
 # ── music video ───────────────────────────────────────────────────────────────────────────────────────
@@ -265,16 +326,26 @@ def _mp4(services: Services, key: ApiKey, body: KieMp4Request, raw: str) -> Task
 
 
 @router.post("/mp4/generate", summary="Make a music video of a clip")
-async def mp4_generate(body: KieMp4Request, request: Request, key: ApiKeyDep,
-                       services: ServicesDep) -> JsonResponse:
+async def mp4_generate(
+    body: KieMp4Request, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_mp4, services, key, body, request)
 
 
-@router.get("/mp4/record-info", summary="Music video details",
-            description="`response.videoUrl` once `successFlag` is SUCCESS.")
+@router.get(
+    "/mp4/record-info",
+    summary="Music video details",
+    description="`response.videoUrl` once `successFlag` is SUCCESS.",
+)
 async def mp4_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    return await _record_info(services, key, taskId, OperationKind.VIDEO, "Music video",
-                              _with_source(services, records.render_mp4_record))
+    return await _record_info(
+        services,
+        key,
+        taskId,
+        OperationKind.VIDEO,
+        "Music video",
+        _with_source(services, records.render_mp4_record),
+    )
 
 
 # ── cover art ─────────────────────────────────────────────────────────────────────────────────────────
@@ -282,33 +353,58 @@ async def mp4_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskId
 
 def _cover(services: Services, key: ApiKey, body: KieCoverRequest, raw: str) -> Task | JsonResponse:
     source = services.tasks.get(key, body.taskId)
-    if source.operation in (OperationKind.WAV, OperationKind.STEMS, OperationKind.MIDI, OperationKind.VIDEO,
-                            OperationKind.COVER_ART, OperationKind.LYRICS):
+    if source.operation in (
+        OperationKind.WAV,
+        OperationKind.STEMS,
+        OperationKind.MIDI,
+        OperationKind.VIDEO,
+        OperationKind.COVER_ART,
+        OperationKind.LYRICS,
+    ):
         raise InvalidRequest("taskId must be a music task", field="taskId")
     if source.state is not TaskState.SUCCESS:
         raise InvalidRequest(f"The music task {source.id} is not finished", field="taskId")
     earlier = services.tasks.existing(key, OperationKind.COVER_ART, task_id=source.id)
     if earlier is not None:
         # kie: a cover is made once per music task; the duplicate answer carries the existing taskId.
-        return JsonResponse({"code": 400, "msg": f"Cover art already generated for task {source.id}",
-                             "data": {"taskId": earlier.id}}, status_code=400)
+        return JsonResponse(
+            {
+                "code": 400,
+                "msg": f"Cover art already generated for task {source.id}",
+                "data": {"taskId": earlier.id},
+            },
+            status_code=400,
+        )
     return _submit(services, key, _derived(OperationKind.COVER_ART, source, None), raw, body.callBackUrl)
 
 
-@router.post("/suno/cover/generate", summary="Two cover images for a music task (once per task)",
-             description="A second request for the same music task answers code 400 with the existing "
-                         "taskId in `data`.")
-async def cover_generate(body: KieCoverRequest, request: Request, key: ApiKeyDep,
-                         services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/suno/cover/generate",
+    summary="Two cover images for a music task (once per task)",
+    description="A second request for the same music task answers code 400 with the existing "
+    "taskId in `data`.",
+)
+async def cover_generate(
+    body: KieCoverRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     outcome = await run_in_threadpool(_cover, services, key, body, await raw_body(request))
     return outcome if isinstance(outcome, JsonResponse) else JsonResponse(render_submit(outcome.id))
 
 
-@router.get("/suno/cover/record-info", summary="Cover image details",
-            description="`response.images[]`; successFlag 0 pending, 1 success, 2 generating, 3 failed.")
+@router.get(
+    "/suno/cover/record-info",
+    summary="Cover image details",
+    description="`response.images[]`; successFlag 0 pending, 1 success, 2 generating, 3 failed.",
+)
 async def cover_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    return await _record_info(services, key, taskId, OperationKind.COVER_ART, "Cover",
-                              lambda task: records.render_cover_record(task, services.urls))
+    return await _record_info(
+        services,
+        key,
+        taskId,
+        OperationKind.COVER_ART,
+        "Cover",
+        lambda task: records.render_cover_record(task, services.urls),
+    )
 
 
 # ── lyrics ────────────────────────────────────────────────────────────────────────────────────────────
@@ -323,16 +419,21 @@ def _lyrics(services: Services, key: ApiKey, body: KieLyricsRequest, raw: str) -
 
 
 @router.post("/lyrics", summary="Write lyrics from a one-line idea (2 variants, each with a title)")
-async def lyrics_generate(body: KieLyricsRequest, request: Request, key: ApiKeyDep,
-                          services: ServicesDep) -> JsonResponse:
+async def lyrics_generate(
+    body: KieLyricsRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submitted(_lyrics, services, key, body, request)
 
 
-@router.get("/lyrics/record-info", summary="Lyrics task details",
-            description="`response.data[]`: {text, title, status, errorMessage} per variant.")
+@router.get(
+    "/lyrics/record-info",
+    summary="Lyrics task details",
+    description="`response.data[]`: {text, title, status, errorMessage} per variant.",
+)
 async def lyrics_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskIdQuery) -> JsonResponse:
-    return await _record_info(services, key, taskId, OperationKind.LYRICS, "Lyrics",
-                              records.render_lyrics_record)
+    return await _record_info(
+        services, key, taskId, OperationKind.LYRICS, "Lyrics", records.render_lyrics_record
+    )
 
 
 # ── synchronous: timestamped lyrics, persona, style boost ─────────────────────────────────────────────
@@ -354,11 +455,15 @@ def _timestamps(services: Services, key: ApiKey, body: KieTimestampedLyricsReque
     return {"code": 200, "msg": "success", "data": data}
 
 
-@router.post("/generate/get-timestamped-lyrics", summary="When each word of a clip is sung (synchronous)",
-             description="`alignedWords[]` come from the engine's own word timings, in order and inside the "
-                         "song; an instrumental clip answers 422.")
-async def timestamped_lyrics(body: KieTimestampedLyricsRequest, key: ApiKeyDep,
-                             services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/generate/get-timestamped-lyrics",
+    summary="When each word of a clip is sung (synchronous)",
+    description="`alignedWords[]` come from the engine's own word timings, in order and inside the "
+    "song; an instrumental clip answers 422.",
+)
+async def timestamped_lyrics(
+    body: KieTimestampedLyricsRequest, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return JsonResponse(await run_in_threadpool(_timestamps, services, key, body))
 
 
@@ -367,18 +472,30 @@ def _persona(services: Services, key: ApiKey, body: KiePersonaRequest) -> dict[s
     for field in ("name", "description"):
         if not getattr(body, field).strip():
             raise InvalidRequest(f"{field} is required", field=field)
-    draft = PersonaDraft(task_id=body.taskId, audio_id=body.audioId, name=body.name,
-                         description=body.description, vocal_start=body.vocalStart, vocal_end=body.vocalEnd,
-                         style=body.style)
+    draft = PersonaDraft(
+        task_id=body.taskId,
+        audio_id=body.audioId,
+        name=body.name,
+        description=body.description,
+        vocal_start=body.vocalStart,
+        vocal_end=body.vocalEnd,
+        style=body.style,
+    )
     persona = PersonaService(services.store, services.tasks, services.media).create(key, draft)
-    return {"code": 200, "msg": "success",
-            "data": {"personaId": persona.id, "name": persona.name, "description": persona.description}}
+    return {
+        "code": 200,
+        "msg": "success",
+        "data": {"personaId": persona.id, "name": persona.name, "description": persona.description},
+    }
 
 
-@router.post("/generate/generate-persona", summary="Keep a clip's voice and style as a persona (synchronous)",
-             description="Window `vocalStart`..`vocalEnd` lasts 10–30 s inside the song; one persona per "
-                         "clip (409). Give the personaId to POST /api/v1/generate to sing with that voice "
-                         "and style.")
+@router.post(
+    "/generate/generate-persona",
+    summary="Keep a clip's voice and style as a persona (synchronous)",
+    description="Window `vocalStart`..`vocalEnd` lasts 10–30 s inside the song; one persona per "
+    "clip (409). Give the personaId to POST /api/v1/generate to sing with that voice "
+    "and style.",
+)
 async def generate_persona(body: KiePersonaRequest, key: ApiKeyDep, services: ServicesDep) -> JsonResponse:
     return JsonResponse(await run_in_threadpool(_persona, services, key, body))
 
@@ -391,16 +508,31 @@ def _boost(services: Services, key: ApiKey, body: KieBoostStyleRequest, raw: str
         raise InvalidRequest("content is required: the style to boost", field="content")
     result = boost_style(body.content.strip(), seed=0)
     # Free and synchronous: nothing is queued or stored, so taskId only identifies this answer.
-    return {"code": 200, "msg": "success", "data": {
-        "taskId": uuid.uuid4().hex, "param": raw, "result": result, "creditsConsumed": 0,
-        "creditsRemaining": services.keys.balance(key), "successFlag": "1", "errorCode": None,
-        "errorMessage": None, "createTime": unix_millis(datetime.now(UTC))}}
+    return {
+        "code": 200,
+        "msg": "success",
+        "data": {
+            "taskId": uuid.uuid4().hex,
+            "param": raw,
+            "result": result,
+            "creditsConsumed": 0,
+            "creditsRemaining": services.keys.balance(key),
+            "successFlag": "1",
+            "errorCode": None,
+            "errorMessage": None,
+            "createTime": unix_millis(datetime.now(UTC)),
+        },
+    }
 
 
-@router.post("/style/generate", summary="Boost a music style (synchronous, free)",
-             description="`data.result` is the detailed style; the same content always gives the same "
-                         "result. `successFlag` \"1\" = success.")
-async def style_generate(body: KieBoostStyleRequest, request: Request, key: ApiKeyDep,
-                         services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/style/generate",
+    summary="Boost a music style (synchronous, free)",
+    description="`data.result` is the detailed style; the same content always gives the same "
+    'result. `successFlag` "1" = success.',
+)
+async def style_generate(
+    body: KieBoostStyleRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     raw = await raw_body(request)
     return JsonResponse(await run_in_threadpool(_boost, services, key, body, raw))

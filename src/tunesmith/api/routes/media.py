@@ -27,8 +27,9 @@ def get_media(key: str, services: ServicesDep) -> Response:
         raise HTTPException(404, "No such file") from None
     if not path.is_file():
         raise HTTPException(404, "No such file")
-    return FileResponse(path, media_type=content_type_for(key),
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        path, media_type=content_type_for(key), headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/stream/{clip_id}", summary="Play a clip: live while it renders, the final MP3 once done")
@@ -41,8 +42,11 @@ async def stream_clip(clip_id: str, request: Request, services: ServicesDep) -> 
     if clip.state is not ClipState.STREAMING or not clip.stream_key:
         raise HTTPException(404, "This clip is not playable yet")
     path = services.media.path(clip.stream_key)
-    return StreamingResponse(_follow(path, clip_id, request, services), media_type="audio/mpeg",
-                             headers={"Cache-Control": "no-store"})
+    return StreamingResponse(
+        _follow(path, clip_id, request, services),
+        media_type="audio/mpeg",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def _follow(path: Path, clip_id: str, request: Request, services: ServicesDep) -> AsyncIterator[bytes]:

@@ -25,24 +25,33 @@ DIALECT = newapi.NewApiDialect()
 PREFIX = "/suno"
 PREFIXES = (PREFIX,)
 
-router = APIRouter(prefix=PREFIX, tags=["new-api / GoAmz (Suno task API)"],
-                   route_class=dialect_route(DIALECT))
+router = APIRouter(
+    prefix=PREFIX, tags=["new-api / GoAmz (Suno task API)"], route_class=dialect_route(DIALECT)
+)
 
 TaskId = Annotated[str, Path(max_length=64, description="The task id returned by submit.")]
 
 
-async def _submit(request: Request, key: ApiKey, services: Services, song: SongRequest,
-                  notify_hook: str | None) -> JsonResponse:
+async def _submit(
+    request: Request, key: ApiKey, services: Services, song: SongRequest, notify_hook: str | None
+) -> JsonResponse:
     newapi.refuse_unimplemented(song)
     raw = (await request.body()).decode("utf-8", errors="replace")
     task: Task = await run_in_threadpool(
-        services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw,
-        callback_url=notify_hook or None, callback_field="notify_hook")
+        services.tasks.submit,
+        key,
+        song,
+        dialect=DIALECT.name,
+        raw_request=raw,
+        callback_url=notify_hook or None,
+        callback_field="notify_hook",
+    )
     return JsonResponse(newapi.render_submit(task.id))
 
 
-def _continuation(services: Services, key: ApiKey, song: SongRequest,
-                  body: newapi.MusicRequest) -> SongRequest:
+def _continuation(
+    services: Services, key: ApiKey, song: SongRequest, body: newapi.MusicRequest
+) -> SongRequest:
     clip = services.tasks.own_clip(key, song.source_clip_id or "")
     return newapi.continuation(song, body, services.tasks.get(key, clip.task_id), clip)
 
@@ -50,43 +59,57 @@ def _continuation(services: Services, key: ApiKey, song: SongRequest,
 def _concat(services: Services, key: ApiKey, body: newapi.ConcatRequest) -> SongRequest:
     song = newapi.concat_operation(body)
     clip = services.tasks.own_clip(key, song.source_clip_id or "")
-    return concat_request(services.store, services.tasks.get(key, clip.task_id), clip, clip_field="clip_id",
-                          **song.extra)
+    return concat_request(
+        services.store, services.tasks.get(key, clip.task_id), clip, clip_field="clip_id", **song.extra
+    )
 
 
-@router.post("/submit/music", summary="Generate music, or extend a clip (continue_clip_id + task_id)",
-             description="Custom mode (prompt = lyrics, tags, title), description mode "
-                         "(gpt_description_prompt), or an extension: continue_clip_id, task_id (the task "
-                         "that made it) and continue_at (> 0 and < the clip's duration; default the end). An "
-                         "extension makes two clips whose metadata.history names the clip they continue.")
-async def submit_music(body: newapi.MusicRequest, request: Request, key: ApiKeyDep,
-                       services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/submit/music",
+    summary="Generate music, or extend a clip (continue_clip_id + task_id)",
+    description="Custom mode (prompt = lyrics, tags, title), description mode "
+    "(gpt_description_prompt), or an extension: continue_clip_id, task_id (the task "
+    "that made it) and continue_at (> 0 and < the clip's duration; default the end). An "
+    "extension makes two clips whose metadata.history names the clip they continue.",
+)
+async def submit_music(
+    body: newapi.MusicRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     song = newapi.to_song_request(body)
     if song.kind is OperationKind.EXTEND:
         song = await run_in_threadpool(_continuation, services, key, song, body)
     return await _submit(request, key, services, song, body.notify_hook.strip())
 
 
-@router.post("/submit/lyrics", summary="Generate lyrics from an idea; returns the task id",
-             description="Read them with GET /suno/fetch/{id} (action LYRICS, data {id, status, title, "
-                         "text}) or GET /suno/lyrics/{id}.")
-async def submit_lyrics(body: newapi.LyricsRequest, request: Request, key: ApiKeyDep,
-                        services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/submit/lyrics",
+    summary="Generate lyrics from an idea; returns the task id",
+    description="Read them with GET /suno/fetch/{id} (action LYRICS, data {id, status, title, "
+    "text}) or GET /suno/lyrics/{id}.",
+)
+async def submit_lyrics(
+    body: newapi.LyricsRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submit(request, key, services, newapi.lyrics_operation(body), body.notify_hook)
 
 
-@router.post("/submit/concat", summary="Join an extension with the clips it continues into one song",
-             description="One clip of metadata.type \"concat\" whose metadata.concat_history lists the "
-                         "chain, first part first, each with the continue_at where it takes over.")
-async def submit_concat(body: newapi.ConcatRequest, request: Request, key: ApiKeyDep,
-                        services: ServicesDep) -> JsonResponse:
+@router.post(
+    "/submit/concat",
+    summary="Join an extension with the clips it continues into one song",
+    description='One clip of metadata.type "concat" whose metadata.concat_history lists the '
+    "chain, first part first, each with the continue_at where it takes over.",
+)
+async def submit_concat(
+    body: newapi.ConcatRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     song = await run_in_threadpool(_concat, services, key, body)
     return await _submit(request, key, services, song, body.notify_hook)
 
 
 @router.post("/submit/upload", summary="Upload audio by URL (not supported yet: refused)")
-async def submit_upload(body: newapi.UploadRequest, request: Request, key: ApiKeyDep,
-                        services: ServicesDep) -> JsonResponse:
+async def submit_upload(
+    body: newapi.UploadRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     return await _submit(request, key, services, newapi.upload_operation(body), body.notify_hook)
 
 
@@ -104,8 +127,9 @@ def fetch_many(body: newapi.FetchRequest, key: ApiKeyDep, services: ServicesDep)
 
 
 @router.get("/feed/{ids}", summary="Suno clips, bare (no envelope), for comma-separated task or clip ids")
-def feed(ids: Annotated[str, Path(max_length=64 * newapi.MAX_FETCH_IDS)], key: ApiKeyDep,
-         services: ServicesDep) -> JsonResponse:
+def feed(
+    ids: Annotated[str, Path(max_length=64 * newapi.MAX_FETCH_IDS)], key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     wanted = list(dict.fromkeys(i.strip() for i in ids.split(",") if i.strip()))[: newapi.MAX_FETCH_IDS]
     return JsonResponse(_feed(wanted, key, services))
 

@@ -35,20 +35,28 @@ TICK_SECONDS = 5.0
 router = APIRouter(prefix="/v1", tags=["OpenAI chat (songs)"], route_class=dialect_route(DIALECT))
 
 
-@router.post("/chat/completions", summary="Make a song from the last user message (blocking or streaming)",
-             response_model=None)
-async def chat_completions(body: chat.ChatRequest, request: Request, key: ApiKeyDep,
-                           services: ServicesDep) -> JsonResponse | StreamingResponse:
+@router.post(
+    "/chat/completions",
+    summary="Make a song from the last user message (blocking or streaming)",
+    response_model=None,
+)
+async def chat_completions(
+    body: chat.ChatRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse | StreamingResponse:
     song = chat.to_song_request(body)
     raw = (await request.body()).decode("utf-8", errors="replace")
-    task: Task = await run_in_threadpool(services.tasks.submit, key, song, dialect=DIALECT.name,
-                                         raw_request=raw)
+    task: Task = await run_in_threadpool(
+        services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw
+    )
     wait = chat.wait_seconds(services.settings, body.wait_seconds)
     chat_id, created = chat.new_chat_id(), chat.now()
     if body.stream:
         events = _events(services, key, task, chat_id=chat_id, model=body.model, created=created, wait=wait)
-        return StreamingResponse(events, media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            events,
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
     deadline = time.monotonic() + wait
     while not task.is_terminal and time.monotonic() < deadline:
         await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
@@ -57,15 +65,32 @@ async def chat_completions(body: chat.ChatRequest, request: Request, key: ApiKey
         task = await run_in_threadpool(services.tasks.get, key, task.id)
     if task.state is TaskState.FAILED:
         raise chat.GenerationFailed(chat.failure_text(task))
-    return JsonResponse(chat.render_completion(task, services.urls, chat_id=chat_id, model=body.model,
-                                               created=created, prompt_text=chat.prompt_text(body)))
+    return JsonResponse(
+        chat.render_completion(
+            task,
+            services.urls,
+            chat_id=chat_id,
+            model=body.model,
+            created=created,
+            prompt_text=chat.prompt_text(body),
+        )
+    )
 
 
-async def _events(services: Services, key: ApiKey, task: Task, *, chat_id: str, model: str, created: int,
-                  wait: float) -> AsyncIterator[bytes]:
+async def _events(
+    services: Services, key: ApiKey, task: Task, *, chat_id: str, model: str, created: int, wait: float
+) -> AsyncIterator[bytes]:
     def chunk(content: str | None = None, role: str | None = None, finish_reason: str | None = None) -> bytes:
-        return chat.sse(chat.render_chunk(chat_id=chat_id, model=model, created=created, content=content,
-                                          role=role, finish_reason=finish_reason))
+        return chat.sse(
+            chat.render_chunk(
+                chat_id=chat_id,
+                model=model,
+                created=created,
+                content=content,
+                role=role,
+                finish_reason=finish_reason,
+            )
+        )
 
     try:
         yield chunk(role="assistant", content="")

@@ -18,8 +18,9 @@ router = APIRouter(prefix=PREFIX, tags=["qhaigc"], route_class=dialect_route(DIA
 
 
 @router.post("/generations", summary="Create a music generation task (two songs)")
-async def generations(body: qhaigc.QhaigcGenerationRequest, request: Request, key: ApiKeyDep,
-                      services: ServicesDep) -> JsonResponse:
+async def generations(
+    body: qhaigc.QhaigcGenerationRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
     song = qhaigc.to_song_request(body)
     raw = (await request.body()).decode("utf-8", errors="replace")
     task = await run_in_threadpool(services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw)

@@ -80,13 +80,17 @@ def _submit_route(path: str, name: str, body_model: type[BaseModel], summary: st
 
 
 # The menu in the seed's order (which is the order /docs lists it in).
-_submit_route("/submit/lyrics", "lyrics", zeakai.LyricsRequest,
-              "1. Generate lyrics (read them with 2. get lyrics)")
+_submit_route(
+    "/submit/lyrics", "lyrics", zeakai.LyricsRequest, "1. Generate lyrics (read them with 2. get lyrics)"
+)
 
 
-@router.get("/lyrics/{lyrics_id}", summary="2. Get lyrics",
-            description="Bare {id, status, title, text, tags, variants[], failReason, submitAt, finishAt} "
-                        "of a lyrics task: the first variant, and every variant the task wrote.")
+@router.get(
+    "/lyrics/{lyrics_id}",
+    summary="2. Get lyrics",
+    description="Bare {id, status, title, text, tags, variants[], failReason, submitAt, finishAt} "
+    "of a lyrics task: the first variant, and every variant the task wrote.",
+)
 def get_lyrics(lyrics_id: str, key: KeyDep, services: ServicesDep) -> JsonResponse:
     task = services.tasks.get(key, lyrics_id)
     if task.operation is not OperationKind.LYRICS:
@@ -94,18 +98,37 @@ def get_lyrics(lyrics_id: str, key: KeyDep, services: ServicesDep) -> JsonRespon
     return JsonResponse(zeakai.render_lyrics(task))
 
 
-_submit_route("/submit/inspiration", "inspiration", zeakai.InspirationRequest,
-              "3. Generate music, inspiration mode")
+_submit_route(
+    "/submit/inspiration", "inspiration", zeakai.InspirationRequest, "3. Generate music, inspiration mode"
+)
 _submit_route("/submit/custom", "custom", zeakai.CustomRequest, "4. Generate music, custom mode")
-_submit_route("/submit/cover", "cover", zeakai.CoverRequest,
-              "5. Generate music, cover mode (not available: no re-singing of songs)")
-_submit_route("/submit/edit", "partial_edit", zeakai.PartialEditRequest,
-              "6. Partial edit: sing infill_start_s..infill_end_s again (10 s to half the song; 2 clips)")
-_submit_route("/submit/upload", "upload", zeakai.UploadRequest,
-              "7. Upload music (not available: no external audio)")
-_submit_route("/submit/extend", "extend", zeakai.ExtendRequest,
-              "8. Extend music from continue_at (> 0, < the clip's duration; 2 clips)")
-_submit_route("/submit/crop", "crop", zeakai.CropRequest,
-              "9. Crop music: keep crop_start_s..crop_end_s (1 clip)")
-_submit_route("/submit/merge", "merge", zeakai.MergeRequest,
-              "10. Merge music: join an extension with the clips it continues (1 clip)")
+_submit_route(
+    "/submit/cover",
+    "cover",
+    zeakai.CoverRequest,
+    "5. Generate music, cover mode (not available: no re-singing of songs)",
+)
+_submit_route(
+    "/submit/edit",
+    "partial_edit",
+    zeakai.PartialEditRequest,
+    "6. Partial edit: sing infill_start_s..infill_end_s again (10 s to half the song; 2 clips)",
+)
+_submit_route(
+    "/submit/upload", "upload", zeakai.UploadRequest, "7. Upload music (not available: no external audio)"
+)
+_submit_route(
+    "/submit/extend",
+    "extend",
+    zeakai.ExtendRequest,
+    "8. Extend music from continue_at (> 0, < the clip's duration; 2 clips)",
+)
+_submit_route(
+    "/submit/crop", "crop", zeakai.CropRequest, "9. Crop music: keep crop_start_s..crop_end_s (1 clip)"
+)
+_submit_route(
+    "/submit/merge",
+    "merge",
+    zeakai.MergeRequest,
+    "10. Merge music: join an extension with the clips it continues (1 clip)",
+)

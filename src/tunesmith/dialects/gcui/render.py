@@ -25,8 +25,21 @@ from tunesmith.domain.states import ClipState, QueueStatus, TaskState
 CLIP_STATUSES = ("submitted", "queued", "streaming", "complete", "error")
 
 # The AudioInfo fields in gcui's order, per variant.
-_COMMON_FIELDS = ("id", "title", "image_url", "lyric", "audio_url", "video_url", "created_at", "model_name",
-                  "status", "gpt_description_prompt", "prompt", "type", "tags")
+_COMMON_FIELDS = (
+    "id",
+    "title",
+    "image_url",
+    "lyric",
+    "audio_url",
+    "video_url",
+    "created_at",
+    "model_name",
+    "status",
+    "gpt_description_prompt",
+    "prompt",
+    "type",
+    "tags",
+)
 SUBMIT_FIELDS = (*_COMMON_FIELDS, "negative_tags", "duration")
 GET_FIELDS = (*_COMMON_FIELDS, "duration", "error_message")
 
@@ -57,7 +70,8 @@ def clip_status(task: Task, clip: Clip) -> str:
     if clip.state is ClipState.ERROR or task.state is TaskState.FAILED:
         return "error"
     if clip.state is ClipState.SUBMITTED and (
-            task.state is not TaskState.PENDING or task.queue_status is QueueStatus.RUNNING):
+        task.state is not TaskState.PENDING or task.queue_status is QueueStatus.RUNNING
+    ):
         return "queued"
     return clip.state.value
 
@@ -106,8 +120,14 @@ def raw_clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
     image = urls.media(clip.image_key) if clip.image_key else ""
     history = None
     if task.operation is OperationKind.EXTEND and task.request.source_clip_id:
-        history = [{"id": task.request.source_clip_id, "continue_at": task.request.continue_at,
-                    "type": "gen", "source": "web"}]
+        history = [
+            {
+                "id": task.request.source_clip_id,
+                "continue_at": task.request.continue_at,
+                "type": "gen",
+                "source": "web",
+            }
+        ]
     return {
         "id": clip.id,
         "title": clip.title,
@@ -122,11 +142,13 @@ def raw_clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
             "stream": True,
             "history": history,
             "duration": round(float(clip.duration), 2) if clip.duration is not None else None,
-            "error_type": (task.failure.kind.value.lower() if task.failure else "error") if status == "error"
+            "error_type": (task.failure.kind.value.lower() if task.failure else "error")
+            if status == "error"
             else None,
             "error_message": _error_message(task, clip, status),
             "concat_history": (task.request.extra.get("concat_history") or None)
-            if task.operation is OperationKind.CONCAT else None,
+            if task.operation is OperationKind.CONCAT
+            else None,
             "refund_credits": task.refunded,
             "audio_prompt_id": None,
             "gpt_description_prompt": _description(task),
@@ -181,8 +203,13 @@ def render_aligned_lyrics(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`/api/get_aligned_lyrics` from the engine's word timings. The timings are the ones the words were
     sung to, not a forced alignment after the fact, so every word is aligned with certainty."""
     return [
-        {"word": str(w["word"]), "start_s": float(w["start_s"]), "end_s": float(w["end_s"]), "success": True,
-         "p_align": 1.0}
+        {
+            "word": str(w["word"]),
+            "start_s": float(w["start_s"]),
+            "end_s": float(w["end_s"]),
+            "success": True,
+            "p_align": 1.0,
+        }
         for w in words
     ]
 
@@ -250,15 +277,19 @@ def render_stems(task: Task, source: Clip | None, urls: UrlBuilder) -> list[dict
     out = []
     for part in stem_parts(task, source):
         duration = durations.get(part)
-        out.append({
-            "id": stem_id(task.id, part),
-            "status": _stem_status(task),
-            "created_at": iso_time(task.created_at),
-            "title": f"{title} ({part.replace('_', ' ').title()})",
-            "stem_from_id": task.parent_clip_id or task.request.source_clip_id,
-            "duration": round(float(duration), 2) if duration is not None else None,
-            "audio_url": urls.media(files[part]) if part in files and task.state is TaskState.SUCCESS else "",
-        })
+        out.append(
+            {
+                "id": stem_id(task.id, part),
+                "status": _stem_status(task),
+                "created_at": iso_time(task.created_at),
+                "title": f"{title} ({part.replace('_', ' ').title()})",
+                "stem_from_id": task.parent_clip_id or task.request.source_clip_id,
+                "duration": round(float(duration), 2) if duration is not None else None,
+                "audio_url": urls.media(files[part])
+                if part in files and task.state is TaskState.SUCCESS
+                else "",
+            }
+        )
     return out
 
 
@@ -270,14 +301,23 @@ def stem_audio_info(task: Task, part: str, source: Clip | None, urls: UrlBuilder
         return None
     status = entry["status"]
     return {
-        "id": entry["id"], "title": entry["title"],
+        "id": entry["id"],
+        "title": entry["title"],
         "image_url": urls.media(source.image_key) if source is not None and source.image_key else "",
-        "lyric": "", "audio_url": entry["audio_url"], "video_url": "", "created_at": entry["created_at"],
-        "model_name": GCUI_MODEL_NAMES.get(task.request.model) or task.request.model, "status": status,
-        "gpt_description_prompt": None, "prompt": "", "type": "stem",
-        "tags": source.tags if source is not None else task.request.style, "duration": entry["duration"],
+        "lyric": "",
+        "audio_url": entry["audio_url"],
+        "video_url": "",
+        "created_at": entry["created_at"],
+        "model_name": GCUI_MODEL_NAMES.get(task.request.model) or task.request.model,
+        "status": status,
+        "gpt_description_prompt": None,
+        "prompt": "",
+        "type": "stem",
+        "tags": source.tags if source is not None else task.request.style,
+        "duration": entry["duration"],
         "error_message": ((task.failure.message if task.failure else "") or _DEFAULT_FAILURE)
-        if status == "error" else None,
+        if status == "error"
+        else None,
         "stem_from_id": entry["stem_from_id"],
     }
 

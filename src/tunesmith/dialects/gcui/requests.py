@@ -31,8 +31,15 @@ DEFAULT_MODEL = "chirp-v3-5"  # gcui's DEFAULT_MODEL
 # names, the Suno names other dialects show), so a client can send back the `model_name` it read from a clip.
 GCUI_MODELS: dict[str, str] = {
     name: MODEL_ALIASES[name]
-    for name in ("chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-bluejay", "chirp-crow",
-                 "chirp-fenix")
+    for name in (
+        "chirp-v3-0",
+        "chirp-v3-5",
+        "chirp-v4",
+        "chirp-auk",
+        "chirp-bluejay",
+        "chirp-crow",
+        "chirp-fenix",
+    )
 }
 
 # Our model -> the name a gcui client sees in `model_name`: Suno's own codename where it has one.
@@ -47,8 +54,9 @@ def model_for(name: str | None) -> str:
         name = DEFAULT_MODEL
     model = resolve_model(name)
     if model is None:
-        raise InvalidRequest(f"model: unknown model {name!r}; expected one of {', '.join(GCUI_MODELS)}",
-                             field="model")
+        raise InvalidRequest(
+            f"model: unknown model {name!r}; expected one of {', '.join(GCUI_MODELS)}", field="model"
+        )
     return model
 
 
@@ -66,13 +74,20 @@ class _Body(BaseModel):
 class GenerateRequest(_Body):
     """`POST /api/generate`: description mode. Suno writes the lyrics, title and style from `prompt`."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
-        "prompt": "A popular heavy metal song about war, sung by a deep-voiced male singer, slowly and "
-                  "melodiously. The lyrics depict the sorrow of people after the war.",
-        "make_instrumental": False,
-        "model": "chirp-v3-5",
-        "wait_audio": False,
-    }]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "prompt": "A popular heavy metal song about war, sung by a deep-voiced male singer, "
+                    "slowly and melodiously. The lyrics depict the sorrow of people after the war.",
+                    "make_instrumental": False,
+                    "model": "chirp-v3-5",
+                    "wait_audio": False,
+                }
+            ]
+        },
+    )
 
     prompt: str = Field("", description="What the song is about (Suno's gpt_description_prompt).")
     make_instrumental: bool = Field(False, description="true: no vocals.")
@@ -83,16 +98,23 @@ class GenerateRequest(_Body):
 class CustomGenerateRequest(_Body):
     """`POST /api/custom_generate`: custom mode, with the exact lyrics, style tags and title."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
-        "prompt": "[Verse 1]\nCruel flames of war engulf this land\n\n[Chorus]\n"
-                  "Silent battlegrounds, no birds' song",
-        "tags": "pop metal male melancholic",
-        "negative_tags": "female edm techno",
-        "title": "Silent Battlefield",
-        "make_instrumental": False,
-        "model": "chirp-v3-5",
-        "wait_audio": False,
-    }]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "prompt": "[Verse 1]\nCruel flames of war engulf this land\n\n[Chorus]\n"
+                    "Silent battlegrounds, no birds' song",
+                    "tags": "pop metal male melancholic",
+                    "negative_tags": "female edm techno",
+                    "title": "Silent Battlefield",
+                    "make_instrumental": False,
+                    "model": "chirp-v3-5",
+                    "wait_audio": False,
+                }
+            ]
+        },
+    )
 
     prompt: str = Field("", description="The lyrics (required unless make_instrumental is true).")
     tags: str = Field("", description="Music genre / style.")
@@ -106,12 +128,23 @@ class CustomGenerateRequest(_Body):
 class ExtendAudioRequest(_Body):
     """`POST /api/extend_audio`: continue an existing clip from `continue_at`."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
-        "audio_id": "e76498dc-6ab4-4a10-a19f-8a095790e28d",
-        "prompt": "[Verse]\nThrough the ashes we will rise",
-        "continue_at": 109.96,
-        "tags": "", "negative_tags": "", "title": "", "model": "chirp-v3-5", "wait_audio": False,
-    }]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "audio_id": "e76498dc-6ab4-4a10-a19f-8a095790e28d",
+                    "prompt": "[Verse]\nThrough the ashes we will rise",
+                    "continue_at": 109.96,
+                    "tags": "",
+                    "negative_tags": "",
+                    "title": "",
+                    "model": "chirp-v3-5",
+                    "wait_audio": False,
+                }
+            ]
+        },
+    )
 
     audio_id: str | None = Field(None, description="The clip to extend (required).")
     prompt: str = Field("", description="Lyrics for the new part.")
@@ -126,8 +159,9 @@ class ExtendAudioRequest(_Body):
 class GenerateLyricsRequest(_Body):
     """`POST /api/generate_lyrics`: lyrics (and a title) from an idea."""
 
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [{"prompt": "A soothing lullaby"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"prompt": "A soothing lullaby"}]}
+    )
 
     prompt: str = Field("", description="What the lyrics are about.")
 
@@ -135,8 +169,9 @@ class GenerateLyricsRequest(_Body):
 class ConcatRequest(BaseModel):
     """`POST /api/concat`: join an extended clip with everything it extends into the whole song."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"clip_id": "e76498dc-6ab4-4a10-a19f-8a095790e28d"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"clip_id": "e76498dc-6ab4-4a10-a19f-8a095790e28d"}]}
+    )
 
     clip_id: str | None = Field(None, description="The last clip of the extension chain (required).")
 
@@ -144,8 +179,9 @@ class ConcatRequest(BaseModel):
 class AudioIdRequest(BaseModel):
     """`POST /api/generate_stems`: the clip to work on."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"audio_id": "e76498dc-6ab4-4a10-a19f-8a095790e28d"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"audio_id": "e76498dc-6ab4-4a10-a19f-8a095790e28d"}]}
+    )
 
     audio_id: str | None = Field(None, description="The clip (required).")
 
@@ -154,8 +190,13 @@ def to_generate(req: GenerateRequest) -> SongRequest:
     """Description mode: Suno needs the idea; everything else it invents."""
     if not req.prompt.strip():
         raise InvalidRequest("prompt is required: describe the song", field="prompt")
-    return SongRequest(kind=OperationKind.GENERATE, model=model_for(req.model), custom_mode=False,
-                       instrumental=req.make_instrumental, description=req.prompt)
+    return SongRequest(
+        kind=OperationKind.GENERATE,
+        model=model_for(req.model),
+        custom_mode=False,
+        instrumental=req.make_instrumental,
+        description=req.prompt,
+    )
 
 
 def to_custom_generate(req: CustomGenerateRequest) -> SongRequest:
@@ -163,24 +204,42 @@ def to_custom_generate(req: CustomGenerateRequest) -> SongRequest:
     (as kie does), so nothing is sung."""
     if req.make_instrumental:
         if not (req.prompt.strip() or req.tags.strip()):
-            raise InvalidRequest("tags or prompt is required: say what the instrumental should sound like",
-                                 field="tags")
+            raise InvalidRequest(
+                "tags or prompt is required: say what the instrumental should sound like", field="tags"
+            )
         lyrics, description = "", req.prompt
     else:
         if not req.prompt.strip():
-            raise InvalidRequest("prompt is required: the lyrics (or set make_instrumental to true)",
-                                 field="prompt")
+            raise InvalidRequest(
+                "prompt is required: the lyrics (or set make_instrumental to true)", field="prompt"
+            )
         lyrics, description = req.prompt, ""
-    return SongRequest(kind=OperationKind.GENERATE, model=model_for(req.model), custom_mode=True,
-                       instrumental=req.make_instrumental, lyrics=lyrics, description=description,
-                       style=req.tags, negative_style=req.negative_tags, title=req.title)
+    return SongRequest(
+        kind=OperationKind.GENERATE,
+        model=model_for(req.model),
+        custom_mode=True,
+        instrumental=req.make_instrumental,
+        lyrics=lyrics,
+        description=description,
+        style=req.tags,
+        negative_style=req.negative_tags,
+        title=req.title,
+    )
 
 
 def to_extend(req: ExtendAudioRequest) -> SongRequest:
     audio_id = require_id(req.audio_id, "audio_id", "Audio ID is required")
-    return SongRequest(kind=OperationKind.EXTEND, model=model_for(req.model), custom_mode=True,
-                       lyrics=req.prompt, style=req.tags, negative_style=req.negative_tags, title=req.title,
-                       source_clip_id=audio_id, continue_at=parse_continue_at(req.continue_at))
+    return SongRequest(
+        kind=OperationKind.EXTEND,
+        model=model_for(req.model),
+        custom_mode=True,
+        lyrics=req.prompt,
+        style=req.tags,
+        negative_style=req.negative_tags,
+        title=req.title,
+        source_clip_id=audio_id,
+        continue_at=parse_continue_at(req.continue_at),
+    )
 
 
 def to_extend_of(req: ExtendAudioRequest, source: Task, clip: Clip) -> SongRequest:
@@ -189,16 +248,28 @@ def to_extend_of(req: ExtendAudioRequest, source: Task, clip: Clip) -> SongReque
     song = to_extend(req)
     check_continue_at(clip, song.continue_at, field="continue_at", clip_field="audio_id")
     model = song.model if req.model and req.model.strip() else source.request.model
-    return replace(song, model=model, style=song.style or clip.tags, title=song.title or clip.title,
-                   source_task_id=source.id)
+    return replace(
+        song,
+        model=model,
+        style=song.style or clip.tags,
+        title=song.title or clip.title,
+        source_task_id=source.id,
+    )
 
 
 def to_stems(source: Task, clip: Clip) -> SongRequest:
     """Suno's stems are one file per instrument: the studio's `split_stem` separation of the clip."""
     finished(clip, "audio_id")
-    return SongRequest(kind=OperationKind.STEMS, model=source.request.model, title=clip.title,
-                       style=clip.tags, instrumental=source.request.instrumental, source_clip_id=clip.id,
-                       source_task_id=source.id, extra={"type": "split_stem"})
+    return SongRequest(
+        kind=OperationKind.STEMS,
+        model=source.request.model,
+        title=clip.title,
+        style=clip.tags,
+        instrumental=source.request.instrumental,
+        source_clip_id=clip.id,
+        source_task_id=source.id,
+        extra={"type": "split_stem"},
+    )
 
 
 def to_lyrics(req: GenerateLyricsRequest) -> SongRequest:
@@ -233,11 +304,13 @@ def parse_continue_at(value: float | str | None) -> float | None:
         try:
             seconds = int(match.group(1)) * 60 + float(match.group(2)) if match else float(text)
         except ValueError:
-            raise InvalidRequest(f"continue_at: expected seconds or mm:ss (got {value[:40]!r})",
-                                 field="continue_at") from None
+            raise InvalidRequest(
+                f"continue_at: expected seconds or mm:ss (got {value[:40]!r})", field="continue_at"
+            ) from None
     else:
         seconds = float(value)
     if not seconds >= 0 or seconds == float("inf"):
-        raise InvalidRequest(f"continue_at must be a number of seconds >= 0 (got {value!r})",
-                             field="continue_at")
+        raise InvalidRequest(
+            f"continue_at must be a number of seconds >= 0 (got {value!r})", field="continue_at"
+        )
     return seconds

@@ -31,14 +31,16 @@ _CALLBACK = "https://client.example.com/kie-callback"
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    @field_validator("prompt", "style", "title", "negativeTags", "tags", "fullLyrics", mode="before",
-                     check_fields=False)
+    @field_validator(
+        "prompt", "style", "title", "negativeTags", "tags", "fullLyrics", mode="before", check_fields=False
+    )
     @classmethod
     def _null_text(cls, value: Any) -> Any:
         return "" if value is None else value
 
-    @field_validator("callBackUrl", "vocalGender", "personaId", "personaModel", mode="before",
-                     check_fields=False)
+    @field_validator(
+        "callBackUrl", "vocalGender", "personaId", "personaModel", mode="before", check_fields=False
+    )
     @classmethod
     def _empty_is_absent(cls, value: Any) -> Any:
         return None if value is None or (isinstance(value, str) and not value.strip()) else value
@@ -53,17 +55,33 @@ class KieExtendRequest(_Body):
     voice).
     """
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
-        "defaultParamFlag": True, "audioId": _AUDIO_ID, "continueAt": 60, "model": "V4_5",
-        "prompt": "[Verse 3]\nThe city sleeps but we are wide awake", "style": "Lo-fi pop, mellow",
-        "title": "Walking Home (Extended)", "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "defaultParamFlag": True,
+                    "audioId": _AUDIO_ID,
+                    "continueAt": 60,
+                    "model": "V4_5",
+                    "prompt": "[Verse 3]\nThe city sleeps but we are wide awake",
+                    "style": "Lo-fi pop, mellow",
+                    "title": "Walking Home (Extended)",
+                    "callBackUrl": _CALLBACK,
+                }
+            ]
+        },
+    )
 
-    defaultParamFlag: bool = Field(description="true: use prompt/style/title/continueAt; false: inherit the "
-                                               "source's parameters.")
+    defaultParamFlag: bool = Field(
+        description="true: use prompt/style/title/continueAt; false: inherit the source's parameters."
+    )
     audioId: str = Field(min_length=1, max_length=64, description="The clip to extend (`sunoData[].id`).")
     model: KieModel = Field(description="Model version; must be the source clip's.")
-    continueAt: float | None = Field(None, description="Seconds into the clip where the continuation starts: "
-                                                        "> 0 and < the clip's duration.")
+    continueAt: float | None = Field(
+        None,
+        description="Seconds into the clip where the continuation starts: > 0 and < the clip's duration.",
+    )
     prompt: str = Field("", description="Lyrics of the continuation (defaultParamFlag true).")
     style: str = Field("", description="Style of the continuation (defaultParamFlag true).")
     title: str = Field("", description="Title (defaultParamFlag true; ≤ 100 characters on V4_5 and newer).")
@@ -85,11 +103,25 @@ class KieReplaceSectionRequest(_Body):
     10 s and at most half the song. `fullLyrics` is the whole song's lyrics after the change.
     """
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
-        "taskId": _TASK_ID, "audioId": _AUDIO_ID, "prompt": "[Chorus]\nNew words for the chorus",
-        "tags": "Lo-fi pop, mellow", "title": "Walking Home", "infillStartS": 20.5, "infillEndS": 35.0,
-        "fullLyrics": "[Verse]\nStreetlights hum\n[Chorus]\nNew words for the chorus",
-        "negativeTags": "metal", "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "taskId": _TASK_ID,
+                    "audioId": _AUDIO_ID,
+                    "prompt": "[Chorus]\nNew words for the chorus",
+                    "tags": "Lo-fi pop, mellow",
+                    "title": "Walking Home",
+                    "infillStartS": 20.5,
+                    "infillEndS": 35.0,
+                    "fullLyrics": "[Verse]\nStreetlights hum\n[Chorus]\nNew words for the chorus",
+                    "negativeTags": "metal",
+                    "callBackUrl": _CALLBACK,
+                }
+            ]
+        },
+    )
 
     taskId: str = Field(min_length=1, max_length=64, description="The music task the clip belongs to.")
     audioId: str = Field(min_length=1, max_length=64, description="The clip to edit.")
@@ -116,8 +148,9 @@ class KieReplaceSectionRequest(_Body):
 def extend_request(req: KieExtendRequest, source: Task, clip: Clip) -> SongRequest:
     """Apply kie's extend rules against the caller's source clip and translate."""
     if req.model != source.request.model:
-        raise InvalidRequest(f"model must be the source audio's model ({source.request.model}); "
-                             f"got {req.model}", field="model")
+        raise InvalidRequest(
+            f"model must be the source audio's model ({source.request.model}); got {req.model}", field="model"
+        )
     if req.defaultParamFlag:
         if req.continueAt is None:
             raise InvalidRequest("continueAt is required when defaultParamFlag is true", field="continueAt")
@@ -126,15 +159,21 @@ def extend_request(req: KieExtendRequest, source: Task, clip: Clip) -> SongReque
             if not getattr(req, name).strip():
                 raise InvalidRequest(f"{name} is required when defaultParamFlag is true", field=name)
         if not req.instrumental and not req.prompt.strip():
-            raise InvalidRequest("prompt is required when defaultParamFlag is true unless instrumental is "
-                                 "true (it carries the lyrics)", field="prompt")
+            raise InvalidRequest(
+                "prompt is required when defaultParamFlag is true unless instrumental is "
+                "true (it carries the lyrics)",
+                field="prompt",
+            )
         limits = MODEL_LIMITS[req.model]
         title_limit = EXTEND_TITLE_LIMITS.get(req.model, EXTEND_TITLE_LIMIT)
         for name, limit in (("prompt", limits.prompt), ("style", limits.style), ("title", title_limit)):
             value = getattr(req, name)
             if len(value) > limit:
-                raise PayloadTooLarge(f"{name} is too long: {len(value)} characters, the limit for model "
-                                      f"{req.model} is {limit}", field=name)
+                raise PayloadTooLarge(
+                    f"{name} is too long: {len(value)} characters, the limit for model "
+                    f"{req.model} is {limit}",
+                    field=name,
+                )
         instrumental = req.instrumental
         lyrics, style, title = ("" if instrumental else req.prompt), req.style, req.title
         extra: dict[str, Any] = {"default_params": True}
@@ -145,29 +184,59 @@ def extend_request(req: KieExtendRequest, source: Task, clip: Clip) -> SongReque
         extra = {"default_params": False}
     if req.personaModel is not None:
         extra["persona_model"] = req.personaModel
-    return SongRequest(kind=OperationKind.EXTEND, model=req.model, custom_mode=req.defaultParamFlag,
-                       instrumental=instrumental, lyrics=lyrics, style=style, title=title,
-                       negative_style=req.negativeTags, vocal_gender=req.vocalGender,
-                       style_weight=req.styleWeight, weirdness=req.weirdnessConstraint,
-                       audio_weight=req.audioWeight, persona_id=req.personaId, source_clip_id=clip.id,
-                       source_task_id=source.id, continue_at=req.continueAt, extra=extra)
+    return SongRequest(
+        kind=OperationKind.EXTEND,
+        model=req.model,
+        custom_mode=req.defaultParamFlag,
+        instrumental=instrumental,
+        lyrics=lyrics,
+        style=style,
+        title=title,
+        negative_style=req.negativeTags,
+        vocal_gender=req.vocalGender,
+        style_weight=req.styleWeight,
+        weirdness=req.weirdnessConstraint,
+        audio_weight=req.audioWeight,
+        persona_id=req.personaId,
+        source_clip_id=clip.id,
+        source_task_id=source.id,
+        continue_at=req.continueAt,
+        extra=extra,
+    )
 
 
 def replace_section_request(req: KieReplaceSectionRequest, source: Task, clip: Clip) -> SongRequest:
     """Apply kie's replace-section rules against the caller's clip (of `source`) and translate."""
-    check_infill(clip, req.infillStartS, req.infillEndS, fields=("infillStartS", "infillEndS"),
-                 clip_field="audioId")
+    check_infill(
+        clip, req.infillStartS, req.infillEndS, fields=("infillStartS", "infillEndS"), clip_field="audioId"
+    )
     for name in ("prompt", "tags", "title", "fullLyrics"):
         if not getattr(req, name).strip():
             raise InvalidRequest(f"{name} is required", field=name)
     limits = MODEL_LIMITS.get(source.request.model, MODEL_LIMITS["V4_5"])
-    for name, limit in (("prompt", limits.prompt), ("fullLyrics", limits.prompt), ("tags", limits.style),
-                        ("title", EXTEND_TITLE_LIMITS.get(source.request.model, EXTEND_TITLE_LIMIT))):
+    for name, limit in (
+        ("prompt", limits.prompt),
+        ("fullLyrics", limits.prompt),
+        ("tags", limits.style),
+        ("title", EXTEND_TITLE_LIMITS.get(source.request.model, EXTEND_TITLE_LIMIT)),
+    ):
         value = getattr(req, name)
         if len(value) > limit:
-            raise PayloadTooLarge(f"{name} is too long: {len(value)} characters, the limit for model "
-                                  f"{source.request.model} is {limit}", field=name)
-    return SongRequest(kind=OperationKind.REPLACE_SECTION, model=source.request.model, custom_mode=True,
-                       lyrics=req.prompt, style=req.tags, title=req.title, negative_style=req.negativeTags,
-                       source_clip_id=clip.id, source_task_id=source.id,
-                       span=(req.infillStartS, req.infillEndS), extra={"full_lyrics": req.fullLyrics})
+            raise PayloadTooLarge(
+                f"{name} is too long: {len(value)} characters, the limit for model "
+                f"{source.request.model} is {limit}",
+                field=name,
+            )
+    return SongRequest(
+        kind=OperationKind.REPLACE_SECTION,
+        model=source.request.model,
+        custom_mode=True,
+        lyrics=req.prompt,
+        style=req.tags,
+        title=req.title,
+        negative_style=req.negativeTags,
+        source_clip_id=clip.id,
+        source_task_id=source.id,
+        span=(req.infillStartS, req.infillEndS),
+        extra={"full_lyrics": req.fullLyrics},
+    )

@@ -49,8 +49,12 @@ class _KieBody(BaseModel):
 class KieWavRequest(_KieBody):
     """`POST /api/v1/wav/generate`: the WAV master of one clip of a music task."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "audioId": _AUDIO_ID, "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [{"taskId": _TASK_ID, "audioId": _AUDIO_ID, "callBackUrl": _CALLBACK}]
+        },
+    )
 
     taskId: str = Field(min_length=1, description="The music task (generate / extend) the clip belongs to.")
     audioId: str = Field(min_length=1, description="The clip to convert (`sunoData[].id`).")
@@ -61,13 +65,22 @@ class KieVocalRemovalRequest(_KieBody):
     """`POST /api/v1/vocal-removal/generate`: separate one clip into stems. Every request is a new, billed
     task (kie keeps no cache of separations either)."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "audioId": _AUDIO_ID, "type": "separate_vocal", "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"taskId": _TASK_ID, "audioId": _AUDIO_ID, "type": "separate_vocal", "callBackUrl": _CALLBACK}
+            ]
+        },
+    )
 
     taskId: str = Field(min_length=1, description="The music task the clip belongs to.")
     audioId: str = Field(min_length=1, description="The clip to separate.")
-    type: SeparationType = Field("separate_vocal", description="`separate_vocal`: vocals + instrumental; "
-                                 "`split_stem`: one stem per part (vocals, drums, bass, other).")
+    type: SeparationType = Field(
+        "separate_vocal",
+        description="`separate_vocal`: vocals + instrumental; "
+        "`split_stem`: one stem per part (vocals, drums, bass, other).",
+    )
     callBackUrl: str | None = Field(None, description="Where to POST the stems when they are ready.")
 
     @field_validator("type", mode="before")
@@ -85,12 +98,19 @@ class KieMidiRequest(_KieBody):
     transcribed from a stem.
     """
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "audioId": _AUDIO_ID, "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [{"taskId": _TASK_ID, "audioId": _AUDIO_ID, "callBackUrl": _CALLBACK}]
+        },
+    )
 
     taskId: str = Field(min_length=1, description="A finished vocal-removal task, or the music task.")
-    audioId: str | None = Field(None, description="An `originData[].id` of the separation, or the clip id "
-                                "(required when taskId is a music task).")
+    audioId: str | None = Field(
+        None,
+        description="An `originData[].id` of the separation, or the clip id "
+        "(required when taskId is a music task).",
+    )
     callBackUrl: str | None = Field(None, description="Where to POST the MIDI data when it is ready.")
 
     @field_validator("audioId", mode="before")
@@ -102,9 +122,20 @@ class KieMidiRequest(_KieBody):
 class KieMp4Request(_KieBody):
     """`POST /api/v1/mp4/generate`: a music video of one clip (cover art, title, waveform)."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "audioId": _AUDIO_ID, "callBackUrl": _CALLBACK, "author": "Nova Lane",
-         "domainName": "music.example.com"}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "taskId": _TASK_ID,
+                    "audioId": _AUDIO_ID,
+                    "callBackUrl": _CALLBACK,
+                    "author": "Nova Lane",
+                    "domainName": "music.example.com",
+                }
+            ]
+        },
+    )
 
     taskId: str = Field(min_length=1, description="The music task the clip belongs to.")
     audioId: str = Field(min_length=1, description="The clip to make a video of.")
@@ -121,8 +152,9 @@ class KieMp4Request(_KieBody):
 class KieCoverRequest(_KieBody):
     """`POST /api/v1/suno/cover/generate`: two cover images for a music task (once per task)."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"taskId": _TASK_ID, "callBackUrl": _CALLBACK}]}
+    )
 
     taskId: str = Field(min_length=1, description="The finished music task to draw covers for.")
     callBackUrl: str | None = Field(None, description="Where to POST the image URLs when they are ready.")
@@ -131,8 +163,14 @@ class KieCoverRequest(_KieBody):
 class KieLyricsRequest(_KieBody):
     """`POST /api/v1/lyrics`: two or three sets of lyrics, each with a title, from a one-line idea."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"prompt": "A song about walking home under the city lights", "callBackUrl": _CALLBACK}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"prompt": "A song about walking home under the city lights", "callBackUrl": _CALLBACK}
+            ]
+        },
+    )
 
     prompt: str = Field(min_length=1, description=f"What the lyrics are about (≤ {LYRICS_PROMPT_LIMIT}).")
     callBackUrl: str | None = Field(None, description="Where to POST the lyrics when they are ready.")
@@ -141,8 +179,9 @@ class KieLyricsRequest(_KieBody):
 class KieTimestampedLyricsRequest(BaseModel):
     """`POST /api/v1/generate/get-timestamped-lyrics`: when each word of a clip is sung (synchronous)."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "audioId": _AUDIO_ID}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"taskId": _TASK_ID, "audioId": _AUDIO_ID}]}
+    )
 
     taskId: str = Field(min_length=1, description="The music task the clip belongs to.")
     audioId: str = Field(min_length=1, description="The clip whose words to time.")
@@ -155,10 +194,22 @@ class KiePersonaRequest(BaseModel):
     The vocal window (`vocalStart`..`vocalEnd`, seconds) must lie inside the song and last 10–30 s.
     """
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"taskId": _TASK_ID, "audioId": _AUDIO_ID, "name": "Midnight Alto",
-         "description": "A warm, breathy alto for late-night lo-fi pop", "vocalStart": 0, "vocalEnd": 30,
-         "style": "lo-fi pop, mellow"}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "taskId": _TASK_ID,
+                    "audioId": _AUDIO_ID,
+                    "name": "Midnight Alto",
+                    "description": "A warm, breathy alto for late-night lo-fi pop",
+                    "vocalStart": 0,
+                    "vocalEnd": 30,
+                    "style": "lo-fi pop, mellow",
+                }
+            ]
+        },
+    )
 
     taskId: str = Field(min_length=1, description="The music task the clip belongs to.")
     audioId: str = Field(min_length=1, description="The clip whose voice becomes the persona.")
@@ -177,8 +228,9 @@ class KiePersonaRequest(BaseModel):
 class KieBoostStyleRequest(BaseModel):
     """`POST /api/v1/style/generate`: a short style ("Pop, Mysterious") grown into a detailed one."""
 
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [{"content": "Pop, Mysterious"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"content": "Pop, Mysterious"}]}
+    )
 
     content: str = Field(min_length=1, description="The style to boost.")
 
@@ -191,12 +243,16 @@ def check_lengths(body: BaseModel) -> None:
     elif isinstance(body, KieLyricsRequest):
         limits = {"prompt": LYRICS_PROMPT_LIMIT}
     elif isinstance(body, KiePersonaRequest):
-        limits = {"name": PERSONA_NAME_LIMIT, "description": PERSONA_DESCRIPTION_LIMIT,
-                  "style": PERSONA_STYLE_LIMIT}
+        limits = {
+            "name": PERSONA_NAME_LIMIT,
+            "description": PERSONA_DESCRIPTION_LIMIT,
+            "style": PERSONA_STYLE_LIMIT,
+        }
     elif isinstance(body, KieBoostStyleRequest):
         limits = {"content": STYLE_CONTENT_LIMIT}
     for field, limit in limits.items():
         value = getattr(body, field) or ""
         if len(value) > limit:
-            raise PayloadTooLarge(f"{field} is too long: {len(value)} characters, the limit is {limit}",
-                                  field=field)
+            raise PayloadTooLarge(
+                f"{field} is too long: {len(value)} characters, the limit is {limit}", field=field
+            )

@@ -119,9 +119,12 @@ def render_stems_record(task: Task, urls: UrlBuilder, source: Clip | None = None
     stems = stem_urls(task, urls) if task.state is TaskState.SUCCESS else {}
     durations = task.result.get("durations") or {}
     origin = [
-        {"id": stem_id(task.id, part), "audio_url": url,
-         "duration": round(float(durations.get(part) or (source.duration if source else 0) or 0), 2),
-         "stem_type_group_name": STEM_KEYS.get(part, (part.replace("_", " ").title(),))[0]}
+        {
+            "id": stem_id(task.id, part),
+            "audio_url": url,
+            "duration": round(float(durations.get(part) or (source.duration if source else 0) or 0), 2),
+            "stem_type_group_name": STEM_KEYS.get(part, (part.replace("_", " ").title(),))[0],
+        }
         for part, url in stems.items()
     ]
     response: dict[str, Any] = {"originUrl": None, "originData": origin}
@@ -167,8 +170,9 @@ def render_mp4_record(task: Task, urls: UrlBuilder, source: Clip | None = None) 
     return _file_record(task, urls, source, file="video", response_key="videoUrl")
 
 
-def _file_record(task: Task, urls: UrlBuilder, source: Clip | None, *, file: str,
-                 response_key: str) -> dict[str, Any]:
+def _file_record(
+    task: Task, urls: UrlBuilder, source: Clip | None, *, file: str, response_key: str
+) -> dict[str, Any]:
     """The record shape WAV and mp4 share: one result file, reported once the task succeeded."""
     url = _file_url(task, file, urls) if task.state is TaskState.SUCCESS else None
     data = {
@@ -233,8 +237,12 @@ def midi_data(task: Task) -> dict[str, Any]:
         {
             "name": inst.get("name", ""),
             "notes": [
-                {"pitch": n["pitch"], "start": n["start"], "end": n["end"],
-                 "velocity": round(n.get("velocity", KIE_VELOCITY_MAX) / KIE_VELOCITY_MAX, 3)}
+                {
+                    "pitch": n["pitch"],
+                    "start": n["start"],
+                    "end": n["end"],
+                    "velocity": round(n.get("velocity", KIE_VELOCITY_MAX) / KIE_VELOCITY_MAX, 3),
+                }
                 for n in inst.get("notes", [])
             ],
         }
@@ -252,8 +260,12 @@ def cover_images(task: Task, urls: UrlBuilder) -> list[str]:
 def lyrics_variants(task: Task, *, camel: bool) -> list[dict[str, Any]]:
     error_key = "errorMessage" if camel else "error_message"
     return [
-        {"text": item.get("text", ""), "title": item.get("title", ""),
-         "status": item.get("status", "complete"), error_key: item.get("error_message") or ""}
+        {
+            "text": item.get("text", ""),
+            "title": item.get("title", ""),
+            "status": item.get("status", "complete"),
+            error_key: item.get("error_message") or "",
+        }
         for item in task.result.get("lyrics") or []
     ]
 
@@ -270,27 +282,49 @@ def render_operation_callback(task: Task, stage: str, urls: UrlBuilder) -> dict[
     msg = "success" if ok else _message(task)
     op = task.operation
     if op is OperationKind.WAV:
-        return {"code": code, "msg": msg,
-                "data": {"audioWavUrl": _file_url(task, "wav", urls) if ok else None, "task_id": task.id}}
+        return {
+            "code": code,
+            "msg": msg,
+            "data": {"audioWavUrl": _file_url(task, "wav", urls) if ok else None, "task_id": task.id},
+        }
     if op is OperationKind.STEMS:
-        return {"code": code, "msg": "vocal Removal generated successfully." if ok else msg,
-                "data": {"task_id": task.id, "vocal_removal_info": _stems_info(task, urls) if ok else None}}
+        return {
+            "code": code,
+            "msg": "vocal Removal generated successfully." if ok else msg,
+            "data": {"task_id": task.id, "vocal_removal_info": _stems_info(task, urls) if ok else None},
+        }
     if op is OperationKind.MIDI:
         data = {**midi_data(task), "midiUrl": _file_url(task, "midi", urls)} if ok else None
         return {"task_id": task.id, "code": code, "msg": msg, "data": data}
     if op is OperationKind.VIDEO:
-        return {"code": code, "msg": "MP4 generated successfully." if ok else msg,
-                "data": {"task_id": task.id, "video_url": _file_url(task, "video", urls) if ok else None}}
+        return {
+            "code": code,
+            "msg": "MP4 generated successfully." if ok else msg,
+            "data": {"task_id": task.id, "video_url": _file_url(task, "video", urls) if ok else None},
+        }
     if op is OperationKind.COVER_ART:
-        return {"code": code, "msg": msg,
-                "data": {"taskId": task.id, "images": cover_images(task, urls) if ok else None}}
+        return {
+            "code": code,
+            "msg": msg,
+            "data": {"taskId": task.id, "images": cover_images(task, urls) if ok else None},
+        }
     if op is OperationKind.LYRICS:
         if not ok:
-            return {"code": code, "msg": msg,
-                    "data": {"callbackType": "error", "task_id": task.id, "taskId": task.id, "data": None}}
-        return {"code": 200, "msg": "All generated successfully.",
-                "data": {"callbackType": "complete", "task_id": task.id, "taskId": task.id,
-                         "data": lyrics_variants(task, camel=False)}}
+            return {
+                "code": code,
+                "msg": msg,
+                "data": {"callbackType": "error", "task_id": task.id, "taskId": task.id, "data": None},
+            }
+        return {
+            "code": 200,
+            "msg": "All generated successfully.",
+            "data": {
+                "callbackType": "complete",
+                "task_id": task.id,
+                "taskId": task.id,
+                "data": lyrics_variants(task, camel=False),
+            },
+        }
     return None
 
 
@@ -317,8 +351,10 @@ def _file_url(task: Task, name: str, urls: UrlBuilder) -> str | None:
 
 def _errors(task: Task) -> dict[str, Any]:
     failed = task.state is TaskState.FAILED
-    return {"errorCode": _error_code(task) if failed else None,
-            "errorMessage": _message(task) if failed else None}
+    return {
+        "errorCode": _error_code(task) if failed else None,
+        "errorMessage": _message(task) if failed else None,
+    }
 
 
 def _error_code(task: Task) -> int:

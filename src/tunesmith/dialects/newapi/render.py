@@ -75,7 +75,8 @@ def render_task(task: Task, urls: UrlBuilder) -> dict[str, Any]:
         "finish_time": unix_seconds(task.finished_at) if task.is_terminal else 0,
         "progress": progress(task),
         # new-api: a MUSIC task's data is its clips, a LYRICS task's the single lyrics object.
-        "data": render_lyrics(task) if task.operation is OperationKind.LYRICS
+        "data": render_lyrics(task)
+        if task.operation is OperationKind.LYRICS
         else [render_clip(task, clip, urls) for clip in sorted(task.clips, key=lambda c: c.index)],
     }
 
@@ -174,7 +175,8 @@ def _metadata(task: Task, clip: Clip) -> dict[str, Any]:
         "concat_history": _concat_history(task),
         "refund_credits": task.refunded,
         "audio_prompt_id": None,
-        "gpt_description_prompt": request.description if request.description and not request.custom_mode
+        "gpt_description_prompt": request.description
+        if request.description and not request.custom_mode
         else None,
     }
 
@@ -218,8 +220,12 @@ def render_lyrics(task: Task) -> dict[str, Any]:
         first = (task.result.get("lyrics") or [{}])[0]
         done = task.state is TaskState.SUCCESS
         state = "error" if task.state is TaskState.FAILED else "complete" if done else "running"
-        return {"id": task.id, "status": state, "title": str(first.get("title", "")) if done else "",
-                "text": str(first.get("text", "")) if done else ""}
+        return {
+            "id": task.id,
+            "status": state,
+            "title": str(first.get("title", "")) if done else "",
+            "text": str(first.get("text", "")) if done else "",
+        }
     clip = min(task.clips, key=lambda c: c.index) if task.clips else None
     written = task.state is not TaskState.PENDING and clip is not None
     if task.state is TaskState.FAILED and not (clip and clip.lyrics):

@@ -34,8 +34,9 @@ MAJOR_VERSIONS: dict[str, str] = {**models.MAJOR_VERSIONS, "V4_5PLUS": "v4.5", "
 
 # What this dialect submits; uploads are refused at submit with the dialect's error (there is no upload of
 # external audio here). Whether the engine of the model can run the rest is TaskService's to say.
-IMPLEMENTED_KINDS = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT,
-                               OperationKind.LYRICS})
+IMPLEMENTED_KINDS = frozenset(
+    {OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT, OperationKind.LYRICS}
+)
 
 MAX_FETCH_IDS = 1000  # new-api polls up to TASK_QUERY_LIMIT (default 1000) tasks per channel at once
 
@@ -74,13 +75,17 @@ class MusicRequest(_Body):
     """`POST /suno/submit/music`: custom mode (`prompt` = lyrics, `tags`, `title`), description mode
     (`gpt_description_prompt`), or a continuation (`continue_clip_id` + `task_id` + `continue_at`)."""
 
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [_MUSIC_EXAMPLE, _DESCRIPTION_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [_MUSIC_EXAMPLE, _DESCRIPTION_EXAMPLE]}
+    )
 
     gpt_description_prompt: str = Field("", description="Description (inspiration) mode: the song idea.")
     prompt: str = Field("", description="Custom mode: the exact lyrics.")
-    mv: str = Field("", description=f"Model, e.g. chirp-v3-5, chirp-v4, chirp-auk (v4.5), chirp-bluejay "
-                                    f"(v4.5+), chirp-crow (v5), chirp-fenix (v5.5); default {DEFAULT_MV}.")
+    mv: str = Field(
+        "",
+        description=f"Model, e.g. chirp-v3-5, chirp-v4, chirp-auk (v4.5), chirp-bluejay "
+        f"(v4.5+), chirp-crow (v5), chirp-fenix (v5.5); default {DEFAULT_MV}.",
+    )
     model: str = Field("", description="Alternative to `mv`: a kie model name (V3_5 … V5_5).")
     title: str = Field("", description="Custom mode: the song title.")
     tags: str = Field("", description="Custom mode: genre, mood, instruments.")
@@ -91,8 +96,19 @@ class MusicRequest(_Body):
     task_id: str = Field("", description="Extend: the task that made `continue_clip_id`.")
     notify_hook: str = Field("", description="Webhook: receives the task object when the task finishes.")
 
-    @field_validator("gpt_description_prompt", "prompt", "mv", "model", "title", "tags", "negative_tags",
-                     "continue_clip_id", "task_id", "notify_hook", mode="before")
+    @field_validator(
+        "gpt_description_prompt",
+        "prompt",
+        "mv",
+        "model",
+        "title",
+        "tags",
+        "negative_tags",
+        "continue_clip_id",
+        "task_id",
+        "notify_hook",
+        mode="before",
+    )
     @classmethod
     def _null_text(cls, value: Any) -> Any:
         return "" if value is None else value
@@ -102,8 +118,9 @@ class LyricsRequest(_Body):
     """`POST /suno/submit/lyrics`: write lyrics (and a title) from an idea; read them with
     `GET /suno/fetch/{id}` (action LYRICS) or `GET /suno/lyrics/{id}`."""
 
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [{"prompt": "a song about the sea"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"prompt": "a song about the sea"}]}
+    )
 
     prompt: str = Field(description="What the lyrics should be about.")
     notify_hook: str | None = Field(None, description="Webhook for the finished task.")
@@ -122,8 +139,9 @@ class ConcatRequest(_Body):
 class UploadRequest(_Body):
     """`POST /suno/submit/upload`: bring in an audio file by URL, to extend or cover later."""
 
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [{"url": "https://example.com/song.mp3"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"url": "https://example.com/song.mp3"}]}
+    )
 
     url: str = Field(min_length=1, description="Public URL of the audio file.")
     notify_hook: str | None = Field(None, description="Webhook for the finished task.")
@@ -132,12 +150,14 @@ class UploadRequest(_Body):
 class FetchRequest(_Body):
     """`POST /suno/fetch`: many tasks at once, as new-api polls its upstream channels."""
 
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [{"ids": ["64dc8d98-5812"], "action": "MUSIC"}]})
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"ids": ["64dc8d98-5812"], "action": "MUSIC"}]}
+    )
 
     ids: list[str] = Field(default_factory=list, max_length=MAX_FETCH_IDS, description="Task ids.")
     action: Literal["", "MUSIC", "LYRICS", "music", "lyrics"] = Field(
-        "", description="Only tasks of this action (MUSIC or LYRICS); empty for all.")
+        "", description="Only tasks of this action (MUSIC or LYRICS); empty for all."
+    )
 
     @field_validator("ids", mode="before")
     @classmethod
@@ -165,30 +185,55 @@ def to_song_request(req: MusicRequest) -> SongRequest:
     if req.continue_clip_id.strip():
         if not req.task_id.strip():
             # new-api's own rule: it pins a continuation to the channel of the origin task.
-            raise InvalidRequest("task_id is required with continue_clip_id (the task that made the clip)",
-                                 field="task_id")
+            raise InvalidRequest(
+                "task_id is required with continue_clip_id (the task that made the clip)", field="task_id"
+            )
         extra["origin_task_id"] = req.task_id.strip()
-        return SongRequest(kind=OperationKind.EXTEND, model=model, custom_mode=True,
-                           instrumental=req.make_instrumental, lyrics=req.prompt, style=req.tags,
-                           negative_style=req.negative_tags, title=req.title,
-                           source_clip_id=req.continue_clip_id.strip(), continue_at=req.continue_at,
-                           extra=extra)
+        return SongRequest(
+            kind=OperationKind.EXTEND,
+            model=model,
+            custom_mode=True,
+            instrumental=req.make_instrumental,
+            lyrics=req.prompt,
+            style=req.tags,
+            negative_style=req.negative_tags,
+            title=req.title,
+            source_clip_id=req.continue_clip_id.strip(),
+            continue_at=req.continue_at,
+            extra=extra,
+        )
     description = req.gpt_description_prompt.strip()
     if description:
         # Suno-API (Go): description mode sends prompt "" and ignores title/tags.
-        return SongRequest(kind=OperationKind.GENERATE, model=model, custom_mode=False,
-                           instrumental=req.make_instrumental, description=description,
-                           negative_style=req.negative_tags, extra=extra)
+        return SongRequest(
+            kind=OperationKind.GENERATE,
+            model=model,
+            custom_mode=False,
+            instrumental=req.make_instrumental,
+            description=description,
+            negative_style=req.negative_tags,
+            extra=extra,
+        )
     if not req.make_instrumental and not req.prompt.strip():
-        raise InvalidRequest("prompt (the lyrics) or gpt_description_prompt (a description) is required",
-                             field="prompt")
+        raise InvalidRequest(
+            "prompt (the lyrics) or gpt_description_prompt (a description) is required", field="prompt"
+        )
     if req.make_instrumental and not (req.prompt.strip() or req.tags.strip() or req.title.strip()):
         raise InvalidRequest("an instrumental needs tags, a title or gpt_description_prompt", field="tags")
     # An instrumental has no lyrics: a prompt sent with make_instrumental describes the piece instead.
     lyrics, text = ("", req.prompt) if req.make_instrumental else (req.prompt, "")
-    return SongRequest(kind=OperationKind.GENERATE, model=model, custom_mode=True,
-                       instrumental=req.make_instrumental, description=text, lyrics=lyrics, style=req.tags,
-                       negative_style=req.negative_tags, title=req.title, extra=extra)
+    return SongRequest(
+        kind=OperationKind.GENERATE,
+        model=model,
+        custom_mode=True,
+        instrumental=req.make_instrumental,
+        description=text,
+        lyrics=lyrics,
+        style=req.tags,
+        negative_style=req.negative_tags,
+        title=req.title,
+        extra=extra,
+    )
 
 
 def continuation(song: SongRequest, req: MusicRequest, source: Task, clip: Clip) -> SongRequest:
@@ -200,9 +245,14 @@ def continuation(song: SongRequest, req: MusicRequest, source: Task, clip: Clip)
     check_continue_at(clip, song.continue_at, field="continue_at", clip_field="continue_clip_id")
     explicit = bool(req.mv.strip() or req.model.strip())
     extra = dict(song.extra) if explicit else {k: v for k, v in song.extra.items() if k != "mv"}
-    return replace(song, model=song.model if explicit else source.request.model,
-                   title=song.title or clip.title, style=song.style or clip.tags,
-                   source_task_id=source.id, extra=extra)
+    return replace(
+        song,
+        model=song.model if explicit else source.request.model,
+        title=song.title or clip.title,
+        style=song.style or clip.tags,
+        source_task_id=source.id,
+        extra=extra,
+    )
 
 
 def lyrics_operation(req: LyricsRequest) -> SongRequest:
@@ -213,8 +263,9 @@ def lyrics_operation(req: LyricsRequest) -> SongRequest:
 
 def concat_operation(req: ConcatRequest) -> SongRequest:
     """The join as parsed; the route completes it from the source with `edits.concat_request`."""
-    return SongRequest(kind=OperationKind.CONCAT, source_clip_id=req.clip_id.strip(),
-                       extra={"is_infill": req.is_infill})
+    return SongRequest(
+        kind=OperationKind.CONCAT, source_clip_id=req.clip_id.strip(), extra={"is_infill": req.is_infill}
+    )
 
 
 def upload_operation(req: UploadRequest) -> SongRequest:

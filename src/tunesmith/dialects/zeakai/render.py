@@ -108,10 +108,18 @@ def _clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
             "stream": True,
             "error_type": (task.failure.kind.value.lower() if task.failure else "error") if failed else None,
             "concat_history": (request.extra.get("concat_history") or None)
-            if task.operation is OperationKind.CONCAT else None,
-            "history": [{"id": task.parent_clip_id, "continue_at": request.continue_at, "type": "gen",
-                         "source": "web"}]
-            if task.operation is OperationKind.EXTEND and task.parent_clip_id else None,
+            if task.operation is OperationKind.CONCAT
+            else None,
+            "history": [
+                {
+                    "id": task.parent_clip_id,
+                    "continue_at": request.continue_at,
+                    "type": "gen",
+                    "source": "web",
+                }
+            ]
+            if task.operation is OperationKind.EXTEND and task.parent_clip_id
+            else None,
             "type": _TYPES.get(task.operation, "gen"),
             "audio_prompt_id": None,
             "prompt": "" if request.instrumental else clip.lyrics,

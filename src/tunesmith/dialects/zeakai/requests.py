@@ -29,8 +29,18 @@ DESCRIPTION_LIMIT = 500  # Suno's own limit on gpt_description_prompt, which kie
 # The `mv` values the unknown-model error names: Suno's versioned names and codenames. Every spelling of the
 # shared table is accepted; chirp-v3-0 (the old default of many clients) is served by the nearest, V3_5.
 DOCUMENTED_MV: tuple[str, ...] = (
-    "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-bluejay", "chirp-crow", "chirp-fenix",
-    "chirp-v4-5", "chirp-v4-5-plus", "chirp-v4-5-all", "chirp-v5", "chirp-v5-5",
+    "chirp-v3-0",
+    "chirp-v3-5",
+    "chirp-v4",
+    "chirp-auk",
+    "chirp-bluejay",
+    "chirp-crow",
+    "chirp-fenix",
+    "chirp-v4-5",
+    "chirp-v4-5-plus",
+    "chirp-v4-5-all",
+    "chirp-v5",
+    "chirp-v5-5",
 )
 
 
@@ -56,17 +66,28 @@ class _Body(BaseModel):
 
 
 class _Song(_Body):
-    mv: str = Field(DEFAULT_MV, description="Model: chirp-v3-5, chirp-v4, chirp-auk (v4.5), chirp-bluejay "
-                                            "(v4.5+), chirp-crow (v5), chirp-fenix (v5.5)")
+    mv: str = Field(
+        DEFAULT_MV,
+        description="Model: chirp-v3-5, chirp-v4, chirp-auk (v4.5), chirp-bluejay "
+        "(v4.5+), chirp-crow (v5), chirp-fenix (v5.5)",
+    )
     make_instrumental: bool = Field(False, description="true: no vocals.")
 
 
 class InspirationRequest(_Song):
     """3. Inspiration mode: a one-line idea; lyrics, title and style are written for you."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "gpt_description_prompt": "a groovy dance song about writing a face-melting guitar solo",
-        "mv": "chirp-v3-5", "make_instrumental": False}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "gpt_description_prompt": "a groovy dance song about writing a face-melting guitar solo",
+                    "mv": "chirp-v3-5",
+                    "make_instrumental": False,
+                }
+            ]
+        }
+    )
 
     gpt_description_prompt: str = Field(description="The song idea.")
 
@@ -74,10 +95,19 @@ class InspirationRequest(_Song):
 class CustomRequest(_Song):
     """4. Custom (professional) mode: your own lyrics, style tags and title."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "prompt": "[Verse]\nStart with a strum\nFeel the rhythm hum\n[Chorus]\nGuitar on fire",
-        "tags": "dance, groovy, electro-pop", "title": "Face-Melting Solo", "mv": "chirp-v4",
-        "make_instrumental": False}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "prompt": "[Verse]\nStart with a strum\nFeel the rhythm hum\n[Chorus]\nGuitar on fire",
+                    "tags": "dance, groovy, electro-pop",
+                    "title": "Face-Melting Solo",
+                    "mv": "chirp-v4",
+                    "make_instrumental": False,
+                }
+            ]
+        }
+    )
 
     prompt: str = Field("", description="The lyrics (required unless make_instrumental).")
     tags: str = Field("", description="Style tags, comma separated.")
@@ -88,8 +118,17 @@ class CustomRequest(_Song):
 class CoverRequest(_Song):
     """5. Cover mode: re-sing an existing clip in another style."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "cover_clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807", "tags": "jazz, lounge", "mv": "chirp-v4"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "cover_clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807",
+                    "tags": "jazz, lounge",
+                    "mv": "chirp-v4",
+                }
+            ]
+        }
+    )
 
     cover_clip_id: str = Field(description="The clip to cover.")
     prompt: str = Field("", description="Lyrics; empty keeps the original's.")
@@ -100,10 +139,20 @@ class CoverRequest(_Song):
 class PartialEditRequest(_Song):
     """6. Partial edit: regenerate one span of a clip with new lyrics."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "task_id": "17350498477280038", "clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807",
-        "infill_start_s": 30.0, "infill_end_s": 45.5, "prompt": "[Verse]\nNew words here",
-        "mv": "chirp-v4"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "task_id": "17350498477280038",
+                    "clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807",
+                    "infill_start_s": 30.0,
+                    "infill_end_s": 45.5,
+                    "prompt": "[Verse]\nNew words here",
+                    "mv": "chirp-v4",
+                }
+            ]
+        }
+    )
 
     task_id: str = Field("", description="The task the clip came from.")
     clip_id: str = Field(description="The clip to edit.")
@@ -125,9 +174,20 @@ class UploadRequest(_Body):
 class ExtendRequest(_Song):
     """8. Extend: continue a clip from a point in time (the clip id and its task id)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "task_id": "17350498477280038", "continue_clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807",
-        "continue_at": 112.0, "prompt": "[Verse 4]\nOne more round", "tags": "dance", "mv": "chirp-v3-5"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "task_id": "17350498477280038",
+                    "continue_clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807",
+                    "continue_at": 112.0,
+                    "prompt": "[Verse 4]\nOne more round",
+                    "tags": "dance",
+                    "mv": "chirp-v3-5",
+                }
+            ]
+        }
+    )
 
     task_id: str = Field("", description="The task the clip came from.")
     continue_clip_id: str = Field(description="The clip to continue.")
@@ -140,8 +200,13 @@ class ExtendRequest(_Song):
 class CropRequest(_Body):
     """9. Crop: keep one span of a clip."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807", "crop_start_s": 0.0, "crop_end_s": 60.0}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"clip_id": "39e6bf6a-06a7-4609-9e3d-9ae961271807", "crop_start_s": 0.0, "crop_end_s": 60.0}
+            ]
+        }
+    )
 
     clip_id: str = Field(description="The clip to crop.")
     crop_start_s: float = Field(ge=0, description="Start of the kept span, seconds.")
@@ -151,8 +216,11 @@ class CropRequest(_Body):
 class MergeRequest(_Body):
     """10. Merge: join an extension with the clips it continues into one whole song."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "clip_id": "e52a3ea4-bb1c-4894-9a9a-480347964cbd", "is_infill": False}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"clip_id": "e52a3ea4-bb1c-4894-9a9a-480347964cbd", "is_infill": False}]
+        }
+    )
 
     clip_id: str = Field(description="The last clip of the chain (an extension).")
     is_infill: bool = Field(False, description="true when the clip came from a partial edit.")
@@ -182,9 +250,11 @@ EDITS: dict[type[BaseModel], str] = {
 
 def not_available(what: str) -> Unsupported:
     """The refusal for cover mode and upload."""
-    return Unsupported(f"{what} is not available yet on this server: it takes no external audio and does not "
-                       "re-sing songs. Generate (inspiration or custom mode), extend, crop, merge or edit a "
-                       "song made here instead")
+    return Unsupported(
+        f"{what} is not available yet on this server: it takes no external audio and does not "
+        "re-sing songs. Generate (inspiration or custom mode), extend, crop, merge or edit a "
+        "song made here instead"
+    )
 
 
 def clip_of(body: BaseModel) -> tuple[str, str] | None:
@@ -212,8 +282,9 @@ def song_request_for(body: BaseModel) -> SongRequest:
     raise TypeError(f"not a zeakAi request body: {type(body).__name__}")
 
 
-def edit_request(body: BaseModel, source: Task, clip: Clip, *,
-                 history: list[dict[str, Any]] | None = None) -> SongRequest:
+def edit_request(
+    body: BaseModel, source: Task, clip: Clip, *, history: list[dict[str, Any]] | None = None
+) -> SongRequest:
     """Extend, crop, merge or partial edit of the caller's `clip` (made by `source`), its times checked
     against the clip. Without `mv` the song keeps its own model; empty `tags`/`title` are the clip's.
     `history` is the merge's concat_history (the route reads it from the store)."""
@@ -221,37 +292,75 @@ def edit_request(body: BaseModel, source: Task, clip: Clip, *,
     task_id = str(getattr(body, "task_id", "") or "").strip()
     if task_id and task_id != source.id:
         raise NotFound(f"Clip {clip.id} not found in task {task_id}", field="task_id")
-    model = model_for(body.mv) if isinstance(body, _Song) and "mv" in body.model_fields_set \
+    model = (
+        model_for(body.mv)
+        if isinstance(body, _Song) and "mv" in body.model_fields_set
         else source.request.model
+    )
     if isinstance(body, ExtendRequest):
         check_continue_at(clip, body.continue_at, field="continue_at", clip_field=field)
         _lyrics_limits(body.prompt, body.tags, body.title, model)
-        return SongRequest(kind=OperationKind.EXTEND, model=model, custom_mode=True,
-                           instrumental=body.make_instrumental, lyrics="" if body.make_instrumental
-                           else body.prompt, style=body.tags or clip.tags, title=body.title or clip.title,
-                           source_clip_id=clip.id, source_task_id=source.id, continue_at=body.continue_at)
+        return SongRequest(
+            kind=OperationKind.EXTEND,
+            model=model,
+            custom_mode=True,
+            instrumental=body.make_instrumental,
+            lyrics="" if body.make_instrumental else body.prompt,
+            style=body.tags or clip.tags,
+            title=body.title or clip.title,
+            source_clip_id=clip.id,
+            source_task_id=source.id,
+            continue_at=body.continue_at,
+        )
     if isinstance(body, PartialEditRequest):
-        check_infill(clip, body.infill_start_s, body.infill_end_s, fields=("infill_start_s", "infill_end_s"),
-                     clip_field=field)
+        check_infill(
+            clip,
+            body.infill_start_s,
+            body.infill_end_s,
+            fields=("infill_start_s", "infill_end_s"),
+            clip_field=field,
+        )
         _lyrics_limits(body.prompt, body.tags, body.title, model)
-        return SongRequest(kind=OperationKind.REPLACE_SECTION, model=model, custom_mode=True,
-                           instrumental=source.request.instrumental, lyrics=body.prompt,
-                           style=body.tags or clip.tags, title=body.title or clip.title,
-                           source_clip_id=clip.id, source_task_id=source.id,
-                           span=(body.infill_start_s, body.infill_end_s))
+        return SongRequest(
+            kind=OperationKind.REPLACE_SECTION,
+            model=model,
+            custom_mode=True,
+            instrumental=source.request.instrumental,
+            lyrics=body.prompt,
+            style=body.tags or clip.tags,
+            title=body.title or clip.title,
+            source_clip_id=clip.id,
+            source_task_id=source.id,
+            span=(body.infill_start_s, body.infill_end_s),
+        )
     if isinstance(body, CropRequest):
-        check_crop(clip, body.crop_start_s, body.crop_end_s, fields=("crop_start_s", "crop_end_s"),
-                   clip_field=field)
-        return SongRequest(kind=OperationKind.CROP, model=model, custom_mode=True,
-                           instrumental=source.request.instrumental, style=clip.tags, title=clip.title,
-                           source_clip_id=clip.id, source_task_id=source.id,
-                           span=(body.crop_start_s, body.crop_end_s))
+        check_crop(
+            clip, body.crop_start_s, body.crop_end_s, fields=("crop_start_s", "crop_end_s"), clip_field=field
+        )
+        return SongRequest(
+            kind=OperationKind.CROP,
+            model=model,
+            custom_mode=True,
+            instrumental=source.request.instrumental,
+            style=clip.tags,
+            title=clip.title,
+            source_clip_id=clip.id,
+            source_task_id=source.id,
+            span=(body.crop_start_s, body.crop_end_s),
+        )
     if isinstance(body, MergeRequest):
         finished(clip, field)
-        return SongRequest(kind=OperationKind.CONCAT, model=model, custom_mode=True,
-                           instrumental=source.request.instrumental, style=clip.tags, title=clip.title,
-                           source_clip_id=clip.id, source_task_id=source.id,
-                           extra={"is_infill": body.is_infill, "concat_history": history or []})
+        return SongRequest(
+            kind=OperationKind.CONCAT,
+            model=model,
+            custom_mode=True,
+            instrumental=source.request.instrumental,
+            style=clip.tags,
+            title=clip.title,
+            source_clip_id=clip.id,
+            source_task_id=source.id,
+            extra={"is_infill": body.is_infill, "concat_history": history or []},
+        )
     raise TypeError(f"not a zeakAi edit body: {type(body).__name__}")
 
 
@@ -266,31 +375,49 @@ def _inspiration(body: InspirationRequest) -> SongRequest:
     model = model_for(body.mv)
     idea = body.gpt_description_prompt
     if not idea.strip():
-        raise InvalidRequest("gpt_description_prompt is required in inspiration mode",
-                             field="gpt_description_prompt")
+        raise InvalidRequest(
+            "gpt_description_prompt is required in inspiration mode", field="gpt_description_prompt"
+        )
     _limit(idea, "gpt_description_prompt", DESCRIPTION_LIMIT, model)
-    return SongRequest(kind=OperationKind.GENERATE, model=model, custom_mode=False,
-                       instrumental=body.make_instrumental, description=idea)
+    return SongRequest(
+        kind=OperationKind.GENERATE,
+        model=model,
+        custom_mode=False,
+        instrumental=body.make_instrumental,
+        description=idea,
+    )
 
 
 def _custom(body: CustomRequest) -> SongRequest:
     model = model_for(body.mv)
     limits = MODEL_LIMITS[model]
     if not body.make_instrumental and not body.prompt.strip():
-        raise InvalidRequest("prompt is required in custom mode unless make_instrumental is true (it carries "
-                             "the lyrics)", field="prompt")
+        raise InvalidRequest(
+            "prompt is required in custom mode unless make_instrumental is true (it carries the lyrics)",
+            field="prompt",
+        )
     if body.make_instrumental and not (body.tags.strip() or body.prompt.strip()):
         raise InvalidRequest("tags is required for an instrumental in custom mode", field="tags")
     _limit(body.prompt, "prompt", limits.prompt, model)
     _limit(body.tags, "tags", limits.style, model)
     _limit(body.title, "title", limits.title, model)
     lyrics, description = ("", body.prompt) if body.make_instrumental else (body.prompt, "")
-    return SongRequest(kind=OperationKind.GENERATE, model=model, custom_mode=True,
-                       instrumental=body.make_instrumental, description=description, lyrics=lyrics,
-                       style=body.tags, negative_style=body.negative_tags, title=body.title)
+    return SongRequest(
+        kind=OperationKind.GENERATE,
+        model=model,
+        custom_mode=True,
+        instrumental=body.make_instrumental,
+        description=description,
+        lyrics=lyrics,
+        style=body.tags,
+        negative_style=body.negative_tags,
+        title=body.title,
+    )
 
 
 def _limit(value: str, field: str, limit: int, model: str) -> None:
     if len(value) > limit:
-        raise PayloadTooLarge(f"{field} is too long: {len(value)} characters, the limit for model {model} "
-                              f"is {limit}", field=field)
+        raise PayloadTooLarge(
+            f"{field} is too long: {len(value)} characters, the limit for model {model} is {limit}",
+            field=field,
+        )

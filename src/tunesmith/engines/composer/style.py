@@ -142,8 +142,8 @@ _NEGATION = re.compile(r"\b(?:no|without|not|non|minus)[\s-]+([a-z]+)")
 
 
 def _split_negations(text: str) -> tuple[str, list[str]]:
-    """"no drums, without bass" in the style itself works like the negative style: the named thing is removed,
-    and the words no longer count as asking for it ("no guitar" must not add a guitar)."""
+    """Negations in the style itself ("no drums, without bass") work like the negative style: the named
+    thing is removed, and the words no longer count as asking for it ("no guitar" must not add a guitar)."""
     negated = _NEGATION.findall(text)
     return _NEGATION.sub(" ", text), negated
 

@@ -23,7 +23,25 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
 
 
 def _decode(mp3, target) -> None:  # type: ignore[no-untyped-def]
-    done = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(mp3), "-ar", "44100",
-                           "-ac", "2", "-c:a", "pcm_s16le", str(target)], capture_output=True, timeout=300)
+    done = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(mp3),
+            "-ar",
+            "44100",
+            "-ac",
+            "2",
+            "-c:a",
+            "pcm_s16le",
+            str(target),
+        ],
+        capture_output=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         raise EngineError(f"could not decode the source audio: {done.stderr.decode(errors='replace')[-300:]}")

@@ -12,28 +12,41 @@ import re
 # mood -> (English theme, Chinese theme) pairs, each a phrase a line can hold.
 GENERIC: dict[str, tuple[tuple[str, str], ...]] = {
     "happy": (
-        ("sunshine", "阳光"), ("summer", "夏天"), ("the open road", "旅途"), ("good times", "快乐"),
+        ("sunshine", "阳光"),
+        ("summer", "夏天"),
+        ("the open road", "旅途"),
+        ("good times", "快乐"),
         ("the weekend", "周末"),
     ),
     "sad": (
-        ("the rain", "雨天"), ("goodbye", "告别"), ("an empty room", "空房间"),
+        ("the rain", "雨天"),
+        ("goodbye", "告别"),
+        ("an empty room", "空房间"),
         ("old photographs", "旧照片"),
     ),
     "calm": (
-        ("still water", "湖水"), ("the quiet hours", "夜晚"), ("the morning", "清晨"),
+        ("still water", "湖水"),
+        ("the quiet hours", "夜晚"),
+        ("the morning", "清晨"),
         ("a slow river", "小河"),
     ),
     "energetic": (
-        ("the fire", "火焰"), ("the city lights", "霓虹"), ("the storm", "风暴"),
+        ("the fire", "火焰"),
+        ("the city lights", "霓虹"),
+        ("the storm", "风暴"),
         ("the finish line", "终点"),
     ),
     "romantic": (
-        ("your smile", "你的笑"), ("the moonlight", "月光"), ("first love", "初恋"),
+        ("your smile", "你的笑"),
+        ("the moonlight", "月光"),
+        ("first love", "初恋"),
         ("a slow dance", "慢舞"),
     ),
     "dark": (("the shadows", "影子"), ("midnight", "午夜"), ("the storm", "风暴")),
     "nostalgic": (
-        ("old photographs", "旧照片"), ("my hometown", "故乡"), ("summer days", "夏日"),
+        ("old photographs", "旧照片"),
+        ("my hometown", "故乡"),
+        ("summer days", "夏日"),
         ("the old days", "从前"),
     ),
 }
