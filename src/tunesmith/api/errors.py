@@ -63,6 +63,8 @@ def dialect_route(dialect: Dialect) -> type[APIRoute]:
                     return error_response(dialect, err)
                 except RequestValidationError as exc:
                     return error_response(dialect, validation_error_to_invalid(list(exc.errors())))
+                except StarletteHTTPException as exc:
+                    return error_response(dialect, _http_error(exc))
                 except Exception:
                     log.exception("unhandled error on %s %s", request.method, request.url.path)
                     return error_response(dialect, ServiceError("Internal server error"))
@@ -80,6 +82,18 @@ def dialect_for_path(path: str) -> Dialect | None:
     return None
 
 
+def _http_error(exc: StarletteHTTPException) -> ServiceError:
+    """The framework's own HTTP errors raised inside a route, as service errors. FastAPI raises 400 when a
+    body cannot be read at all (bytes that are not UTF-8, say): to the client that is malformed JSON."""
+    if exc.status_code == 400:
+        return InvalidRequest("request body is not valid JSON: it must be UTF-8 encoded JSON text")
+    if exc.status_code == 413:
+        return PayloadTooLarge(str(exc.detail))
+    if exc.status_code == 503:
+        return Unavailable(str(exc.detail))
+    return ServiceError(str(exc.detail))
+
+
 async def http_exception_handler(request: Request, exc: StarletteHTTPException) -> Response:
     """404/405 for unknown routes, in the owning dialect's envelope when the prefix tells us which."""
     dialect = dialect_for_path(request.url.path)
@@ -87,12 +101,8 @@ async def http_exception_handler(request: Request, exc: StarletteHTTPException) 
         err: ServiceError = NotFound(f"No such endpoint: {request.method} {request.url.path}")
     elif exc.status_code == 405:
         err = InvalidRequest(f"Method {request.method} is not allowed on {request.url.path}")
-    elif exc.status_code == 413:
-        err = PayloadTooLarge(str(exc.detail))
-    elif exc.status_code == 503:
-        err = Unavailable(str(exc.detail))
     else:
-        err = ServiceError(str(exc.detail))
+        err = _http_error(exc)
     if dialect is None:
         return JsonResponse({"error": err.message}, status_code=exc.status_code)
     status, body = dialect.render_error(err)

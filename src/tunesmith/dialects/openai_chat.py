@@ -18,11 +18,12 @@ import uuid
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from tunesmith.dialects.base import Dialect, UrlBuilder, error_entry
 from tunesmith.dialects.models import MODEL_ALIASES, resolve_model
 from tunesmith.dialects.newapi.render import audio_url, failure_message, model_name
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -60,7 +61,7 @@ class ModelNotFound(InvalidRequest):
     """The model does not exist (OpenAI's `model_not_found`)."""
 
 
-class ChatMessage(BaseModel):
+class ChatMessage(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     role: str = Field(description="system | user | assistant | tool")
@@ -74,7 +75,7 @@ class ChatMessage(BaseModel):
         return "\n".join(str(p.get("text", "")) for p in parts if p.get("type") == "text")
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(RequestBody):
     """OpenAI's chat request; fields other than these (temperature, top_p, ...) are accepted and ignored."""
 
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [_EXAMPLE]})

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from tunesmith.dialects.base import Dialect, UrlBuilder, unix_millis, unix_seconds, utc
 from tunesmith.dialects.kie import DESCRIPTION_LIMIT, MODEL_LIMITS
 from tunesmith.dialects.models import DISPLAY_NAMES, resolve_model
 from tunesmith.dialects.openai_chat import ErrorTable, openai_error
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import (
     Conflict,
     InsufficientCredits,
@@ -81,7 +82,7 @@ _EXAMPLE: dict[str, Any] = {
 }
 
 
-class QhaigcGenerationRequest(BaseModel):
+class QhaigcGenerationRequest(RequestBody):
     """The body of `POST /v1/music/generations`, field for field as qhaigc documents it.
 
     Unknown fields are ignored; JSON null in a text field reads as "" and an empty `vocal_gender` as absent,

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tunesmith.domain.errors import InvalidRequest
+
+
+class RequestBody(BaseModel):
+    """The base of every dialect's request body: unknown fields are ignored (clients send extras), and a
+    number must be finite (JSON has no NaN or infinity, but `1e999` parses as infinity and would overflow
+    the arithmetic that follows)."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
 
 
 def validation_error_to_invalid(exc: ValidationError | Sequence[dict[str, Any]]) -> InvalidRequest:

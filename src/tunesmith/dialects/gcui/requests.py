@@ -16,9 +16,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from tunesmith.dialects.models import DISPLAY_NAMES, MODEL_ALIASES, resolve_model
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.edits import check_continue_at, finished
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.models import Clip, Task
@@ -60,7 +61,7 @@ def model_for(name: str | None) -> str:
     return model
 
 
-class _Body(BaseModel):
+class _Body(RequestBody):
     """Shared config: ignore unknown fields, read JSON null in text fields as ""."""
 
     model_config = ConfigDict(extra="ignore")
@@ -166,7 +167,7 @@ class GenerateLyricsRequest(_Body):
     prompt: str = Field("", description="What the lyrics are about.")
 
 
-class ConcatRequest(BaseModel):
+class ConcatRequest(RequestBody):
     """`POST /api/concat`: join an extended clip with everything it extends into the whole song."""
 
     model_config = ConfigDict(
@@ -176,7 +177,7 @@ class ConcatRequest(BaseModel):
     clip_id: str | None = Field(None, description="The last clip of the extension chain (required).")
 
 
-class AudioIdRequest(BaseModel):
+class AudioIdRequest(RequestBody):
     """`POST /api/generate_stems`: the clip to work on."""
 
     model_config = ConfigDict(

@@ -8,12 +8,14 @@ The time rules they apply are shared by every dialect (tunesmith.domain.edits).
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from tunesmith.dialects.kie.requests import MODEL_LIMITS, KieModel
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.edits import check_continue_at, check_infill
 from tunesmith.domain.errors import InvalidRequest, PayloadTooLarge
 from tunesmith.domain.models import Clip, Task
@@ -28,7 +30,7 @@ _AUDIO_ID = "e2316b0e-4d8a-4c43-9c2b-6f0c8cadc7dc"
 _CALLBACK = "https://client.example.com/kie-callback"
 
 
-class _Body(BaseModel):
+class _Body(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     @field_validator(
@@ -137,7 +139,8 @@ class KieReplaceSectionRequest(_Body):
     @field_validator("infillStartS", "infillEndS")
     @classmethod
     def _two_decimals(cls, value: float) -> float:
-        if abs(value * 100 - round(value * 100)) > 1e-6:
+        hundredths = value * 100
+        if not math.isfinite(hundredths) or abs(hundredths - round(hundredths)) > 1e-6:
             raise PydanticCustomError("decimal_places", "Input should have at most 2 decimal places")
         return value
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import PayloadTooLarge
 
 AUTHOR_LIMIT = 50
@@ -34,7 +35,7 @@ _AUDIO_ID = "e2316b0e-4d8a-4c43-9c2b-6f0c8cadc7dc"
 _CALLBACK = "https://client.example.com/kie-callback"
 
 
-class _KieBody(BaseModel):
+class _KieBody(RequestBody):
     """Shared behaviour: unknown fields are ignored (newer clients send more), and an empty or null
     callBackUrl means "no callback"."""
 
@@ -176,7 +177,7 @@ class KieLyricsRequest(_KieBody):
     callBackUrl: str | None = Field(None, description="Where to POST the lyrics when they are ready.")
 
 
-class KieTimestampedLyricsRequest(BaseModel):
+class KieTimestampedLyricsRequest(RequestBody):
     """`POST /api/v1/generate/get-timestamped-lyrics`: when each word of a clip is sung (synchronous)."""
 
     model_config = ConfigDict(
@@ -188,7 +189,7 @@ class KieTimestampedLyricsRequest(BaseModel):
     musicIndex: int | None = Field(None, ge=0, le=1, description="Accepted for compatibility; audioId wins.")
 
 
-class KiePersonaRequest(BaseModel):
+class KiePersonaRequest(RequestBody):
     """`POST /api/v1/generate/generate-persona`: keep a clip's voice and style under a name (synchronous).
 
     The vocal window (`vocalStart`..`vocalEnd`, seconds) must lie inside the song and last 10–30 s.
@@ -225,7 +226,7 @@ class KiePersonaRequest(BaseModel):
         return "" if value is None else value
 
 
-class KieBoostStyleRequest(BaseModel):
+class KieBoostStyleRequest(RequestBody):
     """`POST /api/v1/style/generate`: a short style ("Pop, Mysterious") grown into a detailed one."""
 
     model_config = ConfigDict(

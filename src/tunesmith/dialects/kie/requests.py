@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import InvalidRequest, PayloadTooLarge
 from tunesmith.domain.operations import OperationKind, SongRequest
 
@@ -67,7 +68,7 @@ _EXAMPLE: dict[str, Any] = {
 }
 
 
-class KieGenerateRequest(BaseModel):
+class KieGenerateRequest(RequestBody):
     """The body of `POST /api/v1/generate`, field for field as kie.ai names it.
 
     Unknown fields are ignored (clients written for newer kie versions send more). JSON `null` in an optional

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from tunesmith.dialects import models
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.edits import check_continue_at
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
 from tunesmith.domain.models import Clip, Task
@@ -65,7 +66,7 @@ def resolve_model(name: str, *, field: str = "mv") -> str:
     return model
 
 
-class _Body(BaseModel):
+class _Body(RequestBody):
     """Shared parsing: `null` in a text field reads as "" (clients serialise every field of their class)."""
 
     model_config = ConfigDict(extra="ignore")

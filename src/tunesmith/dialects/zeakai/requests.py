@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tunesmith.dialects.kie import MODEL_LIMITS
 from tunesmith.dialects.models import resolve_model
+from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.edits import check_continue_at, check_crop, check_infill, finished
 from tunesmith.domain.errors import InvalidRequest, NotFound, PayloadTooLarge, Unsupported
 from tunesmith.domain.models import Clip, Task
@@ -51,7 +52,7 @@ def model_for(mv: str) -> str:
     return found
 
 
-class _Body(BaseModel):
+class _Body(RequestBody):
     """Common behaviour: unknown fields ignored, JSON null in a text field read as ""."""
 
     model_config = ConfigDict(extra="ignore")

@@ -1,0 +1,90 @@
+"""Bodies no client should send, on every POST route of every dialect (found by fuzzing the OpenAPI document):
+each is refused as a client error in the route's own envelope, never a 500, and nothing is charged."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tests.support.harness import ServiceHarness
+
+NOT_UTF8 = b'{"prompt": "\xff\xfe\xa1"}'
+
+
+def post_routes(service: ServiceHarness) -> list[str]:
+    with service.client() as client:
+        paths = client.get("/openapi.json").json()["paths"]
+    return sorted(path for path, item in paths.items() if "post" in item and "{" not in path)
+
+
+def test_every_dialect_has_post_routes_to_check(service: ServiceHarness) -> None:
+    routes = post_routes(service)
+    for prefix in ("/api/v1/", "/suno/submit/", "/suno/task/submit/", "/v1/music/", "/api/", "/v1/chat/"):
+        assert any(r.startswith(prefix) for r in routes), prefix
+
+
+def test_bytes_that_are_not_utf8_are_a_client_error_in_each_envelope(service: ServiceHarness) -> None:
+    token = service.new_key(credits=1000)
+    with service.client(token) as client:
+        for path in post_routes(service):
+            reply = client.post(path, content=NOT_UTF8, headers={"content-type": "application/json"})
+            assert 400 <= reply.status_code < 500, (path, reply.status_code, reply.text)
+            body = reply.json()  # the dialect's JSON envelope, not a bare framework page
+            assert "UTF-8" in reply.text or "JSON" in reply.text, (path, body)
+        assert client.get("/api/v1/generate/credit").json()["data"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "/api/v1/generate",
+            {
+                "customMode": False,
+                "instrumental": True,
+                "model": "V4_5",
+                "prompt": "x",
+                "styleWeight": math.inf,
+            },
+            "styleWeight",
+        ),
+        (
+            "/api/v1/generate/replace-section",
+            {
+                "taskId": "t",
+                "audioId": "a",
+                "prompt": "la",
+                "tags": "pop",
+                "title": "t",
+                "fullLyrics": "la",
+                "infillStartS": 1.5e308,
+                "infillEndS": 1.6e308,
+            },
+            "infillStartS",
+        ),
+        (
+            "/api/v1/generate/extend",
+            {
+                "defaultParamFlag": True,
+                "audioId": "a",
+                "model": "V4_5",
+                "prompt": "la",
+                "style": "pop",
+                "title": "t",
+                "continueAt": math.inf,
+                "callBackUrl": "https://example.com/cb",
+            },
+            "continueAt",
+        ),
+    ],
+)
+def test_infinite_and_huge_numbers_are_422(
+    service: ServiceHarness, path: str, body: dict, field: str
+) -> None:
+    with service.client(service.new_key()) as client:
+        raw = json.dumps(body).replace("Infinity", "1e999")  # JSON text that Python parses as infinity
+        reply = client.post(path, content=raw.encode(), headers={"content-type": "application/json"})
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["code"] == 422 and field in reply.json()["msg"], reply.json()
