@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from tests.support.harness import ServiceHarness
+from tests.support.harness import ServiceHarness, settings_for_tests
 
 NOT_UTF8 = b'{"prompt": "\xff\xfe\xa1"}'
 
@@ -88,3 +88,47 @@ def test_infinite_and_huge_numbers_are_422(
         reply = client.post(path, content=raw.encode(), headers={"content-type": "application/json"})
         assert reply.status_code == 422, reply.text
         assert reply.json()["code"] == 422 and field in reply.json()["msg"], reply.json()
+
+
+NUL_BODIES = [
+    (
+        "/api/v1/generate",
+        {
+            "customMode": True,
+            "instrumental": False,
+            "model": "V4_5",
+            "prompt": "la",
+            "style": "pop",
+            "title": "a\u0000b",
+            "callBackUrl": "https://example.com/cb",
+        },
+    ),
+    ("/suno/submit/music", {"prompt": "la", "tags": "po\u0000p", "title": "t", "mv": "chirp-v4"}),
+    ("/v1/music/generations", {"prompt": "calm \u0000 piano"}),
+]
+NUL_IDS = [
+    "/api/v1/generate/record-info?taskId=a%00b",
+    "/api/v1/wav/record-info?taskId=a%00b",
+    "/suno/fetch/a%00b",
+    "/v1/music/tasks/a%00b",
+    "/suno/task/a%00b/fetch",
+    "/api/get?ids=a%00b",
+]
+
+
+def test_nul_characters_are_refused_or_not_found_on_each_backend(tmp_path, backend_url: str) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL cannot hold NUL in text: bodies holding one are invalid, ids holding one name nothing."""
+    settings = settings_for_tests(tmp_path, database_url=backend_url)
+    with ServiceHarness(settings, with_worker=False) as service, service.client(service.new_key()) as client:
+        for path, body in NUL_BODIES:
+            reply = client.post(path, json=body)
+            assert 400 <= reply.status_code < 500, (path, reply.status_code, reply.text)
+            assert "NUL" in reply.text, (path, reply.text)
+        for path in NUL_IDS:
+            reply = client.get(path)
+            assert reply.status_code in (200, 404), (path, reply.status_code, reply.text)
+            assert reply.status_code == 404 or reply.json() in (
+                [],
+                {"code": 200, "msg": "success", "data": []},
+            )
+        assert client.get("/api/v1/generate/credit").json()["data"] == 1000

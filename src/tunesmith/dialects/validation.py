@@ -5,17 +5,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from tunesmith.domain.errors import InvalidRequest
 
 
 class RequestBody(BaseModel):
-    """The base of every dialect's request body: unknown fields are ignored (clients send extras), and a
-    number must be finite (JSON has no NaN or infinity, but `1e999` parses as infinity and would overflow
-    the arithmetic that follows)."""
+    """The base of every dialect's request body: unknown fields are ignored (clients send extras), a number
+    must be finite (JSON has no NaN or infinity, but `1e999` parses as infinity and would overflow the
+    arithmetic that follows), and text holds no NUL character."""
 
     model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        """No text may hold a NUL character: no song needs one, and PostgreSQL cannot store one."""
+        if _holds_nul(value):
+            raise PydanticCustomError("nul_character", "Input must not contain NUL (\\u0000) characters")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return False
 
 
 def validation_error_to_invalid(exc: ValidationError | Sequence[dict[str, Any]]) -> InvalidRequest:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from tunesmith.domain.edits import check_continue_at, check_crop, check_infill
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unavailable, Unsupported
+from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import CLIPS_PER_OPERATION, SUNO_MODEL_NAMES, OperationKind, SongRequest
 from tunesmith.domain.states import ClipState, TaskState
@@ -113,9 +114,7 @@ class TaskService:
     def _with_persona(self, key: ApiKey, request: SongRequest) -> SongRequest:
         """Sing with the persona's voice and style: its voice replaces vocal_gender, its style is added to
         the request's (the persona must be the caller's; another key's persona is reported as not found)."""
-        persona = (
-            self.store.get_persona(request.persona_id or "") if len(request.persona_id or "") <= 64 else None
-        )
+        persona = self.store.get_persona(request.persona_id) if could_be_id(request.persona_id) else None
         if persona is None or persona.key_id != key.id:
             raise NotFound(f"Persona not found: {request.persona_id}", field="personaId")
         own = [part.strip() for part in request.style.split(",") if part.strip()]
@@ -138,7 +137,7 @@ class TaskService:
 
     def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
         """The caller's clip; another key's clip is reported as not found."""
-        clip = self.store.get_clip(clip_id) if clip_id and len(clip_id) <= 64 else None
+        clip = self.store.get_clip(clip_id) if could_be_id(clip_id) else None
         owner = self.store.get_task(clip.task_id) if clip is not None else None
         if clip is None or owner is None or owner.key_id != key.id:
             raise NotFound(f"Audio not found: {clip_id}", field="audioId")
@@ -172,7 +171,7 @@ class TaskService:
     def load(self, key: ApiKey, task_id: str) -> Task:
         """The task as the store has it now (blocking): the cached snapshot when its version is current."""
         task = None
-        if task_id and len(task_id) <= 64:
+        if could_be_id(task_id):
             version = self.store.task_version(task_id)
             if version is not None:
                 task = self.snapshots.get_current(task_id, version)
@@ -186,7 +185,7 @@ class TaskService:
 
     def get_many(self, key: ApiKey, task_ids: Sequence[str]) -> list[Task]:
         """The caller's tasks among `task_ids`, in the order asked; unknown and foreign ids are left out."""
-        ids = [t for t in dict.fromkeys(task_ids) if t and len(t) <= 64]
+        ids = [t for t in dict.fromkeys(task_ids) if could_be_id(t)]
         cached = {t: task for t in ids if (task := self.snapshots.get_final(t)) is not None}
         loaded = {task.id: task for task in self.store.get_tasks([t for t in ids if t not in cached])}
         for task in loaded.values():

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 
 from tunesmith.api.deps import ServicesDep
+from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.states import ClipState
 from tunesmith.media.storage import content_type_for
 
@@ -34,7 +35,7 @@ def get_media(key: str, services: ServicesDep) -> Response:
 
 @router.get("/stream/{clip_id}", summary="Play a clip: live while it renders, the final MP3 once done")
 async def stream_clip(clip_id: str, request: Request, services: ServicesDep) -> Response:
-    clip = await asyncio.to_thread(services.store.get_clip, clip_id) if len(clip_id) <= 64 else None
+    clip = await asyncio.to_thread(services.store.get_clip, clip_id) if could_be_id(clip_id) else None
     if clip is None:
         raise HTTPException(404, "No such clip")
     if clip.state is ClipState.COMPLETE and clip.audio_key:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import newapi
+from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.models import ApiKey, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.service.chains import concat_request
@@ -143,7 +144,7 @@ def _feed(wanted: list[str], key: ApiKey, services: Services) -> list[dict[str, 
     """Each id is a task id (all its clips) or a clip id (that clip); ids of nobody's or another key's
     tasks are left out, as Suno's feed does."""
     tasks = {t.id: t for t in services.tasks.get_many(key, wanted)}
-    rest = [i for i in wanted if i not in tasks and len(i) <= 64]
+    rest = [i for i in wanted if i not in tasks and could_be_id(i)]
     clip_tasks: dict[str, Task] = {}
     if rest:
         clips = services.store.get_clips(rest)
