@@ -280,16 +280,6 @@ def test_unknown_and_other_keys_clips_are_404(service: ServiceHarness) -> None:
         assert [c["id"] for c in mixed] == [ids[1]]
 
 
-def test_unsupported_operations_are_501_and_charge_nothing(service: ServiceHarness) -> None:
-    token = service.new_key()
-    with service.client(token) as client:
-        ids = [c["id"] for c in client.post("/api/custom_generate", json=custom()).json()]
-        poll_clips(client, ids)
-        before = charges(service, token)
-        assert_error(client.get("/api/persona", params={"id": "p1"}), 501, "persona")
-    assert charges(service, token) == before
-
-
 def test_generate_lyrics_writes_lyrics(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
         reply = client.post("/api/generate_lyrics", json={"prompt": "a lullaby for a sleepy cat"})

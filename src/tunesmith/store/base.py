@@ -187,6 +187,11 @@ class Store(ABC):
     @abstractmethod
     def get_persona(self, persona_id: str) -> Persona | None: ...
 
+    @abstractmethod
+    def tasks_with_persona(self, key_id: str, persona_id: str) -> list[Task]:
+        """The key's tasks whose request sings with `persona_id`, with their clips, newest first (ties by id,
+        descending); another key's tasks are never included."""
+
     # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod
     def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:

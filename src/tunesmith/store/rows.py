@@ -105,6 +105,7 @@ def task_values(task: Task) -> dict[str, Any]:
         "callback_url": task.callback_url,
         "parent_clip_id": task.parent_clip_id,
         "source_task_id": task.source_task_id,
+        "persona_id": task.request.persona_id or None,
         "result": json.dumps(task.result, ensure_ascii=False),
         "cost": task.cost,
         "refunded": False,

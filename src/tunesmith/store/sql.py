@@ -507,6 +507,19 @@ class SqlStore(Store):
             row = conn.execute(select(personas).where(personas.c.id == persona_id)).first()
         return persona_from_row(row) if row else None
 
+    def tasks_with_persona(self, key_id: str, persona_id: str) -> list[Task]:
+        stmt = (
+            select(tasks.c.id)
+            .where(tasks.c.persona_id == persona_id, tasks.c.key_id == key_id)
+            .order_by(tasks.c.created_at.desc(), tasks.c.id.desc())
+        )
+        found: dict[str, Task] = {}
+        with self._read() as conn:
+            ids = list(conn.execute(stmt).scalars())
+            for start in range(0, len(ids), 500):
+                found.update(self._load(conn, ids[start : start + 500]))
+        return [found[i] for i in ids if i in found]
+
     def finish_task(self, task_id: str, worker_id: str) -> Task | None:
         now = _now()
         with self._write() as conn:

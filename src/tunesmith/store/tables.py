@@ -110,6 +110,8 @@ tasks = Table(
     Column("callback_url", Text),
     Column("parent_clip_id", String(ID)),
     Column("source_task_id", String(ID)),
+    # The persona a song was sung with (also inside `request`), so a persona's songs are one indexed lookup.
+    Column("persona_id", String(ID)),
     Column("result", Text, nullable=False, server_default=text("'{}'")),
     Column("cost", Integer, nullable=False, server_default=text("0")),
     Column("refunded", Boolean, nullable=False, server_default=text("false")),
@@ -141,6 +143,8 @@ tasks = Table(
     # Derived operations look up earlier work on the same clip or task (one WAV per clip, one cover per task).
     Index("ix_tasks_parent_clip", "parent_clip_id", "operation"),
     Index("ix_tasks_source_task", "source_task_id", "operation"),
+    # gcui's /api/persona: the songs sung with one persona, newest first.
+    Index("ix_tasks_persona", "persona_id", "created_at"),
     # One live WAV record per clip and one live cover-art task per music task (kie's rules), enforced by the
     # database so two requests racing each other cannot both get in; a failed one frees the slot.
     Index(

@@ -8,6 +8,9 @@ Stems (`/api/generate_stems`) are the files of one split_stem task, one per part
 `<task id>_<part>` and `/api/get?ids=<stem id>` answers it as an AudioInfo (type "stem") whose `audio_url`
 is the part's WAV once `complete` (the submit answer carries the same `audio_url`, "" until then).
 
+Personas are made through kie (`POST /api/v1/generate/generate-persona`) and sung with through `personaId`;
+`/api/persona?id=` shows one of the caller's personas with the clips of the songs sung with it, 20 per page.
+
 `wait_audio: true` waits until every clip of the new task is `complete` (or the task failed), polling the
 store, for at most WAIT_AUDIO_MAX_SECONDS (gcui's 100 s); on timeout it answers the current snapshot, whose
 `streaming` clips already have a playable `audio_url`. The optional query parameter `?wait_timeout=<s>`
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -31,6 +35,7 @@ from tunesmith.api.deps import ApiKeyDep, ServicesDep
 from tunesmith.api.errors import JsonResponse, dialect_route
 from tunesmith.dialects import gcui
 from tunesmith.domain.errors import InvalidRequest, NotFound, Unsupported
+from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState
@@ -45,7 +50,7 @@ PREFIXES = ("/api/",)
 WAIT_AUDIO_MAX_SECONDS = 100.0  # gcui's bound on wait_audio
 WAIT_POLL_SECONDS = 0.5
 MAX_IDS = 100  # ids per /api/get request
-MAX_ID_LENGTH = 64
+_PAGE = re.compile(r"[0-9]{1,9}")  # /api/persona's page: a billion pages of 20 is more than anyone has
 
 router = APIRouter(prefix=PREFIX, tags=["gcui suno-api"], route_class=dialect_route(DIALECT))
 
@@ -215,15 +220,47 @@ def get_aligned_lyrics(
     return JsonResponse(gcui.render_aligned_lyrics(_read_json_list(services, timings, clip_id)))
 
 
-@router.get("/persona", summary="A persona and its clips (not supported yet)")
+@router.get(
+    "/persona",
+    summary="A persona and the clips sung with it (20 per page)",
+    description="id: a persona made with kie's POST /api/v1/generate/generate-persona. Answers Suno's "
+    "{persona, total_results, current_page, is_following}; persona.clip is the clip it was made from, "
+    "persona.persona_clips the clips of songs generated with its personaId, newest first.",
+)
 def persona(
-    key: ApiKeyDep, id: Annotated[str | None, Query(description="Persona id.")] = None
-) -> JsonResponse:  # noqa: A002
-    gcui.require_id(id, "id", "Missing parameter id")
-    raise Unsupported("Personas are not supported by this server yet", field="id")
+    key: ApiKeyDep,
+    services: ServicesDep,
+    id: Annotated[str | None, Query(description="Persona id.")] = None,  # noqa: A002
+    page: Annotated[str | None, Query(description="Page of persona_clips, from 1 (default 1).")] = None,
+) -> JsonResponse:
+    persona_id = gcui.require_id(id, "id", "Missing parameter id")
+    number = _page_number(page)
+    found = services.store.get_persona(persona_id) if could_be_id(persona_id) else None
+    if found is None or found.key_id != key.id:  # another key's persona is reported as unknown
+        raise NotFound(f"Persona not found: {persona_id[:80]}", field="id")
+    source = _owned_clips(services, key, [found.source_clip_id])
+    pairs = [
+        pair for task in services.store.tasks_with_persona(key.id, found.id) for pair in gcui.task_clips(task)
+    ]
+    return JsonResponse(
+        gcui.render_persona(found, key, source[0] if source else None, pairs, number, services.urls)
+    )
 
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
+def _page_number(value: str | None) -> int:
+    """`page` as gcui reads it (absent or empty: 1), but a page that is not a whole number from 1 is the
+    client's error (gcui would hand Suno whatever parseInt made of it)."""
+    text = (value or "").strip()
+    if not text:
+        return 1
+    if not _PAGE.fullmatch(text) or int(text) < 1:
+        raise InvalidRequest(
+            f"page must be a whole number from 1 to 999999999 (got {text[:40]!r})", field="page"
+        )
+    return int(text)
+
+
 async def _submit(services: Services, key: ApiKey, song: SongRequest, request: Request) -> Task:
     raw = (await request.body()).decode("utf-8", errors="replace")
     return await run_in_threadpool(services.tasks.submit, key, song, dialect=DIALECT.name, raw_request=raw)
@@ -258,7 +295,7 @@ async def _wait(services: Services, key: ApiKey, task: Task, timeout: float) -> 
 
 def _owned_clips(services: Services, key: ApiKey, ids: list[str]) -> list[tuple[Task, Clip]]:
     """The caller's clips among `ids`, in the order asked, each with its task; others are left out."""
-    wanted = [i for i in dict.fromkeys(ids) if len(i) <= MAX_ID_LENGTH]
+    wanted = [i for i in dict.fromkeys(ids) if could_be_id(i)]
     task_ids = {c.id: c.task_id for c in services.store.get_clips(wanted)} if wanted else {}
     tasks = {t.id: t for t in services.tasks.get_many(key, list(dict.fromkeys(task_ids.values())))}
     found: list[tuple[Task, Clip]] = []

@@ -18,7 +18,7 @@ from typing import Any
 from tunesmith.dialects.base import UrlBuilder, utc
 from tunesmith.dialects.gcui.requests import GCUI_MODEL_NAMES
 from tunesmith.dialects.models import MAJOR_VERSIONS
-from tunesmith.domain.models import Clip, Task
+from tunesmith.domain.models import ApiKey, Clip, Persona, Task
 from tunesmith.domain.operations import OperationKind
 from tunesmith.domain.states import ClipState, QueueStatus, TaskState
 
@@ -169,6 +169,85 @@ def raw_clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
         "is_video_pending": False,
         "is_handle_updated": False,
         "major_model_version": _MAJOR_VERSIONS.get(task.request.model, ""),
+    }
+
+
+# `/api/persona`: the clips of a persona's songs per page (Suno pages its persona feed by 20).
+PERSONA_PAGE_SIZE = 20
+PERSONA_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "image_s3_id",
+    "root_clip_id",
+    "clip",
+    "user_display_name",
+    "user_handle",
+    "user_image_url",
+    "persona_clips",
+    "is_suno_persona",
+    "is_trashed",
+    "is_owned",
+    "is_public",
+    "is_public_approved",
+    "is_loved",
+    "upvote_count",
+    "clip_count",
+)
+
+
+def persona_page(pairs: list[tuple[Task, Clip]], page: int) -> list[tuple[Task, Clip]]:
+    """Page `page` (from 1) of a persona's clips, PERSONA_PAGE_SIZE at a time; past the end it is empty."""
+    start = (page - 1) * PERSONA_PAGE_SIZE
+    return pairs[start : start + PERSONA_PAGE_SIZE]
+
+
+def render_persona(
+    persona: Persona,
+    owner: ApiKey,
+    source: tuple[Task, Clip] | None,
+    pairs: list[tuple[Task, Clip]],
+    page: int,
+    urls: UrlBuilder,
+) -> dict[str, Any]:
+    """`/api/persona`: Suno's persona object as gcui relays it, with one page of the persona's clips.
+
+    `source` is the clip the persona was made from (`clip`, `root_clip_id`, and its cover as `image_s3_id`),
+    None if it can no longer be read; `pairs` are every clip sung with the persona, newest first, of which
+    page `page` is shown while `clip_count` and `total_results` count them all.
+
+    A persona is private to the key that made it and only that key can read it, so the owner fields
+    describe the caller: `user_display_name` is the key's name (what the key's holder called it, shown back
+    only to them), while `user_handle` and `user_image_url` are null: a Suno handle is a unique public
+    profile slug and a key has neither a profile nor an avatar, so inventing one would point nowhere. The
+    social fields say what a private library says: owned, not public, nobody has loved or upvoted it."""
+    image = urls.media(source[1].image_key) if source is not None and source[1].image_key else None
+    return {
+        "persona": {
+            "id": persona.id,
+            "name": persona.name,
+            "description": persona.description,
+            "image_s3_id": image,
+            "root_clip_id": persona.source_clip_id,
+            "clip": raw_clip(*source, urls) if source is not None else None,
+            "user_display_name": owner.name or None,
+            "user_handle": None,
+            "user_image_url": None,
+            "persona_clips": [
+                {"clip": raw_clip(task, clip, urls)} for task, clip in persona_page(pairs, page)
+            ],
+            "is_suno_persona": False,
+            "is_trashed": False,
+            "is_owned": True,
+            "is_public": False,
+            "is_public_approved": False,
+            "is_loved": False,
+            "upvote_count": 0,
+            "clip_count": len(pairs),
+        },
+        "total_results": len(pairs),
+        "current_page": page,
+        "is_following": False,
     }
 
 
