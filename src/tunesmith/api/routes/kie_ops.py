@@ -48,6 +48,12 @@ from tunesmith.dialects.kie.operations import (
     KieWavRequest,
     check_lengths,
 )
+from tunesmith.dialects.kie.uploads import (
+    KieUploadCoverRequest,
+    KieUploadExtendRequest,
+    upload_cover_request,
+    upload_extend_request,
+)
 from tunesmith.domain.errors import Conflict, InvalidRequest, NotFound
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
@@ -159,6 +165,38 @@ async def generate_extend(
     body: KieExtendRequest, request: Request, key: ApiKeyDep, services: ServicesDep
 ) -> JsonResponse:
     return await _submitted(_extend, services, key, body, request)
+
+
+# ── operations on outside audio (uploadUrl) ───────────────────────────────────────────────────────────
+def _upload(services: Services, key: ApiKey, body: Any, raw: str) -> Task:
+    song = (
+        upload_cover_request(body) if isinstance(body, KieUploadCoverRequest) else upload_extend_request(body)
+    )
+    return _submit(services, key, song, raw, body.callBackUrl)
+
+
+@router.post(
+    "/generate/upload-cover",
+    summary="Cover outside audio (by uploadUrl) in a new style",
+    description="Checked like kie's; refused (422, nothing charged) while no configured engine can re-sing "
+    "a recording it did not make. Poll /api/v1/generate/record-info.",
+)
+async def generate_upload_cover(
+    body: KieUploadCoverRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
+    return await _submitted(_upload, services, key, body, request)
+
+
+@router.post(
+    "/generate/upload-extend",
+    summary="Continue outside audio (by uploadUrl)",
+    description="Checked like kie's; refused (422, nothing charged) while no configured engine can continue "
+    "a recording it did not make. Poll /api/v1/generate/record-info.",
+)
+async def generate_upload_extend(
+    body: KieUploadExtendRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
+    return await _submitted(_upload, services, key, body, request)
 
 
 def _replace_section(services: Services, key: ApiKey, body: KieReplaceSectionRequest, raw: str) -> Task:

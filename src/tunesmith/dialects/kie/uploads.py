@@ -1,0 +1,86 @@
+"""kie's operations on outside audio: `POST /api/v1/generate/upload-cover` and `.../upload-extend`.
+
+The client names audio by URL (`uploadUrl`). The bodies are parsed and checked exactly like kie's, then
+submitted as UPLOAD_COVER / UPLOAD_EXTEND operations; whether they run is the engine's call. The built-in
+engines make music from their own plans and cannot yet re-sing or continue a recording they did not make, so
+today the service refuses these before anything is fetched, charged or queued (kie 422, naming the engine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from tunesmith.dialects.kie.requests import KieGenerateRequest, KieModel, to_song_request
+from tunesmith.dialects.validation import RequestBody
+from tunesmith.domain.operations import OperationKind, SongRequest
+
+MAX_URL_LENGTH = 2048
+
+
+def _checked_url(value: Any) -> Any:
+    """An http(s) URL of sane length (what it points at is checked when it is fetched)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.lower().startswith(("http://", "https://")):
+            raise ValueError("uploadUrl must be an http:// or https:// URL")
+        if len(value) > MAX_URL_LENGTH:
+            raise ValueError(f"uploadUrl must be at most {MAX_URL_LENGTH} characters")
+    return value
+
+
+class KieUploadCoverRequest(KieGenerateRequest):
+    """`upload-cover`: the generate body plus the audio to cover (kie: at most 8 minutes)."""
+
+    uploadUrl: str = Field(description="The audio to cover, by URL (at most 8 minutes).")
+
+    @field_validator("uploadUrl", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> Any:
+        return _checked_url(value)
+
+
+class KieUploadExtendRequest(RequestBody):
+    """`upload-extend`: the audio to continue, by URL, and what the continuation should be."""
+
+    uploadUrl: str = Field(description="The audio to continue, by URL (at most 2 minutes).")
+    defaultParamFlag: bool = Field(description="true: use prompt/style/title/continueAt; false: inherit.")
+    model: KieModel = Field(description="Model version.")
+    callBackUrl: str | None = Field(None, description="Where to POST the stages.")
+    instrumental: bool = Field(False, description="true: no vocals.")
+    prompt: str = Field("", description="Lyrics of the continuation.")
+    style: str = Field("", description="Style of the continuation.")
+    title: str = Field("", description="Title.")
+    continueAt: float | None = Field(None, gt=0, description="Where the continuation starts, seconds.")
+    personaId: str | None = Field(None, description="A persona from generate-persona.")
+    negativeTags: str = Field("", description="Styles to avoid.")
+    vocalGender: Literal["m", "f"] | None = Field(None, description="Preferred voice.")
+
+    @field_validator("uploadUrl", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> Any:
+        return _checked_url(value)
+
+
+def upload_cover_request(req: KieUploadCoverRequest) -> SongRequest:
+    song = to_song_request(req)
+    return replace(song, kind=OperationKind.UPLOAD_COVER, extra={**song.extra, "upload_url": req.uploadUrl})
+
+
+def upload_extend_request(req: KieUploadExtendRequest) -> SongRequest:
+    return SongRequest(
+        kind=OperationKind.UPLOAD_EXTEND,
+        model=req.model,
+        custom_mode=req.defaultParamFlag,
+        instrumental=req.instrumental,
+        lyrics="" if req.instrumental else req.prompt,
+        style=req.style,
+        negative_style=req.negativeTags,
+        title=req.title,
+        vocal_gender=req.vocalGender or None,
+        persona_id=req.personaId or None,
+        continue_at=req.continueAt,
+        extra={"upload_url": req.uploadUrl, "default_params": req.defaultParamFlag},
+    )
