@@ -196,6 +196,9 @@ class _Builder:
             self.lines.append(Line(len(self.sections) - 1, "", (), notes))
 
 
+SHORT_PIECE_BARS = 12  # below this many bars, an instrumental takes the short form
+
+
 def build_plan(
     *,
     style: Style,
@@ -235,23 +238,38 @@ def build_plan(
     else:
         target = min(MAX_SECONDS, max(10.0, duration or DEFAULT_INSTRUMENTAL_S))
         bar_s = b.bar_beats * 60.0 / style.bpm
-        # short requests get short sections, so a 30 s request is not padded to two 8-bar sections (65 s)
-        sec_bars = 8 if target >= 24 * bar_s else 4
-        intro_bars = min(intro_bars, 2 if target < 16 * bar_s else intro_bars)
-        b.lead_lines(b.add_section("intro", "Intro", intro_bars))
-        form = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
-        i = 0
-        while b.seconds_so_far() + sec_bars * bar_s + 2 * bar_s <= target or i < 1:
-            kind = form[i % len(form)]
-            sec = b.add_section(kind, kind.capitalize(), sec_bars)
-            if kind != "verse":
-                b.lead_lines(sec)
-            i += 1
-        rest = int(max(2, min(8, round((target - b.seconds_so_far() - 2.0) / bar_s))))
-        b.add_section("outro", "Outro", rest, final=True)
+        _instrumental_form(b, target, bar_s, intro_bars)
         if instrumental or style.voice is None:
             notes.append("instrumental")
     return b.plan(title, voice, notes)
+
+
+def _instrumental_form(b: _Builder, target: float, bar_s: float, intro_bars: int) -> None:
+    """Lay out the bars that fit the requested length (the release tail counts toward it): an intro, sections
+    of the form, an outro. The last section takes what is left over, so the piece ends within half a bar of
+    the request at any tempo. A piece of only a few bars (10-20 s at a slow tempo) takes a short form, one bar
+    in and one or two out, instead of being padded to the usual intro and outro."""
+    total = max(3, round((target - SongPlan.tail_s) / bar_s))
+    if total < SHORT_PIECE_BARS:
+        intro, outro, sec_bars = 1, (1 if total < 6 else 2), 4
+    else:
+        # short requests get short sections, so a 30 s request is not padded to two 8-bar sections
+        sec_bars = 8 if total >= 24 else 4
+        intro = intro_bars if total >= 16 else min(intro_bars, 2)
+        outro = 4 if total >= 24 else 2
+    b.lead_lines(b.add_section("intro", "Intro", intro))
+    body = total - intro - outro
+    form = ("verse", "chorus", "verse", "chorus", "bridge", "chorus")
+    i = 0
+    while body > 0:
+        bars = body if body < 2 * sec_bars else sec_bars
+        kind = form[i % len(form)]
+        sec = b.add_section(kind, kind.capitalize(), bars)
+        if kind != "verse":
+            b.lead_lines(sec)
+        body -= bars
+        i += 1
+    b.add_section("outro", "Outro", outro, final=True)
 
 
 def sung_texts(lyrics: str) -> list[str]:
