@@ -243,8 +243,9 @@ def test_invalid_requests_are_400_and_charge_nothing(
 @pytest.mark.parametrize(
     ("path", "params", "words"),
     [
-        ("/api/get", {}, ["ids"]),
         ("/api/get", {"ids": " , "}, ["ids"]),
+        ("/api/get", {"page": "-1"}, ["page"]),
+        ("/api/get", {"page": "two"}, ["page"]),
         ("/api/get", {"ids": ",".join(f"id{i}" for i in range(101))}, ["at most 100"]),
         ("/api/clip", {}, ["Missing parameter id"]),
         ("/api/get_aligned_lyrics", {}, ["Song ID is required"]),

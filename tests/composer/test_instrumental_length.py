@@ -21,5 +21,9 @@ def test_instrumental_plan_lasts_the_requested_duration(tags: str, target: float
     )
     bar_s = plan.bar_beats * 60.0 / style.bpm
     shortest = 3 * bar_s + SongPlan.tail_s  # one bar in, one of music, one out
-    assert abs(plan.duration - target) <= max(0.6 * bar_s, shortest - target), (tags, style.bpm, plan.duration)
+    assert abs(plan.duration - target) <= max(0.6 * bar_s, shortest - target), (
+        tags,
+        style.bpm,
+        plan.duration,
+    )
     assert [s.kind for s in plan.sections][0] == "intro" and plan.sections[-1].kind == "outro"

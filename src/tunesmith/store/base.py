@@ -188,6 +188,11 @@ class Store(ABC):
     def get_persona(self, persona_id: str) -> Persona | None: ...
 
     @abstractmethod
+    def library(self, key_id: str, *, limit: int, offset: int = 0) -> list[tuple[Task, Clip]]:
+        """The key's clips with their tasks, newest first (a task's clips in index order): one page of the
+        caller's whole library, whichever API made each song."""
+
+    @abstractmethod
     def tasks_with_persona(self, key_id: str, persona_id: str) -> list[Task]:
         """The key's tasks whose request sings with `persona_id`, with their clips, newest first (ties by id,
         descending); another key's tasks are never included."""

@@ -507,6 +507,21 @@ class SqlStore(Store):
             row = conn.execute(select(personas).where(personas.c.id == persona_id)).first()
         return persona_from_row(row) if row else None
 
+    def library(self, key_id: str, *, limit: int, offset: int = 0) -> list[tuple[Task, Clip]]:
+        stmt = (
+            select(clips.c.id, clips.c.task_id)
+            .join(tasks, tasks.c.id == clips.c.task_id)
+            .where(tasks.c.key_id == key_id)
+            .order_by(tasks.c.created_at.desc(), tasks.c.id.desc(), clips.c.idx)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+            found = self._load(conn, list(dict.fromkeys(row.task_id for row in rows)))
+        by_id = {clip.id: (task, clip) for task in found.values() for clip in task.clips}
+        return [by_id[row.id] for row in rows if row.id in by_id]
+
     def tasks_with_persona(self, key_id: str, persona_id: str) -> list[Task]:
         stmt = (
             select(tasks.c.id)

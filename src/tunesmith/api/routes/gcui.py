@@ -50,6 +50,7 @@ PREFIXES = ("/api/",)
 WAIT_AUDIO_MAX_SECONDS = 100.0  # gcui's bound on wait_audio
 WAIT_POLL_SECONDS = 0.5
 MAX_IDS = 100  # ids per /api/get request
+LIBRARY_PAGE_SIZE = 20  # /api/get without ids, as Suno's feed pages
 _PAGE = re.compile(r"[0-9]{1,9}")  # /api/persona's page: a billion pages of 20 is more than anyone has
 
 router = APIRouter(prefix=PREFIX, tags=["gcui suno-api"], route_class=dialect_route(DIALECT))
@@ -155,18 +156,28 @@ async def generate_stems(
 
 
 # ── read ──────────────────────────────────────────────────────────────────────────────────────────────
-@router.get("/get", summary="Clips (and stems) by id (comma-separated), whichever API created them")
+@router.get("/get", summary="Clips (and stems) by id, whichever API created them; no ids: the library")
 def get(
     key: ApiKeyDep,
     services: ServicesDep,
-    ids: Annotated[str | None, Query(description="Clip ids, comma-separated (required here).")] = None,
-    page: Annotated[str | None, Query(description="Accepted and ignored: ids are required.")] = None,
+    ids: Annotated[
+        str | None, Query(description="Clip ids, comma-separated; without ids, a page of the library.")
+    ] = None,
+    page: Annotated[
+        str | None,
+        Query(description=f"Without ids: the library page, from 0 ({LIBRARY_PAGE_SIZE} clips each)."),
+    ] = None,
 ) -> JsonResponse:
-    wanted = [part.strip() for part in (ids or "").split(",") if part.strip()]
+    if ids is None:  # Suno's feed: the caller's clips, newest first
+        offset = _page_number(page, first=0) * LIBRARY_PAGE_SIZE
+        pairs = services.store.library(key.id, limit=LIBRARY_PAGE_SIZE, offset=offset)
+        return JsonResponse(
+            [gcui.audio_info(task, clip, services.urls, variant="get") for task, clip in pairs]
+        )
+    wanted = [part.strip() for part in ids.split(",") if part.strip()]
     if not wanted:
         raise InvalidRequest(
-            "Missing parameter ids: pass ?ids=<clip id>[,<clip id>...] (listing the whole "
-            "library is not supported)",
+            "Missing clip ids: pass ?ids=<clip id>[,<clip id>...], or no ids at all for the library",
             field="ids",
         )
     if len(wanted) > MAX_IDS:
@@ -248,15 +259,16 @@ def persona(
 
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
-def _page_number(value: str | None) -> int:
-    """`page` as gcui reads it (absent or empty: 1), but a page that is not a whole number from 1 is the
-    client's error (gcui would hand Suno whatever parseInt made of it)."""
+def _page_number(value: str | None, *, first: int = 1) -> int:
+    """`page` as gcui reads it (absent or empty: the first page; Suno numbers persona pages from 1 and feed
+    pages from 0), but a page that is not a whole number from `first` is the client's error (gcui would hand
+    Suno whatever parseInt made of it)."""
     text = (value or "").strip()
     if not text:
-        return 1
-    if not _PAGE.fullmatch(text) or int(text) < 1:
+        return first
+    if not _PAGE.fullmatch(text) or int(text) < first:
         raise InvalidRequest(
-            f"page must be a whole number from 1 to 999999999 (got {text[:40]!r})", field="page"
+            f"page must be a whole number from {first} to 999999999 (got {text[:40]!r})", field="page"
         )
     return int(text)
 

@@ -1,0 +1,27 @@
+"""gcui `GET /api/get` without ids: the caller's library as Suno's feed pages it (20 clips a page, from page
+0, newest song first), holding songs made through any dialect and never another key's."""
+
+from __future__ import annotations
+
+from tests.api.test_gcui_flow import GET_FIELDS
+from tests.api.test_kie_flow import custom_body
+from tests.support.harness import ServiceHarness
+
+
+def test_library_lists_the_callers_clips_newest_first(service: ServiceHarness) -> None:
+    token = service.new_key()
+    with service.client(token) as owner, service.client(service.new_key()) as stranger:
+        assert owner.get("/api/get").json() == []
+        first = owner.post("/api/v1/generate", json=custom_body()).json()["data"]["taskId"]
+        second = owner.post("/api/custom_generate", json={"prompt": "la la", "tags": "pop", "title": "B"})
+        stranger.post("/api/v1/generate", json=custom_body())
+        gcui_ids = [c["id"] for c in second.json()]
+        kie_task = service.services.tasks.get(service.services.keys.authenticate(f"Bearer {token}"), first)
+        kie_ids = [c.id for c in sorted(kie_task.clips, key=lambda c: c.index)]
+
+        library = owner.get("/api/get").json()
+        assert [c["id"] for c in library] == gcui_ids + kie_ids  # newest song first, takes in order
+        assert all(list(c) == list(GET_FIELDS) for c in library)
+        assert owner.get("/api/get", params={"page": "0"}).json() == library
+        assert owner.get("/api/get", params={"page": "1"}).json() == []
+        assert {c["id"] for c in stranger.get("/api/get").json()}.isdisjoint(gcui_ids + kie_ids)
