@@ -75,9 +75,15 @@ class Settings(BaseSettings):
     callback_max_retries: int = 3
     callback_backoff_seconds: list[float] = Field(default_factory=lambda: [5.0, 30.0, 120.0])
 
+    # Outside audio fetched by URL (kie's uploadUrl), before the engine starts
+    upload_allow: list[str] = Field(default_factory=list)  # hosts/IPs/CIDRs allowed despite being private
+    upload_max_bytes: int = 50_000_000
+    upload_max_seconds: float = 480.0  # kie: 8 minutes
+    upload_timeout_seconds: float = 60.0  # the whole download
+
     config_file: Path | None = None
 
-    @field_validator("api_keys", "callback_allow", mode="before")
+    @field_validator("api_keys", "callback_allow", "upload_allow", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -10,9 +10,10 @@ Server-side request forgery. The URL was checked at submit time, but DNS may hav
 rebinding), so before each attempt the host is resolved again and every address checked
 (:mod:`tunesmith.net.urlguard`); the request is then *pinned* to a checked address: the URL's host is replaced
 by that IP, the ``Host`` header keeps the name and, for https, the TLS SNI and certificate check use the name
-(httpcore's ``sni_hostname`` extension). So no second lookup happens between check and connect, and the
-rebinding window is closed. Redirects are not followed, environment proxies are ignored (``trust_env=False``)
-and connections are not reused (a pooled TLS connection to one IP must not carry another name's request).
+(httpcore's ``sni_hostname`` extension; :mod:`tunesmith.net.pinned`). So no second lookup happens between
+check and connect, and the rebinding window is closed. Redirects are not followed, environment proxies are
+ignored (``trust_env=False``) and connections are not reused (a pooled TLS connection to one IP must not carry
+another name's request).
 
 Remaining limits: the timeout bounds each network operation (connect, each write, each read), not the whole
 exchange, so a receiver that trickles its response headers can hold one sender longer than ``timeout_s``; the
@@ -35,6 +36,7 @@ import httpx
 
 from tunesmith import __version__
 from tunesmith.domain.models import CallbackDelivery
+from tunesmith.net.pinned import pin, pinned_client
 from tunesmith.net.urlguard import CallbackUrlRefused, HostNotResolved, Resolver, parse_url, resolve_and_check
 from tunesmith.runtime.signing import sign
 from tunesmith.store.base import Store
@@ -90,13 +92,8 @@ class CallbackSender:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(
-                transport=self._transport
-                or httpx.HTTPTransport(retries=0, limits=httpx.Limits(max_keepalive_connections=0)),
-                timeout=httpx.Timeout(self.timeout_s),
-                follow_redirects=False,
-                trust_env=False,
-                headers={"User-Agent": USER_AGENT},
+            self._client = pinned_client(
+                self.timeout_s, transport=self._transport, headers={"User-Agent": USER_AGENT}
             )
         return self._client
 
@@ -187,20 +184,22 @@ class CallbackSender:
         except HostNotResolved as exc:
             return Outcome("retry", error=exc.message)
 
-        headers = {"Content-Type": "application/json", "Host": target.host_header}
+        headers = {"Content-Type": "application/json"}
         secret = self.secret_for(delivery.task_id)
         if secret:
             headers.update(sign(delivery.task_id, secret))
         body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        # TLS must verify the name the client gave, not the IP we connect to.
-        extensions = {"sni_hostname": target.host} if target.scheme == "https" and target.ip is None else {}
 
         error = "no address to connect to"
         for address in addresses[:MAX_ADDRESSES]:
-            url = httpx.URL(target.url).copy_with(host=address)
+            pinned = pin(target, address)  # the Host header and TLS name stay the URL's
             try:
                 with self.client.stream(
-                    "POST", url, content=body, headers=headers, extensions=extensions
+                    "POST",
+                    pinned.url,
+                    content=body,
+                    headers={**headers, **pinned.headers},
+                    extensions=pinned.extensions,
                 ) as response:
                     code = response.status_code
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:

@@ -24,6 +24,7 @@ from tunesmith.domain.models import Task
 from tunesmith.domain.operations import DERIVED_OPERATIONS, OperationKind
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
+from tunesmith.media.fetch import FetchFailed, fetch_audio
 from tunesmith.media.storage import LocalMediaStore
 from tunesmith.runtime.executor import ChildDied, EngineProcess
 from tunesmith.runtime.reporter import LeaseLost, TaskReporter, finalize_failure
@@ -32,6 +33,9 @@ from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
 log = logging.getLogger(__name__)
+
+# kie's code for "failed to fetch the input URL": a task whose uploadUrl cannot be fetched or decoded.
+UPLOAD_FETCH_FAILED_CODE = 451
 
 
 def new_worker_id() -> str:
@@ -188,12 +192,77 @@ class Worker:
             artifacts={name: self.media.path(key) for name, key in clip.artifacts.items() if key},
         )
 
+    def _upload_source(self, task: Task) -> SourceClip:
+        """Fetch the task's outside audio (kie's uploadUrl) into its task directory: the job's source.
+
+        The contract with engines: `clip_id` is "upload-<task id>", `workdir` the upload directory, and
+        `audio` and `wav` both the decoded WAV (44.1 kHz stereo 16-bit) of `duration` seconds. Raises
+        FetchFailed."""
+        upload_dir = self.media.task_dir(task.id) / "upload"
+        fetched = fetch_audio(
+            str(task.request.extra["upload_url"]),
+            upload_dir,
+            allow=self.settings.upload_allow,
+            max_bytes=self.settings.upload_max_bytes,
+            max_seconds=self.settings.upload_max_seconds,
+            timeout=self.settings.upload_timeout_seconds,
+        )
+        log.info(
+            "task %s: fetched uploadUrl (%d bytes, %s, %.1f s)",
+            task.id,
+            fetched.source_bytes,
+            fetched.content_type or "no content type",
+            fetched.duration,
+        )
+        return SourceClip(
+            clip_id=f"upload-{task.id}",
+            duration=fetched.duration,
+            workdir=upload_dir,
+            audio=fetched.wav,
+            wav=fetched.wav,
+        )
+
+    def _prepare_job(self, reporter: TaskReporter) -> EngineJob | None:
+        """The task's engine job, its outside audio fetched first when it has any; None when the task is
+        over (the fetch failed and the task was failed or queued again) or no longer ours."""
+        task = reporter.task
+        job = self._build_job(task)
+        if not task.request.extra.get("upload_url"):
+            return job
+        failure: tuple[FailureKind, str, int | None, bool] | None = None
+        try:
+            job = replace(job, source=self._upload_source(task))
+        except FetchFailed as exc:
+            log.warning("task %s: %s", task.id, exc.message)
+            failure = (FailureKind.CREATE_TASK_FAILED, exc.message, UPLOAD_FETCH_FAILED_CODE, exc.retryable)
+        except Exception as exc:  # noqa: BLE001 - our fault (disk, ffmpeg missing), not the URL's
+            log.exception("task %s: fetching uploadUrl crashed", task.id)
+            message = f"internal error fetching uploadUrl: {exc}"
+            failure = (FailureKind.GENERATE_AUDIO_FAILED, message, None, True)
+        if self._is_lost(task.id):
+            log.warning("task %s: lease lost while fetching uploadUrl, abandoning", task.id)
+            return None
+        if failure is None:
+            return job
+        kind, message, code, retryable = failure
+        try:
+            if retryable:
+                self._retry_or_fail(reporter, kind, message, code)
+            else:
+                reporter.on_failure(kind, message, code)
+        except LeaseLost:
+            log.warning("task %s: lease lost while reporting the uploadUrl failure", task.id)
+        return None
+
     def _execute(self, slot: EngineProcess, task: Task) -> None:
         reporter = TaskReporter(self.store, self.media, self.urls, task, self.worker_id)
         deadline = time.monotonic() + self.settings.task_timeout_seconds
         log.info("task %s: attempt %d on %s", task.id, task.attempts, self.worker_id)
         try:
-            slot.start_job(task.engine, self._build_job(task))
+            job = self._prepare_job(reporter)
+            if job is None:
+                return
+            slot.start_job(task.engine, job)
             while True:
                 if self._is_lost(task.id):
                     slot.kill()

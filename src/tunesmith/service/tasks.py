@@ -70,6 +70,9 @@ class TaskService:
             callback_url = check_callback_url(
                 callback_url, allow=self.settings.callback_allow, field=callback_field
             )
+        upload_url = request.extra.get("upload_url")
+        if upload_url:  # a private address is refused now; the worker checks again when it fetches
+            check_callback_url(upload_url, allow=self.settings.upload_allow, field="uploadUrl")
         self.submit_limiter.hit(
             key.id,
             "Too many generation requests: at most "

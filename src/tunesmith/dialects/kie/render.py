@@ -35,9 +35,10 @@ LYRICS_FAILED = "GENERATE_LYRICS_FAILED"
 # record-info `errorCode`: the seed's enum is 400/408/413, but kie's own failure example reports a generation
 # failure as 501 (reference §3.3). We keep a specific seed code when the failure has one and use 501 for every
 # other failure: clients branch on `status`, and 501 is what they already see from kie for the same case.
-RECORD_ERROR_CODES = frozenset({400, 408, 413})
+# 451 is kie's code for an input URL it could not fetch (reference §3.4): only upload tasks fail with it.
+RECORD_ERROR_CODES = frozenset({400, 408, 413, 451})
 # Callback `code` values kie documents (reference §3.5).
-CALLBACK_ERROR_CODES = frozenset({400, 408, 413, 500, 501, 531})
+CALLBACK_ERROR_CODES = frozenset({400, 408, 413, 451, 500, 501, 531})
 GENERATION_FAILED_CODE = 501
 TIMEOUT_CODE = 408
 MODERATION_CODE = 400
