@@ -1,5 +1,7 @@
-"""kie's upload-cover / upload-extend: bodies checked like kie's, translated to the upload operations, and
-refused in kie's envelope with nothing charged while no engine can work on outside audio."""
+"""kie's upload-cover / upload-extend: bodies checked like kie's and translated to the upload operations; an
+operation the model's engine cannot do is refused in kie's envelope with nothing charged (the test double
+here does neither; the composer continues recordings but re-sings none). The fetch is tested in
+tests/runtime/test_upload_fetch.py, the whole flow with the composer in test_upload_extend_flow.py."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from tunesmith.dialects.kie.uploads import (
     upload_extend_request,
 )
 from tunesmith.domain.operations import OperationKind
+from tunesmith.engines.composer.engine import ComposerEngine
 
 COVER = {
     "uploadUrl": "https://files.example.com/song.mp3",
@@ -45,10 +48,21 @@ def test_bodies_translate_to_the_upload_operations() -> None:
     assert extend.kind is OperationKind.UPLOAD_EXTEND
     assert extend.continue_at == 42.5 and extend.lyrics == "" and extend.instrumental
     assert extend.extra == {"upload_url": EXTEND["uploadUrl"], "default_params": True}
+    inherit = upload_extend_request(
+        KieUploadExtendRequest.model_validate(EXTEND | {"defaultParamFlag": False})
+    )
+    assert (inherit.lyrics, inherit.style, inherit.continue_at, inherit.instrumental) == ("", "", None, True)
+
+
+def test_the_composer_continues_recordings_but_covers_none() -> None:
+    assert ComposerEngine().supports(OperationKind.UPLOAD_EXTEND)
+    assert not ComposerEngine().supports(OperationKind.UPLOAD_COVER)
 
 
 @pytest.mark.parametrize(("path", "body"), [("upload-cover", COVER), ("upload-extend", EXTEND)])
-def test_refused_in_kie_envelope_and_nothing_charged(service: ServiceHarness, path: str, body: dict) -> None:
+def test_unsupported_is_refused_in_kie_envelope_and_nothing_charged(
+    service: ServiceHarness, path: str, body: dict
+) -> None:
     with service.client(service.new_key(credits=100)) as client:
         reply = client.post(f"/api/v1/generate/{path}", json=body)
         assert reply.status_code == 422, reply.text

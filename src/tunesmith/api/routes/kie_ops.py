@@ -189,9 +189,11 @@ async def generate_upload_cover(
 
 @router.post(
     "/generate/upload-extend",
-    summary="Continue outside audio (by uploadUrl)",
-    description="Checked like kie's; refused (422, nothing charged) while no configured engine can continue "
-    "a recording it did not make. Poll /api/v1/generate/record-info.",
+    summary="Continue outside audio (by uploadUrl): two clips, the recording then its continuation",
+    description="The worker fetches uploadUrl (public addresses only, at most 50 MB and 8 minutes of audio); "
+    "the composer finds its tempo, bar grid and key and continues it from continueAt (default: the end) in "
+    "`style`, singing `prompt` unless instrumental. A URL that cannot be fetched or decoded fails the task "
+    "with errorCode 451 and refunds it. Poll /api/v1/generate/record-info (operationType upload_extend).",
 )
 async def generate_upload_extend(
     body: KieUploadExtendRequest, request: Request, key: ApiKeyDep, services: ServicesDep

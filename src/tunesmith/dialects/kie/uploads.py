@@ -1,9 +1,10 @@
 """kie's operations on outside audio: `POST /api/v1/generate/upload-cover` and `.../upload-extend`.
 
 The client names audio by URL (`uploadUrl`). The bodies are parsed and checked exactly like kie's, then
-submitted as UPLOAD_COVER / UPLOAD_EXTEND operations; whether they run is the engine's call. The built-in
-engines make music from their own plans and cannot yet re-sing or continue a recording they did not make, so
-today the service refuses these before anything is fetched, charged or queued (kie 422, naming the engine).
+submitted as UPLOAD_COVER / UPLOAD_EXTEND operations; whether they run is the engine's call. The worker
+fetches the URL (tunesmith.media.fetch) before the engine starts. The composer continues a recording
+(UPLOAD_EXTEND) in its tempo and key; no engine re-sings one (UPLOAD_COVER), so that is refused before
+anything is fetched, charged or queued (kie 422, naming the engine).
 """
 
 from __future__ import annotations
@@ -70,17 +71,21 @@ def upload_cover_request(req: KieUploadCoverRequest) -> SongRequest:
 
 
 def upload_extend_request(req: KieUploadExtendRequest) -> SongRequest:
+    """defaultParamFlag true: the continuation uses this request's prompt, style, title and continueAt; false:
+    it inherits what it can from the recording, which is nothing written down, so it continues from the end as
+    an instrumental in the recording's tempo and key (kie's "use the original parameters")."""
+    custom = req.defaultParamFlag
     return SongRequest(
         kind=OperationKind.UPLOAD_EXTEND,
         model=req.model,
-        custom_mode=req.defaultParamFlag,
-        instrumental=req.instrumental,
-        lyrics="" if req.instrumental else req.prompt,
-        style=req.style,
+        custom_mode=custom,
+        instrumental=req.instrumental or not custom,
+        lyrics=req.prompt if custom and not req.instrumental else "",
+        style=req.style if custom else "",
         negative_style=req.negativeTags,
         title=req.title,
         vocal_gender=req.vocalGender or None,
         persona_id=req.personaId or None,
-        continue_at=req.continueAt,
-        extra={"upload_url": req.uploadUrl, "default_params": req.defaultParamFlag},
+        continue_at=req.continueAt if custom else None,
+        extra={"upload_url": req.uploadUrl, "default_params": custom},
     )

@@ -20,11 +20,18 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 - REPLACE_SECTION (2 takes): `job.source`, `request.span = (start, end)`, at least 10 s and at most half of
   the clip; `request.lyrics` are the span's new words, `request.extra["full_lyrics"]` (optional) the
   clip's reported lyrics. Audio outside the span and its 0.25 s crossfades is the source's, unchanged.
+- UPLOAD_EXTEND (2 takes): `job.source` = the uploaded recording, fetched by the runtime:
+  SourceClip(clip_id="upload-<task>", duration, workdir, audio=wav=<44.1 kHz stereo PCM_16 WAV>), no plan or
+  artifacts. Each clip is the upload up to `request.continue_at` (default: its end), then a continuation in
+  the recording's tempo, bar grid, key and mode (analysed from the audio) with the instruments and voice of
+  `request.style`, singing `request.lyrics` or instrumental (see ops/upload_extend.py).
 `check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
 (continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
 
 from __future__ import annotations
+
+import math
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
@@ -78,6 +85,19 @@ def _check_edit(request: SongRequest) -> None:
             raise InvalidRequest(problem, field="span")
 
 
+def _check_upload_extend(request: SongRequest) -> None:
+    """What can be refused about an upload-extend before the upload is fetched (it needs no clip id)."""
+    c = request.continue_at
+    if c is not None and (not math.isfinite(c) or c <= 0):
+        raise InvalidRequest(
+            f"continue_at must be a positive number of seconds into the uploaded audio, got {c:g}",
+            field="continue_at",
+        )
+    d = request.duration
+    if d is not None and (not math.isfinite(d) or d <= 0):
+        raise InvalidRequest(f"duration must be a positive number of seconds, got {d:g}", field="duration")
+
+
 class ComposerEngine(Engine):
     name = "composer"
     operations = frozenset(
@@ -87,12 +107,16 @@ class ComposerEngine(Engine):
             OperationKind.CONCAT,
             OperationKind.CROP,
             OperationKind.REPLACE_SECTION,
+            OperationKind.UPLOAD_EXTEND,
         }
     )
 
     def check(self, request: SongRequest) -> None:
         if request.kind not in self.operations:
             raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
+        if request.kind is OperationKind.UPLOAD_EXTEND:
+            _check_upload_extend(request)
+            return
         if request.kind is not OperationKind.GENERATE:
             _check_edit(request)
             return
@@ -144,13 +168,14 @@ class ComposerEngine(Engine):
     def _run(self, job: EngineJob, sink: ProgressSink) -> None:
         kind = job.request.kind
         if kind is not OperationKind.GENERATE:
-            from tunesmith.engines.composer.ops import concat, crop, extend, replace
+            from tunesmith.engines.composer.ops import concat, crop, extend, replace, upload_extend
 
             run = {
                 OperationKind.EXTEND: extend.run_extend,
                 OperationKind.CONCAT: concat.run_concat,
                 OperationKind.CROP: crop.run_crop,
                 OperationKind.REPLACE_SECTION: replace.run_replace,
+                OperationKind.UPLOAD_EXTEND: upload_extend.run_upload_extend,
             }[kind]
             run(job, sink)
             return
