@@ -12,8 +12,7 @@ import pytest
 import soundfile as sf
 
 from tests.api.test_kie_flow import poll_until_done
-from tests.support.harness import ServiceHarness, free_port
-from tunesmith.settings import Settings
+from tests.support.harness import ServiceHarness, composer_settings
 
 pytestmark = pytest.mark.slow
 
@@ -24,15 +23,7 @@ LYRICS = (
 
 @pytest.fixture(scope="module")
 def composer_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    port = free_port()
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("composer"),
-        port=port,
-        public_url=f"http://127.0.0.1:{port}",
-        workers=1,
-        lease_seconds=30,
-        poll_interval_seconds=0.1,
-    )
+    settings = composer_settings(tmp_path_factory.mktemp("composer"))
     assert settings.default_engine == "composer" and not settings.models
     with ServiceHarness(settings) as harness:
         yield harness

@@ -10,24 +10,14 @@ import pytest
 import soundfile as sf
 
 from tests.api.test_kie_flow import poll_until_done
-from tests.support.harness import ServiceHarness, free_port
-from tunesmith.settings import Settings
+from tests.support.harness import ServiceHarness, composer_settings
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def composer_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    port = free_port()
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("upload"),
-        port=port,
-        public_url=f"http://127.0.0.1:{port}",
-        workers=1,
-        lease_seconds=30,
-        poll_interval_seconds=0.1,
-        upload_allow=["127.0.0.1"],
-    )
+    settings = composer_settings(tmp_path_factory.mktemp("upload"), upload_allow=["127.0.0.1"])
     with ServiceHarness(settings) as harness:
         yield harness
 

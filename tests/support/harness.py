@@ -27,6 +27,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def composer_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """A service with the default engine configuration (the real composer), one worker, fast polling."""
+    port = free_port()
+    values: dict[str, Any] = dict(
+        data_dir=data_dir,
+        port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        workers=1,
+        lease_seconds=30,
+        poll_interval_seconds=0.1,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
 def settings_for_tests(data_dir: Path, **overrides: Any) -> Settings:
     port = overrides.pop("port", None) or free_port()
     values: dict[str, Any] = dict(

@@ -9,14 +9,17 @@ source, so drums and chords keep the beat across the joins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tunesmith.engines.base import EngineJob
-from tunesmith.engines.composer import mastering
+from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.compose import _Builder
 from tunesmith.engines.composer.lyrics import parse_lyrics, tokens
+from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.plan import SongPlan
 from tunesmith.engines.composer.style import Style
 from tunesmith.engines.composer.syllables import SpokenLine, voice_for
@@ -152,3 +155,17 @@ def render_stems(plan: SongPlan, vocals: dict) -> tuple[dict[str, np.ndarray], n
         _mix_line(voc, lead, vocals[i].result(), ir)
     stems["vocals"] = voc[:total]
     return stems, lead
+
+
+def placed_midi(plan: SongPlan, piece: timeline.Piece) -> Callable[[Path], None]:
+    """write_clip's MIDI writer for new material: the plan's MIDI, moved to clip time by `piece`."""
+
+    def write(path: Path) -> None:
+        from tunesmith.engines.composer.arrange import arrange
+
+        full = path.with_suffix(".full.mid")
+        artifacts.write_midi(full, plan, arrange(plan))
+        timeline.write_midi(path, [(full, piece)], plan.style.bpm)
+        full.unlink()
+
+    return write

@@ -23,7 +23,7 @@ from tunesmith.engines.base import ClipResult, EngineError, EngineJob, ProgressS
 from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.clipio import write_clip
-from tunesmith.engines.composer.ops.continuation import plan_takes, render_stems
+from tunesmith.engines.composer.ops.continuation import placed_midi, plan_takes, render_stems
 from tunesmith.engines.composer.ops.rules import continue_at_problem
 from tunesmith.engines.composer.ops.source import load_clip, source_of, title_and_tags
 
@@ -99,14 +99,6 @@ def run_extend(job: EngineJob, sink: ProgressSink) -> None:
         pj["sections"][-1]["end_s"] = round(dur, 3)
         words = timeline.words(artifacts.word_timings(plan), piece)
 
-        def midi(path, plan=plan, piece=piece):  # noqa: ANN001, ANN202
-            tmp = path.with_suffix(".full.mid")
-            from tunesmith.engines.composer.arrange import arrange
-
-            artifacts.write_midi(tmp, plan, arrange(plan))
-            timeline.write_midi(path, [(tmp, piece)], plan.style.bpm)
-            tmp.unlink()
-
         res: ClipResult = write_clip(
             slot.workdir,
             mix=mastered,
@@ -114,7 +106,7 @@ def run_extend(job: EngineJob, sink: ProgressSink) -> None:
             lead=lead,
             plan=pj,
             words=words,
-            midi=midi,
+            midi=placed_midi(plan, piece),
             style=style,
             title=title,
             tags=tags,

@@ -48,7 +48,12 @@ from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.analysis import Analysis, analyse
 from tunesmith.engines.composer.ops.clipio import write_clip
-from tunesmith.engines.composer.ops.continuation import continuation_plan, render_stems, speak_lines
+from tunesmith.engines.composer.ops.continuation import (
+    continuation_plan,
+    placed_midi,
+    render_stems,
+    speak_lines,
+)
 from tunesmith.engines.composer.style import Style, parse_style
 
 SR = 44100
@@ -249,14 +254,6 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
         )
         words = timeline.words(artifacts.word_timings(plan), piece)
 
-        def midi(p: Path, plan=plan, piece=piece) -> None:
-            from tunesmith.engines.composer.arrange import arrange
-
-            tmp = p.with_suffix(".full.mid")
-            artifacts.write_midi(tmp, plan, arrange(plan))
-            timeline.write_midi(p, [(tmp, piece)], plan.style.bpm)
-            tmp.unlink()
-
         res = write_clip(
             slot.workdir,
             mix=mix,
@@ -264,7 +261,7 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
             lead=out_lead,
             plan=pj,
             words=words,
-            midi=midi,
+            midi=placed_midi(plan, piece),
             style=style,
             title=title,
             tags=tags,
