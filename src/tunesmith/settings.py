@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     upload_max_seconds: float = 480.0  # kie: 8 minutes
     upload_timeout_seconds: float = 60.0  # the whole download
 
+    # Lyrics from an OpenAI-compatible chat model (Ollama, llama.cpp, vLLM...), with the offline songwriter as
+    # the fallback whenever the model fails. Empty URL: the songwriter alone.
+    lyrics_model_url: str = ""  # base URL of the API, ending in /v1, e.g. http://127.0.0.1:11434/v1
+    lyrics_model: str = ""  # the model name the server knows, e.g. llama3.1:8b
+    lyrics_model_key: str = ""  # bearer token, when the server wants one
+    lyrics_model_timeout_seconds: float = 60.0  # how long one task waits for the model, all requests together
+
     config_file: Path | None = None
 
     @field_validator("api_keys", "callback_allow", "upload_allow", mode="before")
@@ -132,6 +139,19 @@ class Settings(BaseSettings):
 
     def cost_of(self, operation: str) -> int:
         return int(self.costs.get(operation, DEFAULT_COSTS.get(operation, 0)))
+
+    def engine_options(self) -> dict[str, Any]:
+        """Operator configuration handed to engines with every job (`EngineJob.options`): plain values only,
+        since the job is pickled to the engine's process. `lyrics_model` only when a model URL is set."""
+        options: dict[str, Any] = {}
+        if self.lyrics_model_url.strip():
+            options["lyrics_model"] = {
+                "url": self.lyrics_model_url.strip(),
+                "model": self.lyrics_model.strip(),
+                "key": self.lyrics_model_key,
+                "timeout": float(self.lyrics_model_timeout_seconds),
+            }
+        return options
 
 
 class _CommaFriendlyEnv(PydanticBaseSettingsSource):

@@ -11,6 +11,7 @@ and may be killed on timeout without harming the service.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,11 @@ class EngineJob:
     source: SourceClip | None = None
     # Where a derived operation (wav, stems, midi, video, cover art, lyrics) writes its result files.
     workdir: Path | None = None
+    # Operator configuration for engines (never from clients), from Settings.engine_options(): plain dicts,
+    # strings and numbers, e.g. {"lyrics_model": {"url", "model", "key", "timeout"}} (see
+    # engines.composer.songwriter.chat_model). Empty when the operator configured nothing. Not in repr: it may
+    # hold a bearer token.
+    options: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -150,7 +150,13 @@ class Worker:
         if task.operation is OperationKind.CONCAT and request.source_clip_id:
             request = replace(request, extra={**request.extra, "chain": self._chain(request.source_clip_id)})
         return EngineJob(
-            task_id=task.id, request=request, clips=slots, seed=job_seed(task), source=source, workdir=workdir
+            task_id=task.id,
+            request=request,
+            clips=slots,
+            seed=job_seed(task),
+            source=source,
+            workdir=workdir,
+            options=self.settings.engine_options(),
         )
 
     def _chain(self, last_clip_id: str) -> list[dict]:

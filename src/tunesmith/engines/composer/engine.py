@@ -31,33 +31,71 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import ClipResult, Engine, EngineError, EngineJob, ProgressSink, SongText
 
+if TYPE_CHECKING:
+    from tunesmith.engines.composer.songwriter import WrittenSong
 
-def _song_text(request: SongRequest, seed: int) -> tuple[str, str, str, str]:
-    """(title, tags, lyrics, language) from a custom request, or from the songwriter in description mode."""
+log = logging.getLogger(__name__)
+
+
+def _song_text(
+    request: SongRequest, seed: int, options: Mapping[str, Any] | None = None
+) -> tuple[str, str, str, str]:
+    """(title, tags, lyrics, language) from a custom request, or in description mode from the operator's chat
+    model (`options["lyrics_model"]`) when one is configured, else (or when it fails) from the songwriter."""
     from tunesmith.engines.composer.songwriter.language import detect_language
 
     if request.custom_mode:
         lyrics = "" if request.instrumental else request.lyrics
         language = detect_language(lyrics) if lyrics.strip() else "en"
         return request.title or "Untitled", request.style, lyrics, language
-    try:
-        from tunesmith.engines.composer.songwriter import write_song  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise EngineError("description mode needs the songwriter, which is not installed") from exc
-    song = write_song(
-        request.description,
-        instrumental=request.instrumental,
-        seed=seed,
-        style_hint=request.style,
-        language=None,
-    )
+    song = _song_from_chat_model(request, seed, options)
+    if song is None:
+        try:
+            from tunesmith.engines.composer.songwriter import write_song  # type: ignore[attr-defined]
+        except ImportError as exc:
+            raise EngineError("description mode needs the songwriter, which is not installed") from exc
+        song = write_song(
+            request.description,
+            instrumental=request.instrumental,
+            seed=seed,
+            style_hint=request.style,
+            language=None,
+        )
     return request.title or song.title, song.tags, "" if request.instrumental else song.lyrics, song.language
+
+
+def _song_from_chat_model(
+    request: SongRequest, seed: int, options: Mapping[str, Any] | None
+) -> WrittenSong | None:
+    """The chat model's WrittenSong for a description; None without a model or when it failed (logged)."""
+    if not options or "lyrics_model" not in options:
+        return None
+    try:
+        from tunesmith.engines.composer.songwriter.chat_model import ChatLyricsWriter, ChatModelError
+
+        writer = ChatLyricsWriter.from_options(options)
+        if writer is None:
+            return None
+        song = writer.write_song(
+            request.description, instrumental=request.instrumental, style_hint=request.style, seed=seed
+        )
+    except ChatModelError as exc:
+        log.warning("%s; the songwriter writes the song instead", exc)
+        return None
+    except Exception:  # noqa: BLE001 - a misconfigured model or a fault in its client must not fail the task
+        log.exception("the lyrics model failed; the songwriter writes the song instead")
+        return None
+    log.info("song text by %s", writer.source)
+    return song
 
 
 def _check_edit(request: SongRequest) -> None:
@@ -186,7 +224,7 @@ class ComposerEngine(Engine):
         from tunesmith.engines.composer.syllables import voice_for
 
         req = job.request
-        title, tags, lyrics, language = _song_text(req, job.seed)
+        title, tags, lyrics, language = _song_text(req, job.seed, job.options)
         sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
         plans = []
         instrumental = req.instrumental or not lyrics.strip()
