@@ -11,4 +11,4 @@ MAX_ID_LENGTH = 64
 
 
 def could_be_id(value: str | None) -> bool:
-    return bool(value) and len(value) <= MAX_ID_LENGTH and value.isprintable()  # type: ignore[union-attr]
+    return value is not None and 0 < len(value) <= MAX_ID_LENGTH and value.isprintable()
