@@ -93,7 +93,9 @@ def style_from_plan(plan: dict[str, Any]) -> Style:
     )
 
 
-def _read_wav(path: Path, n: int | None = None) -> np.ndarray:
+def read_wav(path: Path, n: int | None = None) -> np.ndarray:
+    """A WAV as (n, channels) float32; 16-bit PCM as int16 / 32767, the inverse of how clips are written, so
+    audio an edit leaves alone is written back sample for sample. `n`: pad or cut to that many samples."""
     import soundfile as sf
 
     info = sf.info(str(path))
@@ -123,7 +125,7 @@ def load_clip(
         raise EngineError(f"clip {clip_id} has no WAV to edit", retryable=False)
     if "plan" not in arts or not arts["plan"].is_file():
         raise EngineError(f"clip {clip_id} was not made by the composer (no plan.json)", retryable=False)
-    mix = _read_wav(Path(wav))
+    mix = read_wav(Path(wav))
     plan = json.loads(arts["plan"].read_text(encoding="utf-8"))
     words = json.loads(arts["timings"].read_text(encoding="utf-8")) if "timings" in arts else []
     stems: dict[str, np.ndarray] = {}
@@ -132,9 +134,9 @@ def load_clip(
         for name in STEMS:
             p = arts.get(f"stem.{name}")
             if p is not None and p.is_file():
-                stems[name] = _read_wav(p, len(mix))
+                stems[name] = read_wav(p, len(mix))
         if arts.get("stem.lead") is not None and arts["stem.lead"].is_file():
-            lead = _read_wav(arts["stem.lead"], len(mix))[:, 0].copy()
+            lead = read_wav(arts["stem.lead"], len(mix))[:, 0].copy()
     gain = plan.get("master_gain")
     if gain is None or not math.isfinite(float(gain)):
         gain = _measured_gain(mix, stems) if stems else 1.0

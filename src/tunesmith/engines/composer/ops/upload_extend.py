@@ -54,6 +54,7 @@ from tunesmith.engines.composer.ops.continuation import (
     render_stems,
     speak_lines,
 )
+from tunesmith.engines.composer.ops.source import read_wav
 from tunesmith.engines.composer.style import Style, parse_style
 
 SR = 44100
@@ -64,23 +65,20 @@ LEVEL_WINDOW_S = 30.0
 
 
 def read_upload(path: Path) -> np.ndarray:
-    """The upload as (n, 2) float32 at 44.1 kHz. 16-bit PCM is read as int16 / 32767, the inverse of how
-    clips are written, so the untouched part is written back sample for sample."""
+    """The upload as (n, 2) float32 at 44.1 kHz, read as clips are (source.read_wav), so the untouched part
+    is written back sample for sample."""
     import soundfile as sf
 
-    info = sf.info(str(path))
-    if info.subtype == "PCM_16":
-        x = sf.read(str(path), dtype="int16", always_2d=True)[0].astype(np.float32) / np.float32(32767.0)
-    else:
-        x = sf.read(str(path), dtype="float32", always_2d=True)[0]
+    rate = sf.info(str(path)).samplerate
+    x = read_wav(path)
     if x.shape[1] == 1:
         x = np.repeat(x, 2, axis=1)
     x = x[:, :2]
-    if info.samplerate != SR:
+    if rate != SR:
         from scipy.signal import resample_poly
 
-        g = math.gcd(SR, info.samplerate)
-        x = resample_poly(x, SR // g, info.samplerate // g, axis=0).astype(np.float32)
+        g = math.gcd(SR, rate)
+        x = resample_poly(x, SR // g, rate // g, axis=0).astype(np.float32)
     return np.ascontiguousarray(x)
 
 
@@ -221,25 +219,18 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
         stems.setdefault("other", np.zeros_like(next(iter(stems.values()))))
         start = cut - xf  # from here the render is used (it fades in over the xf samples before `at`)
         cont, gain = level(sum(stems.values())[start:], target)
-        fo, fi = timeline.equal_power(xf)
-        mix = np.concatenate(
-            [upload[: at - xf], upload[at - xf : at] * fo[:, None] + cont[:xf] * fi[:, None], cont[xf:]]
-        )
+        # Each part crossfades over the xf samples before `at` (timeline.join from `at - xf`): the mix and the
+        # "other" stem from the upload, the rest from silence.
+        mix = timeline.join(upload, cont, at - xf, xf)
         n = len(mix)
-        head = np.zeros((at - xf, 2), np.float32)
+        silence = np.zeros((at, 2), np.float32)
         out_stems: dict[str, np.ndarray] = {}
         for name, s in stems.items():
-            s = s[start:]
-            if name == "other":  # the upload, brought to the stems' pre-master scale
-                pre = upload[:at] / np.float32(gain)
-                joined = np.concatenate([pre[: at - xf], pre[at - xf :] * fo[:, None] + s[:xf] * fi[:, None]])
-                out_stems[name] = np.concatenate([joined, s[xf:]])[:n]
-            else:
-                out_stems[name] = np.concatenate([head, s[:xf] * fi[:, None], s[xf:]])[:n]
+            before = upload[:at] / np.float32(gain) if name == "other" else silence  # pre-master scale
+            out_stems[name] = timeline.join(before, s[start:], at - xf, xf)[:n]
         out_lead = None
         if lead is not None:
-            silent = np.zeros(at - xf, np.float32)
-            out_lead = np.concatenate([silent, lead[start:cut] * fi, lead[cut:]])[:n]
+            out_lead = timeline.join(silence[:, 0], lead[start:], at - xf, xf)[:n]
         piece = (cut / SR, plan.duration, (at - cut) / SR)  # render time -> clip time
         pj = plan.to_json()
         sections = [_upload_section(c, a, style)] + timeline.sections(pj["sections"], piece)
