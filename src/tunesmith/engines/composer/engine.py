@@ -31,19 +31,13 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import ClipResult, Engine, EngineError, EngineJob, ProgressSink, SongText
-
-if TYPE_CHECKING:
-    from tunesmith.engines.composer.songwriter import WrittenSong
-
-log = logging.getLogger(__name__)
 
 
 def _song_text(
@@ -57,7 +51,18 @@ def _song_text(
         lyrics = "" if request.instrumental else request.lyrics
         language = detect_language(lyrics) if lyrics.strip() else "en"
         return request.title or "Untitled", request.style, lyrics, language
-    song = _song_from_chat_model(request, seed, options)
+    song = None
+    if options and "lyrics_model" in options:  # the model's client is imported only when one is configured
+        from tunesmith.engines.composer.songwriter.chat_model import ask_model
+
+        asked = ask_model(
+            options,
+            lambda writer: writer.write_song(
+                request.description, instrumental=request.instrumental, style_hint=request.style, seed=seed
+            ),
+            what="the song",
+        )
+        song = asked[0] if asked is not None else None
     if song is None:
         try:
             from tunesmith.engines.composer.songwriter import write_song  # type: ignore[attr-defined]
@@ -71,31 +76,6 @@ def _song_text(
             language=None,
         )
     return request.title or song.title, song.tags, "" if request.instrumental else song.lyrics, song.language
-
-
-def _song_from_chat_model(
-    request: SongRequest, seed: int, options: Mapping[str, Any] | None
-) -> WrittenSong | None:
-    """The chat model's WrittenSong for a description; None without a model or when it failed (logged)."""
-    if not options or "lyrics_model" not in options:
-        return None
-    try:
-        from tunesmith.engines.composer.songwriter.chat_model import ChatLyricsWriter, ChatModelError
-
-        writer = ChatLyricsWriter.from_options(options)
-        if writer is None:
-            return None
-        song = writer.write_song(
-            request.description, instrumental=request.instrumental, style_hint=request.style, seed=seed
-        )
-    except ChatModelError as exc:
-        log.warning("%s; the songwriter writes the song instead", exc)
-        return None
-    except Exception:  # noqa: BLE001 - a misconfigured model or a fault in its client must not fail the task
-        log.exception("the lyrics model failed; the songwriter writes the song instead")
-        return None
-    log.info("song text by %s", writer.source)
-    return song
 
 
 def _check_edit(request: SongRequest) -> None:

@@ -14,19 +14,11 @@ fields they know; `source` records who wrote the variant.
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 
-if TYPE_CHECKING:
-    from tunesmith.engines.composer.songwriter import WrittenSong
-
 MAX_PROMPT = 200
 SONGWRITER = "songwriter"
-
-log = logging.getLogger(__name__)
 
 
 def make(job: EngineJob, sink: ProgressSink) -> None:
@@ -39,7 +31,14 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
         count = min(3, max(2, int(job.request.extra.get("count", 2))))
     except (TypeError, ValueError):
         count = 2
-    written = _from_chat_model(job, prompt, count)
+    from tunesmith.engines.composer.songwriter.chat_model import ask_model
+
+    written = ask_model(
+        job.options,
+        lambda writer: writer.write_variants(prompt, count, seed=job.seed),
+        what="the lyrics",
+        context=f"task {job.task_id}: ",
+    )
     if written is None:
         written = write_lyrics_variants(prompt, count=count, seed=job.seed), SONGWRITER
     songs, source = written
@@ -56,24 +55,3 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
             ]
         },
     )
-
-
-def _from_chat_model(job: EngineJob, prompt: str, count: int) -> tuple[list[WrittenSong], str] | None:
-    """The operator's chat model's variants and its source name; None when there is no model, or when it
-    failed (logged: the songwriter takes over)."""
-    from tunesmith.engines.composer.songwriter.chat_model import ChatLyricsWriter, ChatModelError
-
-    writer = None
-    try:
-        writer = ChatLyricsWriter.from_options(job.options)
-        if writer is None:
-            return None
-        songs = writer.write_variants(prompt, count, seed=job.seed)
-    except ChatModelError as exc:
-        log.warning("task %s: %s; the songwriter writes the lyrics instead", job.task_id, exc)
-        return None
-    except Exception:  # noqa: BLE001 - a misconfigured model or a fault in its client must not fail the task
-        log.exception("task %s: the lyrics model failed; the songwriter writes the lyrics", job.task_id)
-        return None
-    log.info("task %s: lyrics by %s", job.task_id, writer.source)
-    return songs, writer.source

@@ -18,10 +18,11 @@ dialect accepts for a song.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -398,3 +399,32 @@ def clean_lyrics(text: str) -> str:
         kept.pop()
     lyrics = "\n".join(kept)
     return lyrics if _sung_lines(lyrics) else ""
+
+
+Answer = TypeVar("Answer")
+log = logging.getLogger(__name__)
+
+
+def ask_model(
+    options: Mapping[str, Any] | None,
+    ask: Callable[[ChatLyricsWriter], Answer],
+    *,
+    what: str,
+    context: str = "",
+) -> tuple[Answer, str] | None:
+    """`ask` the operator's chat model (`options["lyrics_model"]`): its answer and the model's name; None
+    without a model, or when it failed (logged), so that the offline songwriter writes `what` instead and a
+    dead model never fails a task. `context` prefixes the log lines (e.g. the task)."""
+    try:
+        writer = ChatLyricsWriter.from_options(options)
+        if writer is None:
+            return None
+        answer = ask(writer)
+    except ChatModelError as exc:
+        log.warning("%s%s; the songwriter writes %s instead", context, exc, what)
+        return None
+    except Exception:  # noqa: BLE001 - a misconfigured model or a fault in its client must not fail the task
+        log.exception("%sthe lyrics model failed; the songwriter writes %s instead", context, what)
+        return None
+    log.info("%s%s by %s", context, what, writer.source)
+    return answer, writer.source
