@@ -17,18 +17,18 @@ from pydantic import Field, field_validator
 from tunesmith.dialects.kie.requests import KieGenerateRequest, KieModel, to_song_request
 from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.operations import OperationKind, SongRequest
-
-MAX_URL_LENGTH = 2048
+from tunesmith.net.urlguard import CallbackUrlRefused, parse_url
 
 
 def _checked_url(value: Any) -> Any:
-    """An http(s) URL of sane length (what it points at is checked when it is fetched)."""
+    """The URL's shape, checked by the same rules as callback URLs (http(s), a host, no credentials, at most
+    2048 characters); what it points at is checked at submit and again when it is fetched."""
     if isinstance(value, str):
-        value = value.strip()
-        if not value.lower().startswith(("http://", "https://")):
-            raise ValueError("uploadUrl must be an http:// or https:// URL")
-        if len(value) > MAX_URL_LENGTH:
-            raise ValueError(f"uploadUrl must be at most {MAX_URL_LENGTH} characters")
+        try:
+            parse_url(value, field="uploadUrl")
+        except CallbackUrlRefused as exc:
+            raise ValueError(exc.message) from None
+        return value.strip()
     return value
 
 
