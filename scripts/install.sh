@@ -2,7 +2,7 @@
 # Installs everything Tunesmith needs on a Debian machine: audio tools (FluidSynth + a General MIDI
 # SoundFont, espeak-ng, ffmpeg, fonts) and a Python virtualenv in .venv with the package and its extras.
 # Safe to run again: it skips what is already there. Usage: scripts/install.sh [--dev]
-# (--dev: also the test and benchmark tools)
+# (--dev: also the test and benchmark tools, and Debian's Chromium for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,4 +35,13 @@ extras=""
 if [ "${1:-}" = "--dev" ]; then extras="[dev]"; fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".${extras}"
+# The browser tests drive Debian's Chromium with Playwright (Playwright's own browser download is not used).
+# Installed on its own so that a machine whose Debian cannot provide it still gets everything else; the browser
+# tests then skip and say why.
+if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
+  echo "Installing Debian package: chromium"
+  { $SUDO apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+    || echo "Could not install Debian's chromium: the browser tests will skip" >&2
+fi
 echo "Tunesmith installed in .venv ($(.venv/bin/tunesmith --help >/dev/null && echo ok))"

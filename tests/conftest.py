@@ -11,6 +11,9 @@ import pytest
 
 from tests.support.harness import ServiceHarness, settings_for_tests
 
+# The real-browser fixtures (Debian's Chromium through Playwright, outside network blocked): `offline_page`.
+pytest_plugins = ["tests.support.browser"]
+
 PG_ADMIN_URL = os.environ.get(
     "TUNESMITH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.routing import Route
 
 from tests.support.harness import ServiceHarness
 
-DOCS_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+DOCS_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
 
 
 def test_every_route_is_documented_under_a_dialect_tag(service: ServiceHarness) -> None:
@@ -44,3 +46,17 @@ def test_submit_routes_carry_request_examples(service: ServiceHarness) -> None:
         ref = body["schema"].get("$ref", "")
         schema = schemas[ref.rsplit("/", 1)[-1]] if ref else body["schema"]
         assert schema.get("examples") or body.get("examples") or body.get("example"), path
+
+
+def test_docs_page_loads_its_assets_from_this_server(service: ServiceHarness) -> None:
+    """No CDN: every script, stylesheet and icon of /docs is a local path that this server answers."""
+    with service.client() as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert len(assets) >= 3, assets
+        for url in assets:
+            assert url.startswith("/docs/assets/"), url
+            served = client.get(url)
+            assert served.status_code == 200 and len(served.content) > 100, url
+        assert client.get("/redoc").status_code == 404  # ReDoc is not offered (it needs a CDN)

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tunesmith import __version__
 from tunesmith.api import errors
 from tunesmith.api.bodylimit import BodyLimitMiddleware
+from tunesmith.api.docs import add_docs
 from tunesmith.api.fastlane import FastLane
 from tunesmith.api.routes import media, native
 from tunesmith.dialects.base import Dialect
@@ -45,7 +46,14 @@ def create_app(services: Services) -> FastAPI:
     # on only when asked for (TUNESMITH_TELEMETRY=true, with the usual OTEL_* exporter settings).
     enabled = services.settings.telemetry
     telemetry = {"tracing": enabled, "metrics": enabled, "logs": enabled, "operation_spans": enabled}
-    app = TunesmithApp(title="Tunesmith", version=__version__, description=DESCRIPTION, telemetry=telemetry)
+    app = TunesmithApp(
+        title="Tunesmith",
+        version=__version__,
+        description=DESCRIPTION,
+        telemetry=telemetry,
+        docs_url=None,  # add_docs serves /docs with local assets instead of a CDN's
+        redoc_url=None,
+    )
     app.state.services = services
     prefixes: list[tuple[str, Dialect]] = [("/tunesmith", native.NativeDialect())]
     for module in _dialect_modules():
@@ -55,6 +63,7 @@ def create_app(services: Services) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, errors.http_exception_handler)  # type: ignore[arg-type]
     app.include_router(native.router)
     app.include_router(media.router)
+    add_docs(app)
     lane: dict[str, ASGIApp] = {}
     for module in _dialect_modules():
         for path, build in getattr(module, "FAST_ROUTES", {}).items():
