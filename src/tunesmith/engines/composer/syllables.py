@@ -8,6 +8,7 @@ syllable per character); languages espeak-ng lacks are spoken by the closest voi
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,7 +97,8 @@ def _trim_vowel(audio: np.ndarray, v0: int, v1: int) -> int:
 
 
 def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenLine:
-    """Speak a line, cut it into syllables. Words espeak dropped get no syllable (neighbours time them)."""
+    """Speak a line, cut it into syllables, each owned by one word. A word espeak left silent gets no
+    syllable (neighbours time it)."""
     words = tokens(text)
     parts: list[str] = []
     offsets: list[int] = []
@@ -109,8 +111,10 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
         pos += len(spoken) + 1
     utt: Utterance = speak(" ".join(parts), voice, rate)
     sylls: list[Syllable] = []
+    events: list[tuple[int, int]] = []  # (first syllable, token espeak's position points at) per word event
     for sw in utt.words:
         token = max(0, bisect.bisect_right(offsets, sw.text_pos) - 1)
+        events.append((len(sylls), token))
         phons = [p for p in sw.phonemes if not p.name.startswith(("(", "_", ";")) and p.end > p.start]
         vowels = [i for i, p in enumerate(phons) if _is_vowel(p.name)]
         if not vowels:
@@ -131,4 +135,71 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
             vowel = phons[vi]
             v1 = _trim_vowel(utt.audio, vowel.start, vowel.end)
             sylls.append(Syllable(token, group[0].start, vowel.start, v1, group[-1].end))
+    owners = _owners(events, len(sylls), [_expected_syllables(w, language) for w in words])
+    sylls = [Syllable(t, s.start, s.v0, s.v1, s.end) for s, t in zip(sylls, owners, strict=True)]
     return SpokenLine(text=text, words=tuple(words), audio=utt.audio, syllables=tuple(sylls))
+
+
+_VOWEL_GROUP = re.compile(r"[aeiouyàâäéèêëîïôöùûüáíóúñ]+", re.IGNORECASE)
+
+
+def _expected_syllables(word: str, language: str) -> int:
+    """Syllables a word should have: one per CJK character, the CMU dictionary's count for English, else
+    its vowel groups."""
+    if not word.isascii() and language in ("zh", "ja", "ko"):
+        return 1
+    if language == "en" and word.isascii():
+        import pronouncing
+
+        found = pronouncing.phones_for_word(word.lower().strip("'"))
+        if found:
+            return max(1, pronouncing.syllable_count(found[0]))
+    if word.isdigit():
+        return max(1, len(word))
+    return max(1, len(_VOWEL_GROUP.findall(word)))
+
+
+def _owners(events: list[tuple[int, int]], count: int, expected: list[int]) -> list[int]:
+    """The word each syllable belongs to. espeak merges short words into one word event ("for a", "in the")
+    and its text positions can drift after such a merge, so events are matched to runs of words by dynamic
+    programming: each event takes the consecutive words whose expected syllables best match its own, near
+    the word its position points at; its syllables are then shared out in order, one word at least each."""
+    groups = [(a, b, g) for (a, g), (b, _) in zip(events, [*events[1:], (count, 0)], strict=True) if b > a]
+    n_words = len(expected)
+    if not groups or n_words == 0:
+        return [0] * count
+    big = float("inf")
+    prefix = [0]
+    for c in expected:
+        prefix.append(prefix[-1] + c)
+    # best[e][b]: cost of events 0..e covering words 0..b-1
+    best = [[big] * (n_words + 1) for _ in groups]
+    back = [[0] * (n_words + 1) for _ in groups]
+    for e, (s0, s1, guess) in enumerate(groups):
+        for b in range(1, n_words + 1):
+            for a in range(0, b):
+                before = 0.0 if e == 0 and a == 0 else (best[e - 1][a] if e else big)
+                if e == 0 and a > 0:
+                    before = 1.5 * a  # words before the first event go unsung
+                if before == big:
+                    continue
+                cost = before + abs((s1 - s0) - (prefix[b] - prefix[a])) + 0.3 * abs(a - guess)
+                if cost < best[e][b]:
+                    best[e][b], back[e][b] = cost, a
+    last = len(groups) - 1
+    end = min(range(1, n_words + 1), key=lambda b: best[last][b] + 1.5 * (n_words - b))
+    spans: list[tuple[int, int]] = []
+    for e in range(last, -1, -1):
+        start = back[e][end]
+        spans.append((start, end))
+        end = start
+    spans.reverse()
+    owners: list[int] = []
+    for (s0, s1, _), (a, b) in zip(groups, spans, strict=True):
+        left = s1 - s0
+        for w in range(a, b):
+            later = b - w - 1
+            take = left if w == b - 1 else max(1 if left > later else 0, min(expected[w], left - later))
+            owners += [w] * take
+            left -= take
+    return owners
