@@ -60,3 +60,25 @@ def lead_pitch_errors(workdir: Path) -> np.ndarray:
         target = 440.0 * 2 ** ((n.pitch - 69) / 12)
         out.append(1200 * np.log2(np.median(f0[sel]) / target) if sel.any() else np.nan)
     return np.array(out)
+
+
+def voiced_frame_errors(workdir: Path) -> np.ndarray:
+    """Cents between Praat's f0 and the written note for every voiced frame inside a sung note (glides and
+    vibrato included) of the dry lead stem: the frame-level tuning a listener's tools report."""
+    import parselmouth
+    import pretty_midi
+    import soundfile as sf
+
+    pm = pretty_midi.PrettyMIDI(str(workdir / "song.mid"))
+    notes = [n for inst in pm.instruments if inst.name == "vocals" for n in inst.notes]
+    x, sr = sf.read(workdir / "stems" / "lead.wav")
+    pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch_ac(
+        time_step=0.005, pitch_floor=60.0, pitch_ceiling=1000.0
+    )
+    f0, t = pitch.selected_array["frequency"], pitch.xs()
+    out = []
+    for n in notes:
+        sel = (t >= n.start) & (t < n.end) & (f0 > 0)
+        target = 440.0 * 2 ** ((n.pitch - 69) / 12)
+        out.append(1200 * np.log2(f0[sel] / target))
+    return np.concatenate(out) if out else np.zeros(0)

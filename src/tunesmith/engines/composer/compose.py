@@ -1,18 +1,21 @@
 """Style + lyrics -> a SongPlan: the form, chords per bar, and the melody of every sung or played line.
 
-The song's length follows the lyrics (each line takes 2 or 4 bars depending on its syllables); instrumentals
-follow the requested duration. Lines that repeat (same section kind, position and syllable count) reuse their
-melody, so a chorus sounds like a chorus each time it comes back.
+The song's length follows the lyrics (each line takes the bars its words need at the style's pace, see
+melody/writer.py); instrumentals follow the requested duration. The melody writer gives each song and take its
+own tunes, and a chorus that comes back with the same words comes back with the same melody.
 """
 
 from __future__ import annotations
 
-import random
-import zlib
-
 from tunesmith.engines.composer.harmony import chord
 from tunesmith.engines.composer.lyrics import INSTRUMENTAL_KINDS, LyricSection, parse_lyrics, tokens
-from tunesmith.engines.composer.melody import Register, harmony_line, phrase, register_for
+from tunesmith.engines.composer.melody import (
+    MelodyWriter,
+    Register,
+    harmony_line,
+    register_for,
+    syllable_stress,
+)
 from tunesmith.engines.composer.plan import Line, Note, Section, SongPlan
 from tunesmith.engines.composer.style import Style
 from tunesmith.engines.composer.syllables import SpokenLine, speak_line, voice_for
@@ -39,35 +42,28 @@ _PROG = {
     "instrumental": "chorus",
     "break": "verse",
 }
-_CENTER = {
-    "verse": 1,
-    "prechorus": 3,
-    "chorus": 5,
-    "bridge": 4,
-    "intro": 2,
-    "outro": 2,
-    "instrumental": 5,
-    "break": 2,
-}
-
-
-def _rng(*parts: object) -> random.Random:
-    return random.Random(zlib.crc32("|".join(map(str, parts)).encode()))
 
 
 class _Builder:
     def __init__(
-        self, style: Style, take: int, seed: int, language: str, spoken: dict[str, SpokenLine] | None = None
+        self,
+        style: Style,
+        take: int,
+        seed: int,
+        language: str,
+        spoken: dict[str, SpokenLine] | None = None,
+        signature: str = "",
     ) -> None:
         self.spoken = spoken or {}
         self.style, self.take, self.seed, self.language = style, take, seed, language
         self.bar_beats = 4 if style.meter == 4 else 3
         self.harmonic_rhythm = 2 if style.bpm >= 140 else 1
         self.reg: Register = register_for(style.voice, style.key, style.mode)
+        self.writer = MelodyWriter(style, take, seed, self.bar_beats, self.reg, signature)
         self.sections: list[Section] = []
         self.lines: list[Line] = []
         self.bar = 0
-        self.melody_cache: dict[tuple[str, int, int], list[tuple[float, float, int]]] = {}
+        self.sung_until = 0.0  # beat where the last sung note ends
 
     def seconds_so_far(self) -> float:
         return self.bar * self.bar_beats * 60.0 / self.style.bpm
@@ -82,15 +78,6 @@ class _Builder:
             out[-1] = chord("I", self.style.key, self.style.mode)
         return out
 
-    def unit_and_bars(self, n: int) -> tuple[float, int]:
-        unit = 0.5 if self.style.bpm <= 135 else 1.0
-        for bars in (2, 4):
-            if bars * self.bar_beats / unit >= n + 2:
-                return unit, bars
-        while unit > 0.25 and 4 * self.bar_beats / unit < n + 2:
-            unit /= 2
-        return unit, 4
-
     def add_section(self, kind: str, label: str, bars: int, final: bool = False) -> Section:
         sec = Section(
             kind,
@@ -104,50 +91,34 @@ class _Builder:
         self.bar += bars
         return sec
 
-    def melody(
-        self,
-        kind: str,
-        idx: int,
-        n: int,
-        unit: float,
-        bars: int,
-        chords: list,
-        resolve: bool,
-        lead: bool = False,
-    ) -> list[tuple[float, float, int]]:
-        key = (kind + ("-lead" if lead else ""), idx, n)
-        if key not in self.melody_cache:
-            rng = _rng(self.seed, self.take, kind, idx, n, lead)
-            slots = int(round(bars * self.bar_beats / unit))
-            center = _CENTER.get(kind, 2) + (1 if self.take == 1 and kind == "chorus" else 0)
-            self.melody_cache[key] = phrase(
-                n,
-                slots=slots,
-                unit=unit,
-                bar_beats=self.bar_beats,
-                chords=chords,
-                reg=self.reg,
-                center=center,
-                rng=rng,
-                resolve=resolve,
-            )
-        return self.melody_cache[key]
-
     def sung_section(self, sec_in: LyricSection, voice: str) -> None:
         spoken = [self.spoken.get(t) or speak_line(t, self.language, voice) for t in sec_in.lines]
-        layout = [self.unit_and_bars(len(s.syllables)) for s in spoken]
-        bars = sum(b for _, b in layout)
+        delivery = self.writer.delivery(sec_in.kind, sec_in.label)
+        occurrence = self.writer.begin_section(sec_in.kind)
+        layout = [self.writer.bars_for(sec_in.kind, delivery, len(s.syllables)) for s in spoken]
+        bars = sum(layout)
         sec = self.add_section(sec_in.kind, sec_in.label, bars + (bars % 2))
         bar = sec.start_bar
-        for i, (sp, (unit, lb)) in enumerate(zip(spoken, layout, strict=True)):
-            n = len(sp.syllables)
+        breath = max(0.5, 0.3 / (60.0 / self.style.bpm))  # beats of silence before a pickup
+        for i, (sp, lb) in enumerate(zip(spoken, layout, strict=True)):
             chords = sec.chords[bar - sec.start_bar : bar - sec.start_bar + lb]
             notes: list[Note] = []
-            if n:
-                resolve = i == len(spoken) - 1
-                mel = self.melody(sec.kind, i, n, unit, lb, chords, resolve)
-                base = bar * self.bar_beats
+            base = bar * self.bar_beats
+            if sp.syllables:
+                mel = self.writer.sung_line(
+                    kind=sec.kind,
+                    delivery=delivery,
+                    occurrence=occurrence,
+                    index=i,
+                    count=len(spoken),
+                    text=sp.text,
+                    stress=syllable_stress(sp, self.language),
+                    bars=lb,
+                    chords=chords,
+                    pickup_beats=min(2.0, max(0.0, base - self.sung_until - breath)) if i else 0.0,
+                )
                 notes = [Note(p, base + b, d, 96, k) for k, (b, d, p) in enumerate(mel)]
+                self.sung_until = max(n.start + n.dur for n in notes)
             harm = (
                 harmony_line([n.pitch for n in notes], self.reg) if sec.kind == "chorus" and notes else None
             )
@@ -178,18 +149,7 @@ class _Builder:
         for k, start in enumerate(range(sec.start_bar, sec.start_bar + sec.bars - 1, 4)):
             lb = min(4, sec.start_bar + sec.bars - start)
             chords = sec.chords[start - sec.start_bar : start - sec.start_bar + lb]
-            unit = 0.5 if self.style.bpm <= 135 else 1.0
-            n = max(3, int(lb * self.bar_beats / unit * 0.55))
-            mel = self.melody(
-                "chorus" if sec.kind != "break" else "verse",
-                k % 2,
-                n,
-                unit,
-                lb,
-                chords,
-                resolve=start + lb >= sec.start_bar + sec.bars,
-                lead=True,
-            )
+            mel = self.writer.instrumental_line(k, lb, chords, resolve=start + lb >= sec.start_bar + sec.bars)
             base = start * self.bar_beats
             notes = [Note(p + 12, base + b, d, 84) for b, d, p in mel]
             sec.lines.append(len(self.lines))
@@ -212,7 +172,7 @@ def build_plan(
     spoken: dict[str, SpokenLine] | None = None,
 ) -> SongPlan:
     """Lay out one take of a song. `spoken` holds lines already spoken (see `speak_all`)."""
-    b = _Builder(style, take, seed, language, spoken)
+    b = _Builder(style, take, seed, language, spoken, signature=lyrics)
     notes: list[str] = []
     sections = [] if instrumental or style.voice is None else parse_lyrics(lyrics)
     sung = [s for s in sections if s.lines and any(tokens(t) for t in s.lines)]
