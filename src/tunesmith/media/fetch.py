@@ -28,7 +28,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,11 +107,30 @@ def fetch_audio(
     dest_dir.mkdir(parents=True, exist_ok=True)
     original = dest_dir / _DOWNLOAD_NAME
     try:
-        size, content_type = _download(url, original, allow, max_bytes, timeout, resolver)
+        size, content_type = _download(url, original, allow, max_bytes, timeout, resolver, FIELD, None)
         wav, duration = _decode(original, dest_dir, max_seconds, content_type)
     finally:
         original.unlink(missing_ok=True)
     return FetchedAudio(wav=wav, duration=duration, source_bytes=size, content_type=content_type)
+
+
+def download(
+    url: str,
+    dest: Path,
+    *,
+    allow: Sequence[str] = (),
+    max_bytes: int,
+    timeout: float,
+    field: str = FIELD,
+    resolver: Resolver | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> tuple[int, str]:
+    """Download `url` into `dest` as-is (guarded, pinned, bounded exactly as `fetch_audio`); returns (bytes,
+    content type). `field` names the URL in messages. `on_chunk(total_bytes)` runs after each chunk is
+    written and flushed (a reader may follow the growing file); an exception it raises ends the download.
+    Raises FetchFailed."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return _download(url, dest, allow, max_bytes, timeout, resolver, field, on_chunk)
 
 
 # ── download ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -176,6 +195,8 @@ def _download(
     max_bytes: int,
     timeout: float,
     resolver: Resolver | None,
+    field: str,
+    on_chunk: Callable[[int], None] | None,
 ) -> tuple[int, str]:
     """Stream `url` into `dest`, following checked redirects; returns (bytes, content type)."""
     headers = {
@@ -186,19 +207,21 @@ def _download(
     with _Watchdog(timeout) as watchdog, pinned_client(timeout, headers=headers) as client:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            target, addresses = _checked(current, allow, resolver)
-            outcome = _get(client, target, addresses, dest, max_bytes, watchdog)
+            target, addresses = _checked(current, allow, resolver, field)
+            outcome = _get(client, target, addresses, dest, max_bytes, watchdog, field, on_chunk)
             if isinstance(outcome, _Redirect):
                 current = outcome.location
                 continue
             return outcome
-    raise FetchFailed(f"{FIELD}: more than {MAX_REDIRECTS} redirects", retryable=False)
+    raise FetchFailed(f"{field}: more than {MAX_REDIRECTS} redirects", retryable=False)
 
 
-def _checked(url: str, allow: Sequence[str], resolver: Resolver | None) -> tuple[Target, list[str]]:
+def _checked(
+    url: str, allow: Sequence[str], resolver: Resolver | None, field: str
+) -> tuple[Target, list[str]]:
     try:
-        target = parse_url(url, field=FIELD)
-        return target, resolve_and_check(url, allow, field=FIELD, resolver=resolver)
+        target = parse_url(url, field=field)
+        return target, resolve_and_check(url, allow, field=field, resolver=resolver)
     except CallbackUrlRefused as exc:
         raise FetchFailed(exc.message, retryable=False) from None
     except HostNotResolved as exc:  # often a typo, but DNS hiccups happen: the retry budget bounds it
@@ -212,11 +235,13 @@ def _get(
     dest: Path,
     max_bytes: int,
     watchdog: _Watchdog,
+    field: str,
+    on_chunk: Callable[[int], None] | None,
 ) -> tuple[int, str] | _Redirect:
     error = "no address to connect to"
     for address in addresses[:MAX_ADDRESSES]:
         if watchdog.left() <= 0:
-            raise _timed_out(target, watchdog)
+            raise _timed_out(target, watchdog, field)
         pinned = pin(target, address)
         try:
             with client.stream(
@@ -226,47 +251,56 @@ def _get(
                 extensions={**pinned.extensions, "trace": watchdog.trace},
                 timeout=httpx.Timeout(max(0.01, watchdog.left())),
             ) as response:
-                return _receive(response, target, dest, max_bytes, watchdog)
+                return _receive(response, target, dest, max_bytes, watchdog, field, on_chunk)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             if watchdog.expired:
-                raise _timed_out(target, watchdog) from None
+                raise _timed_out(target, watchdog, field) from None
             error = _describe(exc)
             continue  # the name's next address may answer
         except httpx.TimeoutException:
-            raise _timed_out(target, watchdog) from None
+            raise _timed_out(target, watchdog, field) from None
         except httpx.HTTPError as exc:
             if watchdog.expired:
-                raise _timed_out(target, watchdog) from None
-            failed = f"{FIELD}: download from {target.host} failed: {_describe(exc)}"
+                raise _timed_out(target, watchdog, field) from None
+            failed = f"{field}: download from {target.host} failed: {_describe(exc)}"
             raise FetchFailed(failed, retryable=True) from None
-    raise FetchFailed(f"{FIELD}: cannot connect to {target.host}: {error}", retryable=True)
+    raise FetchFailed(f"{field}: cannot connect to {target.host}: {error}", retryable=True)
 
 
 def _receive(
-    response: httpx.Response, target: Target, dest: Path, max_bytes: int, watchdog: _Watchdog
+    response: httpx.Response,
+    target: Target,
+    dest: Path,
+    max_bytes: int,
+    watchdog: _Watchdog,
+    field: str,
+    on_chunk: Callable[[int], None] | None,
 ) -> tuple[int, str] | _Redirect:
     code = response.status_code
     if 300 <= code < 400 and code != 304:
         location = response.headers.get("location", "").strip()
         if not location:
-            raise FetchFailed(f"{FIELD}: {code} from {target.host} without a Location", retryable=False)
+            raise FetchFailed(f"{field}: {code} from {target.host} without a Location", retryable=False)
         return _Redirect(urljoin(target.url, location))
     if code == 429 or code >= 500:
-        raise FetchFailed(f"{FIELD}: {code} from {target.host}", retryable=True)
+        raise FetchFailed(f"{field}: {code} from {target.host}", retryable=True)
     if not 200 <= code < 300:
-        raise FetchFailed(f"{FIELD}: {code} from {target.host}", retryable=False)
+        raise FetchFailed(f"{field}: {code} from {target.host}", retryable=False)
     declared = _content_length(response)
     if declared is not None and declared > max_bytes:
-        raise FetchFailed(f"{FIELD}: the file is larger than {_size(max_bytes)}", retryable=False)
+        raise FetchFailed(f"{field}: the file is larger than {_size(max_bytes)}", retryable=False)
     received = 0
     with dest.open("wb") as out:
         for chunk in response.iter_bytes(CHUNK_BYTES):
             received += len(chunk)
             if received > max_bytes:
-                raise FetchFailed(f"{FIELD}: the file is larger than {_size(max_bytes)}", retryable=False)
+                raise FetchFailed(f"{field}: the file is larger than {_size(max_bytes)}", retryable=False)
             if watchdog.expired or watchdog.left() <= 0:
-                raise _timed_out(target, watchdog)
+                raise _timed_out(target, watchdog, field)
             out.write(chunk)
+            if on_chunk is not None:
+                out.flush()
+                on_chunk(received)
     return received, response.headers.get("content-type", "").strip()
 
 
@@ -277,9 +311,9 @@ def _content_length(response: httpx.Response) -> int | None:
         return None
 
 
-def _timed_out(target: Target, watchdog: _Watchdog) -> FetchFailed:
+def _timed_out(target: Target, watchdog: _Watchdog, field: str) -> FetchFailed:
     return FetchFailed(
-        f"{FIELD}: timed out after {watchdog.seconds:g} s fetching from {target.host}", retryable=True
+        f"{field}: timed out after {watchdog.seconds:g} s fetching from {target.host}", retryable=True
     )
 
 

@@ -1,0 +1,140 @@
+"""gcui-art suno-api upstreams: `/api/generate`, `/api/custom_generate`, `/api/extend_audio`,
+`/api/generate_lyrics`, and `GET /api/get?ids=` to read clips.
+
+gcui has no task ids: a submit answers the new clips (`AudioInfo[]`), and those clip ids are what is polled.
+`GET /api/get?ids=a,b,...` reads the clips of many tasks at once, so the driver batches every open task of
+the channel into one request per cycle (up to `batch_size` tasks, to keep the URL short). Lyrics are written
+before `/api/generate_lyrics` answers, so a lyrics task is finished when it is accepted.
+
+Errors are `{"error": "..."}` with an HTTP status: 400 refuses the request; 401/402/403 (bad cookie or key,
+no credits), 429 and 5xx make the driver try another channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tunesmith.domain.operations import OperationKind
+from tunesmith.domain.states import FailureKind
+from tunesmith.engines.relay.channel import (
+    Accepted,
+    Channel,
+    ChannelUnavailable,
+    Stage,
+    Submission,
+    Ticket,
+    UpstreamRefused,
+    UpstreamTask,
+    first_error,
+    moderation,
+    stage_from_clips,
+    suno_clip,
+    text,
+)
+
+
+class GcuiChannel(Channel):
+    kind = "gcui"
+    operations = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.LYRICS})
+    batch_size = 50  # tasks per /api/get (two clip ids each)
+    max_polls_per_task_second = 1.0
+
+    def submit(self, submission: Submission) -> Accepted:
+        path, body = self._request(submission)
+        status, data = self.http.call("POST", path, body=body)
+        if status == 200 and submission.kind is OperationKind.LYRICS and isinstance(data, dict):
+            return self._lyrics(submission, data)
+        if status == 200 and isinstance(data, list):
+            clips = [suno_clip(c) for c in data if isinstance(c, dict)]
+            ids = [c.id for c in clips if c.id]
+            if ids:
+                return Accepted(ticket=submission.ticket(ids[0], ids))
+            raise ChannelUnavailable(f"{self.name}: {path} answered no clips")
+        reason = f"{self.name}: {path} refused ({status}){self.http.detail(data)}"
+        if status in (400, 413, 422):
+            kind = FailureKind.SENSITIVE_WORD_ERROR if moderation(reason) else FailureKind.CREATE_TASK_FAILED
+            raise UpstreamRefused(reason, kind)
+        raise ChannelUnavailable(reason)
+
+    def _request(self, submission: Submission) -> tuple[str, dict[str, Any]]:
+        r = submission.request
+        if submission.kind is OperationKind.LYRICS:
+            return "/api/generate_lyrics", {"prompt": r.description or r.lyrics}
+        common = {"model": submission.model, "wait_audio": False}
+        if submission.kind is OperationKind.EXTEND:
+            source = submission.source
+            if source is None:
+                raise UpstreamRefused("extend needs the source clip")
+            body = {
+                "audio_id": source.clip_id,
+                "prompt": r.lyrics,
+                "continue_at": r.continue_at if r.continue_at is not None else source.duration,
+                "tags": r.style,
+                "negative_tags": r.negative_style,
+                "title": r.title,
+                **common,
+            }
+            return "/api/extend_audio", body
+        if not r.custom_mode:
+            return "/api/generate", {"prompt": r.description, "make_instrumental": r.instrumental, **common}
+        body = {
+            "prompt": r.lyrics,
+            "tags": r.style,
+            "title": r.title,
+            "negative_tags": r.negative_style,
+            "make_instrumental": r.instrumental,
+            **common,
+        }
+        return "/api/custom_generate", body
+
+    def _lyrics(self, submission: Submission, data: dict[str, Any]) -> Accepted:
+        task_id = text(data.get("id")) or "lyrics"
+        ticket = submission.ticket(task_id)
+        words = text(data.get("text"))
+        if text(data.get("status")) == "error" or not words:
+            reason = text(data.get("error_message")) or "the upstream wrote no lyrics"
+            result = UpstreamTask(
+                task_id=task_id,
+                stage=Stage.FAILED,
+                failure=FailureKind.GENERATE_LYRICS_FAILED,
+                reason=f"{self.name}: {self.http.redact(reason)}",
+            )
+        else:
+            variant = {"title": text(data.get("title")), "text": words}
+            result = UpstreamTask(task_id=task_id, stage=Stage.SUCCESS, lyrics=(variant,))
+        return Accepted(ticket=ticket, result=result)
+
+    def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:
+        ids = [clip_id for t in tickets for clip_id in t.clip_ids]
+        if not ids:
+            return {}
+        status, data = self.http.call("GET", "/api/get", params={"ids": ",".join(ids)})
+        if status == 404:  # none of these clips exists there (any more)
+            return {}
+        if status != 200 or not isinstance(data, list):
+            raise ChannelUnavailable(f"{self.name}: /api/get answered {status}{self.http.detail(data)}")
+        clips = {c.id: c for c in (suno_clip(item) for item in data if isinstance(item, dict)) if c.id}
+        found: dict[str, UpstreamTask] = {}
+        for ticket in tickets:
+            mine = tuple(clips[i] for i in ticket.clip_ids if i in clips)
+            if not mine:
+                continue
+            stage = stage_from_clips(mine, expected=ticket.clips, instrumental=ticket.instrumental)
+            if stage is Stage.FAILED:
+                detail = self.http.redact(first_error(mine) or "a clip failed")
+                kind = (
+                    FailureKind.SENSITIVE_WORD_ERROR
+                    if moderation(detail)
+                    else FailureKind.GENERATE_AUDIO_FAILED
+                )
+                found[ticket.task_id] = UpstreamTask(
+                    task_id=ticket.task_id,
+                    stage=stage,
+                    clips=mine,
+                    failure=kind,
+                    reason=f"{self.name}: {detail}",
+                )
+            else:
+                found[ticket.task_id] = UpstreamTask(task_id=ticket.task_id, stage=stage, clips=mine)
+        return found

@@ -1,0 +1,42 @@
+"""An upstream for the relay: a second Tunesmith on loopback (the tone test double as its engine) behind a
+fault-injecting proxy. Its public URL is the proxy's, so media fetches go through the proxy too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.support.fault_proxy import FaultProxy
+from tests.support.harness import ServiceHarness, free_port, settings_for_tests
+
+
+@dataclass
+class Upstream:
+    harness: ServiceHarness
+    proxy: FaultProxy
+    key: str
+
+    @property
+    def url(self) -> str:
+        return self.proxy.url
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upstream]:
+    port = free_port()
+    with FaultProxy(f"http://127.0.0.1:{port}") as proxy:
+        settings = settings_for_tests(
+            tmp_path_factory.mktemp("upstream"), port=port, public_url=proxy.url, workers=2
+        )
+        with ServiceHarness(settings) as harness:
+            yield Upstream(harness, proxy, harness.new_key(credits=100_000))
+
+
+@pytest.fixture
+def healthy(upstream: Upstream) -> Iterator[Upstream]:
+    """The shared upstream with no fault set, and none left behind."""
+    upstream.proxy.heal()
+    yield upstream
+    upstream.proxy.heal()
