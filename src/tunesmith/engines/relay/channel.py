@@ -257,7 +257,8 @@ class Channel(ABC):
     def close(self) -> None:
         self.http.close()
 
-    def default_model(self, model: str) -> str:
+    @classmethod
+    def default_model(cls, model: str) -> str:
         """The kind's usual spelling of our model name (Suno's `chirp-*` names unless overridden)."""
         return SUNO_MODEL_NAMES.get(model, model)
 

@@ -53,7 +53,8 @@ class KieChannel(Channel):
     batch_size = 1
     max_polls_per_task_second = 3.0
 
-    def default_model(self, model: str) -> str:
+    @classmethod
+    def default_model(cls, model: str) -> str:
         return model  # kie speaks our model names (V4_5, V5, ...)
 
     # ── submit ────────────────────────────────────────────────────────────────────────────────────────

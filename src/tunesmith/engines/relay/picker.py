@@ -108,10 +108,15 @@ class ChannelPicker:
             ]
         return [entry[3] for entry in sorted(keyed, key=lambda e: e[:3])]
 
-    def attempts(self, kind: OperationKind, model: str) -> Iterator[tuple[ChannelSlot, str | None]]:
-        """Each eligible channel in order with why it is skipped (None: try it now; its breaker let it
-        through, and a slot of its concurrency is taken: `release` it unless the upstream accepted)."""
+    def attempts(
+        self, kind: OperationKind, model: str, *, only: str | None = None
+    ) -> Iterator[tuple[ChannelSlot, str | None]]:
+        """Each eligible channel (or just `only`) in order with why it is skipped (None: try it now; its
+        breaker let it through, and a slot of its concurrency is taken: `release` it unless the upstream
+        accepted)."""
         for slot in self.eligible(kind, model):
+            if only is not None and slot.name != only:
+                continue
             with self._lock:
                 if slot.full:
                     yield slot, "at capacity"
