@@ -144,6 +144,10 @@ class Engine(ABC):
     def warm_up(self) -> None:  # noqa: B027 - optional hook
         """Load what the engine needs once per process (sound fonts, models), before the first job."""
 
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release what warm_up and run took (process pools, GPU memory) when the engine process stops.
+        Required of an engine that starts child processes: the engine process exits without atexit hooks."""
+
     @abstractmethod
     def run(self, job: EngineJob, sink: ProgressSink) -> None:
         """Render every clip of `job`, reporting through `sink`; raise EngineError on failure."""

@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -75,6 +76,17 @@ def _child_main(conn: Connection, parent_pid: int) -> None:
             engines[name] = engine
         return engines[name]
 
+    try:
+        _serve_jobs(conn, engine_for)
+    finally:
+        # multiprocessing ends this process with os._exit after joining its children: without this, an
+        # engine's process pool would keep it (and the worker's shutdown) waiting for ever.
+        for engine in engines.values():
+            with contextlib.suppress(Exception):
+                engine.close()
+
+
+def _serve_jobs(conn: Connection, engine_for: Callable[[str], Any]) -> None:
     while True:
         try:
             message = conn.recv()
@@ -129,13 +141,16 @@ class EngineProcess:
         child_conn.close()
         self._proc, self._conn = proc, parent_conn
 
-    def warm(self, engine_name: str, timeout: float = 120.0) -> bool:
-        """Start the child and load an engine ahead of the first job; False if it failed."""
+    def warm(self, engine_name: str, timeout: float = 120.0, cancel: threading.Event | None = None) -> bool:
+        """Start the child and load an engine ahead of the first job; False if it failed or `cancel` was set
+        (a worker stopping while its engines load need not wait for them)."""
         self.ensure_started()
         assert self._conn is not None
         self._conn.send(("warm", engine_name))
-        if not self._conn.poll(timeout):
-            return False
+        deadline = time.monotonic() + timeout
+        while not self._conn.poll(0.1):
+            if time.monotonic() > deadline or (cancel is not None and cancel.is_set()):
+                return False
         reply = self._conn.recv()
         if not reply[1]:
             log.warning("engine %s failed to load: %s", engine_name, reply[2])
@@ -174,9 +189,15 @@ class EngineProcess:
             self._conn.close()
         self._proc, self._conn = None, None
 
-    def close(self, timeout: float = 5.0) -> None:
+    def request_quit(self) -> None:
+        """Ask the child to stop its engines and exit (close() then waits for it)."""
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
             with contextlib.suppress(OSError):
                 self._conn.send(("quit",))
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the child: it exits by itself when idle (within ~0.5 s), else it is killed after `timeout`."""
+        self.request_quit()
+        if self._proc is not None:
             self._proc.join(timeout)
         self.kill()

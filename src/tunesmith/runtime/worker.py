@@ -22,7 +22,7 @@ from pathlib import Path
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import DERIVED_OPERATIONS, OperationKind
-from tunesmith.domain.states import FailureKind
+from tunesmith.domain.states import FailureKind, QueueStatus, TaskState
 from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
 from tunesmith.media.fetch import FetchFailed, fetch_audio
 from tunesmith.media.storage import LocalMediaStore
@@ -75,6 +75,7 @@ class Worker:
 
     # ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
     def start(self, warm: Sequence[str] = ()) -> None:
+        log.info("worker %s: started, %d slot(s)", self.worker_id, len(self._slots))
         for i, slot in enumerate(self._slots):
             self._spawn(self._slot_loop, f"slot-{i}", slot, list(warm))
         self._spawn(self._heartbeat_loop, "heartbeat")
@@ -90,12 +91,27 @@ class Worker:
     def stop(self, grace: float | None = None) -> None:
         """Stop claiming; let running tasks finish for `grace` seconds, then release them to the queue."""
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
-        self._hard_stop_at = time.monotonic() + grace
+        started = time.monotonic()
+        running = len(self.held_tasks)
+        log.info(
+            "worker %s: stopping%s",
+            self.worker_id,
+            f", {running} task(s) get up to {grace:g} s to finish" if running else "",
+        )
+        self._hard_stop_at = min(started + grace, self._hard_stop_at or float("inf"))
         self._stop.set()
         for thread in self._threads:
             thread.join(grace + 10)
         for slot in self._slots:
-            slot.close()
+            slot.request_quit()
+        for slot in self._slots:
+            slot.close(timeout=2.0)
+        log.info("worker %s: stopped in %.1f s", self.worker_id, time.monotonic() - started)
+
+    def hurry(self) -> None:
+        """Cut the running tasks' grace short (a second Ctrl-C): they go back to the queue at once."""
+        self._hard_stop_at = time.monotonic()
+        self._stop.set()
 
     def run_until(self, stop: threading.Event) -> None:
         """Run in the calling thread until `stop` is set (the `tunesmith worker` command)."""
@@ -115,8 +131,10 @@ class Worker:
     # ── slots ─────────────────────────────────────────────────────────────────────────────────────────
     def _slot_loop(self, slot: EngineProcess, warm: list[str]) -> None:
         for name in warm:
+            started = time.monotonic()
             try:
-                slot.warm(name)
+                if slot.warm(name, cancel=self._stop):
+                    log.info("engine %s ready in %.1f s (%s)", name, time.monotonic() - started, slot.name)
             except Exception:  # noqa: BLE001
                 log.exception("warming engine %s failed", name)
         while not self._stop.is_set():
@@ -261,6 +279,32 @@ class Worker:
         return None
 
     def _execute(self, slot: EngineProcess, task: Task) -> None:
+        started = time.monotonic()
+        try:
+            self._run_task(slot, task)
+        finally:
+            self._log_outcome(task, time.monotonic() - started)
+
+    def _log_outcome(self, task: Task, seconds: float) -> None:
+        """One line per attempt: how the task stands now, and how long this attempt took."""
+        try:
+            current = self.store.get_task(task.id)
+        except Exception:  # noqa: BLE001 - a log line must not fail the slot
+            current = None
+        if current is None:
+            outcome = "ended, task gone"
+        elif current.state is TaskState.SUCCESS:
+            outcome = "succeeded"
+        elif current.state is TaskState.FAILED:
+            reason = current.failure.message if current.failure else "no reason recorded"
+            outcome = f"failed ({reason})"
+        elif current.queue_status is QueueStatus.QUEUED:
+            outcome = "ended, task queued again"
+        else:
+            outcome = f"ended, task still {current.state.value} with {current.lease_owner or 'no worker'}"
+        log.info("task %s: attempt %d %s after %.1f s", task.id, task.attempts, outcome, seconds)
+
+    def _run_task(self, slot: EngineProcess, task: Task) -> None:
         reporter = TaskReporter(self.store, self.media, self.urls, task, self.worker_id)
         deadline = time.monotonic() + self.settings.task_timeout_seconds
         log.info("task %s: attempt %d on %s", task.id, task.attempts, self.worker_id)

@@ -143,6 +143,12 @@ class ComposerEngine(Engine):
                 "lyrics are required in custom mode unless the song is instrumental", field="lyrics"
             )
 
+    def close(self) -> None:
+        """Stop the singer's and speaker's process pools (warm_up started them)."""
+        from tunesmith.engines.composer import pool
+
+        pool.shutdown()
+
     def warm_up(self) -> None:
         """Pay every one-time cost here, not in the first task: imports (scipy, PIL, pretty_midi, lameenc),
         the SoundFont, filter designs, a first synth, the singer pool and the fresh-speaker process. Without
