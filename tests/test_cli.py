@@ -17,11 +17,11 @@ runner = CliRunner()
 
 
 def test_keys_create_prints_a_working_key_once_and_list_never_shows_it(tmp_path: Path) -> None:
-    first = runner.invoke(
-        app, ["keys", "create", "--credits", "42", "--name", "me", "--data-dir", str(tmp_path)]
-    )
+    args = ["keys", "create", "--credits", "42", "--name", "me", "--data-dir", str(tmp_path)]
+    first = runner.invoke(app, [*args, "--create-database"])
     assert first.exit_code == 0, first.output
-    token = first.output.strip()
+    assert first.stderr.strip() == f"database: sqlite:///{(tmp_path / 'tunesmith.db').resolve()}"
+    token = first.stdout.strip()
     assert token.startswith("tsk_") and len(token) > 30
     services = build_services(load_settings(data_dir=tmp_path))
     try:
@@ -33,10 +33,13 @@ def test_keys_create_prints_a_working_key_once_and_list_never_shows_it(tmp_path:
     assert listing.exit_code == 0 and "me" in listing.output and token not in listing.output
 
 
-def test_migrate_reports_the_head_revision(tmp_path: Path) -> None:
+def test_migrate_reports_the_head_revision_in_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["migrate", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert migrate.head_revision() in result.output
+    url = f"sqlite:///{(tmp_path / 'tunesmith.db').resolve()}"
+    assert result.stdout == f"database {url}: schema {migrate.head_revision()} (created)\n"
+    again = runner.invoke(app, ["migrate", "--data-dir", str(tmp_path)])
+    assert again.stdout.endswith("(up to date)\n")
 
 
 def test_first_start_prints_a_key_once_with_the_next_step(
@@ -81,3 +84,13 @@ def test_settings_precedence_flag_env_toml(tmp_path: Path, monkeypatch: pytest.M
     assert settings.callback_allow == ["10.0.0.0/8"] and settings.api_keys == ["a", "b"]
     assert settings.models == {"V5": "composer"} and settings.cost_of("generate") == 7
     assert load_settings(data_dir=tmp_path).effective_database_url.startswith("sqlite:///")
+
+
+@pytest.mark.postgres
+def test_plain_postgresql_urls_use_psycopg_3(pg_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`postgresql://` would make SQLAlchemy look for psycopg2, which Tunesmith does not ship."""
+    plain = pg_database_url.replace("postgresql+psycopg://", "postgresql://")
+    monkeypatch.setenv("TUNESMITH_DATABASE_URL", plain)
+    result = runner.invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"database {plain}: schema {migrate.head_revision()}")

@@ -1,41 +1,85 @@
-"""The `tunesmith` command: serve, worker, keys, migrate, render."""
+"""The `tunesmith` command: serve, worker, keys, migrate, render.
+
+Every command reads the same settings (flags, then TUNESMITH_* variables, then the TOML file) and checks the
+operator's mistakes before it starts anything (tunesmith.startup): each is one line and exit status 1.
+"""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
+from tunesmith import __version__
 from tunesmith.engines.composer.cli import render
 from tunesmith.settings import Settings, load_settings
+from tunesmith.startup import OperatorError
+from tunesmith.startup.console import OperatorGroup, set_debug, setup_logging
 
 if TYPE_CHECKING:
+    from tunesmith.runtime.worker import Worker
     from tunesmith.services import Services
 
 app = typer.Typer(
     help="Tunesmith: self-hosted music generation with Suno-style task APIs.",
     no_args_is_help=True,
     add_completion=False,
+    cls=OperatorGroup,
 )
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 console = Console()
+log = logging.getLogger("tunesmith")
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and media live.")]
-ConfigFile = Annotated[Path | None, typer.Option("--config", help="A TOML settings file.")]
+SOURCES = (
+    "Settings: flags, then TUNESMITH_* variables, then the TOML file "
+    "(--config, TUNESMITH_CONFIG_FILE, or ./tunesmith.toml)."
+)
 
 
-def _settings(**flags: object) -> Settings:
-    return load_settings(**{("config_file" if k == "config" else k): v for k, v in flags.items()})
+def _default(name: str) -> str:
+    """A setting's embedded default, for --help (the environment or the TOML file may change it)."""
+    return str(Settings.model_fields[name].default)
 
 
-def _logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where the database and media live.", show_default=_default("data_dir")),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option("--config", help="A TOML settings file.", show_default="./tunesmith.toml when present"),
+]
+CreateDatabase = Annotated[
+    bool,
+    typer.Option(
+        "--create-database",
+        help="Start a new, empty database when none is found (else refused: it is likely the wrong one).",
+    ),
+]
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Debug logs, and the traceback behind an error (or TUNESMITH_DEBUG=1)."),
+    ] = False,
+) -> None:
+    """Tunesmith: self-hosted music generation with Suno-style task APIs."""
+    set_debug(debug)
+
+
+def _settings(**flags: Any) -> Settings:
+    settings = load_settings(**{("config_file" if k == "config" else k): v for k, v in flags.items()})
+    setup_logging(settings.debug)
+    return settings
 
 
 def _announce_first_key(services: Services) -> None:
@@ -57,12 +101,39 @@ def _announce_first_key(services: Services) -> None:
     )
 
 
-@app.command()
+def _prepare(settings: Settings, engines: Sequence[str] = ()) -> Services:
+    """Check the database and the engines (all in use, or those named), bring the schema up to date (one log
+    line), build the services."""
+    from tunesmith.services import build_services
+    from tunesmith.startup.database import check_reachable, database_for, migrate_with_summary
+    from tunesmith.startup.engines import check_engines
+
+    url = database_for(settings)
+    check_reachable(url)
+    checked = check_engines(settings, engines)
+    log.info(migrate_with_summary(url))
+    log.info("engines: %s", ", ".join(checked))
+    return build_services(settings, run_migrations=False)
+
+
+def _on_stop_signals(handler: Any) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+
+
+@app.command(epilog=SOURCES)
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on.", show_default=_default("host"))
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on.", show_default=_default("port"))
+    ] = None,
     data_dir: DataDir = None,
-    workers: Annotated[int | None, typer.Option(help="Tasks rendered at once by this process.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Tasks rendered at once by this process.", show_default=_default("workers")),
+    ] = None,
     config: ConfigFile = None,
 ) -> None:
     """Run the API and in-process workers (SQLite, local files and the built-in engine by default)."""
@@ -70,70 +141,116 @@ def serve(
 
     from tunesmith.api.app import create_app
     from tunesmith.runtime.worker import Worker
-    from tunesmith.services import build_services
+    from tunesmith.startup.listen import bind
 
-    _logging()
     settings = _settings(host=host, port=port, data_dir=data_dir, workers=workers, config=config)
-    services = build_services(settings)
-    _announce_first_key(services)
-    worker = None
-    if settings.workers > 0:
-        worker = Worker(services.store, services.media, services.urls, settings)
-        worker.start(warm=[settings.default_engine])
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(services), host=settings.host, port=settings.port, log_level="info", access_log=False
-        )
-    )
+    listener = bind(settings.host, settings.port)  # before any process starts: a port in use is one line
     try:
-        server.run()
+        services = _prepare(settings)
+    except BaseException:
+        listener.close()
+        raise
+    worker: Worker | None = None
+    stopping = threading.Event()
+    try:
+        _announce_first_key(services)
+        app_ = create_app(services)
+        if settings.workers > 0:
+            worker = Worker(services.store, services.media, services.urls, settings)
+            worker.start(warm=[settings.default_engine])
+        server = uvicorn.Server(
+            uvicorn.Config(app_, log_level="debug" if settings.debug else "warning", access_log=False)
+        )
+        base = settings.effective_public_url
+        log.info(
+            "Tunesmith %s listening on %s:%d (API docs: %s/docs)",
+            __version__,
+            settings.host,
+            settings.port,
+            base,
+        )
+        # uvicorn stops on the first SIGINT/SIGTERM, then raises it again once its handlers are gone: these
+        # take that one quietly, so the worker below stops gracefully; one more cuts the tasks' grace short.
+        _on_stop_signals(lambda *_: worker.hurry() if worker is not None and stopping.is_set() else None)
+        server.run(sockets=[listener])
+        log.info("API stopped")
     finally:
         if worker is not None:
+            stopping.set()
             worker.stop()
         services.close()
+        listener.close()
 
 
-@app.command()
+@app.command(epilog=SOURCES)
 def worker(
     data_dir: DataDir = None,
-    workers: Annotated[int | None, typer.Option(help="Tasks rendered at once.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Tasks rendered at once.", show_default=_default("workers"))
+    ] = None,
     engine: Annotated[
-        list[str] | None, typer.Option(help="Only take tasks for this engine (repeatable).")
+        list[str] | None,
+        typer.Option(help="Only take tasks for this engine (repeatable).", show_default="every engine"),
     ] = None,
     config: ConfigFile = None,
 ) -> None:
     """Run workers only, against the same database and media store as the API."""
     from tunesmith.runtime.worker import Worker
-    from tunesmith.services import build_services
 
-    _logging()
     settings = _settings(data_dir=data_dir, workers=workers, config=config)
-    services = build_services(settings)
+    services = _prepare(settings, engine or ())
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     runner = Worker(services.store, services.media, services.urls, settings, engines=engine or None)
-    console.print(f"worker {runner.worker_id} running {settings.workers} slot(s); Ctrl-C stops gracefully")
+
+    def on_signal(*_: object) -> None:
+        if stop.is_set():
+            runner.hurry()
+        stop.set()
+
+    _on_stop_signals(on_signal)
+    log.info("worker %s: Ctrl-C stops it gracefully (twice: at once)", runner.worker_id)
     try:
         runner.run_until(stop)
     finally:
         services.close()
 
 
-@keys_app.command("create")
+def _keys_services(settings: Settings, create_database: bool) -> Services:
+    """The services on the database the settings name, which must already exist unless asked to create it:
+    a key made in a new, empty database would be refused by the server (HTTP 401)."""
+    from tunesmith.services import build_services
+    from tunesmith.startup.database import database_for, has_schema, shown
+
+    url = database_for(settings)
+    if not has_schema(url) and not create_database:
+        raise OperatorError(
+            f"no Tunesmith database at {shown(url)}: run this in the server's folder, or name its database "
+            "with --data-dir, --config or TUNESMITH_DATABASE_URL (--create-database starts a new one)"
+        )
+    typer.echo(f"database: {shown(url)}", err=True)
+    return build_services(settings)
+
+
+@keys_app.command("create", epilog=SOURCES)
 def keys_create(
-    credits: Annotated[int | None, typer.Option(help="Starting credits.")] = None,
+    credits: Annotated[
+        int | None,
+        typer.Option(
+            help="Starting credits (setting new_key_credits).", show_default=_default("new_key_credits")
+        ),
+    ] = None,
     name: Annotated[str, typer.Option(help="A label for the key.")] = "default",
-    unlimited: Annotated[bool, typer.Option(help="Never runs out of credits.")] = False,
-    webhook_secret: Annotated[str | None, typer.Option(help="Signs this key's callbacks.")] = None,
+    unlimited: Annotated[bool, typer.Option("--unlimited", help="Never runs out of credits.")] = False,
+    webhook_secret: Annotated[
+        str | None, typer.Option(help="Signs this key's callbacks.", show_default="setting webhook_secret")
+    ] = None,
     data_dir: DataDir = None,
     config: ConfigFile = None,
+    create_database: CreateDatabase = False,
 ) -> None:
-    """Create an API key and print it (the only time it is shown)."""
-    from tunesmith.services import build_services
-
+    """Create an API key and print it (the only time it is shown); the database used goes to stderr."""
     settings = _settings(data_dir=data_dir, config=config)
-    services = build_services(settings)
+    services = _keys_services(settings, create_database)
     try:
         created = services.keys.create(
             name=name,
@@ -146,14 +263,12 @@ def keys_create(
     typer.echo(created.token)
 
 
-@keys_app.command("list")
+@keys_app.command("list", epilog=SOURCES)
 def keys_list(data_dir: DataDir = None, config: ConfigFile = None) -> None:
     """List keys (prefix, name, credits), never the keys themselves."""
     from rich.table import Table
 
-    from tunesmith.services import build_services
-
-    services = build_services(_settings(data_dir=data_dir, config=config))
+    services = _keys_services(_settings(data_dir=data_dir, config=config), create_database=False)
     table = Table("id", "prefix", "name", "credits", "created")
     try:
         for key in services.store.list_keys():
@@ -164,15 +279,14 @@ def keys_list(data_dir: DataDir = None, config: ConfigFile = None) -> None:
     console.print(table)
 
 
-@app.command()
+@app.command(epilog=SOURCES)
 def migrate(data_dir: DataDir = None, config: ConfigFile = None) -> None:
-    """Create or upgrade the database schema."""
-    from tunesmith.store import migrate as migrations
+    """Create or upgrade the database schema (every start does it too)."""
+    from tunesmith.startup.database import check_reachable, database_for, migrate_with_summary
 
-    settings = _settings(data_dir=data_dir, config=config)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrations.upgrade(settings.effective_database_url)
-    typer.echo(f"database at revision {migrations.current_revision(settings.effective_database_url)}")
+    url = database_for(_settings(data_dir=data_dir, config=config))
+    check_reachable(url)
+    typer.echo(migrate_with_summary(url))
 
 
 app.command("render", help="Render one song with the built-in composer, without the service.")(render)

@@ -7,13 +7,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from tunesmith.startup.config import check_env_names, check_toml_keys, describe_invalid, read_toml
+from tunesmith.startup.errors import OperatorError
 
 DEFAULT_COSTS: dict[str, int] = {
     "generate": 12,
@@ -89,6 +92,7 @@ class Settings(BaseSettings):
     lyrics_model_timeout_seconds: float = 60.0  # how long one task waits for the model, all requests together
 
     config_file: Path | None = None
+    debug: bool = False  # debug logs, and the traceback behind an operator error (like `tunesmith --debug`)
 
     @field_validator("api_keys", "callback_allow", "upload_allow", mode="before")
     @classmethod
@@ -175,20 +179,43 @@ class _CommaFriendlyEnv(PydanticBaseSettingsSource):
                 continue
             origin = getattr(field.annotation, "__origin__", None)
             if origin is dict or (origin is list and raw.strip().startswith("[")):
-                values[name] = json.loads(raw)
+                try:
+                    values[name] = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    variable = self._prefix + name.upper()
+                    raise OperatorError(f"{variable} is not valid JSON: {exc}") from None
             else:
                 values[name] = raw
         return values
 
 
 def _config_path(init_settings: PydanticBaseSettingsSource) -> Path | None:
-    explicit = init_settings().get("config_file") or os.environ.get("TUNESMITH_CONFIG_FILE")
-    if explicit:
-        return Path(explicit)
+    return config_file_and_source(init_settings().get("config_file"))[0]
+
+
+def config_file_and_source(flag: Path | str | None) -> tuple[Path | None, str]:
+    """The TOML file in use and what named it: --config, else TUNESMITH_CONFIG_FILE, else ./tunesmith.toml
+    when there is one."""
+    if flag:
+        return Path(flag), "--config"
+    variable = os.environ.get("TUNESMITH_CONFIG_FILE")
+    if variable:
+        return Path(variable), "TUNESMITH_CONFIG_FILE"
     default = Path("tunesmith.toml")
-    return default if default.exists() else None
+    return (default, "the current folder") if default.exists() else (None, "")
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings with the given flag values on top (None means 'not given')."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings with the given flag values on top (None means 'not given'), checked as an operator needs: a
+    named config file must exist and parse, and every setting it or a TUNESMITH_* variable names must be one
+    of the fields below (OperatorError otherwise, with the closest known name)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    known = set(Settings.model_fields)
+    path, source = config_file_and_source(given.get("config_file"))
+    if path is not None:
+        check_toml_keys(read_toml(path, source), path, known)
+    check_env_names(os.environ, known)
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise OperatorError(describe_invalid(exc, path)) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -37,3 +39,17 @@ def test_render_writes_everything(rendered):
     assert {"song.mid", "words.json", "cover.png"} <= names
     assert all((out / n).stat().st_size > 0 for n in expected | {"song.mid", "words.json", "cover.png"})
     assert "night-drive.mp3" in result.output
+
+
+@pytest.mark.slow
+def test_render_description_names_the_files_after_the_songwriters_title(tmp_path):
+    from tunesmith.cli import app
+
+    out = tmp_path / "out"
+    args = ["render", "--description", "a calm piano track about the sea", "--instrumental", "--seed", "3"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    title = result.output.split("rendering “", 1)[1].split("”", 1)[0]  # the title the progress bar showed
+    assert title and title != "Untitled"
+    mp3s = [p.name for p in out.glob("*.mp3")]
+    assert mp3s == [re.sub(r"[^\w-]+", "-", title.lower()).strip("-") + ".mp3"], (mp3s, title)

@@ -17,7 +17,20 @@ from sqlalchemy.engine import make_url
 WRITE = {"tunesmith_write": True}
 
 
+# PostgreSQL URLs without a driver would make SQLAlchemy look for psycopg2; Tunesmith ships psycopg (3).
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql://...` (or Heroku-style `postgres://...`) means psycopg 3: the driver Tunesmith ships."""
+    for prefix in _POSTGRES_PREFIXES:
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)

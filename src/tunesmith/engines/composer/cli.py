@@ -9,11 +9,32 @@ from pathlib import Path
 
 import typer
 
+from tunesmith.domain.errors import ServiceError
+from tunesmith.startup.errors import OperatorError
+
+
+def _read_lyrics(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OperatorError(f"lyrics file {path} not found (--lyrics)") from None
+    except IsADirectoryError:
+        raise OperatorError(f"--lyrics {path} is a folder: give the lyrics file") from None
+    except UnicodeDecodeError:
+        raise OperatorError(f"lyrics file {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise OperatorError(f"lyrics file {path} cannot be read: {exc.strerror}") from None
+
 
 def render(
     style: str = typer.Option("", "--style", help="style tags, e.g. 'pop, bright, female vocals'"),
     lyrics: Path | None = typer.Option(None, "--lyrics", help="lyrics file with [Verse]/[Chorus] tags"),
-    title: str = typer.Option("Untitled", "--title"),
+    title: str | None = typer.Option(
+        None,
+        "--title",
+        show_default="Untitled; with --description, the songwriter's",
+        help="the song's title",
+    ),
     out: Path = typer.Option(Path("out"), "--out", help="output directory"),
     seed: int = typer.Option(0, "--seed"),
     instrumental: bool = typer.Option(False, "--instrumental"),
@@ -28,19 +49,26 @@ def render(
     from tunesmith.engines.composer import pool
     from tunesmith.engines.composer.engine import ComposerEngine
 
-    text = lyrics.read_text(encoding="utf-8") if lyrics else ""
+    text = _read_lyrics(lyrics) if lyrics else ""
     request = SongRequest(
         custom_mode=description is None,
         instrumental=instrumental or (not text and not description),
         description=description or "",
         lyrics=text,
         style=style,
-        title=title,
+        # In description mode an empty title lets the songwriter name the song (and so the files).
+        title=title or ("" if description else "Untitled"),
         duration=duration,
     )
     engine = ComposerEngine()
-    engine.check(request)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        engine.check(request)
+    except ServiceError as exc:
+        raise OperatorError(f"cannot render this song: {exc.message}") from None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OperatorError(f"cannot create the output folder {out}: {exc.strerror}") from None
     work = Path(tempfile.mkdtemp(prefix="tunesmith-render-"))
     results: dict[int, ClipResult] = {}
 
@@ -75,7 +103,9 @@ def render(
             pool.shutdown()
         bar.update(task, completed=1.0)
     res = results[0]
-    slug = re.sub(r"[^\w-]+", "-", (res.title or title).lower(), flags=re.UNICODE).strip("-") or "master"
+    slug = (
+        re.sub(r"[^\w-]+", "-", (res.title or request.title).lower(), flags=re.UNICODE).strip("-") or "master"
+    )
     shutil.copy(work / res.audio, out / f"{slug}.mp3")
     shutil.copy(work / res.wav, out / f"{slug}.wav") if res.wav else None
     for key, rel in res.artifacts.items():
