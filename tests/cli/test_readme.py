@@ -84,3 +84,17 @@ def test_webhook_snippet_verifies_real_signatures() -> None:
     assert not verify(kie_body, sign("t-2", "s3cret"), "s3cret")  # another task's signature
     assert not verify(kie_body, sign("t-1", "s3cret", int(time.time()) - 3600), "s3cret")  # replayed
     assert not verify(kie_body, {}, "s3cret")
+
+
+def test_serve_help_shows_the_defaults() -> None:
+    from typer.testing import CliRunner
+
+    shown = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).stdout
+    for flag, default in (
+        ("--host", "127.0.0.1"),
+        ("--port", "8000"),
+        ("--data-dir", "data"),
+        ("--workers", "1"),
+    ):
+        line = next(line for line in shown.splitlines() if f" {flag} " in line)
+        assert f"[default: ({default})]" in line, line
