@@ -35,7 +35,7 @@ def debugging() -> bool:
 class OperatorGroup(TyperGroup):
     """The command group that turns an OperatorError from any command into one line and exit status 1."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # Typer's Context class is private (its own copy of Click)
         try:
             return super().invoke(ctx)
         except OperatorError as exc:
