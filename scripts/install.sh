@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# g++ and python3-dev: pyworld (the singer's vocoder) builds from source where PyPI has no wheel for the machine.
 DEBIAN_PACKAGES=(fluidsynth libfluidsynth3 fluid-soundfont-gm espeak-ng libespeak-ng1 ffmpeg libsndfile1
-                 fonts-dejavu-core fonts-noto-cjk python3-venv)
+                 fonts-dejavu-core fonts-noto-cjk python3-venv g++ python3-dev)
 # --dev adds what the tests and benchmarks use: wrk drives bench/api_bench.py.
 if [ "${1:-}" = "--dev" ]; then DEBIAN_PACKAGES+=(wrk); fi
 SUDO=""
