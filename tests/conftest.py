@@ -59,3 +59,25 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHarness
     harness = ServiceHarness(settings_for_tests(tmp_path_factory.mktemp("svc"), workers=2))
     with harness:
         yield harness
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible server (moto's standalone server process) on loopback for this session, with
+    test credentials in the environment the way an operator would give them (AWS_*)."""
+    from tests.support.s3server import S3_ENV, s3_server, s3_unavailable
+
+    reason = s3_unavailable()
+    if reason:
+        pytest.skip(reason)
+    saved = {name: os.environ.get(name) for name in S3_ENV}
+    os.environ.update(S3_ENV)
+    try:
+        with s3_server() as endpoint:
+            yield endpoint
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
