@@ -18,6 +18,7 @@ from rich.console import Console
 
 from tunesmith import __version__
 from tunesmith.engines.composer.cli import render
+from tunesmith.media.commands import app as media_app
 from tunesmith.settings import Settings, load_settings
 from tunesmith.startup import OperatorError
 from tunesmith.startup.console import OperatorGroup, set_debug, setup_logging
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(media_app, name="media")
 console = Console()
 log = logging.getLogger("tunesmith")
 
@@ -244,6 +246,15 @@ def keys_create(
     webhook_secret: Annotated[
         str | None, typer.Option(help="Signs this key's callbacks.", show_default="setting webhook_secret")
     ] = None,
+    storage_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--storage-mb",
+            min=0,
+            help="Media this key's songs may occupy, in MB (0: no limit).",
+            show_default="setting key_storage_mb",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     config: ConfigFile = None,
     create_database: CreateDatabase = False,
@@ -257,6 +268,7 @@ def keys_create(
             credits=settings.new_key_credits if credits is None else credits,
             unlimited=unlimited,
             webhook_secret=webhook_secret,
+            storage_mb=storage_mb,
         )
     finally:
         services.close()

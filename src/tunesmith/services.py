@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tunesmith.engines.registry import EngineRegistry
-from tunesmith.media.storage import LocalMediaStore
+from tunesmith.media import MediaStore, open_media_store
 from tunesmith.media.urls import PublicUrls
 from tunesmith.service.keys import KeyService
 from tunesmith.service.tasks import TaskService
@@ -19,7 +19,7 @@ from tunesmith.store.sql import SqlStore
 class Services:
     settings: Settings
     store: Store
-    media: LocalMediaStore
+    media: MediaStore
     urls: PublicUrls
     registry: EngineRegistry
     keys: KeyService
@@ -27,6 +27,7 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+        self.media.close()
 
 
 def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
@@ -41,8 +42,10 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
     return Services(
         settings=settings,
         store=store,
-        media=LocalMediaStore(settings.media_dir),
-        urls=PublicUrls(settings.effective_public_url),
+        media=open_media_store(
+            settings.media_url, default_dir=settings.media_dir, s3_endpoint_url=settings.s3_endpoint_url
+        ),
+        urls=PublicUrls(settings.effective_public_url, settings.media_public_url),
         registry=registry,
         keys=keys,
         tasks=TaskService(store, registry, settings),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     lyrics_model_key: str = ""  # bearer token, when the server wants one
     lyrics_model_timeout_seconds: float = 60.0  # how long one task waits for the model, all requests together
 
+    # Media: where finished files live, who may fetch them, for how long (see media/ and the README)
+    media_url: str = ""  # a directory (default: <data_dir>/media) or s3://bucket/prefix
+    s3_endpoint_url: str = ""  # an S3-compatible server (MinIO, Ceph...); credentials from AWS_* variables
+    media_public_url: str = ""  # a CDN/bucket URL serving the store's pub/ prefix; default: the API serves
+    media_retention_days: float = 0.0  # files older than this expire (kie.ai keeps 14-15 days); 0: forever
+    key_storage_mb: int = 0  # media one key's songs may occupy, unless the key has its own; 0: no limit
+    media_lossless: Literal["rebuild", "keep"] = "rebuild"  # rebuild masters/stems on demand, or keep FLACs
+    stream_keep_seconds: float = 600.0  # live-stream pieces stay this long after a clip completes
+    scratch_dir: Path | None = None  # where engines write before publishing; default: <data_dir>/scratch
+
     config_file: Path | None = None
     debug: bool = False  # debug logs, and the traceback behind an operator error (like `tunesmith --debug`)
 
@@ -140,6 +150,10 @@ class Settings(BaseSettings):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def effective_scratch_dir(self) -> Path:
+        return self.scratch_dir or self.data_dir / "scratch"
 
     def cost_of(self, operation: str) -> int:
         return int(self.costs.get(operation, DEFAULT_COSTS.get(operation, 0)))

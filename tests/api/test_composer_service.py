@@ -6,7 +6,6 @@ configuration, and come back as two decodable MP3s each with lyrics, cover art a
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 import soundfile as sf
@@ -56,8 +55,11 @@ def test_custom_song_renders_with_the_composer(composer_service: ServiceHarness)
         assert {"midi", "timings", "plan", "stem.vocals", "stem.drums", "stem.bass", "stem.other"} <= set(
             artifacts
         )
-        for key in artifacts.values():
-            assert Path(composer_service.services.media.path(key)).is_file()
+        # the stems are not stored (the clip is rebuilt when an operation needs them); the rest is, privately
+        assert {artifacts[f"stem.{p}"] for p in ("vocals", "drums", "bass", "other")} == {""}
+        for name in ("midi", "timings", "plan", "waveform"):
+            assert composer_service.services.media.stat(artifacts[name]) is not None
+            assert composer_service.services.store.public_object(artifacts[name]) is None
 
 
 def test_description_song_gets_written_lyrics(composer_service: ServiceHarness) -> None:

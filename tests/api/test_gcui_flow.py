@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -333,8 +332,8 @@ def test_aligned_lyrics_come_from_the_clips_word_timings(idle_service: ServiceHa
         {"word": "Hello", "start_s": 1.0, "end_s": 1.4, "section": "verse"},
         {"word": "world", "start_s": 1.5, "end_s": 2.25, "section": "verse"},
     ]
-    timings = services.media.clip_key(clip_id, "words.json")
-    Path(services.media.clip_dir(clip_id), "words.json").write_text(json.dumps(words))
+    timings = f"clips/{clip_id}/words.json"
+    services.media.put_bytes(timings, json.dumps(words).encode())
     with idle_service.client(token) as client:
         assert_error(client.get("/api/get_aligned_lyrics", params={"song_id": clip_id}), 400, "not complete")
         services.store.record_clip(

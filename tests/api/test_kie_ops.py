@@ -333,7 +333,7 @@ def test_failed_midi_is_refunded_and_reported(service: ServiceHarness, receiver:
     clip_id = broken.clips[0]["id"]
     stored = service.services.store.get_clip(clip_id)
     assert stored is not None
-    service.services.media.path(stored.artifacts["midi"]).unlink()  # the clip kept no MIDI any more
+    service.services.media.delete([stored.artifacts["midi"]])  # the clip kept no MIDI any more
     with service.client(broken.token) as client:
         before = balance(client)
         reply = client.post(

@@ -4,48 +4,16 @@ S3-compatible server process (moto's standalone server) on loopback."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.media.conftest import MakeStore
 from tunesmith.media.local import LocalMediaStore
 from tunesmith.media.s3 import S3MediaStore, parse_s3_url
 from tunesmith.media.store import MediaMissing, MediaStore, check_key
 
-MakeStore = Callable[[str], MediaStore]
 BAD_KEYS = ["", "/abs", "../up", "a/../../up", "a//b", "a/./b", ".hidden", "a/", "a\\b", "a/b\x00c", "é"]
-
-
-@pytest.fixture(params=["local", "s3"])
-def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeStore]:
-    """Builds stores that share one backing (a folder, a bucket) under different names, so the suite can
-    check that each stays inside its own root/prefix."""
-    made: list[MediaStore] = []
-    if request.param == "local":
-
-        def make(name: str) -> MediaStore:
-            made.append(LocalMediaStore(tmp_path / name))
-            return made[-1]
-
-    else:
-        from tests.support.s3server import new_bucket
-
-        endpoint = request.getfixturevalue("s3_endpoint")
-        bucket = new_bucket(endpoint)
-
-        def make(name: str) -> MediaStore:
-            made.append(S3MediaStore(f"s3://{bucket}/{name}", endpoint_url=endpoint))
-            return made[-1]
-
-    yield make
-    for store in made:
-        store.close()
-
-
-@pytest.fixture
-def store(make_store: MakeStore) -> MediaStore:
-    return make_store("media")
 
 
 def test_bytes_round_trip_with_type_and_size(store: MediaStore) -> None:

@@ -8,6 +8,7 @@ to take UPLOAD_EXTEND, that checks the source contract and renders the recording
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -165,8 +166,13 @@ def test_the_upload_is_fetched_and_extended(service: ServiceHarness, files: Uplo
         assert client.get("/api/v1/generate/credit").json()["data"] == 100 - service.settings.cost_of(
             "upload_extend"
         )
-    upload = service.services.media.task_dir(task_id) / "upload"
-    assert sorted(p.name for p in upload.iterdir()) == ["upload.wav"]  # the decoded WAV, not the MP3
+    # The engine's clips can be rebuilt, so the decoded recording they continue is kept, losslessly (FLAC);
+    # the task's scratch folder (where it was fetched to) is gone.
+    kept = [r for r in service.services.store.media_of(task_ids=[task_id]) if r.role == "upload"]
+    assert [r.key for r in kept] == [f"tasks/{task_id}/upload.flac"] and not kept[0].public
+    samples, rate = sf.read(io.BytesIO(service.services.media.read_bytes(kept[0].key)))
+    assert rate == RATE and len(samples) / rate == pytest.approx(SONG_SECONDS, abs=0.05)
+    assert not (service.settings.effective_scratch_dir / task_id).exists()
 
 
 def test_an_upload_that_cannot_be_fetched_fails_with_451_and_a_refund(

@@ -18,7 +18,7 @@ from tests.store.databases import create_pg_schema, drop_pg_schema
 from tunesmith.store.migrate import upgrade
 from tunesmith.store.sql import SqlStore
 
-TABLES = "callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys"
+TABLES = "media_objects, callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys"
 
 
 @pytest.fixture(scope="session")

@@ -126,7 +126,7 @@ def test_song_text_falls_back_to_the_songwriter(caplog: pytest.LogCaptureFixture
 
 
 def test_worker_puts_the_operator_options_in_the_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tunesmith.media.storage import LocalMediaStore
+    from tunesmith.media.local import LocalMediaStore
     from tunesmith.runtime.worker import Worker
     from tunesmith.settings import Settings
 
@@ -146,7 +146,7 @@ def test_worker_puts_the_operator_options_in_the_job(tmp_path: Path, monkeypatch
 
     def job_for(settings: Settings) -> EngineJob:
         worker = Worker(None, media, None, settings)  # type: ignore[arg-type] - _build_job needs neither
-        return worker._build_job(task)
+        return worker._build_job(task, tmp_path / "scratch")
 
     assert job_for(Settings(data_dir=tmp_path)).options == {}
     monkeypatch.setenv("TUNESMITH_LYRICS_MODEL_URL", "http://127.0.0.1:11434/v1")

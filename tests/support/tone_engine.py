@@ -250,6 +250,7 @@ class ToneEngineForTests(Engine):
                 duration=round(duration, 3),
                 lyrics=lyrics,
                 artifacts=artifacts,
+                rebuildable=True,  # a pure function of the job, like the composer
             ),
         )
 

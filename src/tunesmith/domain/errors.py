@@ -4,7 +4,9 @@ ServiceError
  ├── InvalidRequest        a field is missing, of the wrong type, or out of its limits
  ├── Unauthorized          no key, or a key we do not know
  ├── InsufficientCredits   the key's balance is below the operation's cost
+ │    └── StorageQuotaExceeded  the key's songs fill its media storage quota
  ├── NotFound              unknown task / clip id (or one that belongs to another key)
+ │    └── Expired          the clip's files are past the retention period and gone
  ├── Conflict              the thing asked for exists already (e.g. a second WAV record)
  ├── RateLimited           too many requests in a window
  ├── Unsupported           the engine for this model cannot do this operation
@@ -63,3 +65,11 @@ class Unsupported(ServiceError):
 
 class Unavailable(ServiceError):
     """The service is temporarily unavailable."""
+
+
+class Expired(NotFound):
+    """The audio has expired: its files were kept for the retention period and are gone."""
+
+
+class StorageQuotaExceeded(InsufficientCredits):
+    """The key's media storage quota is used up."""

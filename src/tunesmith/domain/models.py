@@ -34,7 +34,10 @@ class Clip:
     stream_key: str | None = None
     image_key: str | None = None
     wav_key: str | None = None
-    artifacts: dict[str, str] = field(default_factory=dict)
+    artifacts: dict[str, str] = field(default_factory=dict)  # name -> key ("" = the clip has it, not stored)
+    # The engine can make this clip's files again from its task (same request, seed and sources), so its
+    # lossless master and stems are not kept: the runtime rebuilds them when an operation needs them.
+    rebuildable: bool = False
     error_message: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -81,6 +84,7 @@ class ApiKey:
     credits: int
     unlimited: bool = False
     webhook_secret: str | None = None
+    storage_mb: int | None = None  # media this key's songs may occupy; None: the operator's default
     created_at: datetime
 
 
@@ -116,3 +120,24 @@ class CallbackDelivery:
     next_attempt_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaRecord:
+    """One file in the media store as the database knows it: whose it is, what it is, and whether it was
+    delivered. Only a delivered (`public`) file may be fetched without a key, by the URL built from its key;
+    every other file is reachable only through its owner's authenticated operations."""
+
+    key: str  # the media store key (tunesmith.media.layout)
+    key_id: str  # the API key that owns it (quota, retention)
+    task_id: str
+    clip_id: str | None = None
+    # audio | image | master | stem.<part> | plan | timings | midi | waveform | replay | stream | upload
+    # | result.<name>
+    role: str
+    size: int
+    content_type: str
+    public: bool = False
+    digest: str | None = None  # sha256 of the bytes, where a rebuild is checked against it (the MP3)
+    created_at: datetime
+    expires_at: datetime | None = None  # deleted after this whatever the retention (stream pieces)

@@ -2,7 +2,8 @@
 
 An engine never touches the database or the HTTP layer. The worker hands it an EngineJob (what to make and
 where to write each clip's files) and a ProgressSink; the engine writes files into each clip's directory and
-reports them by file name. The runtime turns those reports into state transitions, media URLs and callbacks.
+reports them by file name. The runtime publishes those files to the media store (engines never see it) and
+turns the reports into state transitions, media URLs and callbacks.
 
 Engines run in a child process of the worker (see runtime.executor), so they may be CPU-heavy, may use a GPU
 and may be killed on timeout without harming the service.
@@ -84,6 +85,14 @@ class ClipResult:
     tags: str | None = None
     lyrics: str | None = None
     artifacts: dict[str, str] = field(default_factory=dict)  # e.g. {"midi": "song.mid", "stem.vocals": ...}
+    # True when running the same job again (same request, seed and sources, for this clip alone) makes the
+    # same files, byte for byte: the runtime then stores no lossless master or stems and re-runs the job
+    # when an operation needs them (the MP3 is checked to be identical). Leave False for engines whose
+    # output varies from run to run (sampling on a GPU, an upstream service).
+    rebuildable: bool = False
+    # What the engine decided on its own that a re-run must decide the same way (e.g. lyrics a language
+    # model wrote): plain JSON values, handed back as `request.extra["replay"]` when the clip is rebuilt.
+    replay: dict[str, Any] = field(default_factory=dict)
 
 
 class ProgressSink(ABC):

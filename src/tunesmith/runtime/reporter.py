@@ -1,4 +1,4 @@
-"""Turns an engine's reports about one task into stored state, media keys and queued callbacks.
+"""Turns an engine's reports about one task into published media, stored state and queued callbacks.
 
 Every write is guarded by the lease: when a report comes back None the worker has lost the task (its lease
 expired and another worker took it) and must stop working on it.
@@ -7,13 +7,18 @@ expired and another worker took it) and must stop working on it.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.dialects.registry import callback_renderer
 from tunesmith.domain.models import Failure, Task
 from tunesmith.domain.states import FailureKind, TaskState
 from tunesmith.engines.base import ClipResult, SongText
-from tunesmith.media.storage import LocalMediaStore
+from tunesmith.media import layout
+from tunesmith.media.store import MediaStore
+from tunesmith.media.streams import StreamPublisher
+from tunesmith.runtime import scratch as scratch_dirs
+from tunesmith.runtime.publisher import Publisher
 from tunesmith.store.base import ClipUpdate, Store
 
 log = logging.getLogger(__name__)
@@ -41,25 +46,42 @@ def finalize_failure(store: Store, urls: UrlBuilder, task: Task) -> None:
 
 
 class TaskReporter:
+    """Reports one task's progress, publishing each finished file from the task's scratch folder to the
+    media store first (runtime.publisher) and its live streams piece by piece (media.streams)."""
+
     def __init__(
-        self, store: Store, media: LocalMediaStore, urls: UrlBuilder, task: Task, worker_id: str
+        self,
+        store: Store,
+        media: MediaStore,
+        urls: UrlBuilder,
+        task: Task,
+        worker_id: str,
+        *,
+        scratch: Path,
+        publisher: Publisher,
+        stream_keep_seconds: float = 600.0,
     ) -> None:
         self.store = store
         self.media = media
         self.urls = urls
         self.task = task
         self.worker_id = worker_id
+        self.scratch = scratch
+        self.publisher = publisher
+        self.stream_keep_seconds = stream_keep_seconds
+        self.upload: Path | None = None  # the fetched recording of an upload-extend, kept if clips need it
+        self._upload_kept = False
+        self.retrying = False  # the task was queued again for another attempt
+        self._streams: dict[int, StreamPublisher] = {}
+
+    def clip_dir(self, index: int) -> Path:
+        return scratch_dirs.clip_dir(self.scratch, self.task.clips[index].id)
 
     def _held(self, task: Task | None) -> Task:
         if task is None:
             raise LeaseLost(self.task.id)
         self.task = task
         return task
-
-    def _key(self, index: int, filename: str | None) -> str | None:
-        if not filename:
-            return None
-        return self.media.clip_key(self.task.clips[index].id, filename)
 
     def on_text(self, text: SongText) -> None:
         before = self.task.state
@@ -72,33 +94,46 @@ class TaskReporter:
             queue_callback(self.store, self.urls, task, "text")
 
     def on_streaming(self, index: int, filename: str) -> None:
+        """Publish what the growing file holds so far, then report the clip as playable."""
         before = self.task.state
+        clip = self.task.clips[index]
+        old = self._streams.pop(index, None)
+        if old is not None:
+            old.stop()
+        stream = StreamPublisher(
+            self.media, self.clip_dir(index) / filename, layout.stream_prefix(clip.id, self.task.attempts)
+        )
+        stream.start()
+        self._streams[index] = stream
         task = self._held(
             self.store.record_clip(
                 self.task.id,
                 self.worker_id,
                 index,
                 state="streaming",
-                update=ClipUpdate(stream_key=self._key(index, filename)),
+                update=ClipUpdate(stream_key=stream.prefix),
             )
         )
         self._maybe_first(before, task)
 
     def on_complete(self, index: int, result: ClipResult) -> None:
         before = self.task.state
-        artifacts = {name: self._key(index, fname) or "" for name, fname in result.artifacts.items()}
-        update = ClipUpdate(
-            title=result.title,
-            tags=result.tags,
-            lyrics=result.lyrics,
-            duration=result.duration,
-            audio_key=self._key(index, result.audio),
-            wav_key=self._key(index, result.wav),
-            image_key=self._key(index, result.image),
-            artifacts=artifacts,
-        )
+        clip = self.task.clips[index]
+        published = self.publisher.clip(self.task, clip, result, self.clip_dir(index))
+        records = list(published.records)
+        stream = self._streams.pop(index, None)
+        if stream is not None:
+            size = stream.finish()
+            records.append(
+                self.publisher.stream_record(self.task, clip, stream.prefix, size, self.stream_keep_seconds)
+            )
+        if published.update.rebuildable and self.upload is not None and not self._upload_kept:
+            records.append(self.publisher.upload(self.task, self.upload, self.scratch))
+            self._upload_kept = True
         task = self._held(
-            self.store.record_clip(self.task.id, self.worker_id, index, state="complete", update=update)
+            self.store.record_clip(
+                self.task.id, self.worker_id, index, state="complete", update=published.update, media=records
+            )
         )
         self._maybe_first(before, task)
 
@@ -107,8 +142,14 @@ class TaskReporter:
             queue_callback(self.store, self.urls, task, "first")
 
     def on_result(self, files: dict[str, str], data: dict) -> None:
-        keys = {name: self.media.task_key(self.task.id, filename) for name, filename in files.items()}
-        self._held(self.store.record_result(self.task.id, self.worker_id, {"files": keys, **data}))
+        keys, records = self.publisher.result(self.task, files, scratch_dirs.work_dir(self.scratch))
+        self._held(self.store.record_result(self.task.id, self.worker_id, {"files": keys, **data}, records))
+
+    def close(self) -> None:
+        """Stop publishing streams (the task is over or no longer ours)."""
+        for stream in self._streams.values():
+            stream.stop()
+        self._streams.clear()
 
     def on_done(self) -> None:
         task = self._held(self.store.finish_task(self.task.id, self.worker_id))

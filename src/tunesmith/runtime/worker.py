@@ -8,6 +8,7 @@ their task within the grace period, or kill the engine and hand the task back to
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -21,14 +22,18 @@ from pathlib import Path
 
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
-from tunesmith.domain.operations import DERIVED_OPERATIONS, OperationKind
+from tunesmith.domain.operations import DERIVED_OPERATIONS
 from tunesmith.domain.states import FailureKind, QueueStatus, TaskState
-from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
+from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
 from tunesmith.media.fetch import FetchFailed, fetch_audio
-from tunesmith.media.storage import LocalMediaStore
+from tunesmith.media.prune import reap_expired
+from tunesmith.media.store import MediaStore
+from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.executor import ChildDied, EngineProcess
+from tunesmith.runtime.publisher import Publisher
 from tunesmith.runtime.reporter import LeaseLost, TaskReporter, finalize_failure
-from tunesmith.service.chains import extension_chain
+from tunesmith.runtime.scratch import ScratchSpace
+from tunesmith.runtime.sources import Replay, SourceLoader, job_seed
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
@@ -42,15 +47,23 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def job_seed(task: Task) -> int:
-    return task.request.seed if task.request.seed is not None else int(task.id[:8], 16)
+class _Stop(Exception):
+    """The running task must stop now: its lease was lost ("lost"), the worker is shutting down
+    ("shutdown"), or its time is up ("timeout")."""
+
+
+def _no_replay(task: Task, job: EngineJob) -> dict[int, ClipResult]:
+    raise EngineError(f"rebuilding a clip of task {task.id} needs an engine process")
+
+
+__all__ = ["Worker", "job_seed", "new_worker_id"]
 
 
 class Worker:
     def __init__(
         self,
         store: Store,
-        media: LocalMediaStore,
+        media: MediaStore,
         urls: UrlBuilder,
         settings: Settings,
         *,
@@ -72,9 +85,12 @@ class Worker:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._slots = [EngineProcess(f"tunesmith-engine-{i}") for i in range(max(1, settings.workers))]
+        self.scratch = ScratchSpace(settings.effective_scratch_dir)
+        self.publisher = Publisher(media, keep_lossless=settings.media_lossless == "keep")
 
     # ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
     def start(self, warm: Sequence[str] = ()) -> None:
+        self.scratch.clean_stale(max(3600.0, 2 * self.settings.task_timeout_seconds))
         log.info("worker %s: started, %d slot(s)", self.worker_id, len(self._slots))
         for i, slot in enumerate(self._slots):
             self._spawn(self._slot_loop, f"slot-{i}", slot, list(warm))
@@ -158,71 +174,66 @@ class Worker:
                     self._held.pop(task.id, None)
                     self._lost.discard(task.id)
 
-    def _build_job(self, task: Task) -> EngineJob:
+    def _build_job(self, task: Task, scratch: Path, replay: Replay | None = None) -> EngineJob:
+        """The engine job: each clip's folder in the task's scratch space, and the source clips loaded into
+        it (`replay` rebuilds a source whose lossless audio the store does not keep, runtime.sources)."""
         slots = tuple(
-            ClipSlot(clip_id=c.id, index=c.index, workdir=self.media.clip_dir(c.id)) for c in task.clips
+            ClipSlot(clip_id=c.id, index=c.index, workdir=scratch_dirs.clip_dir(scratch, c.id))
+            for c in task.clips
         )
-        source = self._source_clip(task.request.source_clip_id) if task.request.source_clip_id else None
-        workdir = self.media.task_dir(task.id) if task.operation in DERIVED_OPERATIONS else None
+        source, chain = SourceLoader(self.store, self.media, scratch, replay or _no_replay).for_task(task)
         request = task.request
-        if task.operation is OperationKind.CONCAT and request.source_clip_id:
-            request = replace(request, extra={**request.extra, "chain": self._chain(request.source_clip_id)})
+        if chain is not None:
+            request = replace(request, extra={**request.extra, "chain": chain})
+        derived = task.operation in DERIVED_OPERATIONS
         return EngineJob(
             task_id=task.id,
             request=request,
             clips=slots,
             seed=job_seed(task),
             source=source,
-            workdir=workdir,
+            workdir=scratch_dirs.work_dir(scratch) if derived else None,
             options=self.settings.engine_options(),
         )
 
-    def _chain(self, last_clip_id: str) -> list[dict]:
-        """The extension chain ending at `last_clip_id`, first part first, with each part's files (the
-        composer's concat contract)."""
-        chain = []
-        for clip, continue_at in extension_chain(self.store, last_clip_id):
-            source = self._source_clip(clip.id)
-            chain.append(
-                {
-                    "clip_id": clip.id,
-                    "duration": clip.duration or 0.0,
-                    "continue_at": continue_at,
-                    "audio": str(source.audio) if source and source.audio else None,
-                    "wav": str(source.wav) if source and source.wav else None,
-                    "artifacts": {k: str(v) for k, v in (source.artifacts if source else {}).items()},
-                }
-            )
-        return chain
+    def _replay(
+        self, slot: EngineProcess, task: Task, job: EngineJob, running: str, deadline: float
+    ) -> dict[int, ClipResult]:
+        """Run an earlier task's job again in this slot (to rebuild a source clip's lossless audio) and
+        return its completed clips; only the clips matter, so other reports are dropped."""
+        slot.start_job(task.engine, job)
+        done: dict[int, ClipResult] = {}
+        while True:
+            self._check_running(slot, running, deadline)
+            event = slot.next_event(0.2)
+            if event is None:
+                continue
+            if event[0] == "complete":
+                done[event[1]] = event[2]
+            elif event[0] == "done":
+                return done
+            elif event[0] == "error":
+                raise EngineError(f"rebuilding a source clip failed: {event[2]}", retryable=bool(event[4]))
 
-    def _source_clip(self, clip_id: str) -> SourceClip | None:
-        clip = self.store.get_clip(clip_id)
-        if clip is None:
-            return None
+    def _check_running(self, slot: EngineProcess, task_id: str, deadline: float) -> None:
+        """Raise _Stop when the task must stop now: its lease is lost, the worker stops, or time is up."""
+        if self._is_lost(task_id):
+            slot.kill()
+            raise _Stop("lost")
+        if self._hard_stop_at is not None and time.monotonic() > self._hard_stop_at:
+            slot.kill()
+            raise _Stop("shutdown")
+        if time.monotonic() > deadline:
+            slot.kill()
+            raise _Stop("timeout")
 
-        def path(key: str | None) -> Path | None:
-            return self.media.path(key) if key else None
-
-        return SourceClip(
-            clip_id=clip.id,
-            duration=clip.duration or 0.0,
-            workdir=self.media.clip_dir(clip.id),
-            title=clip.title,
-            tags=clip.tags,
-            lyrics=clip.lyrics,
-            audio=path(clip.audio_key),
-            wav=path(clip.wav_key),
-            image=path(clip.image_key),
-            artifacts={name: self.media.path(key) for name, key in clip.artifacts.items() if key},
-        )
-
-    def _upload_source(self, task: Task) -> SourceClip:
-        """Fetch the task's outside audio (kie's uploadUrl) into its task directory: the job's source.
+    def _upload_source(self, task: Task, scratch: Path) -> SourceClip:
+        """Fetch the task's outside audio (kie's uploadUrl) into its scratch folder: the job's source.
 
         The contract with engines: `clip_id` is "upload-<task id>", `workdir` the upload directory, and
         `audio` and `wav` both the decoded WAV (44.1 kHz stereo 16-bit) of `duration` seconds. Raises
         FetchFailed."""
-        upload_dir = self.media.task_dir(task.id) / "upload"
+        upload_dir = scratch / "upload"
         fetched = fetch_audio(
             str(task.request.extra["upload_url"]),
             upload_dir,
@@ -246,25 +257,39 @@ class Worker:
             wav=fetched.wav,
         )
 
-    def _prepare_job(self, reporter: TaskReporter) -> EngineJob | None:
-        """The task's engine job, its outside audio fetched first when it has any; None when the task is
-        over (the fetch failed and the task was failed or queued again) or no longer ours."""
+    def _prepare_job(self, reporter: TaskReporter, slot: EngineProcess, deadline: float) -> EngineJob | None:
+        """The task's engine job, with its sources loaded and its outside audio fetched; None when the task
+        is over (preparing it failed and the task was failed or queued again) or no longer ours."""
         task = reporter.task
-        job = self._build_job(task)
-        if not task.request.extra.get("upload_url"):
-            return job
         failure: tuple[FailureKind, str, int | None, bool] | None = None
+        job = None
         try:
-            job = replace(job, source=self._upload_source(task))
+            job = self._build_job(
+                task,
+                reporter.scratch,
+                lambda replayed, replay_job: self._replay(slot, replayed, replay_job, task.id, deadline),
+            )
+            if task.request.extra.get("upload_url"):
+                job = replace(job, source=self._upload_source(task, reporter.scratch))
+                reporter.upload = job.source.wav if job.source is not None else None
         except FetchFailed as exc:
             log.warning("task %s: %s", task.id, exc.message)
             failure = (FailureKind.CREATE_TASK_FAILED, exc.message, UPLOAD_FETCH_FAILED_CODE, exc.retryable)
-        except Exception as exc:  # noqa: BLE001 - our fault (disk, ffmpeg missing), not the URL's
-            log.exception("task %s: fetching uploadUrl crashed", task.id)
-            message = f"internal error fetching uploadUrl: {exc}"
-            failure = (FailureKind.GENERATE_AUDIO_FAILED, message, None, True)
+        except EngineError as exc:  # a source clip could not be loaded or rebuilt
+            log.warning("task %s: %s", task.id, exc.message)
+            failure = (exc.kind, exc.message, exc.code, exc.retryable)
+        except (_Stop, ChildDied):
+            raise
+        except Exception as exc:  # noqa: BLE001 - our fault (disk, store, ffmpeg missing), not the request's
+            log.exception("task %s: preparing the job crashed", task.id)
+            failure = (
+                FailureKind.GENERATE_AUDIO_FAILED,
+                f"internal error preparing the task: {exc}",
+                None,
+                True,
+            )
         if self._is_lost(task.id):
-            log.warning("task %s: lease lost while fetching uploadUrl, abandoning", task.id)
+            log.warning("task %s: lease lost while preparing the job, abandoning", task.id)
             return None
         if failure is None:
             return job
@@ -275,7 +300,7 @@ class Worker:
             else:
                 reporter.on_failure(kind, message, code)
         except LeaseLost:
-            log.warning("task %s: lease lost while reporting the uploadUrl failure", task.id)
+            log.warning("task %s: lease lost while reporting that preparing it failed", task.id)
         return None
 
     def _execute(self, slot: EngineProcess, task: Task) -> None:
@@ -305,42 +330,68 @@ class Worker:
         log.info("task %s: attempt %d %s after %.1f s", task.id, task.attempts, outcome, seconds)
 
     def _run_task(self, slot: EngineProcess, task: Task) -> None:
-        reporter = TaskReporter(self.store, self.media, self.urls, task, self.worker_id)
+        scratch = self.scratch.for_task(task.id)
+        reporter = TaskReporter(
+            self.store,
+            self.media,
+            self.urls,
+            task,
+            self.worker_id,
+            scratch=scratch,
+            publisher=self.publisher,
+            stream_keep_seconds=self.settings.stream_keep_seconds,
+        )
         deadline = time.monotonic() + self.settings.task_timeout_seconds
         log.info("task %s: attempt %d on %s", task.id, task.attempts, self.worker_id)
+        retrying = False
         try:
-            job = self._prepare_job(reporter)
+            job = self._prepare_job(reporter, slot, deadline)
             if job is None:
                 return
             slot.start_job(task.engine, job)
             while True:
-                if self._is_lost(task.id):
-                    slot.kill()
-                    log.warning("task %s: lease lost, abandoning", task.id)
-                    return
-                if self._hard_stop_at is not None and time.monotonic() > self._hard_stop_at:
-                    slot.kill()
-                    self.store.release(task.id, self.worker_id)
-                    log.info("task %s: released on shutdown", task.id)
-                    return
-                if time.monotonic() > deadline:
-                    slot.kill()
-                    reporter.on_failure(
-                        FailureKind.TIMEOUT,
-                        f"Generation timed out after {self.settings.task_timeout_seconds:g} s",
-                        408,
-                    )
-                    return
+                self._check_running(slot, task.id, deadline)
                 event = slot.next_event(0.2)
                 if event is None:
                     continue
                 if self._apply(reporter, event):
                     return
+        except _Stop as stop:
+            self._stopped(reporter, str(stop))
         except ChildDied as exc:
-            self._retry_or_fail(reporter, FailureKind.GENERATE_AUDIO_FAILED, str(exc), None)
+            retrying = self._retry_or_fail(reporter, FailureKind.GENERATE_AUDIO_FAILED, str(exc), None)
         except LeaseLost:
             slot.kill()
             log.warning("task %s: lease lost while reporting", task.id)
+        except Exception as exc:  # noqa: BLE001 - e.g. the media store is down: try again later
+            slot.kill()
+            log.exception("task %s: publishing or reporting failed", task.id)
+            with contextlib.suppress(LeaseLost):
+                retrying = self._retry_or_fail(
+                    reporter, FailureKind.GENERATE_AUDIO_FAILED, f"internal error: {exc}", None
+                )
+        finally:
+            reporter.close()
+            retrying = retrying or reporter.retrying
+            if not retrying:  # a retry on this host keeps what the engine left (it may resume from it)
+                self.scratch.remove(task.id)
+
+    def _stopped(self, reporter: TaskReporter, why: str) -> None:
+        task_id = reporter.task.id
+        if why == "lost":
+            log.warning("task %s: lease lost, abandoning", task_id)
+        elif why == "shutdown":
+            self.store.release(task_id, self.worker_id)
+            log.info("task %s: released on shutdown", task_id)
+        else:
+            try:
+                reporter.on_failure(
+                    FailureKind.TIMEOUT,
+                    f"Generation timed out after {self.settings.task_timeout_seconds:g} s",
+                    408,
+                )
+            except LeaseLost:
+                log.warning("task %s: lease lost while reporting its timeout", task_id)
 
     def _apply(self, reporter: TaskReporter, event: tuple) -> bool:
         """Apply one engine event; True when the job is over."""
@@ -383,16 +434,18 @@ class Worker:
 
     def _retry_or_fail(
         self, reporter: TaskReporter, kind: FailureKind, message: str, code: int | None
-    ) -> None:
+    ) -> bool:
+        """Queue the task again, or fail it after its last attempt; True when it was queued again."""
         task = reporter.task
         if task.attempts < task.max_attempts:
             delay = min(30.0, 2.0**task.attempts)
             log.warning(
                 "task %s: attempt %d failed (%s); retrying in %.0f s", task.id, task.attempts, message, delay
             )
-            self.store.retry_later(task.id, self.worker_id, delay)
-        else:
-            reporter.on_failure(kind, f"{message} (after {task.attempts} attempts)", code)
+            reporter.retrying = self.store.retry_later(task.id, self.worker_id, delay)
+            return reporter.retrying
+        reporter.on_failure(kind, f"{message} (after {task.attempts} attempts)", code)
+        return False
 
     def _is_lost(self, task_id: str) -> bool:
         with self._lock:
@@ -426,6 +479,10 @@ class Worker:
                 task = self.store.get_task(task_id)
                 if task is not None:
                     finalize_failure(self.store, self.urls, task)
+            try:  # files past their own expiry: the pieces of finished streams
+                reap_expired(self.store, self.media, datetime.now(UTC))
+            except Exception:  # noqa: BLE001 - the next sweep tries again
+                log.exception("deleting expired media failed")
 
     def _callback_loop(self) -> None:
         from tunesmith.runtime.callbacks import CallbackSender

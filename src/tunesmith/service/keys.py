@@ -39,8 +39,15 @@ class KeyService:
         self._lock = threading.Lock()
 
     def create(
-        self, *, name: str, credits: int, unlimited: bool = False, webhook_secret: str | None = None
+        self,
+        *,
+        name: str,
+        credits: int,
+        unlimited: bool = False,
+        webhook_secret: str | None = None,
+        storage_mb: int | None = None,
     ) -> CreatedKey:
+        """A new key (`storage_mb`: its media quota; None takes the operator's default)."""
         token = new_token()
         key = self.store.create_key(
             name=name,
@@ -49,6 +56,7 @@ class KeyService:
             credits=credits,
             unlimited=unlimited,
             webhook_secret=webhook_secret,
+            storage_mb=storage_mb,
         )
         return CreatedKey(key=key, token=token)
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.models import ApiKey, Clip, Persona, Task
 from tunesmith.domain.states import ClipState
-from tunesmith.media.storage import LocalMediaStore
+from tunesmith.media.store import MediaMissing, MediaStore
 from tunesmith.service.tasks import TaskService
 from tunesmith.store.base import Store
 
@@ -42,7 +42,7 @@ class PersonaDraft:
 
 
 class PersonaService:
-    def __init__(self, store: Store, tasks: TaskService, media: LocalMediaStore) -> None:
+    def __init__(self, store: Store, tasks: TaskService, media: MediaStore) -> None:
         self.store = store
         self.tasks = tasks
         self.media = media
@@ -79,8 +79,8 @@ class PersonaService:
         plan_key = clip.artifacts.get("plan")
         if plan_key:
             try:
-                plan = json.loads(self.media.path(plan_key).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                plan = json.loads(self.media.read_bytes(plan_key))
+            except (MediaMissing, OSError, ValueError):
                 plan = {}
             voice = str(plan.get("voice") or "").lower()
             if voice in ("female", "male"):

@@ -8,12 +8,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from tunesmith.domain.edits import check_continue_at, check_crop, check_infill
-from tunesmith.domain.errors import InvalidRequest, NotFound, Unavailable, Unsupported
+from tunesmith.domain.errors import (
+    Expired,
+    InvalidRequest,
+    NotFound,
+    StorageQuotaExceeded,
+    Unavailable,
+    Unsupported,
+)
 from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import CLIPS_PER_OPERATION, SUNO_MODEL_NAMES, OperationKind, SongRequest
 from tunesmith.domain.states import ClipState, TaskState
 from tunesmith.engines.registry import EngineRegistry
+from tunesmith.media.prune import is_expired
 from tunesmith.net.urlguard import check_callback_url
 from tunesmith.service.limits import make_limiter
 from tunesmith.service.snapshots import TaskSnapshots
@@ -55,6 +63,8 @@ class TaskService:
         """Validate against the engine, charge the key and queue the task. Nothing is stored on refusal."""
         if self.settings.maintenance:
             raise Unavailable("The service is under maintenance and takes no new tasks; try again later")
+        if request.kind is not OperationKind.LYRICS:  # everything else stores files
+            self.check_storage(key)
         if request.persona_id:
             request = self._with_persona(key, request)
         engine_name = self.registry.engine_name_for(request.model, request.kind)
@@ -139,12 +149,36 @@ class TaskService:
             check_against_source(request, clip)
 
     def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
-        """The caller's clip; another key's clip is reported as not found."""
+        """The caller's clip, to work on; another key's clip is reported as not found, and one past the
+        retention period as expired (its files are gone; its task can still be read)."""
         clip = self.store.get_clip(clip_id) if could_be_id(clip_id) else None
         owner = self.store.get_task(clip.task_id) if clip is not None else None
         if clip is None or owner is None or owner.key_id != key.id:
             raise NotFound(f"Audio not found: {clip_id}", field="audioId")
+        self.check_live(clip)
         return clip
+
+    def check_live(self, clip: Clip) -> None:
+        """Expired (a NotFound) when the clip is past the retention period."""
+        days = self.settings.media_retention_days
+        if is_expired(clip.created_at, days):
+            raise Expired(
+                f"The audio {clip.id} has expired: files are kept {days:g} days after they are made",
+                field="audioId",
+            )
+
+    def check_storage(self, key: ApiKey) -> None:
+        """StorageQuotaExceeded when the key's songs already fill its storage quota (its own, else the
+        operator's default; 0 or none: no limit). Checked before a task is charged."""
+        limit_mb = key.storage_mb if key.storage_mb is not None else self.settings.key_storage_mb
+        if not limit_mb or limit_mb <= 0:
+            return
+        used = self.store.media_usage(key.id)
+        if used >= limit_mb * 1_000_000:
+            raise StorageQuotaExceeded(
+                f"Storage quota used up: your songs occupy {used / 1e6:.1f} MB of {limit_mb} MB. "
+                "Files expire after the retention period, or ask the operator for more space"
+            )
 
     def existing(
         self, key: ApiKey, kind: OperationKind, *, clip_id: str | None = None, task_id: str | None = None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Persona, Task
+from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, MediaRecord, Persona, Task
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +28,7 @@ class ClipUpdate:
     image_key: str | None = None
     wav_key: str | None = None
     artifacts: dict[str, str] | None = None
+    rebuildable: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +56,7 @@ class Store(ABC):
         credits: int,
         unlimited: bool = False,
         webhook_secret: str | None = None,
+        storage_mb: int | None = None,
     ) -> ApiKey:
         """Store a new key (only its hash). Creating a key whose hash exists returns the existing key."""
 
@@ -146,13 +148,18 @@ class Store(ABC):
         *,
         state: str,
         update: ClipUpdate,
+        media: Sequence[MediaRecord] = (),
     ) -> Task | None:
-        """Update clip `index` (state: 'streaming' or 'complete'); advance the task to FIRST_SUCCESS on the
-        first streaming/complete clip. None if the lease is not held."""
+        """Update clip `index` (state: 'streaming' or 'complete') and record its published `media` in the
+        same transaction; advance the task to FIRST_SUCCESS on the first streaming/complete clip. None if
+        the lease is not held (nothing is recorded then)."""
 
     @abstractmethod
-    def record_result(self, task_id: str, worker_id: str, result: dict) -> Task | None:
-        """Merge `result` (files and data of a derived operation) into the task's result. None if not held."""
+    def record_result(
+        self, task_id: str, worker_id: str, result: dict, media: Sequence[MediaRecord] = ()
+    ) -> Task | None:
+        """Merge `result` (files and data of a derived operation) into the task's result and record its
+        published `media`, in one transaction. None if not held."""
 
     @abstractmethod
     def finish_task(self, task_id: str, worker_id: str) -> Task | None:
@@ -231,3 +238,47 @@ class Store(ABC):
     @abstractmethod
     def callback_attempts(self, delivery_id: int) -> list[dict]:
         """Every attempt of one delivery: {attempt, status_code, error, created_at}."""
+
+    # ── media records ─────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def add_media(self, records: Sequence[MediaRecord]) -> None:
+        """Record stored files (a key recorded again is replaced)."""
+
+    @abstractmethod
+    def public_object(self, key: str) -> MediaRecord | None:
+        """The record of a delivered file, None for every other key (private, unknown, deleted)."""
+
+    @abstractmethod
+    def media_of(self, *, clip_ids: Sequence[str] = (), task_ids: Sequence[str] = ()) -> list[MediaRecord]:
+        """The records of these clips' files and of these tasks' files (clip or not), by key."""
+
+    @abstractmethod
+    def media_usage(self, key_id: str) -> int:
+        """Bytes the key's recorded files occupy."""
+
+    @abstractmethod
+    def media_to_prune(
+        self, now: datetime, created_before: datetime | None, *, limit: int, offset: int = 0
+    ) -> list[MediaRecord]:
+        """Records past their own `expires_at`, and (with `created_before`, the retention cut-off) records
+        of files created before it: oldest first (then by key), `limit` of them from `offset`."""
+
+    @abstractmethod
+    def forget_media(self, keys: Sequence[str]) -> None:
+        """Drop these records (their files were deleted)."""
+
+    @abstractmethod
+    def update_clip_media(
+        self, clip_id: str, update: ClipUpdate, *, records: Sequence[MediaRecord], forget: Sequence[str]
+    ) -> None:
+        """Change a finished clip's media keys, record `records` and drop the records of `forget`, in one
+        transaction (the operator's media migration; no lease involved)."""
+
+    @abstractmethod
+    def legacy_media_clips(self) -> list[str]:
+        """Clips with files in the layout older versions wrote (WAV masters or stems, a stream file), or
+        with records whose size is not known yet."""
+
+    @abstractmethod
+    def clips_made_from(self, clip_ids: Sequence[str]) -> list[tuple[Task, Clip]]:
+        """Every clip of a task that worked on one of `clip_ids` (its parent clip), with that task."""

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Persona, Task
+from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, MediaRecord, Persona, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState
 
@@ -26,6 +26,7 @@ def key_from_row(row: Any) -> ApiKey:
         credits=int(row.credits),
         unlimited=bool(row.unlimited),
         webhook_secret=row.webhook_secret,
+        storage_mb=row.storage_mb,
         created_at=aware(row.created_at),
     )  # type: ignore[arg-type]
 
@@ -46,6 +47,7 @@ def clip_from_row(row: Any) -> Clip:
         image_key=row.image_key,
         wav_key=row.wav_key,
         artifacts=json.loads(row.artifacts or "{}"),
+        rebuildable=bool(row.rebuildable),
         error_message=row.error_message,
         created_at=aware(row.created_at),
         updated_at=aware(row.updated_at),  # type: ignore[arg-type]
@@ -137,6 +139,7 @@ def clip_values(clip: Clip) -> dict[str, Any]:
         "image_key": clip.image_key,
         "wav_key": clip.wav_key,
         "artifacts": json.dumps(clip.artifacts),
+        "rebuildable": clip.rebuildable,
         "error_message": clip.error_message,
         "created_at": clip.created_at,
         "updated_at": clip.updated_at,
@@ -187,4 +190,36 @@ def persona_values(persona: Persona) -> dict[str, Any]:
         "vocal_start": persona.vocal_start,
         "vocal_end": persona.vocal_end,
         "created_at": persona.created_at,
+    }
+
+
+def media_from_row(row: Any) -> MediaRecord:
+    return MediaRecord(
+        key=row.key,
+        key_id=row.key_id,
+        task_id=row.task_id,
+        clip_id=row.clip_id,
+        role=row.role,
+        size=int(row.size),
+        content_type=row.content_type,
+        public=bool(row.public),
+        digest=row.digest,
+        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        expires_at=aware(row.expires_at),
+    )
+
+
+def media_values(record: MediaRecord) -> dict[str, Any]:
+    return {
+        "key": record.key,
+        "key_id": record.key_id,
+        "task_id": record.task_id,
+        "clip_id": record.clip_id,
+        "role": record.role,
+        "size": record.size,
+        "content_type": record.content_type,
+        "public": record.public,
+        "digest": record.digest,
+        "created_at": record.created_at,
+        "expires_at": record.expires_at,
     }

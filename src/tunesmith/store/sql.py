@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.expression import Select
 
 from tunesmith.domain.errors import Conflict, InsufficientCredits
-from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, Persona, Task
+from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, MediaRecord, Persona, Task
 from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskState, advance
 from tunesmith.store.base import ClipUpdate, Store, SweepResult
 from tunesmith.store.database import make_engine
@@ -36,6 +36,7 @@ from tunesmith.store.rows import (
     task_from_row,
     task_values,
 )
+from tunesmith.store.sql_media import MediaSql, insert_media
 from tunesmith.store.tables import (
     api_keys,
     callback_attempts,
@@ -62,7 +63,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(Store):
+class SqlStore(MediaSql, Store):
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
@@ -104,6 +105,7 @@ class SqlStore(Store):
         credits: int,
         unlimited: bool = False,
         webhook_secret: str | None = None,
+        storage_mb: int | None = None,
     ) -> ApiKey:
         existing = self.get_key_by_hash(key_hash)
         if existing is not None:
@@ -121,6 +123,7 @@ class SqlStore(Store):
                         credits=credits,
                         unlimited=unlimited,
                         webhook_secret=webhook_secret,
+                        storage_mb=storage_mb,
                         created_at=now,
                     )
                 )
@@ -432,6 +435,7 @@ class SqlStore(Store):
         *,
         state: str,
         update: ClipUpdate,
+        media: Sequence[MediaRecord] = (),
     ) -> Task | None:
         clip_state = ClipState(state)
         if clip_state not in (ClipState.STREAMING, ClipState.COMPLETE):
@@ -453,15 +457,21 @@ class SqlStore(Store):
             if current != ClipState.COMPLETE.value or clip_state is ClipState.COMPLETE:
                 values["state"] = clip_state.value
             conn.execute(_update_clip(target, index, values, now))
+            if media:
+                insert_media(conn, media)
             self._set_state(conn, row, TaskState.FIRST_SUCCESS, now)
             return self._load(conn, [task_id])[task_id]
 
-    def record_result(self, task_id: str, worker_id: str, result: dict) -> Task | None:
+    def record_result(
+        self, task_id: str, worker_id: str, result: dict, media: Sequence[MediaRecord] = ()
+    ) -> Task | None:
         now = _now()
         with self._write() as conn:
             row = self._lock_held(conn, task_id, worker_id)
             if row is None or row.state in TERMINAL:
                 return None
+            if media:
+                insert_media(conn, media)
             merged = json.loads(row.result or "{}")
             for name, value in result.items():
                 if isinstance(value, dict) and isinstance(merged.get(name), dict):

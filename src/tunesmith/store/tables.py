@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -76,6 +77,7 @@ api_keys = Table(
     Column("credits", Integer, nullable=False, server_default=text("0")),
     Column("unlimited", Boolean, nullable=False, server_default=text("false")),
     Column("webhook_secret", String(200)),
+    Column("storage_mb", Integer),  # media quota in MB; NULL: the operator's default
     Column("created_at", UtcDateTime, nullable=False),
 )
 
@@ -180,6 +182,7 @@ clips = Table(
     Column("image_key", Text),
     Column("wav_key", Text),
     Column("artifacts", Text, nullable=False, server_default=text("'{}'")),
+    Column("rebuildable", Boolean, nullable=False, server_default=text("false")),
     Column("error_message", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -240,4 +243,32 @@ callback_attempts = Table(
     Column("error", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_callback_attempts_delivery_id", "delivery_id", "attempt"),
+)
+
+# Every file in the media store, with its owner; `public` marks the files delivered to clients, the only ones
+# /media/<key> serves without a key. A key ending in '/' stands for a folder of pieces (a live stream).
+media_objects = Table(
+    "media_objects",
+    metadata,
+    Column("key", String(1024), primary_key=True),
+    Column("key_id", String(ID), nullable=False),
+    Column("task_id", String(ID), ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("clip_id", String(ID)),
+    Column("role", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False, server_default=text("0")),
+    Column("content_type", String(128), nullable=False),
+    Column("public", Boolean, nullable=False, server_default=text("false")),
+    Column("digest", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),
+    Index("ix_media_objects_clip", "clip_id"),
+    Index("ix_media_objects_task", "task_id"),
+    Index("ix_media_objects_owner", "key_id"),
+    Index("ix_media_objects_created", "created_at", "key"),
+    Index(
+        "ix_media_objects_expires",
+        "expires_at",
+        sqlite_where=text("expires_at IS NOT NULL"),
+        postgresql_where=text("expires_at IS NOT NULL"),
+    ),
 )

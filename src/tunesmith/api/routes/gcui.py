@@ -39,6 +39,7 @@ from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import ClipState
+from tunesmith.media.store import MediaMissing
 from tunesmith.service.chains import concat_request
 from tunesmith.services import Services
 
@@ -218,6 +219,7 @@ def get_aligned_lyrics(
 ) -> JsonResponse:
     clip_id = gcui.require_id(song_id, "song_id", "Song ID is required")
     _, found = _owned_clip(services, key, clip_id, "song_id")
+    services.tasks.check_live(found)
     if found.state is not ClipState.COMPLETE:
         raise InvalidRequest(
             f"Clip {clip_id} is not complete yet; its aligned lyrics come when it is", field="song_id"
@@ -354,8 +356,8 @@ def _owned_clip(services: Services, key: ApiKey, clip_id: str, field: str) -> tu
 
 def _read_json_list(services: Services, media_key: str, clip_id: str) -> list[dict[str, Any]]:
     try:
-        data = json.loads(services.media.path(media_key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(services.media.read_bytes(media_key))
+    except (MediaMissing, OSError, ValueError):
         raise NotFound(f"The word timings of clip {clip_id} are missing", field="song_id") from None
     if not isinstance(data, list):
         raise NotFound(f"The word timings of clip {clip_id} are unreadable", field="song_id")

@@ -480,7 +480,8 @@ async def lyrics_record(key: ApiKeyDep, services: ServicesDep, taskId: str = Tas
 
 
 def _timestamps(services: Services, key: ApiKey, body: KieTimestampedLyricsRequest) -> dict[str, Any]:
-    from tunesmith.engines.studio.sync import aligned_words
+    from tunesmith.engines.studio.sync import aligned_data
+    from tunesmith.service import clip_files
 
     task, clip = _music_clip(services, key, body.taskId, body.audioId)
     if clip.state is not ClipState.COMPLETE:
@@ -488,8 +489,9 @@ def _timestamps(services: Services, key: ApiKey, body: KieTimestampedLyricsReque
     timings = clip.artifacts.get("timings")
     if task.request.instrumental or not clip.lyrics.strip() or not timings:
         raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
-    audio_key = clip.wav_key or clip.audio_key
-    data = aligned_words(services.media.path(timings), services.media.path(audio_key) if audio_key else None)
+    data = aligned_data(
+        clip_files.word_timings(services.media, clip), clip_files.waveform(services.media, clip)
+    )
     if not data.get("alignedWords"):
         raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
     return {"code": 200, "msg": "success", "data": data}

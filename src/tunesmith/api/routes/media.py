@@ -1,82 +1,72 @@
-"""Media files at stable URLs (HTTP Range, correct content types) and the live stream of a rendering clip."""
+"""Delivered files and live streams, for whoever holds their URL (no key: clients share these links and play
+them in `<audio>` tags, as with Suno's CDN).
+
+`/media/{key}` serves a file only when the database records it as delivered (`Store.public_object`): a
+song's MP3 and cover, or the result of an operation its owner ordered (WAV, stems, MIDI, video). Every other
+key — a plan, word timings, kept stems, a guessed or listed path — is 404, the same answer as for a key that
+does not exist, so nothing can be probed or listed. Files past the retention period are 404 too.
+`/stream/{clip id}` plays a clip while it renders (pieces published by the worker, media.streams), and its
+final MP3 once done.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 
 from tunesmith.api.deps import ServicesDep
+from tunesmith.api.ranges import file_response
 from tunesmith.domain.ids import could_be_id
 from tunesmith.domain.states import ClipState
-from tunesmith.media.storage import content_type_for
+from tunesmith.media import streams
+from tunesmith.media.prune import is_expired
+from tunesmith.media.store import check_key
 
 router = APIRouter(tags=["media"])
 
-CHUNK = 64 * 1024
-STREAM_IDLE_LIMIT_S = 120.0
+
+def _not_found(what: str = "No such file") -> Response:
+    return Response(what, status_code=404, media_type="text/plain")
 
 
-@router.get("/media/{key:path}", summary="Download a stored file (audio, image, MIDI, stems)")
-def get_media(key: str, services: ServicesDep) -> Response:
+@router.api_route(
+    "/media/{key:path}",
+    methods=["GET", "HEAD"],
+    summary="Download a delivered file (audio, cover, WAV, stems, MIDI, video); HTTP Range supported",
+)
+async def get_media(key: str, request: Request, services: ServicesDep) -> Response:
     try:
-        path = services.media.path(key)
+        check_key(key)
     except ValueError:
-        raise HTTPException(404, "No such file") from None
-    if not path.is_file():
-        raise HTTPException(404, "No such file")
-    return FileResponse(
-        path, media_type=content_type_for(key), headers={"Cache-Control": "public, max-age=86400"}
-    )
+        return _not_found()
+    record = await asyncio.to_thread(services.store.public_object, key)
+    if record is None or is_expired(record.created_at, services.settings.media_retention_days):
+        return _not_found()
+    return await file_response(services.media, record, request)
 
 
 @router.get("/stream/{clip_id}", summary="Play a clip: live while it renders, the final MP3 once done")
 async def stream_clip(clip_id: str, request: Request, services: ServicesDep) -> Response:
     clip = await asyncio.to_thread(services.store.get_clip, clip_id) if could_be_id(clip_id) else None
-    if clip is None:
-        raise HTTPException(404, "No such clip")
+    if clip is None or is_expired(clip.created_at, services.settings.media_retention_days):
+        return _not_found("No such clip")
     if clip.state is ClipState.COMPLETE and clip.audio_key:
-        return FileResponse(services.media.path(clip.audio_key), media_type="audio/mpeg")
+        record = await asyncio.to_thread(services.store.public_object, clip.audio_key)
+        if record is None:
+            return _not_found("No such clip")
+        return await file_response(services.media, record, request)
     if clip.state is not ClipState.STREAMING or not clip.stream_key:
-        raise HTTPException(404, "This clip is not playable yet")
-    path = services.media.path(clip.stream_key)
+        return _not_found("This clip is not playable yet")
+    prefix = clip.stream_key
+
+    async def still_streaming() -> bool:
+        now = await asyncio.to_thread(services.store.get_clip, clip_id)
+        return now is not None and now.state is ClipState.STREAMING and now.stream_key == prefix
+
     return StreamingResponse(
-        _follow(path, clip_id, request, services),
+        streams.follow(services.media, prefix, still_streaming, request.is_disconnected),
         media_type="audio/mpeg",
         headers={"Cache-Control": "no-store"},
     )
-
-
-async def _follow(path: Path, clip_id: str, request: Request, services: ServicesDep) -> AsyncIterator[bytes]:
-    """Send the growing file as it grows, until the clip stops streaming and everything is sent."""
-    offset = 0
-    idle = 0.0
-    while True:
-        chunk = await asyncio.to_thread(_read_from, path, offset)
-        if chunk:
-            offset += len(chunk)
-            idle = 0.0
-            yield chunk
-            continue
-        clip = await asyncio.to_thread(services.store.get_clip, clip_id)
-        if clip is None or clip.state is not ClipState.STREAMING:
-            tail = await asyncio.to_thread(_read_from, path, offset, 1 << 30)
-            if tail:
-                yield tail
-            return
-        if await request.is_disconnected() or idle > STREAM_IDLE_LIMIT_S:
-            return
-        await asyncio.sleep(0.25)
-        idle += 0.25
-
-
-def _read_from(path: Path, offset: int, size: int = CHUNK) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            handle.seek(offset)
-            return handle.read(size)
-    except FileNotFoundError:
-        return b""

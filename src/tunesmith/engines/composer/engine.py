@@ -44,8 +44,13 @@ def _song_text(
     request: SongRequest, seed: int, options: Mapping[str, Any] | None = None
 ) -> tuple[str, str, str, str]:
     """(title, tags, lyrics, language) from a custom request, or in description mode from the operator's chat
-    model (`options["lyrics_model"]`) when one is configured, else (or when it fails) from the songwriter."""
+    model (`options["lyrics_model"]`) when one is configured, else (or when it fails) from the songwriter.
+    A rebuild (`request.extra["replay"]`) reuses what the first run decided."""
     from tunesmith.engines.composer.songwriter.language import detect_language
+
+    replay = request.extra.get("replay")
+    if isinstance(replay, dict) and {"title", "tags", "lyrics", "language"} <= replay.keys():
+        return str(replay["title"]), str(replay["tags"]), str(replay["lyrics"]), str(replay["language"])
 
     if request.custom_mode:
         lyrics = "" if request.instrumental else request.lyrics
@@ -211,6 +216,8 @@ class ComposerEngine(Engine):
 
         req = job.request
         title, tags, lyrics, language = _song_text(req, job.seed, job.options)
+        # the text may come from a language model: a rebuild must sing the same words, not ask again
+        replay = {"title": title, "tags": tags, "lyrics": lyrics, "language": language}
         sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
         plans = []
         instrumental = req.instrumental or not lyrics.strip()
@@ -260,5 +267,7 @@ class ComposerEngine(Engine):
                     tags=tags,
                     lyrics=lyrics,
                     artifacts=out.artifacts,
+                    rebuildable=True,
+                    replay=replay,
                 ),
             )

@@ -4,7 +4,8 @@ They are pure functions of files and strings. This module imports nothing heavy 
 process imports it); numpy/soundfile load on the first `aligned_words` call and the songwriter's vocabulary
 on the first `boost_style` call.
 
-- `aligned_words(timings_path, audio_path)` → kie's `get-timestamped-lyrics` data:
+- `aligned_words(timings_path, audio_path)` (or `aligned_data(words, waveform)` from data already read) →
+  kie's `get-timestamped-lyrics` data:
   `{"alignedWords": [{"word": str, "success": True, "startS": float, "endS": float, "palign": 0}],
   "waveformData": [~200 floats in 0..1], "hootCer": 0.0, "isStreamed": False}`. An instrumental (no words
   or no words.json) gives `alignedWords: []`.
@@ -26,6 +27,11 @@ def aligned_words(timings_path: Path | str | None, audio_path: Path | str | None
     words: list[dict[str, Any]] = []
     if timings_path is not None and Path(timings_path).is_file():
         words = json.loads(Path(timings_path).read_text(encoding="utf-8")) or []
+    return aligned_data(words, waveform(audio_path))
+
+
+def aligned_data(words: list[dict[str, Any]], waveform_data: list[float]) -> dict[str, Any]:
+    """kie's timestamped-lyrics data from word timings (`[{word, start_s, end_s}]`) and a waveform."""
     aligned = [
         {
             "word": str(w["word"]),
@@ -39,7 +45,7 @@ def aligned_words(timings_path: Path | str | None, audio_path: Path | str | None
     ]
     return {
         "alignedWords": aligned,
-        "waveformData": waveform(audio_path),
+        "waveformData": waveform_data,
         "hootCer": 0.0,
         "isStreamed": False,
     }

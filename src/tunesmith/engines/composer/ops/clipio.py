@@ -57,6 +57,7 @@ def write_clip(
         tags=tags,
         lyrics=lyrics,
         artifacts=arts,
+        rebuildable=True,  # an edit is a pure function of its request, seed and source clips
     )
 
 
