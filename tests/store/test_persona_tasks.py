@@ -89,8 +89,12 @@ def _store_at_0003(url: str, rows: list[tuple[Task, str]]) -> None:
             for task, request in rows:
                 values = {k: v for k, v in task_values(task).items() if k != "persona_id"}
                 conn.execute(insert(tasks).values(**{**values, "request": request}))
-                if task.clips:
-                    conn.execute(insert(clips), [clip_values(c) for c in task.clips])
+                if task.clips:  # without the columns later revisions added
+                    later = {"rebuildable"}
+                    rows_0003 = [
+                        {k: v for k, v in clip_values(c).items() if k not in later} for c in task.clips
+                    ]
+                    conn.execute(insert(clips), rows_0003)
     finally:
         engine.dispose()
 

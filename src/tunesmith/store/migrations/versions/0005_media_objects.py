@@ -103,10 +103,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.drop_column("storage_mb")
-    with op.batch_alter_table("clips", schema=None) as batch_op:
-        batch_op.drop_column("rebuildable")
+    # SQLite (3.35+) drops a column in place; a batch copy would drop api_keys, which tasks reference
+    for table, column in (("api_keys", "storage_mb"), ("clips", "rebuildable")):
+        if op.get_context().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        else:
+            op.drop_column(table, column)
     op.drop_table("media_objects")
 
 

@@ -1,0 +1,153 @@
+"""Two hosts that share no disk: an API-only process (`tunesmith serve --workers 0`) and a worker-only
+process (`tunesmith worker`), each with its own --data-dir, one PostgreSQL, and media in an S3-compatible
+bucket (moto's standalone server on loopback). A kie client submits, polls, plays the live stream during
+FIRST_SUCCESS and downloads the final MP3 — all through the API process, which never saw the worker's
+files except through the bucket."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import soundfile as sf
+
+from tests.support.harness import TONE_ENGINE, free_port, wait_for
+from tests.support.s3server import new_bucket
+from tunesmith.domain.operations import MODEL_NAMES
+from tunesmith.media.s3 import S3MediaStore
+
+pytestmark = pytest.mark.postgres
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "tsk_two-hosts-test-key"
+RECORD = "/api/v1/generate/record-info"
+SLOW = 3.0  # seconds the tone test double waits between stages: a FIRST_SUCCESS window to listen in
+
+
+@pytest.fixture
+def hosts(tmp_path: Path, pg_database_url: str, s3_endpoint: str) -> Iterator[dict]:
+    bucket = new_bucket(s3_endpoint)
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
+            "TUNESMITH_DATABASE_URL": pg_database_url,
+            "TUNESMITH_MEDIA_URL": f"s3://{bucket}/media",
+            "TUNESMITH_S3_ENDPOINT_URL": s3_endpoint,
+            "TUNESMITH_API_KEYS": TOKEN,
+            "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
+            "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
+            "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
+            "TUNESMITH_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        }
+    )
+    api_dir, worker_dir = tmp_path / "api-host", tmp_path / "worker-host"
+    api_dir.mkdir()
+    worker_dir.mkdir()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tunesmith", "serve", "--workers", "0", "--port", str(port)]
+            + ["--data-dir", str(api_dir)],
+            env=env,
+            cwd=api_dir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [sys.executable, "-m", "tunesmith", "worker", "--data-dir", str(worker_dir)],
+            env=env,
+            cwd=worker_dir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _healthy(base), timeout=60, interval=0.2)
+        yield {
+            "base": base,
+            "api_dir": api_dir,
+            "worker_dir": worker_dir,
+            "bucket": S3MediaStore(f"s3://{bucket}/media", endpoint_url=s3_endpoint),
+        }
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/tunesmith/v1/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".mp3", ".wav", ".png", ".flac")]
+
+
+def test_a_kie_client_is_served_by_an_api_host_that_shares_no_disk(hosts: dict) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=hosts["base"], headers=auth, timeout=30) as client:
+        body = {
+            "customMode": True,
+            "instrumental": False,
+            "model": "V4_5",
+            "style": f"pop, test:slow={SLOW}, test:seconds=6",
+            "title": "Across Hosts",
+            "prompt": "[Verse]\nFar away and still right here\n[Chorus]\nOne song, two hosts",
+        }
+        task_id = client.post("/api/v1/generate", json=body).json()["data"]["taskId"]
+
+        def first_success() -> dict | None:
+            data = client.get(RECORD, params={"taskId": task_id}).json()["data"]
+            return data if data["status"] == "FIRST_SUCCESS" else None
+
+        playing = wait_for(first_success, timeout=60, interval=0.4)
+        stream_url = playing["response"]["sunoData"][0]["streamAudioUrl"]
+        assert stream_url.startswith(hosts["base"] + "/stream/")
+        heard = b""
+        first_sound = None
+        with httpx.Client(timeout=60) as listener, listener.stream("GET", stream_url) as live:
+            assert live.status_code == 200 and live.headers["content-type"] == "audio/mpeg"
+            for chunk in live.iter_bytes():
+                first_sound = first_sound or time.monotonic()
+                heard += chunk
+        samples, rate = sf.read(io.BytesIO(heard))
+        assert len(samples) / rate == pytest.approx(6.0, abs=0.2)  # the whole take, both halves
+
+        def success() -> dict | None:
+            data = client.get(RECORD, params={"taskId": task_id}).json()["data"]
+            return data if data["status"] == "SUCCESS" else None
+
+        done = wait_for(success, timeout=60, interval=0.4)
+        # the first sound came while the song was still rendering: the second take alone takes 2 x SLOW
+        assert first_sound is not None and time.monotonic() - first_sound > SLOW
+        for clip in done["response"]["sunoData"]:
+            assert clip["audioUrl"].startswith(hosts["base"] + "/media/pub/")
+            with httpx.Client(timeout=30) as stranger:
+                final = stranger.get(clip["audioUrl"])
+                assert final.status_code == 200 and final.headers["content-type"] == "audio/mpeg"
+                part = stranger.get(clip["audioUrl"], headers={"Range": "bytes=0-999"})
+                assert part.status_code == 206 and part.content == final.content[:1000]
+            samples, rate = sf.read(io.BytesIO(final.content))
+            assert len(samples) / rate == pytest.approx(clip["duration"], abs=0.1)
+    # the files live in the bucket; neither host keeps media on its own disk
+    assert hosts["bucket"].stat(clip["audioUrl"].split("/media/", 1)[1]) is not None
+    time.sleep(0.5)  # the worker removes its scratch folder once the task is over
+    assert _files(hosts["api_dir"]) == [] and _files(hosts["worker_dir"]) == []
+    hosts["bucket"].close()
