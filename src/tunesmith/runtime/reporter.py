@@ -146,9 +146,21 @@ class TaskReporter:
         self._held(self.store.record_result(self.task.id, self.worker_id, {"files": keys, **data}, records))
 
     def close(self) -> None:
-        """Stop publishing streams (the task is over or no longer ours)."""
-        for stream in self._streams.values():
+        """Stop publishing streams (the task is over or no longer ours). The pieces of a clip that never
+        completed are recorded to expire like any finished stream's, so the sweeper deletes them."""
+        for index, stream in self._streams.items():
             stream.stop()
+            try:
+                record = self.publisher.stream_record(
+                    self.task,
+                    self.task.clips[index],
+                    stream.prefix,
+                    stream.published,
+                    self.stream_keep_seconds,
+                )
+                self.store.add_media([record])
+            except Exception:  # noqa: BLE001 - `tunesmith media prune --orphans` finds them later
+                log.exception("task %s: could not record its unfinished stream", self.task.id)
         self._streams.clear()
 
     def on_done(self) -> None:
