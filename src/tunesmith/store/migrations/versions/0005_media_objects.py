@@ -114,7 +114,7 @@ def downgrade() -> None:
 
 def _record(
     key: Any, owner: str, task_id: str, clip_id: str | None, role: str, public: bool, when: Any
-) -> dict:
+) -> dict[str, Any]:
     suffix = PurePosixPath(str(key)).suffix.lower()
     return {
         "key": str(key),
@@ -129,7 +129,7 @@ def _record(
     }
 
 
-def _json(text: str | None) -> dict:
+def _json(text: str | None) -> dict[str, Any]:
     try:
         data = json.loads(text or "{}")
     except ValueError:
@@ -137,7 +137,7 @@ def _json(text: str | None) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _legacy_records(conn: sa.Connection) -> Iterator[dict]:
+def _legacy_records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
     owners: dict[str, tuple[str, Any]] = {}
     rows = conn.execute(
         sa.select(_tasks.c.id, _tasks.c.key_id, _tasks.c.result, _tasks.c.parent_clip_id, _tasks.c.created_at)
@@ -175,7 +175,7 @@ def _backfill(conn: sa.Connection) -> None:
         sa.column("created_at", UtcDateTime()),
     )
     seen: set[str] = set()
-    batch: list[dict] = []
+    batch: list[dict[str, Any]] = []
     for record in _legacy_records(conn):
         if record["key"] in seen or len(record["key"]) > 1024:
             continue
