@@ -284,7 +284,7 @@ class Worker:
             log.exception("task %s: preparing the job crashed", task.id)
             failure = (
                 FailureKind.GENERATE_AUDIO_FAILED,
-                f"internal error preparing the task: {exc}",
+                f"internal error preparing the task ({type(exc).__name__})",  # details in the log only
                 None,
                 True,
             )
@@ -368,7 +368,10 @@ class Worker:
             log.exception("task %s: publishing or reporting failed", task.id)
             with contextlib.suppress(LeaseLost):
                 retrying = self._retry_or_fail(
-                    reporter, FailureKind.GENERATE_AUDIO_FAILED, f"internal error: {exc}", None
+                    reporter,
+                    FailureKind.GENERATE_AUDIO_FAILED,
+                    f"internal error storing the results ({type(exc).__name__})",  # details in the log only
+                    None,
                 )
         finally:
             reporter.close()
