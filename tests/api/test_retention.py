@@ -121,11 +121,13 @@ def test_keys_create_takes_a_storage_quota(tmp_path: Path) -> None:
     from tunesmith.services import build_services
     from tunesmith.settings import load_settings
 
-    made = runner.invoke(app, ["keys", "create", "--storage-mb", "250", "--data-dir", str(tmp_path)])
+    made = runner.invoke(
+        app, ["keys", "create", "--storage-mb", "250", "--data-dir", str(tmp_path), "--create-database"]
+    )
     assert made.exit_code == 0, made.output
     services = build_services(load_settings(data_dir=tmp_path))
     try:
-        key = services.store.get_key_by_hash(hash_key(made.output.strip()))
+        key = services.store.get_key_by_hash(hash_key(made.stdout.strip().splitlines()[-1]))
         assert key is not None and key.storage_mb == 250
     finally:
         services.close()

@@ -18,16 +18,21 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Manage stored media: expire, compact, measure.", no_args_is_help=True)
 console = Console()
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and media live.")]
-ConfigFile = Annotated[Path | None, typer.Option("--config", help="A TOML settings file.")]
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Where the database and media live.", show_default="data")
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option("--config", help="A TOML settings file.", show_default="./tunesmith.toml when present"),
+]
 Apply = Annotated[bool, typer.Option("--apply", help="Do it (without: only print what would be done).")]
 
 
 def _services(data_dir: Path | None, config: Path | None) -> Services:
-    from tunesmith.services import build_services
-    from tunesmith.settings import load_settings
+    """The server's services, read from the same settings; an existing database only (as `keys`)."""
+    from tunesmith.cli import _keys_services, _settings
 
-    return build_services(load_settings(data_dir=data_dir, config_file=config))
+    return _keys_services(_settings(data_dir=data_dir, config=config), create_database=False)
 
 
 def _mb(size: int) -> str:
