@@ -10,8 +10,9 @@ each in both takes, and prints:
 - the share of identical melodic intervals between songs and between takes;
 - the chorus hook's returns: their correlation with the first statement (goal >= 0.9 each);
 - range and largest leap per voice, the plan's vocal range, and whether every word is sung.
-With `--render N` it also renders the first N corpus songs (one take each) and measures the sung pitch on the
-dry lead stem: the share of voiced frames within 20 cents of the written note and of notes within 50 cents.
+With `--render N` it also renders N corpus songs spread over its styles (one take each) and measures the sung
+pitch on the dry lead stem: the share of voiced frames within 20 cents of the written note and of notes within
+50 cents.
 
 Run: PYTHONPATH=src .venv/bin/python bench/melody_bench.py [--render N] [--json PATH]
 """
@@ -371,7 +372,10 @@ def render(songs: list[Song], n: int) -> None:
     frames, notes = [], []
     print(f"\n== rendered: {n} songs, take 0, pitch on the dry lead stem (Praat)")
     try:
-        for i, song in enumerate(songs[:n]):
+        picked = (
+            [songs[round(k * (len(songs) - 1) / max(1, n - 1))] for k in range(n)] if n > 1 else songs[:n]
+        )
+        for i, song in enumerate(picked):
             req = SongRequest(custom_mode=True, lyrics=song.lyrics, style=song.style, title=song.name)
             slot = ClipSlot(clip_id=f"b{i}", index=0, workdir=tmp / f"s{i}")
             t0 = time.perf_counter()

@@ -230,6 +230,8 @@ def test_ballad_holds_long_notes_and_fast_songs_move() -> None:
         return statistics.median(lengths), statistics.median(per_s)
 
     ballad, punk = pace("piano ballad, slow, female vocals"), pace("punk, fast, 180 bpm, female vocals")
+    longest = max(n.dur for ln in sung_lines(plans("piano ballad, slow, female vocals")[0]) for n in ln.notes)
+    assert plans("piano ballad, slow, female vocals")[0].seconds(longest) <= 2.0  # vibrato stays in tune
     assert ballad[0] >= 0.45 and ballad[0] >= 1.5 * punk[0]
     assert punk[1] >= 2.2 and punk[1] >= 1.3 * ballad[1], (punk, ballad)
 

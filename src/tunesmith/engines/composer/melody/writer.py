@@ -24,6 +24,9 @@ from tunesmith.engines.composer.style import Style
 
 Timed = list[tuple[float, float, int]]  # (start beat from the line's first bar, length in beats, MIDI pitch)
 BAR_CHOICES = (2, 4, 8)
+# longest held note at a line's end, and inside a line: longer, the synthetic voice's vibrato gives it away
+MAX_HOLD_S = 1.9
+MAX_INNER_S = 1.4
 
 
 class MelodyWriter:
@@ -108,8 +111,8 @@ class MelodyWriter:
             breath=breath,
             min_gap=self._min_gap(theme, grid),
             target_gap=max(1.0, self._pace(theme, usable, n) / grid),
-            hold=self.feel.hold * (1.4 if theme.kind == "chorus" else 1.0),
-            max_hold=max(2.0, self.feel.hold),
+            hold=min(self.feel.hold * (1.3 if theme.kind == "chorus" else 1.0), MAX_HOLD_S / self.spb),
+            max_hold=min(max(2.0, self.feel.hold), MAX_INNER_S / self.spb),
             syncopation=self.feel.syncopation if theme.delivery != "spoken" else 0.0,
             legato=self.feel.legato if theme.delivery == "sung" else 0.8,
             swing=self.feel.swing if grid >= 0.5 or theme.delivery != "sung" else 0.0,
