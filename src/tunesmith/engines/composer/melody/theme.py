@@ -7,7 +7,8 @@ keeps its tunes and another song, or the other take, gets its own:
 - per section kind: a rhythm cell (the onsets its lines return to), a pace, a motif (the steps its lines
   open with) and a form: the role of each line, e.g. "ABAC" = statement, contrast, statement, cadence;
   "HBHC" for a chorus whose hook line comes back; "R" lines of a pre-chorus climb in sequence;
-- per role: a contour (arch, rise, fall, valley, wave), its size and the line's offset from the centre.
+- per role: a contour (arch, rise, fall, valley, wave; minor keys lean to falling ones, major to rising),
+  its size and the line's offset from the centre.
 A verse that comes back keeps its cell and motif but varies its contours; a chorus comes back unchanged.
 """
 
@@ -37,7 +38,12 @@ FORMS = {
     "outro": ("AC", "HC", "ABC"),
     "intro": ("AB",),
 }
-CONTOURS = ("arch", "rise", "fall", "valley", "wave", "arch", "fall")
+# line contours and how often each is drawn: minor keys sigh downward, major keys and bright songs rise
+CONTOURS = ("arch", "rise", "fall", "valley", "wave")
+CONTOUR_WEIGHTS = {
+    "major": (3.0, 2.5, 1.5, 1.0, 1.5),
+    "minor": (2.5, 1.0, 3.0, 2.0, 1.5),
+}
 # motif steps: first notes of a line relative to its first; the chorus's lean to a leap (the hook)
 MOTIFS: dict[str, tuple[tuple[int, ...], ...]] = {
     "plain": ((0, 1, 2), (0, 0, 1), (0, -1, -2), (0, 2, 1), (0, 1, 0, -1), (0, 0, -1), (0, -1, 0, 2)),
@@ -107,8 +113,10 @@ def _cell(
 class SongThemes:
     """The song's melodic decisions, made once per song and take and handed out per section kind."""
 
-    def __init__(self, rng: random.Random, feel: Feel, meter: Meter, lo: int, hi: int, bpm: float) -> None:
-        self.rng, self.feel, self.meter = rng, feel, meter
+    def __init__(
+        self, rng: random.Random, feel: Feel, meter: Meter, lo: int, hi: int, bpm: float, mode: str
+    ) -> None:
+        self.rng, self.feel, self.meter, self.mode = rng, feel, meter, mode if mode == "minor" else "major"
         self.slow = bpm <= 85
         self.voice_lo, self.voice_hi = lo, hi
         span = max(4, min(hi - lo, round(feel.span * 7 / 12)))
@@ -122,6 +130,9 @@ class SongThemes:
         self.themes: dict[tuple[str, str], SectionTheme] = {}
         self.hook = rng.choice(MOTIFS["hook"])
         self.seed = rng.random()
+
+    def _contour(self, rng: random.Random) -> str:
+        return rng.choices(CONTOURS, weights=CONTOUR_WEIGHTS[self.mode])[0]
 
     def theme(self, kind: str, delivery: str) -> SectionTheme:
         key = (kind, delivery)
@@ -159,7 +170,7 @@ class SongThemes:
         offsets["R"] = -1.0
         for role in dict.fromkeys(r[0] for r in form):
             amp = rng.uniform(2.0, 4.5) if family != "prechorus" else rng.uniform(2.5, 4.0)
-            contour = rng.choice(CONTOURS) if role != "R" else "rise"
+            contour = self._contour(rng) if role != "R" else "rise"
             roles[role] = (contour, round(amp, 2), round(rng.uniform(0.3, 0.7), 2), offsets.get(role, 0.0))
         cadence = {"chorus": "closed", "outro": "closed", "prechorus": "open"}.get(family)
         if cadence is None:
@@ -203,7 +214,7 @@ class SongThemes:
         head = theme.answer if role[0] == "B" else theme.motif
         if occurrence > 0 and theme.kind != "chorus":  # a returning verse varies its lines
             vr = random.Random(f"{theme.center}|{index}|{occurrence}")
-            contour = vr.choice(CONTOURS)
+            contour = self._contour(vr)
             if len(head) > 2 and vr.random() < 0.5:
                 head = head[:-1] + (head[-1] + vr.choice((-1, 1)),)
         last = index == count - 1

@@ -40,7 +40,9 @@ class MelodyWriter:
         self.spb = 60.0 / style.bpm
         self.meter = Meter(bar_beats, style.meter == 6)
         self.feel = feel_for(style, rng)
-        self.themes = SongThemes(rng, self.feel, self.meter, reg.lowest_degree, reg.highest_degree, style.bpm)
+        self.themes = SongThemes(
+            rng, self.feel, self.meter, reg.lowest_degree, reg.highest_degree, style.bpm, style.mode
+        )
         self.seen: dict[str, int] = {}
         self.cache: dict[tuple[object, ...], Timed] = {}
 
