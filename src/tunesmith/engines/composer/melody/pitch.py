@@ -31,6 +31,7 @@ class LineShape:
     lo: int  # lowest degree the line may use
     hi: int  # highest degree
     delivery: str = "sung"  # sung | rap | spoken
+    sequence: tuple[int, ...] = ()  # the motif again, moved by these steps, after its first statement
 
 
 def contour_at(shape: LineShape, x: float) -> float:
@@ -104,8 +105,9 @@ def line_pitches(
                 + (0.6 if stress[k] >= 0.8 else 0.0)
                 - (1.5 * x**3 if shape.contour == "fall" else 0)
             )
-        elif k < len(shape.head):
-            target = head_base + shape.head[k]
+        elif k < len(shape.head) * (1 + len(shape.sequence)):
+            r, j = divmod(k, len(shape.head))
+            target = head_base + (shape.sequence[r - 1] if r else 0) + shape.head[j]
         else:
             target = shape.base + contour_at(shape, x)
         if prev is not None and abs(prev_leap) >= 2 and (target - prev) * prev_leap > 0:
@@ -133,8 +135,9 @@ def line_pitches(
             deg = int(round(target))
             if prev is not None:
                 step = 1 if speech else 2
-                if k < len(shape.head) and not speech:
-                    step = max(step, abs(shape.head[k] - shape.head[k - 1]) if k else step)
+                if 0 < k < len(shape.head) * (1 + len(shape.sequence)) and not speech:
+                    j = k % len(shape.head)
+                    step = max(step, abs(shape.head[j] - shape.head[j - 1]) if j else 2)
                 deg = max(prev - step, min(prev + step, deg))
         deg = max(lo, min(hi, deg))
         if not speech and prev is not None and len(out) >= 2 and deg == prev and reg.degree(out[-2]) == prev:

@@ -160,12 +160,13 @@ class MelodyWriter:
         theme = self.themes.theme("chorus", "sung")
         key: tuple[object, ...] = ("lead", index % 2, bars, tuple(c.symbol for c in chords), resolve)
         if key not in self.cache:
-            slots = bars * self.meter.bar_beats * 2
-            n = max(3, int(slots * 0.45))
-            stress = [0.9 if k % 2 == 0 else 0.3 for k in range(n)]
+            size = len(theme.motif)
+            n = max(size + 1, min(4 * size, round(len(theme.cell) * bars * 4 / theme.cell_beats * 0.6)))
+            stress = [0.9 if k % size == 0 else 0.5 if k % size == size - 1 else 0.3 for k in range(n)]
             spec = self._spec(theme, n, bars, 0.0)
             timing = place(stress, spec, self.meter, theme.cell, theme.cell_beats)
-            shape = self.themes.shape(theme, index % 2 * 2, 4, 0)
+            # the hook stated, then moved in sequence (up, up, back down) over the phrase
+            shape = replace(self.themes.shape(theme, index % 2 * 2, 4, 0), sequence=(theme.seq_step, 2, 0))
             if resolve:
                 shape = replace(shape, cadence="closed")
             pitches = line_pitches(timing, stress, shape, chords, self.reg, self.meter)
