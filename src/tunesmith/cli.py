@@ -303,6 +303,58 @@ def migrate(data_dir: DataDir = None, config: ConfigFile = None) -> None:
 
 app.command("render", help="Render one song with the built-in composer, without the service.")(render)
 
+relay_app = typer.Typer(help="The relay engine's upstream channels.", no_args_is_help=True)
+app.add_typer(relay_app, name="relay")
+
+
+@relay_app.command("status")
+def relay_status(
+    probe: Annotated[bool, typer.Option(help="Send each channel one cheap request now.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    data_dir: DataDir = None,
+    config: ConfigFile = None,
+) -> None:
+    """Each channel: its settings, whether it answers now, and what running workers see (breaker, open
+    tasks, failures). Keys are never shown."""
+    import json
+
+    from rich.table import Table
+
+    from tunesmith.engines.relay.status import report
+    from tunesmith.services import build_services
+
+    settings = _settings(data_dir=data_dir, config=config)
+    if not settings.relay_channels:
+        console.print("No relay channel is configured (TUNESMITH_RELAY_CHANNELS or [[relay.channels]]).")
+        raise typer.Exit(1)
+    services = build_services(settings)
+    try:
+        rows = report(settings.relay, services.store, probe_now=probe)
+    finally:
+        services.close()
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("channel", "kind", "priority/weight", "now", "workers: breaker, open, failures, last error")
+    for row in rows:
+        now = "-"
+        if row["probe"] is not None:
+            mark = "[green]ok[/]" if row["probe"]["ok"] else "[red]down[/]"
+            now = f"{mark} {row['probe']['ms']} ms {row['probe']['detail']}"
+        seen = [
+            f"{w['worker']}: {w['breaker']}, {w['open_tasks']} open, {w['consecutive_failures']} failing"
+            + (f", {w['last_error']}" if w.get("last_error") else "")
+            for w in row["workers"]
+        ]
+        table.add_row(
+            f"{row['name']}\n{row['base_url']}",
+            row["kind"],
+            f"{row['priority']}/{row['weight']}",
+            now,
+            "\n".join(seen) or "no worker reports",
+        )
+    console.print(table)
+
 
 if __name__ == "__main__":
     app()

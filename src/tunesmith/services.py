@@ -36,7 +36,9 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
     if run_migrations:
         migrate.upgrade(url)
     store = SqlStore(url)
-    registry = EngineRegistry(settings.models, default=settings.default_engine)
+    registry = EngineRegistry(
+        settings.models, default=settings.default_engine, options=settings.registry_options()
+    )
     keys = KeyService(store)
     keys.register_static(settings.api_keys)
     return Services(

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +15,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from tunesmith.engines.relay.config import ChannelConfig, RelayConfig
 from tunesmith.startup.config import check_env_names, check_toml_keys, describe_invalid, read_toml
 from tunesmith.startup.errors import OperatorError
 
@@ -101,8 +102,24 @@ class Settings(BaseSettings):
     stream_keep_seconds: float = 600.0  # live-stream pieces stay this long after a clip completes
     scratch_dir: Path | None = None  # where engines write before publishing; default: <data_dir>/scratch
 
+    # The relay engine's upstream channels (`[[relay.channels]]` in TOML) and tuning (`[relay]` table); see
+    # tunesmith.engines.relay.config and docs/engines/relay.md.
+    relay_channels: list[ChannelConfig] = Field(default_factory=list)
+    relay_poll_interval_seconds: float = 5.0
+    relay_request_timeout_seconds: float = 15.0
+    relay_breaker_failures: int = 3
+    relay_breaker_cooldown_seconds: float = 30.0
+    relay_media_max_bytes: int = 100_000_000
+    relay_media_timeout_seconds: float = 120.0
+    relay_max_streams: int = 16
+
     config_file: Path | None = None
     debug: bool = False  # debug logs, and the traceback behind an operator error (like `tunesmith --debug`)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _relay_table(cls, data: Any) -> Any:
+        return flatten_tables(data) if isinstance(data, dict) else data
 
     @field_validator("api_keys", "callback_allow", "upload_allow", mode="before")
     @classmethod
@@ -157,6 +174,24 @@ class Settings(BaseSettings):
 
     def cost_of(self, operation: str) -> int:
         return int(self.costs.get(operation, DEFAULT_COSTS.get(operation, 0)))
+
+    @property
+    def relay(self) -> RelayConfig:
+        return RelayConfig(
+            channels=tuple(self.relay_channels),
+            poll_interval_seconds=self.relay_poll_interval_seconds,
+            request_timeout_seconds=self.relay_request_timeout_seconds,
+            breaker_failures=self.relay_breaker_failures,
+            breaker_cooldown_seconds=self.relay_breaker_cooldown_seconds,
+            media_max_bytes=self.relay_media_max_bytes,
+            media_timeout_seconds=self.relay_media_timeout_seconds,
+            max_streams=self.relay_max_streams,
+        )
+
+    def registry_options(self) -> dict[str, Any]:
+        """Operator configuration for engines built in this process (`Engine.configure`): the job options
+        and the relay's channels (which never travel to engine child processes)."""
+        return {**self.engine_options(), "relay": self.relay}
 
     def engine_options(self) -> dict[str, Any]:
         """Operator configuration handed to engines with every job (`EngineJob.options`): plain values only,
@@ -219,6 +254,17 @@ def config_file_and_source(flag: Path | str | None) -> tuple[Path | None, str]:
     return (default, "the current folder") if default.exists() else (None, "")
 
 
+def flatten_tables(values: dict[str, Any]) -> dict[str, Any]:
+    """TOML's `[relay]` table (`[[relay.channels]]`, `poll_interval_seconds`, ...) as relay_* settings."""
+    table = values.get("relay")
+    if not isinstance(table, dict):
+        return values
+    flat = {k: v for k, v in values.items() if k != "relay"}
+    for name, value in table.items():
+        flat.setdefault(f"relay_{name}", value)
+    return flat
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Settings with the given flag values on top (None means 'not given'), checked as an operator needs: a
     named config file must exist and parse, and every setting it or a TUNESMITH_* variable names must be one
@@ -227,7 +273,7 @@ def load_settings(**overrides: Any) -> Settings:
     known = set(Settings.model_fields)
     path, source = config_file_and_source(given.get("config_file"))
     if path is not None:
-        check_toml_keys(read_toml(path, source), path, known)
+        check_toml_keys(flatten_tables(read_toml(path, source)), path, known)
     check_env_names(os.environ, known)
     try:
         return Settings(**given)

@@ -28,7 +28,7 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upstream]:
     port = free_port()
     with FaultProxy(f"http://127.0.0.1:{port}") as proxy:
         settings = settings_for_tests(
-            tmp_path_factory.mktemp("upstream"), port=port, public_url=proxy.url, workers=2
+            tmp_path_factory.mktemp("upstream"), port=port, public_url=proxy.url, workers=2, submit_limit=1000
         )
         with ServiceHarness(settings) as harness:
             yield Upstream(harness, proxy, harness.new_key(credits=100_000))

@@ -87,7 +87,8 @@ def _store_at_0003(url: str, rows: list[tuple[Task, str]]) -> None:
                 )
             )
             for task, request in rows:
-                values = {k: v for k, v in task_values(task).items() if k != "persona_id"}
+                later = ("persona_id", "engine_state")  # columns of later revisions
+                values = {k: v for k, v in task_values(task).items() if k not in later}
                 conn.execute(insert(tasks).values(**{**values, "request": request}))
                 if task.clips:  # without the columns later revisions added
                     later = {"rebuildable"}

@@ -168,7 +168,7 @@ class FaultProxy:
                     handler.send_header(name, value)
             handler.end_headers()
             kept = bytearray()
-            for chunk in response.iter_raw(4096 if fault != "slow" else 256):
+            for chunk in response.iter_raw(256 if fault == "slow" else None):
                 if len(kept) < 1_000_000:
                     kept += chunk
                 if fault == "slow":

@@ -59,6 +59,9 @@ class Task:
     parent_clip_id: str | None = None
     source_task_id: str | None = None
     result: dict[str, Any] = field(default_factory=dict)  # derived operations: {"files": {name: key}, ...}
+    # What a hosted engine saved to resume the task elsewhere (the relay: channel, every submit attempt,
+    # upstream ids). Operator-side facts: never rendered to clients, and never a secret.
+    engine_state: dict[str, Any] = field(default_factory=dict)
     cost: int = 0
     refunded: bool = False
     attempts: int = 0

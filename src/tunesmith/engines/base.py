@@ -147,6 +147,11 @@ class Engine(ABC):
     def supports(self, kind: OperationKind) -> bool:
         return kind in self.operations
 
+    def configure(self, options: Mapping[str, Any]) -> None:  # noqa: B027 - optional hook
+        """Take the operator's configuration (Settings.registry_options()) once, after construction, in the
+        process that builds the engine (API or worker). Engine child processes get theirs per job instead
+        (`EngineJob.options`)."""
+
     def check(self, request: SongRequest) -> None:  # noqa: B027 - optional hook
         """Refuse a request before it is queued (raise tunesmith.domain.errors.InvalidRequest/Unsupported)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from typing import Any
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import DERIVED_OPERATIONS, MODEL_NAMES, OperationKind
@@ -17,6 +18,7 @@ from tunesmith.engines.base import Engine
 BUILTIN_ENGINES: dict[str, str] = {
     "composer": "tunesmith.engines.composer.engine:ComposerEngine",
     "studio": "tunesmith.engines.studio.engine:StudioEngine",
+    "relay": "tunesmith.engines.relay.engine:RelayEngine",
 }
 
 DEFAULT_ENGINE = "composer"
@@ -42,6 +44,13 @@ def load_engine_class(name: str) -> type[Engine]:
     return cls
 
 
+def build_engine(name: str, options: Mapping[str, Any] | None = None) -> Engine:
+    """A configured instance of the engine called `name`."""
+    engine = load_engine_class(name)()
+    engine.configure(options or {})
+    return engine
+
+
 class EngineRegistry:
     """Maps client model names to engine names, and engine names to (lazily built) engine instances."""
 
@@ -50,15 +59,22 @@ class EngineRegistry:
         model_map: Mapping[str, str] | None = None,
         default: str = DEFAULT_ENGINE,
         derived: str = DERIVED_ENGINE,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         self.default = default
         self.derived = derived
+        self.options = dict(options or {})
         self.model_map = {m: default for m in MODEL_NAMES}
         self.model_map.update(model_map or {})
         self._instances: dict[str, Engine] = {}
 
     def engine_name_for(self, model: str, kind: OperationKind = OperationKind.GENERATE) -> str:
+        """The model's engine; for derived operations the model's engine when it makes them itself (the
+        relay's lyrics), else the derived engine."""
         if kind in DERIVED_OPERATIONS:
+            name = self.model_map.get(model)
+            if name is not None and name != self.derived and self.get(name).supports(kind):
+                return name
             return self.derived
         try:
             return self.model_map[model]
@@ -69,7 +85,7 @@ class EngineRegistry:
     def get(self, name: str) -> Engine:
         """The engine instance for an engine name (built on first use, then kept)."""
         if name not in self._instances:
-            self._instances[name] = load_engine_class(name)()
+            self._instances[name] = build_engine(name, self.options)
         return self._instances[name]
 
     def for_model(self, model: str, kind: OperationKind = OperationKind.GENERATE) -> Engine:

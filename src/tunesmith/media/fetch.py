@@ -291,7 +291,8 @@ def _receive(
         raise FetchFailed(f"{field}: the file is larger than {_size(max_bytes)}", retryable=False)
     received = 0
     with dest.open("wb") as out:
-        for chunk in response.iter_bytes(CHUNK_BYTES):
+        # A follower (on_chunk) takes bytes as they arrive; iter_bytes(n) would hold them until n are there.
+        for chunk in response.iter_bytes(None if on_chunk is not None else CHUNK_BYTES):
             received += len(chunk)
             if received > max_bytes:
                 raise FetchFailed(f"{field}: the file is larger than {_size(max_bytes)}", retryable=False)

@@ -25,11 +25,14 @@ from tunesmith.domain.models import Task
 from tunesmith.domain.operations import DERIVED_OPERATIONS
 from tunesmith.domain.states import FailureKind, QueueStatus, TaskState
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
+from tunesmith.engines.hosted import HostedEngine
+from tunesmith.engines.registry import build_engine, load_engine_class
 from tunesmith.media.fetch import FetchFailed, fetch_audio
 from tunesmith.media.prune import reap_expired
 from tunesmith.media.store import MediaStore
 from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.executor import ChildDied, EngineProcess
+from tunesmith.runtime.hosted import HostedRunner
 from tunesmith.runtime.publisher import Publisher
 from tunesmith.runtime.reporter import LeaseLost, TaskReporter, finalize_failure
 from tunesmith.runtime.scratch import ScratchSpace
@@ -84,16 +87,40 @@ class Worker:
         self._lost: set[str] = set()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._slots = [EngineProcess(f"tunesmith-engine-{i}") for i in range(max(1, settings.workers))]
+        self._hosted = self._hosted_engines()
+        # Engine child processes take every task but the hosted engines' (with --engine: only those named).
+        self._slot_engines = [e for e in self.engines if e not in self._hosted] if self.engines else None
+        slots = 0 if self._slot_engines == [] else max(1, settings.workers)
+        self._slots = [EngineProcess(f"tunesmith-engine-{i}") for i in range(slots)]
+        self._runners: list[HostedRunner] = []
         self.scratch = ScratchSpace(settings.effective_scratch_dir)
         self.publisher = Publisher(media, keep_lossless=settings.media_lossless == "keep")
+
+    def _hosted_engines(self) -> list[str]:
+        """The configured engines that run as a driver in this process (tunesmith.engines.hosted)."""
+        names = self.engines or sorted(set(self.settings.models.values()) | {self.settings.default_engine})
+        hosted = []
+        for name in names:
+            try:
+                if issubclass(load_engine_class(name), HostedEngine):
+                    hosted.append(name)
+            except Exception:  # noqa: BLE001 - a bad name fails its tasks when a slot runs them
+                log.warning("engine %s cannot be loaded", name)
+        return hosted
 
     # ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
     def start(self, warm: Sequence[str] = ()) -> None:
         self.scratch.clean_stale(max(3600.0, 2 * self.settings.task_timeout_seconds))
         log.info("worker %s: started, %d slot(s)", self.worker_id, len(self._slots))
+        warm = [name for name in warm if name not in self._hosted]
         for i, slot in enumerate(self._slots):
             self._spawn(self._slot_loop, f"slot-{i}", slot, list(warm))
+        for name in self._hosted:
+            engine = build_engine(name, self.settings.registry_options())
+            assert isinstance(engine, HostedEngine)
+            runner = HostedRunner(self, name, engine.driver())
+            runner.start()
+            self._runners.append(runner)
         self._spawn(self._heartbeat_loop, "heartbeat")
         self._spawn(self._sweep_loop, "sweeper")
         if self.deliver_callbacks:
@@ -116,6 +143,8 @@ class Worker:
         )
         self._hard_stop_at = min(started + grace, self._hard_stop_at or float("inf"))
         self._stop.set()
+        for runner in self._runners:
+            runner.stop()
         for thread in self._threads:
             thread.join(grace + 10)
         for slot in self._slots:
@@ -137,12 +166,40 @@ class Worker:
 
     def _warm_list(self) -> list[str]:
         names = self.engines or sorted(set(self.settings.models.values()) | {self.settings.default_engine})
-        return names[:1]
+        return [name for name in names if name not in self._hosted][:1]
 
     @property
     def held_tasks(self) -> list[str]:
         with self._lock:
             return list(self._held)
+
+    def engine_health(self) -> dict[str, list[dict]]:
+        """Each hosted engine's view of its upstreams (the relay's channels), for status and metrics."""
+        return {runner.engine_name: runner.driver.health() for runner in self._runners}
+
+    # ── what hosted runners use ───────────────────────────────────────────────────────────────────────
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def wait(self, seconds: float) -> None:
+        self._stop.wait(seconds)
+
+    def hold(self, task: Task) -> None:
+        """Keep `task`'s lease alive with the heartbeat until `let_go`."""
+        with self._lock:
+            self._held[task.id] = task
+
+    def let_go(self, task_id: str) -> None:
+        with self._lock:
+            self._held.pop(task_id, None)
+            self._lost.discard(task_id)
+
+    def is_lost(self, task_id: str) -> bool:
+        return self._is_lost(task_id)
+
+    def build_job(self, task: Task, scratch: Path) -> EngineJob:
+        return self._build_job(task, scratch)
 
     # ── slots ─────────────────────────────────────────────────────────────────────────────────────────
     def _slot_loop(self, slot: EngineProcess, warm: list[str]) -> None:
@@ -155,7 +212,9 @@ class Worker:
                 log.exception("warming engine %s failed", name)
         while not self._stop.is_set():
             try:
-                task = self.store.claim_next(self.worker_id, self.settings.lease_seconds, self.engines)
+                task = self.store.claim_next(
+                    self.worker_id, self.settings.lease_seconds, self._slot_engines, exclude=self._hosted
+                )
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the slot
                 log.exception("claim failed")
                 self._stop.wait(1.0)

@@ -28,6 +28,14 @@ from tunesmith.service.snapshots import TaskSnapshots
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
+# Derived operations made from the parts a Tunesmith engine keeps, not from the audio alone: the artifact
+# (name or name prefix) a source clip must have, and what to call it. A song relayed from an upstream keeps
+# only its audio and cover, so these are refused for it before anything is charged.
+NEEDS_PARTS: dict[OperationKind, tuple[str, str]] = {
+    OperationKind.STEMS: ("stem.", "stems"),
+    OperationKind.MIDI: ("midi", "MIDI"),
+}
+
 
 def new_task_id() -> str:
     return uuid.uuid4().hex
@@ -147,6 +155,7 @@ class TaskService:
             if clip.state is not ClipState.COMPLETE:
                 raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
             check_against_source(request, clip)
+            check_parts(request, clip)
 
     def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
         """The caller's clip, to work on; another key's clip is reported as not found, and one past the
@@ -229,6 +238,20 @@ class TaskService:
             self.snapshots.offer(task)
         found = cached | loaded
         return [found[t] for t in ids if t in found and found[t].key_id == key.id]
+
+
+def check_parts(request: SongRequest, clip: Clip) -> None:
+    """Stems and MIDI need the parts the engine kept; a clip without them (a relayed song) is refused."""
+    need = NEEDS_PARTS.get(request.kind)
+    if need is None:
+        return
+    prefix, what = need
+    if not any(name.startswith(prefix) for name in clip.artifacts):
+        raise Unsupported(
+            f"No {what} can be made from the audio {clip.id}: it keeps no separate parts (songs relayed "
+            "from an upstream provider keep only their audio and cover; WAV, video and cover art still work)",
+            field="audioId",
+        )
 
 
 def check_against_source(request: SongRequest, clip: Clip) -> None:

@@ -18,6 +18,8 @@ from tunesmith.startup.errors import OperatorError
 ENV_PREFIX = "TUNESMITH_"
 # Variables with the prefix that are not settings: the test suite's own (TUNESMITH_TEST_PG_URL, ...).
 ENV_NOT_SETTINGS = ("TUNESMITH_TEST_",)
+# Settings whose values may hold secrets (the relay channels' upstream keys): an error never repeats them.
+SECRET_INPUTS = frozenset({"relay_channels"})
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
@@ -73,6 +75,7 @@ def describe_invalid(exc: ValidationError, toml_path: Path | None) -> str:
         where = f"{ENV_PREFIX}{name.upper()}" + (f", or {name} in {toml_path}" if toml_path else "")
         detail = f"{'.'.join(loc[1:])}: " if len(loc) > 1 else ""
         given = error.get("input")
-        shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+        visible = isinstance(given, str | int | float) and name not in SECRET_INPUTS
+        shown = f" (got {given!r})" if visible else ""
         parts.append(f"setting {name!r} ({where}): {detail}{error['msg']}{shown}")
     return "; ".join(parts)

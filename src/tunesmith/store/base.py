@@ -116,10 +116,12 @@ class Store(ABC):
         worker_id: str,
         lease_seconds: float,
         engines: Sequence[str] | None = None,
+        *,
+        exclude: Sequence[str] = (),
     ) -> Task | None:
-        """Atomically take the oldest queued task (optionally only for `engines`): queue_status=running,
-        lease_owner=worker_id, lease_expires_at=now+lease, attempts+1, started_at set if unset.
-        Never hands one task to two workers."""
+        """Atomically take the oldest queued task (optionally only for `engines`, never for `exclude`):
+        queue_status=running, lease_owner=worker_id, lease_expires_at=now+lease, attempts+1, started_at set
+        if unset. Never hands one task to two workers."""
 
     @abstractmethod
     def renew_lease(self, task_id: str, worker_id: str, lease_seconds: float) -> bool:
@@ -153,6 +155,18 @@ class Store(ABC):
         """Update clip `index` (state: 'streaming' or 'complete') and record its published `media` in the
         same transaction; advance the task to FIRST_SUCCESS on the first streaming/complete clip. None if
         the lease is not held (nothing is recorded then)."""
+
+    @abstractmethod
+    def save_engine_state(self, task_id: str, worker_id: str, state: dict) -> Task | None:
+        """Replace the task's engine state (JSON values). None if the lease is not held or the task ended."""
+
+    @abstractmethod
+    def report_engine_health(self, worker_id: str, engine: str, payload: list[dict]) -> None:
+        """Store (overwrite) what one worker's hosted engine says about its upstreams now."""
+
+    @abstractmethod
+    def engine_health(self, engine: str, since: datetime) -> list[tuple[str, datetime, list[dict]]]:
+        """(worker id, reported at, payload) of every report for `engine` since `since`, newest first."""
 
     @abstractmethod
     def record_result(

@@ -43,6 +43,7 @@ from tunesmith.store.tables import (
     callback_deliveries,
     clips,
     credit_ledger,
+    engine_health,
     personas,
     tasks,
 )
@@ -282,6 +283,8 @@ class SqlStore(MediaSql, Store):
         worker_id: str,
         lease_seconds: float,
         engines: Sequence[str] | None = None,
+        *,
+        exclude: Sequence[str] = (),
     ) -> Task | None:
         now = _now()
         pick = (
@@ -294,6 +297,8 @@ class SqlStore(MediaSql, Store):
         )
         if engines:
             pick = pick.where(tasks.c.engine.in_(list(engines)))
+        if exclude:
+            pick = pick.where(tasks.c.engine.not_in(list(exclude)))
         if self.postgres:
             pick = pick.with_for_update(skip_locked=True)
         stmt = (
@@ -461,6 +466,35 @@ class SqlStore(MediaSql, Store):
                 insert_media(conn, media)
             self._set_state(conn, row, TaskState.FIRST_SUCCESS, now)
             return self._load(conn, [task_id])[task_id]
+
+    def save_engine_state(self, task_id: str, worker_id: str, state: dict) -> Task | None:
+        with self._write() as conn:
+            row = self._lock_held(conn, task_id, worker_id)
+            if row is None or row.state in TERMINAL:
+                return None
+            conn.execute(
+                update(tasks)
+                .where(tasks.c.id == task_id)
+                .values(engine_state=json.dumps(state, ensure_ascii=False), updated_at=_now())
+            )
+            return self._load(conn, [task_id])[task_id]
+
+    def report_engine_health(self, worker_id: str, engine: str, payload: list[dict]) -> None:
+        values = {"payload": json.dumps(payload, ensure_ascii=False), "updated_at": _now()}
+        where = and_(engine_health.c.worker_id == worker_id, engine_health.c.engine == engine)
+        with self._write() as conn:
+            if conn.execute(update(engine_health).where(where).values(**values)).rowcount == 0:
+                conn.execute(insert(engine_health).values(worker_id=worker_id, engine=engine, **values))
+
+    def engine_health(self, engine: str, since: datetime) -> list[tuple[str, datetime, list[dict]]]:
+        query = (
+            select(engine_health)
+            .where(engine_health.c.engine == engine, engine_health.c.updated_at >= since)
+            .order_by(engine_health.c.updated_at.desc())
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [(row.worker_id, aware(row.updated_at), json.loads(row.payload)) for row in rows]
 
     def record_result(
         self, task_id: str, worker_id: str, result: dict, media: Sequence[MediaRecord] = ()

@@ -115,6 +115,8 @@ tasks = Table(
     # The persona a song was sung with (also inside `request`), so a persona's songs are one indexed lookup.
     Column("persona_id", String(ID)),
     Column("result", Text, nullable=False, server_default=text("'{}'")),
+    # What a hosted engine saved to resume the task on another worker (the relay's channel and upstream ids).
+    Column("engine_state", Text),  # JSON; NULL reads as {}
     Column("cost", Integer, nullable=False, server_default=text("0")),
     Column("refunded", Boolean, nullable=False, server_default=text("false")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
@@ -271,4 +273,15 @@ media_objects = Table(
         sqlite_where=text("expires_at IS NOT NULL"),
         postgresql_where=text("expires_at IS NOT NULL"),
     ),
+)
+
+# What each worker's hosted engines last reported about their upstreams (the relay's channels), for
+# `tunesmith relay status` and metrics: one row per worker and engine, overwritten every few seconds.
+engine_health = Table(
+    "engine_health",
+    metadata,
+    Column("worker_id", String(128), primary_key=True),
+    Column("engine", String(200), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -273,6 +273,11 @@ class Channel(ABC):
         """Ask the upstream to start the work. Raises ChannelUnavailable or UpstreamRefused."""
 
     @abstractmethod
+    def probe(self) -> str:
+        """One cheap authenticated request (the operator's `tunesmith relay status`): what the upstream says
+        (e.g. its credits). Raises ChannelUnavailable."""
+
+    @abstractmethod
     def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:
         """Where each task is, by upstream task id (at most `batch_size` tickets). Tasks the upstream does not
         know are left out. Raises ChannelUnavailable."""

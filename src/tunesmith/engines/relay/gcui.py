@@ -105,6 +105,12 @@ class GcuiChannel(Channel):
             result = UpstreamTask(task_id=task_id, stage=Stage.SUCCESS, lyrics=(variant,))
         return Accepted(ticket=ticket, result=result)
 
+    def probe(self) -> str:
+        status, data = self.http.call("GET", "/api/get_limit")
+        if status != 200 or not isinstance(data, dict):
+            raise ChannelUnavailable(f"{self.name}: /api/get_limit answered {status}{self.http.detail(data)}")
+        return f"credits {data.get('credits_left')}"
+
     def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:
         ids = [clip_id for t in tickets for clip_id in t.clip_ids]
         if not ids:

@@ -115,6 +115,15 @@ class KieChannel(Channel):
         )
         return "/api/v1/generate", _without_empty(body)
 
+    def probe(self) -> str:
+        status, data = self.http.call("GET", "/api/v1/chat/credit")
+        code = _code(status, data)
+        if code != 200 or not isinstance(data, dict):
+            raise ChannelUnavailable(
+                f"{self.name}: credit check answered code {code}{self.http.detail(data)}"
+            )
+        return f"credits {data.get('data')}"
+
     # ── poll ──────────────────────────────────────────────────────────────────────────────────────────
     def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:
         found: dict[str, UpstreamTask] = {}

@@ -84,6 +84,12 @@ class NewApiChannel(Channel):
             )
         return body
 
+    def probe(self) -> str:
+        status, data = self.http.call("POST", "/suno/fetch", body={"ids": []})
+        if status != 200 or not isinstance(data, dict) or data.get("code") != "success":
+            raise ChannelUnavailable(f"{self.name}: /suno/fetch answered {status}{self.http.detail(data)}")
+        return "answers"
+
     def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:
         if not tickets:
             return {}

@@ -1,0 +1,641 @@
+"""The relay's driver: every relay task of one worker process, submitted with failover and polled together.
+
+One scheduler thread owns all task state and makes every report; network work runs in a small thread pool
+(submits, one poll request per channel at a time, mirror downloads) and live streams in their own pool, and
+their outcomes come back to the scheduler through a queue. So a hanging channel delays nothing but itself,
+and the tasks of one channel share its polls:
+- batch upstreams (new-api, gcui): one request per channel per cycle (`poll_interval_seconds`) carries every
+  open task of that channel;
+- kie (no batch query): one record-info per task, each task at most every `poll_interval_seconds` and never
+  more than 3 times a second, spaced further (up to 4×) as the task ages.
+A channel whose polls fail is polled less often (doubling, at most a minute) until it answers again.
+
+The state saved for each task (`TaskPort.save_state`) records every submit attempt (channel, time, outcome)
+and, once an upstream accepted, the channel, the upstream ticket and our clip ids → the upstream's. A task
+whose worker died arrives again with that state and is polled, never submitted twice; a task whose last
+attempt was still being sent when its worker died is failed (and refunded) rather than risk a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tunesmith.domain.operations import OperationKind
+from tunesmith.domain.states import FailureKind
+from tunesmith.engines.base import ClipResult, SongText
+from tunesmith.engines.hosted import EngineDriver, HostedTask, TaskGone
+from tunesmith.engines.relay.channel import (
+    Channel,
+    ChannelUnavailable,
+    Stage,
+    Submission,
+    Ticket,
+    UpstreamClip,
+    UpstreamRef,
+    UpstreamRefused,
+    UpstreamTask,
+)
+from tunesmith.engines.relay.config import RelayConfig
+from tunesmith.engines.relay.kinds import make_channel
+from tunesmith.engines.relay.mirror import MirrorFailed, MirrorLimits, StreamCopy, mirror_audio, mirror_image
+from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
+
+log = logging.getLogger(__name__)
+
+MIRROR_TRIES = 3
+MAX_BACKOFF_S = 60.0
+AGE_STEP_S = 120.0  # every this many seconds of age, kie tasks are polled one interval slower (up to 4×)
+TICK_S = 0.1
+
+
+@dataclass
+class _Clip:
+    stream: StreamCopy | None = None
+    streaming_reported: bool = False
+    mirroring: bool = False
+    completed: bool = False
+    mirror_failures: int = 0
+
+
+@dataclass
+class _Task:
+    hosted: HostedTask
+    state: dict[str, Any]
+    clips: list[_Clip]
+    slot: ChannelSlot | None = None
+    ticket: Ticket | None = None
+    submitting: bool = False
+    wait_until: float = 0.0  # every channel was busy: try submitting again then
+    accepted_at: float = 0.0
+    next_poll_at: float = 0.0
+    text_sent: bool = False
+    closed: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.hosted.job.task_id
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """A finished piece of background work, for the scheduler to apply."""
+
+    what: str  # submit | poll | mirror
+    task_id: str = ""
+    channel: str = ""
+    value: Any = None
+    error: BaseException | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class RelayDriver(EngineDriver):
+    def __init__(
+        self,
+        config: RelayConfig,
+        *,
+        channels: Sequence[Channel] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        built = channels or [make_channel(c, timeout=config.request_timeout_seconds) for c in config.channels]
+        self.picker = ChannelPicker(
+            built,
+            failures_to_open=config.breaker_failures,
+            cooldown_seconds=config.breaker_cooldown_seconds,
+            clock=clock,
+        )
+        self._clock = clock
+        self._capacity = sum(c.config.max_concurrent for c in built)
+        self._tasks: dict[str, _Task] = {}
+        self._inbox: queue.Queue[HostedTask] = queue.Queue()
+        self._dropped: queue.Queue[str] = queue.Queue()
+        self._outcomes: queue.Queue[_Outcome] = queue.Queue()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._polling: set[str] = set()  # channels with a poll request in flight
+        self._next_cycle: dict[str, float] = {}
+        self._poll_backoff: dict[str, float] = {}
+        self._io = ThreadPoolExecutor(max_workers=max(4, len(built) * 2), thread_name_prefix="relay-io")
+        self._streams = ThreadPoolExecutor(
+            max_workers=max(1, config.max_streams), thread_name_prefix="relay-st"
+        )
+        self._streams_open = 0
+        self._thread: threading.Thread | None = None
+
+    # ── EngineDriver ──────────────────────────────────────────────────────────────────────────────────
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="tunesmith-relay", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(10)
+        for task in list(self._tasks.values()):
+            self._close(task)
+        self._io.shutdown(wait=False, cancel_futures=True)
+        self._streams.shutdown(wait=False, cancel_futures=True)
+        for slot in self.picker.slots.values():
+            slot.channel.close()
+
+    def has_room(self) -> bool:
+        with self._lock:
+            return len(self._tasks) + self._inbox.qsize() < self._capacity
+
+    def add(self, task: HostedTask) -> None:
+        with self._lock:
+            self._inbox.put(task)
+        self._wake.set()
+
+    def drop(self, task_id: str) -> None:
+        self._dropped.put(task_id)
+        self._wake.set()
+
+    def open_tasks(self) -> list[str]:
+        with self._lock:
+            pending = [t.job.task_id for t in list(self._inbox.queue)]
+            return [t.id for t in self._tasks.values() if not t.closed] + pending
+
+    def health(self) -> list[dict[str, Any]]:
+        return [h.as_dict() for h in self.picker.health()]
+
+    # ── the scheduler ─────────────────────────────────────────────────────────────────────────────────
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._intake()
+                self._collect()
+                now = self._clock()
+                for task in list(self._tasks.values()):
+                    self._step(task, now)
+                self._poll(now)
+            except Exception:  # noqa: BLE001 - the scheduler must outlive any one task's surprise
+                log.exception("relay scheduler error")
+            self._wake.wait(TICK_S)
+            self._wake.clear()
+
+    def _intake(self) -> None:
+        while True:
+            try:
+                task_id = self._dropped.get_nowait()
+            except queue.Empty:
+                break
+            task = self._tasks.get(task_id)
+            if task is not None:
+                self._close(task)
+        while True:
+            try:
+                hosted = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            with self._lock:
+                task = _Task(hosted, dict(hosted.state), [_Clip() for _ in hosted.job.clips])
+                self._tasks[task.id] = task
+            self._resume(task)
+
+    def _resume(self, task: _Task) -> None:
+        """A task with saved state was accepted upstream before (its worker died): poll it again."""
+        ticket = task.state.get("ticket")
+        attempts = task.state.get("attempts") or []
+        if ticket:
+            slot = self.picker.take(str(task.state.get("channel")))
+            if slot is None:
+                channel = task.state.get("channel")
+                self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, f"relay channel {channel} is gone")
+                return
+            task.slot, task.ticket = slot, Ticket.from_dict(ticket)
+            task.accepted_at = self._clock()
+            log.info("task %s: resuming upstream task %s on %s", task.id, task.ticket.task_id, slot.name)
+        elif attempts and attempts[-1].get("outcome") == "sending":
+            channel = attempts[-1].get("channel")
+            self._fail(
+                task,
+                FailureKind.CREATE_TASK_FAILED,
+                f"the worker stopped while submitting to relay channel {channel}; not submitted again, "
+                "so that the song is never made (or charged) twice",
+            )
+
+    def _step(self, task: _Task, now: float) -> None:
+        if task.closed:
+            self._forget(task)
+            return
+        if task.submitting:
+            return
+        if now > task.hosted.deadline:
+            where = f" on relay channel {task.slot.name}" if task.slot else ""
+            self._fail(task, FailureKind.TIMEOUT, f"the upstream did not finish in time{where}", 408)
+            return
+        if task.ticket is None:
+            if now >= task.wait_until:
+                task.submitting = True
+                self._io.submit(self._background, "submit", task.id, {}, self._submit, task)
+            return
+        for index, clip in enumerate(task.clips):
+            stream = clip.stream
+            if (
+                stream is not None
+                and stream.started.is_set()
+                and not (clip.streaming_reported or clip.completed)
+            ):
+                clip.streaming_reported = True
+                self._report(task, lambda p, i=index, s=stream: p.streaming(i, s.filename))
+
+    def _forget(self, task: _Task) -> None:
+        with self._lock:
+            self._tasks.pop(task.id, None)
+
+    # ── background work and its outcomes ──────────────────────────────────────────────────────────────
+    def _background(
+        self, what: str, task_id: str, extra: dict[str, Any], work: Callable[..., Any], *args: Any
+    ) -> None:
+        try:
+            outcome = _Outcome(what, task_id, value=work(*args), extra=extra)
+        except BaseException as exc:  # noqa: BLE001 - handed to the scheduler, which decides
+            outcome = _Outcome(what, task_id, error=exc, extra=extra)
+        self._outcomes.put(outcome)
+        self._wake.set()
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                outcome = self._outcomes.get_nowait()
+            except queue.Empty:
+                return
+            if outcome.what == "poll":
+                self._polled(outcome)
+                continue
+            task = self._tasks.get(outcome.task_id)
+            if task is None:
+                continue
+            if outcome.what == "submit":
+                self._submitted(task, outcome)
+            elif outcome.what == "mirror":
+                self._mirrored(task, outcome)
+
+    # ── submit with failover ──────────────────────────────────────────────────────────────────────────
+    def _submit(self, task: _Task) -> tuple[str, Any]:
+        """Runs in the pool. Tries channels in the picker's order; returns (result, detail):
+        ("accepted", (slot, Accepted)), ("refused", UpstreamRefused), ("wait", reasons), ("down", reasons)."""
+        job = task.hosted.job
+        request = job.request
+        reasons: list[str] = []
+        busy = False
+        source, only = self._source(task)
+        if request.kind is OperationKind.EXTEND and source is None:
+            return "refused", UpstreamRefused(
+                "the song to extend was not made through a relay channel that can extend it"
+            )
+        attempts: list[dict[str, Any]] = task.state.setdefault("attempts", [])
+        for slot, why in self.picker.attempts(request.kind, request.model, only=only):
+            if why is not None:
+                busy = busy or why == "at capacity"
+                reasons.append(f"{slot.name}: {why}")
+                continue
+            submission = Submission(
+                request=request,
+                model=slot.channel.upstream_model(request.model) or request.model,
+                clips=len(job.clips),
+                source=source,
+            )
+            attempt: dict[str, Any] = {"channel": slot.name, "at": _now(), "outcome": "sending"}
+            attempts.append(attempt)
+            try:
+                task.hosted.port.save_state(task.state)
+                accepted = slot.channel.submit(submission)
+            except TaskGone:
+                self.picker.release(slot)
+                slot.breaker.release()
+                raise
+            except ChannelUnavailable as exc:
+                self.picker.failed(slot, exc.message)
+                self.picker.release(slot)
+                attempt.update(outcome="unavailable", error=exc.message)
+                reasons.append(exc.message)
+                log.warning("task %s: %s", job.task_id, exc.message)
+                continue
+            except UpstreamRefused as exc:
+                self.picker.refused(slot, exc.message)
+                self.picker.release(slot)
+                attempt.update(outcome="refused", error=exc.message)
+                task.hosted.port.save_state(task.state)
+                return "refused", exc
+            except Exception as exc:  # noqa: BLE001 - an adaptor bug is one channel's failure
+                message = f"{slot.name}: unexpected error {type(exc).__name__}"
+                log.exception("task %s: %s", job.task_id, message)
+                self.picker.failed(slot, message)
+                self.picker.release(slot)
+                attempt.update(outcome="unavailable", error=message)
+                reasons.append(message)
+                continue
+            self.picker.succeeded(slot)
+            attempt.update(outcome="accepted", upstream_task_id=accepted.ticket.task_id)
+            task.state.update(channel=slot.name, ticket=accepted.ticket.to_dict())
+            task.hosted.port.save_state(task.state)
+            return "accepted", (slot, accepted)
+        if attempts:
+            task.hosted.port.save_state(task.state)
+        if busy:
+            return "wait", reasons
+        return "down", reasons
+
+    def _source(self, task: _Task) -> tuple[UpstreamRef | None, str | None]:
+        """For an extension: the source clip as its channel knows it, and that channel (the only one that
+        can extend it). (None, None) for other operations."""
+        job = task.hosted.job
+        if job.source is None or job.request.kind is not OperationKind.EXTEND:
+            return None, None
+        made = task.hosted.source_state
+        clip_id = (made.get("clips") or {}).get(job.source.clip_id)
+        ticket = made.get("ticket") or {}
+        channel = made.get("channel")
+        if not clip_id or not channel:
+            return None, None
+        ref = UpstreamRef(
+            task_id=str(ticket.get("task_id", "")), clip_id=str(clip_id), duration=job.source.duration
+        )
+        return ref, str(channel)
+
+    def _submitted(self, task: _Task, outcome: _Outcome) -> None:
+        task.submitting = False
+        if isinstance(outcome.error, TaskGone):
+            self._close(task)
+            return
+        if outcome.error is not None:
+            log.error("task %s: submit crashed: %r", task.id, outcome.error)
+            self._fail(task, FailureKind.CREATE_TASK_FAILED, "the relay could not submit the task")
+            return
+        result, detail = outcome.value
+        if result == "accepted":
+            slot, accepted = detail
+            task.slot, task.ticket = slot, accepted.ticket
+            task.accepted_at = self._clock()
+            task.next_poll_at = task.accepted_at + self._interval(task, task.accepted_at)
+            log.info("task %s: accepted by %s as %s", task.id, slot.name, accepted.ticket.task_id)
+            if accepted.result is not None:
+                self._apply(task, accepted.result)
+        elif result == "refused":
+            self._fail(task, detail.kind, detail.message)
+        elif result == "wait":
+            task.wait_until = self._clock() + self.config.poll_interval_seconds
+        else:
+            tried = "; ".join(detail) if detail else "no channel serves this operation and model"
+            self._fail(task, FailureKind.CREATE_TASK_FAILED, f"every relay channel failed: {tried}")
+
+    # ── polling ───────────────────────────────────────────────────────────────────────────────────────
+    def _poll(self, now: float) -> None:
+        by_channel: dict[str, list[_Task]] = {}
+        for task in self._tasks.values():
+            if task.ticket is not None and task.slot is not None and not task.closed:
+                by_channel.setdefault(task.slot.name, []).append(task)
+        for name, tasks in by_channel.items():
+            if name in self._polling or now < self._next_cycle.get(name, 0.0):
+                continue
+            slot = tasks[0].slot
+            assert slot is not None
+            channel = slot.channel
+            if channel.batch_size > 1:  # every open task of the channel, in one request per cycle
+                due = tasks
+                self._next_cycle[name] = (
+                    now + self.config.poll_interval_seconds + self._poll_backoff.get(name, 0)
+                )
+            else:
+                due = [t for t in tasks if now >= t.next_poll_at]
+                for task in due:
+                    task.next_poll_at = now + self._interval(task, now) + self._poll_backoff.get(name, 0)
+            if not due:
+                continue
+            self._polling.add(name)
+            tickets = [t.ticket for t in due if t.ticket is not None]
+            self._io.submit(self._poll_job, slot, tickets, [t.id for t in due])
+
+    def _interval(self, task: _Task, now: float) -> float:
+        """How long a task waits between polls: the configured interval, slower as a per-task-polled task
+        ages, and never under the upstream's per-task limit."""
+        assert task.slot is not None
+        channel = task.slot.channel
+        base = self.config.poll_interval_seconds
+        if channel.batch_size == 1:
+            base *= min(4.0, 1.0 + (now - task.accepted_at) / AGE_STEP_S)
+        return max(base, 1.0 / channel.max_polls_per_task_second)
+
+    def _poll_job(self, slot: ChannelSlot, tickets: list[Ticket], task_ids: list[str]) -> None:
+        found: dict[str, UpstreamTask] = {}
+        error: BaseException | None = None
+        try:
+            size = slot.channel.batch_size
+            for start in range(0, len(tickets), size):
+                found.update(slot.channel.poll(tickets[start : start + size]))
+        except BaseException as exc:  # noqa: BLE001 - handed to the scheduler
+            error = exc
+        outcome = _Outcome("poll", channel=slot.name, value=found, error=error, extra={"ids": task_ids})
+        self._outcomes.put(outcome)
+        self._wake.set()
+
+    def _polled(self, outcome: _Outcome) -> None:
+        name = outcome.channel
+        self._polling.discard(name)
+        slot = self.picker.get(name)
+        if slot is None:
+            return
+        if outcome.error is not None:
+            message = (
+                outcome.error.message
+                if isinstance(outcome.error, ChannelUnavailable)
+                else f"{name}: poll failed ({type(outcome.error).__name__})"
+            )
+            self.picker.failed(slot, message, poll=True)
+            backoff = self._poll_backoff.get(name, 0.0)
+            self._poll_backoff[name] = min(MAX_BACKOFF_S, max(self.config.poll_interval_seconds, backoff * 2))
+            log.warning("relay poll: %s", message)
+            return
+        self.picker.succeeded(slot, poll=True)
+        self._poll_backoff.pop(name, None)
+        found: dict[str, UpstreamTask] = outcome.value
+        for task_id in outcome.extra["ids"]:
+            task = self._tasks.get(task_id)
+            if task is None or task.closed or task.ticket is None:
+                continue
+            upstream = found.get(task.ticket.task_id)
+            if upstream is not None:
+                self._apply(task, upstream)
+
+    # ── applying what the upstream says ───────────────────────────────────────────────────────────────
+    def _apply(self, task: _Task, upstream: UpstreamTask) -> None:
+        if task.closed:
+            return
+        job = task.hosted.job
+        if upstream.stage is Stage.FAILED:
+            kind = upstream.failure or FailureKind.GENERATE_AUDIO_FAILED
+            self._fail(task, kind, upstream.reason or "the upstream reports a failure")
+            return
+        if job.request.kind is OperationKind.LYRICS:
+            if upstream.stage is Stage.SUCCESS:
+                self._lyrics(task, upstream)
+            return
+        expected = len(job.clips)
+        clips = upstream.clips[:expected]
+        if upstream.stage is Stage.SUCCESS and len(clips) < expected:
+            made = f"{task.slot.name if task.slot else 'the upstream'} made {len(clips)} clip(s)"
+            self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, f"{made}, not {expected}")
+            return
+        self._map_clips(task, clips)
+        if not task.text_sent and upstream.stage is not Stage.PENDING and clips:
+            self._text(task, clips[0])
+        for index, clip in enumerate(clips):
+            self._advance_clip(task, index, clip)
+
+    def _map_clips(self, task: _Task, clips: Sequence[UpstreamClip]) -> None:
+        """Remember which upstream clip each of ours is (extensions name the upstream's)."""
+        mapping = task.state.setdefault("clips", {})
+        changed = False
+        for slot, clip in zip(task.hosted.job.clips, clips, strict=False):
+            if clip.id and mapping.get(slot.clip_id) != clip.id:
+                mapping[slot.clip_id] = clip.id
+                changed = True
+        if changed:
+            self._report(task, lambda p: p.save_state(task.state))
+
+    def _text(self, task: _Task, clip: UpstreamClip) -> None:
+        request = task.hosted.job.request
+        lyrics = "" if request.instrumental else (clip.lyrics or request.lyrics)
+        text = SongText(title=clip.title or request.title, tags=clip.tags or request.style, lyrics=lyrics)
+        task.text_sent = True
+        self._report(task, lambda p: p.text(text))
+
+    def _advance_clip(self, task: _Task, index: int, clip: UpstreamClip) -> None:
+        ours = task.clips[index]
+        if ours.completed or ours.mirroring or task.closed:
+            return
+        if clip.status == "complete" and clip.audio_url:
+            if ours.stream is not None:
+                ours.stream.cancel()
+            ours.mirroring = True
+            extra = {"index": index}
+            self._io.submit(self._background, "mirror", task.id, extra, self._mirror, task, index, clip)
+            return
+        if clip.stream_url and ours.stream is None and self._streams_open < self.config.max_streams:
+            slot = task.hosted.job.clips[index]
+            remaining = max(1.0, task.hosted.deadline - self._clock())
+            limits = MirrorLimits(self._allow(task), self.config.media_max_bytes, remaining)
+            ours.stream = StreamCopy(clip.stream_url, slot.workdir, limits)
+            self._streams_open += 1
+            self._streams.submit(self._follow_stream, ours.stream)
+
+    def _follow_stream(self, stream: StreamCopy) -> None:
+        try:
+            stream.run()
+        finally:
+            self._outcomes.put(_Outcome("stream-ended"))
+            with self._lock:
+                self._streams_open -= 1
+            if stream.error:
+                log.info("relay stream copy ended: %s", stream.error)
+
+    def _allow(self, task: _Task) -> list[str]:
+        return [task.slot.channel.config.host] if task.slot is not None else []
+
+    def _mirror(self, task: _Task, index: int, clip: UpstreamClip) -> ClipResult:
+        """Runs in the pool: the clip's audio and cover copied into its folder."""
+        workdir = task.hosted.job.clips[index].workdir
+        limits = MirrorLimits(
+            self._allow(task), self.config.media_max_bytes, self.config.media_timeout_seconds
+        )
+        audio, duration = mirror_audio(clip.audio_url, workdir, limits)
+        image = mirror_image(clip.image_url, workdir, limits) if clip.image_url else None
+        request = task.hosted.job.request
+        return ClipResult(
+            audio=audio,
+            duration=duration,
+            image=image,
+            title=clip.title or request.title,
+            tags=clip.tags or request.style,
+            lyrics="" if request.instrumental else (clip.lyrics or request.lyrics),
+        )
+
+    def _mirrored(self, task: _Task, outcome: _Outcome) -> None:
+        index: int = outcome.extra["index"]
+        if task.closed:
+            return
+        ours = task.clips[index]
+        ours.mirroring = False
+        if outcome.error is not None:
+            ours.mirror_failures += 1
+            message = (
+                outcome.error.message if isinstance(outcome.error, MirrorFailed) else repr(outcome.error)
+            )
+            log.warning(
+                "task %s: mirroring clip %d failed (%d): %s", task.id, index, ours.mirror_failures, message
+            )
+            if ours.mirror_failures >= MIRROR_TRIES:
+                self._fail(
+                    task,
+                    FailureKind.GENERATE_AUDIO_FAILED,
+                    f"could not copy the upstream's audio after {MIRROR_TRIES} tries: {message}",
+                )
+            return
+        result: ClipResult = outcome.value
+        ours.completed = True
+        if task.slot is not None:
+            self.picker.mirrored(task.slot)
+        self._report(task, lambda p: p.complete(index, result))
+        if all(c.completed for c in task.clips):
+            self._report(task, lambda p: p.done())
+            self._close(task)
+
+    def _lyrics(self, task: _Task, upstream: UpstreamTask) -> None:
+        source = f"relay:{task.slot.name}" if task.slot else "relay"
+        variants = [
+            {
+                "title": v.get("title", ""),
+                "text": v.get("text", ""),
+                "tags": "",
+                "status": "complete",
+                "source": source,
+            }
+            for v in upstream.lyrics
+        ]
+        self._report(task, lambda p: p.result({}, {"lyrics": variants}))
+        self._report(task, lambda p: p.done())
+        self._close(task)
+
+    # ── reporting and closing ─────────────────────────────────────────────────────────────────────────
+    def _report(self, task: _Task, call: Callable[[Any], None]) -> None:
+        if task.closed:
+            return
+        try:
+            call(task.hosted.port)
+        except TaskGone:
+            log.warning("task %s: no longer ours, dropped", task.id)
+            self._close(task)
+        except Exception:  # noqa: BLE001 - a store hiccup: the task stays open and is reported again later
+            log.exception("task %s: report failed", task.id)
+
+    def _fail(self, task: _Task, kind: FailureKind, message: str, code: int | None = None) -> None:
+        log.warning("task %s: %s", task.id, message)
+        self._report(task, lambda p: p.fail(kind, message, code))
+        self._close(task)
+
+    def _close(self, task: _Task) -> None:
+        if task.closed:
+            return
+        task.closed = True
+        for clip in task.clips:
+            if clip.stream is not None:
+                clip.stream.cancel()
+        if task.slot is not None:
+            self.picker.release(task.slot)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

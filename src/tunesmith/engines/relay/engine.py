@@ -1,0 +1,59 @@
+"""The `relay` engine: what the API process asks of it (which operations, which models, refused at submit) and
+the driver the worker runs for it (engines.relay.driver).
+
+Configured by `Engine.configure(options)` with `options["relay"]`: a RelayConfig (tunesmith.settings builds
+it from TUNESMITH_RELAY_CHANNELS / `[[relay.channels]]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tunesmith.domain.errors import Unsupported
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.engines.hosted import EngineDriver, HostedEngine
+from tunesmith.engines.relay.config import RelayConfig
+from tunesmith.engines.relay.kinds import KINDS
+
+
+class RelayEngine(HostedEngine):
+    name = "relay"
+    # Everything some upstream kind can run; each request is checked against the configured channels.
+    operations = frozenset(op for kind in KINDS.values() for op in kind.operations)
+
+    def __init__(self) -> None:
+        self.config = RelayConfig()
+
+    def configure(self, options: Mapping[str, Any]) -> None:
+        config = options.get("relay")
+        if isinstance(config, RelayConfig):
+            self.config = config
+        elif isinstance(config, Mapping):
+            self.config = RelayConfig.model_validate(config)
+
+    def channels_for(self, kind: OperationKind, model: str) -> list[str]:
+        """Names of the channels that could run `kind` for `model`."""
+        names = []
+        for channel in self.config.channels:
+            adaptor = KINDS[channel.kind]
+            default = adaptor.default_model(model)
+            if kind in adaptor.operations and channel.upstream_model(model, default) is not None:
+                names.append(channel.name)
+        return names
+
+    def supports(self, kind: OperationKind) -> bool:
+        return any(kind in KINDS[c.kind].operations for c in self.config.channels)
+
+    def check(self, request: SongRequest) -> None:
+        if not self.config.channels:
+            raise Unsupported("no relay channel is configured (TUNESMITH_RELAY_CHANNELS)", field="model")
+        if not self.channels_for(request.kind, request.model):
+            raise Unsupported(
+                f"no relay channel offers {request.kind.value} for model {request.model}", field="model"
+            )
+
+    def driver(self) -> EngineDriver:
+        from tunesmith.engines.relay.driver import RelayDriver
+
+        return RelayDriver(self.config)
