@@ -18,7 +18,9 @@ from tests.store.databases import create_pg_schema, drop_pg_schema
 from tunesmith.store.migrate import upgrade
 from tunesmith.store.sql import SqlStore
 
-TABLES = "media_objects, callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys"
+TABLES = (
+    "media_objects, callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys, engine_health"
+)
 
 
 @pytest.fixture(scope="session")
