@@ -52,6 +52,7 @@ def test_a_kie_client_gets_two_songs_served_from_the_relays_own_media(
             task_id = submit(client, generate_body(style="folk pop test:slow=0.4", callBackUrl=hook.url))
             data = wait_record(client, task_id)
             assert data["status"] == "SUCCESS", data
+            assert healthy.key not in str(data)
             clips = data["response"]["sunoData"]
             assert len(clips) == 2
             for clip in clips:
@@ -74,13 +75,21 @@ def test_a_kie_client_gets_two_songs_served_from_the_relays_own_media(
         assert logs.holding(healthy.key) == []
 
 
-def test_the_first_channel_dead_the_second_serves(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
-    dead = f"http://127.0.0.1:{free_port()}"
+@pytest.mark.parametrize("failure", ["refused connection", "wrong key", "429", "hang"])
+def test_the_first_channel_dead_the_second_serves(failure: str, healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    url, key = healthy.url, healthy.key
+    if failure == "refused connection":
+        url = f"http://127.0.0.1:{free_port()}"
+    elif failure == "wrong key":
+        key = "sk-not-a-key-of-this-upstream"
+    else:
+        healthy.proxy.fail(failure, "/api/v1/generate")  # only the kie channel's submits
     relay = relay_for(
         [
-            channel("dead", "kie", dead, healthy.key, priority=0),
+            channel("dead", "kie", url, key, priority=0),
             channel("alive", "newapi", healthy.url, healthy.key, priority=1),
-        ]
+        ],
+        relay_request_timeout_seconds=1.5,
     )
     key = relay.new_key()
     with relay.client(key) as client:

@@ -206,7 +206,8 @@ class ChannelHttp:
         except httpx.TimeoutException:
             raise ChannelUnavailable(f"{where} timed out after {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise ChannelUnavailable(f"{where} failed: {self.redact(type(exc).__name__)}") from None
+            detail = str(exc) or type(exc).__name__
+            raise ChannelUnavailable(f"{where} failed: {self.redact(detail)}") from None
         try:
             data = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
