@@ -3,17 +3,14 @@
 One scheduler thread owns all task state and makes every report; network work runs in a small thread pool
 (submits, one poll request per channel at a time, mirror downloads) and live streams in their own pool, and
 their outcomes come back to the scheduler through a queue. So a hanging channel delays nothing but itself,
-and the tasks of one channel share its polls:
-- batch upstreams (new-api, gcui): one request per channel per cycle (`poll_interval_seconds`) carries every
-  open task of that channel;
-- kie (no batch query): one record-info per task, each task at most every `poll_interval_seconds` and never
-  more than 3 times a second, spaced further (up to 4×) as the task ages.
-A channel whose polls fail is polled less often (doubling, at most a minute) until it answers again.
+and the tasks of one channel share its polls (`schedule`: one batch request per cycle for new-api and gcui,
+one record-info per task within kie's limit). Submitting with failover, and the state it saves so that a
+task is never submitted twice, is `failover`'s.
 
-The state saved for each task (`TaskPort.save_state`) records every submit attempt (channel, time, outcome)
-and, once an upstream accepted, the channel, the upstream ticket and our clip ids → the upstream's. A task
-whose worker died arrives again with that state and is polled, never submitted twice; a task whose last
-attempt was still being sent when its worker died is failed (and refunded) rather than risk a duplicate.
+What it saves for each task (`TaskPort.save_state`): every submit attempt (channel, time, outcome) and, once
+an upstream accepted, the channel, the upstream ticket and our clip ids → the upstream's. A task whose worker
+died arrives again with that state and is polled where it was; a task whose last attempt was still being
+sent when its worker died is failed (and refunded) rather than risk a duplicate.
 """
 
 from __future__ import annotations
@@ -25,34 +22,31 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from tunesmith.domain.operations import OperationKind
 from tunesmith.domain.states import FailureKind
-from tunesmith.engines.base import ClipResult, SongText
+from tunesmith.engines.base import ClipResult
 from tunesmith.engines.hosted import EngineDriver, HostedTask, TaskGone
+from tunesmith.engines.relay import failover
 from tunesmith.engines.relay.channel import (
     Channel,
     ChannelUnavailable,
     Stage,
-    Submission,
     Ticket,
     UpstreamClip,
-    UpstreamRef,
-    UpstreamRefused,
     UpstreamTask,
 )
 from tunesmith.engines.relay.config import RelayConfig
 from tunesmith.engines.relay.kinds import make_channel
-from tunesmith.engines.relay.mirror import MirrorFailed, MirrorLimits, StreamCopy, mirror_audio, mirror_image
+from tunesmith.engines.relay.mirror import MirrorFailed, MirrorLimits, StreamCopy
 from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
+from tunesmith.engines.relay.results import lyrics_data, mirror_clip, song_text
+from tunesmith.engines.relay.schedule import Polled, PollSchedule
 
 log = logging.getLogger(__name__)
 
 MIRROR_TRIES = 3
-MAX_BACKOFF_S = 60.0
-AGE_STEP_S = 120.0  # every this many seconds of age, kie tasks are polled one interval slower (up to 4×)
 TICK_S = 0.1
 
 
@@ -74,8 +68,7 @@ class _Task:
     ticket: Ticket | None = None
     submitting: bool = False
     wait_until: float = 0.0  # every channel was busy: try submitting again then
-    accepted_at: float = 0.0
-    next_poll_at: float = 0.0
+    poll: Polled | None = None  # set once an upstream accepted
     text_sent: bool = False
     closed: bool = False
 
@@ -121,9 +114,7 @@ class RelayDriver(EngineDriver):
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._polling: set[str] = set()  # channels with a poll request in flight
-        self._next_cycle: dict[str, float] = {}
-        self._poll_backoff: dict[str, float] = {}
+        self._schedule = PollSchedule(config.poll_interval_seconds)
         self._io = ThreadPoolExecutor(max_workers=max(4, len(built) * 2), thread_name_prefix="relay-io")
         self._streams = ThreadPoolExecutor(
             max_workers=max(1, config.max_streams), thread_name_prefix="relay-st"
@@ -214,8 +205,7 @@ class RelayDriver(EngineDriver):
                 channel = task.state.get("channel")
                 self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, f"relay channel {channel} is gone")
                 return
-            task.slot, task.ticket = slot, Ticket.from_dict(ticket)
-            task.accepted_at = self._clock()
+            self._accepted(task, slot, Ticket.from_dict(ticket))
             log.info("task %s: resuming upstream task %s on %s", task.id, task.ticket.task_id, slot.name)
         elif attempts and attempts[-1].get("outcome") == "sending":
             channel = attempts[-1].get("channel")
@@ -239,7 +229,8 @@ class RelayDriver(EngineDriver):
         if task.ticket is None:
             if now >= task.wait_until:
                 task.submitting = True
-                self._io.submit(self._background, "submit", task.id, {}, self._submit, task)
+                args = (self.picker, task.hosted, task.state)
+                self._io.submit(self._background, "submit", task.id, {}, failover.submit, *args)
             return
         for index, clip in enumerate(task.clips):
             stream = clip.stream
@@ -283,89 +274,7 @@ class RelayDriver(EngineDriver):
             elif outcome.what == "mirror":
                 self._mirrored(task, outcome)
 
-    # ── submit with failover ──────────────────────────────────────────────────────────────────────────
-    def _submit(self, task: _Task) -> tuple[str, Any]:
-        """Runs in the pool. Tries channels in the picker's order; returns (result, detail):
-        ("accepted", (slot, Accepted)), ("refused", UpstreamRefused), ("wait", reasons), ("down", reasons)."""
-        job = task.hosted.job
-        request = job.request
-        reasons: list[str] = []
-        busy = False
-        source, only = self._source(task)
-        if request.kind is OperationKind.EXTEND and source is None:
-            return "refused", UpstreamRefused(
-                "the song to extend was not made through a relay channel that can extend it"
-            )
-        attempts: list[dict[str, Any]] = task.state.setdefault("attempts", [])
-        for slot, why in self.picker.attempts(request.kind, request.model, only=only):
-            if why is not None:
-                busy = busy or why == "at capacity"
-                reasons.append(f"{slot.name}: {why}")
-                continue
-            submission = Submission(
-                request=request,
-                model=slot.channel.upstream_model(request.model) or request.model,
-                clips=len(job.clips),
-                source=source,
-            )
-            attempt: dict[str, Any] = {"channel": slot.name, "at": _now(), "outcome": "sending"}
-            attempts.append(attempt)
-            try:
-                task.hosted.port.save_state(task.state)
-                accepted = slot.channel.submit(submission)
-            except TaskGone:
-                self.picker.release(slot)
-                slot.breaker.release()
-                raise
-            except ChannelUnavailable as exc:
-                self.picker.failed(slot, exc.message)
-                self.picker.release(slot)
-                attempt.update(outcome="unavailable", error=exc.message)
-                reasons.append(exc.message)
-                log.warning("task %s: %s", job.task_id, exc.message)
-                continue
-            except UpstreamRefused as exc:
-                self.picker.refused(slot, exc.message)
-                self.picker.release(slot)
-                attempt.update(outcome="refused", error=exc.message)
-                task.hosted.port.save_state(task.state)
-                return "refused", exc
-            except Exception as exc:  # noqa: BLE001 - an adaptor bug is one channel's failure
-                message = f"{slot.name}: unexpected error {type(exc).__name__}"
-                log.exception("task %s: %s", job.task_id, message)
-                self.picker.failed(slot, message)
-                self.picker.release(slot)
-                attempt.update(outcome="unavailable", error=message)
-                reasons.append(message)
-                continue
-            self.picker.succeeded(slot)
-            attempt.update(outcome="accepted", upstream_task_id=accepted.ticket.task_id)
-            task.state.update(channel=slot.name, ticket=accepted.ticket.to_dict())
-            task.hosted.port.save_state(task.state)
-            return "accepted", (slot, accepted)
-        if attempts:
-            task.hosted.port.save_state(task.state)
-        if busy:
-            return "wait", reasons
-        return "down", reasons
-
-    def _source(self, task: _Task) -> tuple[UpstreamRef | None, str | None]:
-        """For an extension: the source clip as its channel knows it, and that channel (the only one that
-        can extend it). (None, None) for other operations."""
-        job = task.hosted.job
-        if job.source is None or job.request.kind is not OperationKind.EXTEND:
-            return None, None
-        made = task.hosted.source_state
-        clip_id = (made.get("clips") or {}).get(job.source.clip_id)
-        ticket = made.get("ticket") or {}
-        channel = made.get("channel")
-        if not clip_id or not channel:
-            return None, None
-        ref = UpstreamRef(
-            task_id=str(ticket.get("task_id", "")), clip_id=str(clip_id), duration=job.source.duration
-        )
-        return ref, str(channel)
-
+    # ── submitting ────────────────────────────────────────────────────────────────────────────────────
     def _submitted(self, task: _Task, outcome: _Outcome) -> None:
         task.submitting = False
         if isinstance(outcome.error, TaskGone):
@@ -375,59 +284,41 @@ class RelayDriver(EngineDriver):
             log.error("task %s: submit crashed: %r", task.id, outcome.error)
             self._fail(task, FailureKind.CREATE_TASK_FAILED, "the relay could not submit the task")
             return
-        result, detail = outcome.value
-        if result == "accepted":
-            slot, accepted = detail
-            task.slot, task.ticket = slot, accepted.ticket
-            task.accepted_at = self._clock()
-            task.next_poll_at = task.accepted_at + self._interval(task, task.accepted_at)
-            log.info("task %s: accepted by %s as %s", task.id, slot.name, accepted.ticket.task_id)
-            if accepted.result is not None:
-                self._apply(task, accepted.result)
-        elif result == "refused":
-            self._fail(task, detail.kind, detail.message)
-        elif result == "wait":
+        result: failover.Submitted = outcome.value
+        if result.outcome == "accepted" and result.slot is not None and result.accepted is not None:
+            ticket = result.accepted.ticket
+            self._accepted(task, result.slot, ticket)
+            log.info("task %s: accepted by %s as %s", task.id, result.slot.name, ticket.task_id)
+            if result.accepted.result is not None:
+                self._apply(task, result.accepted.result)
+        elif result.outcome == "refused" and result.refusal is not None:
+            self._fail(task, result.refusal.kind, result.refusal.message)
+        elif result.outcome == "wait":
             task.wait_until = self._clock() + self.config.poll_interval_seconds
         else:
-            tried = "; ".join(detail) if detail else "no channel serves this operation and model"
+            tried = "; ".join(result.reasons) or "no channel serves this operation and model"
             self._fail(task, FailureKind.CREATE_TASK_FAILED, f"every relay channel failed: {tried}")
+
+    def _accepted(self, task: _Task, slot: ChannelSlot, ticket: Ticket) -> None:
+        task.slot, task.ticket = slot, ticket
+        now = self._clock()
+        task.poll = Polled(task.id, slot.name, accepted_at=now)
+        self._schedule.first_poll(task.poll, slot.channel, now)
 
     # ── polling ───────────────────────────────────────────────────────────────────────────────────────
     def _poll(self, now: float) -> None:
         by_channel: dict[str, list[_Task]] = {}
         for task in self._tasks.values():
-            if task.ticket is not None and task.slot is not None and not task.closed:
-                by_channel.setdefault(task.slot.name, []).append(task)
-        for name, tasks in by_channel.items():
-            if name in self._polling or now < self._next_cycle.get(name, 0.0):
-                continue
+            if task.poll is not None and not task.closed:
+                by_channel.setdefault(task.poll.channel, []).append(task)
+        for tasks in by_channel.values():
             slot = tasks[0].slot
             assert slot is not None
-            channel = slot.channel
-            if channel.batch_size > 1:  # every open task of the channel, in one request per cycle
-                due = tasks
-                self._next_cycle[name] = (
-                    now + self.config.poll_interval_seconds + self._poll_backoff.get(name, 0)
-                )
-            else:
-                due = [t for t in tasks if now >= t.next_poll_at]
-                for task in due:
-                    task.next_poll_at = now + self._interval(task, now) + self._poll_backoff.get(name, 0)
-            if not due:
-                continue
-            self._polling.add(name)
-            tickets = [t.ticket for t in due if t.ticket is not None]
-            self._io.submit(self._poll_job, slot, tickets, [t.id for t in due])
-
-    def _interval(self, task: _Task, now: float) -> float:
-        """How long a task waits between polls: the configured interval, slower as a per-task-polled task
-        ages, and never under the upstream's per-task limit."""
-        assert task.slot is not None
-        channel = task.slot.channel
-        base = self.config.poll_interval_seconds
-        if channel.batch_size == 1:
-            base *= min(4.0, 1.0 + (now - task.accepted_at) / AGE_STEP_S)
-        return max(base, 1.0 / channel.max_polls_per_task_second)
+            due = self._schedule.due(slot.channel, [t.poll for t in tasks if t.poll is not None], now)
+            if due:
+                by_id = {t.id: t for t in tasks}
+                tickets = [t.ticket for t in (by_id[p.task_id] for p in due) if t.ticket is not None]
+                self._io.submit(self._poll_job, slot, tickets, [p.task_id for p in due])
 
     def _poll_job(self, slot: ChannelSlot, tickets: list[Ticket], task_ids: list[str]) -> None:
         found: dict[str, UpstreamTask] = {}
@@ -444,7 +335,7 @@ class RelayDriver(EngineDriver):
 
     def _polled(self, outcome: _Outcome) -> None:
         name = outcome.channel
-        self._polling.discard(name)
+        self._schedule.answered(name, outcome.error is None)
         slot = self.picker.get(name)
         if slot is None:
             return
@@ -455,12 +346,9 @@ class RelayDriver(EngineDriver):
                 else f"{name}: poll failed ({type(outcome.error).__name__})"
             )
             self.picker.failed(slot, message, poll=True)
-            backoff = self._poll_backoff.get(name, 0.0)
-            self._poll_backoff[name] = min(MAX_BACKOFF_S, max(self.config.poll_interval_seconds, backoff * 2))
             log.warning("relay poll: %s", message)
             return
         self.picker.succeeded(slot, poll=True)
-        self._poll_backoff.pop(name, None)
         found: dict[str, UpstreamTask] = outcome.value
         for task_id in outcome.extra["ids"]:
             task = self._tasks.get(task_id)
@@ -507,9 +395,7 @@ class RelayDriver(EngineDriver):
             self._report(task, lambda p: p.save_state(task.state))
 
     def _text(self, task: _Task, clip: UpstreamClip) -> None:
-        request = task.hosted.job.request
-        lyrics = "" if request.instrumental else (clip.lyrics or request.lyrics)
-        text = SongText(title=clip.title or request.title, tags=clip.tags or request.style, lyrics=lyrics)
+        text = song_text(task.hosted.job.request, clip)
         task.text_sent = True
         self._report(task, lambda p: p.text(text))
 
@@ -521,15 +407,20 @@ class RelayDriver(EngineDriver):
             if ours.stream is not None:
                 ours.stream.cancel()
             ours.mirroring = True
-            extra = {"index": index}
-            self._io.submit(self._background, "mirror", task.id, extra, self._mirror, task, index, clip)
+            workdir = task.hosted.job.clips[index].workdir
+            limits = MirrorLimits(
+                self._allow(task), self.config.media_max_bytes, self.config.media_timeout_seconds
+            )
+            args = (task.hosted.job.request, clip, workdir, limits)
+            self._io.submit(self._background, "mirror", task.id, {"index": index}, mirror_clip, *args)
             return
         if clip.stream_url and ours.stream is None and self._streams_open < self.config.max_streams:
             slot = task.hosted.job.clips[index]
             remaining = max(1.0, task.hosted.deadline - self._clock())
             limits = MirrorLimits(self._allow(task), self.config.media_max_bytes, remaining)
             ours.stream = StreamCopy(clip.stream_url, slot.workdir, limits)
-            self._streams_open += 1
+            with self._lock:
+                self._streams_open += 1
             self._streams.submit(self._follow_stream, ours.stream)
 
     def _follow_stream(self, stream: StreamCopy) -> None:
@@ -544,24 +435,6 @@ class RelayDriver(EngineDriver):
 
     def _allow(self, task: _Task) -> list[str]:
         return [task.slot.channel.config.host] if task.slot is not None else []
-
-    def _mirror(self, task: _Task, index: int, clip: UpstreamClip) -> ClipResult:
-        """Runs in the pool: the clip's audio and cover copied into its folder."""
-        workdir = task.hosted.job.clips[index].workdir
-        limits = MirrorLimits(
-            self._allow(task), self.config.media_max_bytes, self.config.media_timeout_seconds
-        )
-        audio, duration = mirror_audio(clip.audio_url, workdir, limits)
-        image = mirror_image(clip.image_url, workdir, limits) if clip.image_url else None
-        request = task.hosted.job.request
-        return ClipResult(
-            audio=audio,
-            duration=duration,
-            image=image,
-            title=clip.title or request.title,
-            tags=clip.tags or request.style,
-            lyrics="" if request.instrumental else (clip.lyrics or request.lyrics),
-        )
 
     def _mirrored(self, task: _Task, outcome: _Outcome) -> None:
         index: int = outcome.extra["index"]
@@ -594,18 +467,8 @@ class RelayDriver(EngineDriver):
             self._close(task)
 
     def _lyrics(self, task: _Task, upstream: UpstreamTask) -> None:
-        source = f"relay:{task.slot.name}" if task.slot else "relay"
-        variants = [
-            {
-                "title": v.get("title", ""),
-                "text": v.get("text", ""),
-                "tags": "",
-                "status": "complete",
-                "source": source,
-            }
-            for v in upstream.lyrics
-        ]
-        self._report(task, lambda p: p.result({}, {"lyrics": variants}))
+        data = lyrics_data(upstream, task.slot.name if task.slot else "")
+        self._report(task, lambda p: p.result({}, data))
         self._report(task, lambda p: p.done())
         self._close(task)
 
@@ -635,7 +498,3 @@ class RelayDriver(EngineDriver):
                 clip.stream.cancel()
         if task.slot is not None:
             self.picker.release(task.slot)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,129 @@
+"""Submit with failover: try the channels in the picker's order until one upstream accepts the task.
+
+Runs in the driver's thread pool (it blocks on the network). Every attempt is saved on the task *before* it
+is sent — so a worker that dies mid-submit leaves a trace, and the next worker fails the task instead of
+submitting it twice — and again with its outcome. `ChannelUnavailable` moves on to the next channel and
+counts against its breaker; `UpstreamRefused` ends the submit (another channel would refuse it too).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tunesmith.domain.operations import OperationKind
+from tunesmith.engines.hosted import HostedTask, TaskGone
+from tunesmith.engines.relay.channel import (
+    Accepted,
+    ChannelUnavailable,
+    Submission,
+    UpstreamRef,
+    UpstreamRefused,
+)
+from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """How a submit ended: `accepted` (with the channel and its answer), `refused` (the upstream's refusal),
+    `wait` (every channel that could take it is full) or `down` (every channel failed: `reasons`)."""
+
+    outcome: str
+    slot: ChannelSlot | None = None
+    accepted: Accepted | None = None
+    refusal: UpstreamRefused | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def source_of(hosted: HostedTask) -> tuple[UpstreamRef | None, str | None]:
+    """For an extension: the source clip as the upstream that made it knows it, and that channel (the only
+    one that can extend it). (None, None) when the task is no extension or its source was not relayed."""
+    job = hosted.job
+    if job.source is None or job.request.kind is not OperationKind.EXTEND:
+        return None, None
+    made = hosted.source_state
+    clip_id = (made.get("clips") or {}).get(job.source.clip_id)
+    ticket = made.get("ticket") or {}
+    channel = made.get("channel")
+    if not clip_id or not channel:
+        return None, None
+    ref = UpstreamRef(
+        task_id=str(ticket.get("task_id", "")), clip_id=str(clip_id), duration=job.source.duration
+    )
+    return ref, str(channel)
+
+
+def submit(picker: ChannelPicker, hosted: HostedTask, state: dict[str, Any]) -> Submitted:
+    """Try each channel in turn; `state` (the task's saved state) gains one entry in `attempts` per try and,
+    on acceptance, `channel` and `ticket`. Raises TaskGone when the task stopped being ours."""
+    job, request = hosted.job, hosted.job.request
+    source, only = source_of(hosted)
+    if request.kind is OperationKind.EXTEND and source is None:
+        refusal = UpstreamRefused(
+            "the song to extend was not made through a relay channel that can extend it"
+        )
+        return Submitted("refused", refusal=refusal)
+    attempts: list[dict[str, Any]] = state.setdefault("attempts", [])
+    reasons: list[str] = []
+    busy = False
+    for slot, why in picker.attempts(request.kind, request.model, only=only):
+        if why is not None:
+            busy = busy or why == "at capacity"
+            reasons.append(f"{slot.name}: {why}")
+            continue
+        submission = Submission(
+            request=request,
+            model=slot.channel.upstream_model(request.model) or request.model,
+            clips=len(job.clips),
+            source=source,
+        )
+        attempt: dict[str, Any] = {"channel": slot.name, "at": _now(), "outcome": "sending"}
+        attempts.append(attempt)
+        try:
+            hosted.port.save_state(state)
+            accepted = slot.channel.submit(submission)
+        except TaskGone:
+            picker.release(slot)
+            slot.breaker.release()
+            raise
+        except ChannelUnavailable as exc:
+            _give_up_on(picker, slot, attempt, "unavailable", exc.message)
+            reasons.append(exc.message)
+            log.warning("task %s: %s", job.task_id, exc.message)
+            continue
+        except UpstreamRefused as exc:
+            picker.refused(slot, exc.message)
+            picker.release(slot)
+            attempt.update(outcome="refused", error=exc.message)
+            hosted.port.save_state(state)
+            return Submitted("refused", refusal=exc)
+        except Exception as exc:  # noqa: BLE001 - an adaptor bug is one channel's failure
+            message = f"{slot.name}: unexpected error {type(exc).__name__}"
+            log.exception("task %s: %s", job.task_id, message)
+            _give_up_on(picker, slot, attempt, "unavailable", message)
+            reasons.append(message)
+            continue
+        picker.succeeded(slot)
+        attempt.update(outcome="accepted", upstream_task_id=accepted.ticket.task_id)
+        state.update(channel=slot.name, ticket=accepted.ticket.to_dict())
+        hosted.port.save_state(state)
+        return Submitted("accepted", slot=slot, accepted=accepted)
+    if attempts:
+        hosted.port.save_state(state)
+    return Submitted("wait" if busy else "down", reasons=reasons)
+
+
+def _give_up_on(
+    picker: ChannelPicker, slot: ChannelSlot, attempt: dict[str, Any], outcome: str, message: str
+) -> None:
+    picker.failed(slot, message)
+    picker.release(slot)
+    attempt.update(outcome=outcome, error=message)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,48 @@
+"""What a relayed task reports, built from what the upstream said: the song's text, each clip's result
+(its files mirrored into the clip folder), a lyrics task's result data. The request fills what an upstream
+leaves empty (custom mode's own title, style and lyrics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tunesmith.domain.operations import SongRequest
+from tunesmith.engines.base import ClipResult, SongText
+from tunesmith.engines.relay.channel import UpstreamClip, UpstreamTask
+from tunesmith.engines.relay.mirror import MirrorLimits, mirror_audio, mirror_image
+
+
+def song_text(request: SongRequest, clip: UpstreamClip) -> SongText:
+    return SongText(
+        title=clip.title or request.title,
+        tags=clip.tags or request.style,
+        lyrics="" if request.instrumental else (clip.lyrics or request.lyrics),
+    )
+
+
+def mirror_clip(request: SongRequest, clip: UpstreamClip, workdir: Path, limits: MirrorLimits) -> ClipResult:
+    """Copy the clip's audio and cover into `workdir` (raises MirrorFailed for the audio; a cover that
+    cannot be had is left out)."""
+    audio, duration = mirror_audio(clip.audio_url, workdir, limits)
+    image = mirror_image(clip.image_url, workdir, limits) if clip.image_url else None
+    text = song_text(request, clip)
+    return ClipResult(
+        audio=audio, duration=duration, image=image, title=text.title, tags=text.tags, lyrics=text.lyrics
+    )
+
+
+def lyrics_data(upstream: UpstreamTask, channel: str) -> dict[str, Any]:
+    """A lyrics task's result, in the studio's shape (engines.studio.lyrics), naming the channel."""
+    return {
+        "lyrics": [
+            {
+                "title": v.get("title", ""),
+                "text": v.get("text", ""),
+                "tags": "",
+                "status": "complete",
+                "source": f"relay:{channel}",
+            }
+            for v in upstream.lyrics
+        ]
+    }
