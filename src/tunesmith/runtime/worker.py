@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
@@ -173,7 +174,7 @@ class Worker:
         with self._lock:
             return list(self._held)
 
-    def engine_health(self) -> dict[str, list[dict]]:
+    def engine_health(self) -> dict[str, list[dict[str, Any]]]:
         """Each hosted engine's view of its upstreams (the relay's channels), for status and metrics."""
         return {runner.engine_name: runner.driver.health() for runner in self._runners}
 

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, MediaRecord, Persona, Task
 
@@ -157,15 +158,15 @@ class Store(ABC):
         the lease is not held (nothing is recorded then)."""
 
     @abstractmethod
-    def save_engine_state(self, task_id: str, worker_id: str, state: dict) -> Task | None:
+    def save_engine_state(self, task_id: str, worker_id: str, state: dict[str, Any]) -> Task | None:
         """Replace the task's engine state (JSON values). None if the lease is not held or the task ended."""
 
     @abstractmethod
-    def report_engine_health(self, worker_id: str, engine: str, payload: list[dict]) -> None:
+    def report_engine_health(self, worker_id: str, engine: str, payload: list[dict[str, Any]]) -> None:
         """Store (overwrite) what one worker's hosted engine says about its upstreams now."""
 
     @abstractmethod
-    def engine_health(self, engine: str, since: datetime) -> list[tuple[str, datetime, list[dict]]]:
+    def engine_health(self, engine: str, since: datetime) -> list[tuple[str, datetime, list[dict[str, Any]]]]:
         """(worker id, reported at, payload) of every report for `engine` since `since`, newest first."""
 
     @abstractmethod

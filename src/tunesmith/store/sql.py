@@ -467,7 +467,7 @@ class SqlStore(MediaSql, Store):
             self._set_state(conn, row, TaskState.FIRST_SUCCESS, now)
             return self._load(conn, [task_id])[task_id]
 
-    def save_engine_state(self, task_id: str, worker_id: str, state: dict) -> Task | None:
+    def save_engine_state(self, task_id: str, worker_id: str, state: dict[str, Any]) -> Task | None:
         with self._write() as conn:
             row = self._lock_held(conn, task_id, worker_id)
             if row is None or row.state in TERMINAL:
@@ -479,14 +479,14 @@ class SqlStore(MediaSql, Store):
             )
             return self._load(conn, [task_id])[task_id]
 
-    def report_engine_health(self, worker_id: str, engine: str, payload: list[dict]) -> None:
+    def report_engine_health(self, worker_id: str, engine: str, payload: list[dict[str, Any]]) -> None:
         values = {"payload": json.dumps(payload, ensure_ascii=False), "updated_at": _now()}
         where = and_(engine_health.c.worker_id == worker_id, engine_health.c.engine == engine)
         with self._write() as conn:
             if conn.execute(update(engine_health).where(where).values(**values)).rowcount == 0:
                 conn.execute(insert(engine_health).values(worker_id=worker_id, engine=engine, **values))
 
-    def engine_health(self, engine: str, since: datetime) -> list[tuple[str, datetime, list[dict]]]:
+    def engine_health(self, engine: str, since: datetime) -> list[tuple[str, datetime, list[dict[str, Any]]]]:
         query = (
             select(engine_health)
             .where(engine_health.c.engine == engine, engine_health.c.updated_at >= since)
@@ -494,7 +494,7 @@ class SqlStore(MediaSql, Store):
         )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [(row.worker_id, aware(row.updated_at), json.loads(row.payload)) for row in rows]
+        return [(str(row.worker_id), _at(row.updated_at), json.loads(row.payload)) for row in rows]
 
     def record_result(
         self, task_id: str, worker_id: str, result: dict, media: Sequence[MediaRecord] = ()
@@ -805,3 +805,9 @@ class SqlStore(MediaSql, Store):
 
 def _update_clip(target: Any, index: int, values: dict[str, Any], now: datetime) -> Any:
     return update(clips).where(target, clips.c.idx == index).values(updated_at=now, **values)
+
+
+def _at(value: datetime | None) -> datetime:
+    moment = aware(value)
+    assert moment is not None  # a NOT NULL column
+    return moment

@@ -306,7 +306,8 @@ def stage_from_clips(
 
 def suno_clip(item: dict[str, Any]) -> UpstreamClip:
     """A Suno clip object (new-api `data[]`, gcui `/api/get`)."""
-    meta = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+    found = item.get("metadata")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
     status = text(item.get("status")).lower() or "submitted"
     status = {"queue": "queued"}.get(status, status)
     audio = text(item.get("audio_url"))

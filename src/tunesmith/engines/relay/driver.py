@@ -22,12 +22,13 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from tunesmith.domain.operations import OperationKind
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import ClipResult
-from tunesmith.engines.hosted import EngineDriver, HostedTask, TaskGone
+from tunesmith.engines.hosted import EngineDriver, HostedTask, TaskGone, TaskPort
 from tunesmith.engines.relay import failover
 from tunesmith.engines.relay.channel import (
     Channel,
@@ -205,8 +206,9 @@ class RelayDriver(EngineDriver):
                 channel = task.state.get("channel")
                 self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, f"relay channel {channel} is gone")
                 return
-            self._accepted(task, slot, Ticket.from_dict(ticket))
-            log.info("task %s: resuming upstream task %s on %s", task.id, task.ticket.task_id, slot.name)
+            resumed = Ticket.from_dict(ticket)
+            self._accepted(task, slot, resumed)
+            log.info("task %s: resuming upstream task %s on %s", task.id, resumed.task_id, slot.name)
         elif attempts and attempts[-1].get("outcome") == "sending":
             channel = attempts[-1].get("channel")
             self._fail(
@@ -240,7 +242,7 @@ class RelayDriver(EngineDriver):
                 and not (clip.streaming_reported or clip.completed)
             ):
                 clip.streaming_reported = True
-                self._report(task, lambda p, i=index, s=stream: p.streaming(i, s.filename))
+                self._report(task, partial(_streaming, index=index, filename=stream.filename))
 
     def _forget(self, task: _Task) -> None:
         with self._lock:
@@ -473,7 +475,7 @@ class RelayDriver(EngineDriver):
         self._close(task)
 
     # ── reporting and closing ─────────────────────────────────────────────────────────────────────────
-    def _report(self, task: _Task, call: Callable[[Any], None]) -> None:
+    def _report(self, task: _Task, call: Callable[[TaskPort], None]) -> None:
         if task.closed:
             return
         try:
@@ -498,3 +500,7 @@ class RelayDriver(EngineDriver):
                 clip.stream.cancel()
         if task.slot is not None:
             self.picker.release(task.slot)
+
+
+def _streaming(port: TaskPort, *, index: int, filename: str) -> None:
+    port.streaming(index, filename)
