@@ -257,12 +257,28 @@ def test_derived_operations_on_relayed_songs(healthy: Upstream, relay_for) -> No
         assert decoded_seconds(client, wav["response"]["audioWavUrl"]) == pytest.approx(
             clip["duration"], abs=0.1
         )
+        mp4_id = submit(client, {"taskId": task_id, "audioId": clip["id"]}, "/api/v1/mp4/generate")
+        mp4 = wait_record(
+            client,
+            mp4_id,
+            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_MP4_FAILED"),
+            path="/api/v1/mp4/record-info",
+            field="successFlag",
+        )
+        assert mp4["successFlag"] == "SUCCESS"
+        video = client.get(mp4["response"]["videoUrl"])
+        assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+        cover_id = submit(client, {"taskId": task_id}, "/api/v1/suno/cover/generate")
+        cover = wait_record(
+            client, cover_id, done=(1, 3), path="/api/v1/suno/cover/record-info", field="successFlag"
+        )
+        assert cover["successFlag"] == 1 and cover["response"]["images"]
         refused = client.post(
             "/api/v1/vocal-removal/generate", json={"taskId": task_id, "audioId": clip["id"]}
         ).json()
         assert refused["code"] != 200 and "stems" in refused["msg"].lower()
         credits = client.get("/api/v1/generate/credit").json()["data"]
-    assert credits == 1000 - 12 - 1  # the refusal charged nothing
+    assert credits == 1000 - 12 - 1 - 2 - 1  # song, WAV, video, cover; the refusal charged nothing
 
 
 def test_a_resumed_task_is_never_submitted_twice(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 MIRROR_TRIES = 3
 TICK_S = 0.1
+IDLE_TICK_S = 1.0
 
 
 @dataclass
@@ -174,7 +175,7 @@ class RelayDriver(EngineDriver):
                 self._poll(now)
             except Exception:  # noqa: BLE001 - the scheduler must outlive any one task's surprise
                 log.exception("relay scheduler error")
-            self._wake.wait(TICK_S)
+            self._wake.wait(TICK_S if self._tasks else IDLE_TICK_S)  # add() and outcomes wake it early
             self._wake.clear()
 
     def _intake(self) -> None:
