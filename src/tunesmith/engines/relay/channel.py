@@ -19,6 +19,7 @@ an upstream's answer passes through `ChannelHttp.redact` first.
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -167,9 +168,15 @@ class ChannelHttp:
     timeout: float
     transport: httpx.BaseTransport | None = None
     _client: httpx.Client | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def client(self) -> httpx.Client:
+        """One pooled client per channel, shared by the driver's threads (httpx clients may be)."""
+        with self._lock:
+            return self._client or self._open()
+
+    def _open(self) -> httpx.Client:
         if self._client is None:
             headers = {"User-Agent": f"Tunesmith/{__version__} relay", "Accept": "application/json"}
             key = self.config.key.get_secret_value()
@@ -186,9 +193,10 @@ class ChannelHttp:
         return self._client
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
 
     def call(
         self,
