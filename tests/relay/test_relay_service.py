@@ -3,6 +3,7 @@ the fault-injecting proxy, one upstream dialect per channel kind."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,8 +202,6 @@ def test_one_new_api_fetch_per_cycle_for_twenty_open_tasks(tmp_path: Path, relay
             time.sleep(3.0)
             calls = [s for s in proxy.requests("POST", "/suno/fetch") if s.at >= start]
             assert 4 <= len(calls) <= 8  # one per 0.5 s cycle
-            import json
-
             for call in calls:
                 assert set(json.loads(call.body)["ids"]) == upstream_ids
 
@@ -240,7 +239,7 @@ def test_extend_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> No
 
 
 def test_derived_operations_on_relayed_songs(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
-    relay = relay_for([channel("k", "kie", healthy.url, healthy.key)])
+    relay = relay_for([channel("g", "gcui", healthy.url, healthy.key)])  # gcui offers no stems
     key = relay.new_key()
     with relay.client(key) as client:
         task_id = submit(client, generate_body(style="pop"))
@@ -305,8 +304,6 @@ def test_a_resumed_task_is_never_submitted_twice(healthy: Upstream, relay_for) -
 def test_relay_status_shows_each_channel_now_and_as_workers_see_it(
     healthy: Upstream, relay_for, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import json
-
     from typer.testing import CliRunner
 
     from tunesmith.cli import app
@@ -357,3 +354,32 @@ def test_the_stream_plays_from_the_relay_while_the_upstream_renders(healthy: Ups
         data, rate = sf.read(io.BytesIO(streamed.content), dtype="float32")
         assert len(data) / rate > 1
         assert wait_record(client, task_id)["status"] == "SUCCESS"
+
+
+def test_stems_of_a_kie_song_are_separated_by_the_upstream(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    relay = relay_for([channel("k", "kie", healthy.url, healthy.key)])
+    with relay.client(relay.new_key()) as client:
+        task_id = submit(client, generate_body(style="pop"))
+        clip = wait_record(client, task_id)["response"]["sunoData"][0]
+        body = {"taskId": task_id, "audioId": clip["id"], "type": "separate_vocal"}
+        stems_id = submit(client, body, "/api/v1/vocal-removal/generate")
+        stems = wait_record(
+            client,
+            stems_id,
+            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED"),
+            path="/api/v1/vocal-removal/record-info",
+            field="successFlag",
+        )
+        assert stems["successFlag"] == "SUCCESS", stems
+        for name in ("vocalUrl", "instrumentalUrl"):
+            url = stems["response"][name]
+            assert url.startswith(relay.base_url + "/media/")
+            assert decoded_seconds(client, url) == pytest.approx(clip["duration"], abs=0.1)
+        midi = client.post("/api/v1/midi/generate", json={"taskId": task_id, "audioId": clip["id"]}).json()
+        assert midi["code"] != 200 and "MIDI" in midi["msg"]
+    sent = healthy.proxy.requests("POST", "/api/v1/vocal-removal/generate")[-1]
+    source = relay.services.store.get_task(task_id)
+    assert source is not None
+    upstream = json.loads(sent.body)
+    assert upstream["taskId"] == source.engine_state["ticket"]["task_id"]
+    assert upstream["audioId"] == source.engine_state["clips"][clip["id"]]

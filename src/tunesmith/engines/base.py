@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import FailureKind
 
@@ -151,6 +152,10 @@ class Engine(ABC):
         """Take the operator's configuration (Settings.registry_options()) once, after construction, in the
         process that builds the engine (API or worker). Engine child processes get theirs per job instead
         (`EngineJob.options`)."""
+
+    def check_source(self, request: SongRequest, source: Task) -> None:  # noqa: B027 - optional hook
+        """Refuse an operation on a song this engine made (`source`) before it is queued (raise
+        tunesmith.domain.errors.Unsupported); asked only when this engine runs the operation."""
 
     def check(self, request: SongRequest) -> None:  # noqa: B027 - optional hook
         """Refuse a request before it is queued (raise tunesmith.domain.errors.InvalidRequest/Unsupported)."""

@@ -68,12 +68,15 @@ class EngineRegistry:
         self.model_map.update(model_map or {})
         self._instances: dict[str, Engine] = {}
 
-    def engine_name_for(self, model: str, kind: OperationKind = OperationKind.GENERATE) -> str:
-        """The model's engine; for derived operations the model's engine when it makes them itself (the
-        relay's lyrics), else the derived engine."""
+    def engine_name_for(
+        self, model: str, kind: OperationKind = OperationKind.GENERATE, *, made_by: str | None = None
+    ) -> str:
+        """The model's engine. A derived operation goes to the engine that made its source song (`made_by`;
+        without a source, the model's engine) when that engine makes it itself (the relay's lyrics, stems
+        from an upstream), else to the derived engine."""
         if kind in DERIVED_OPERATIONS:
-            name = self.model_map.get(model)
-            if name is not None and name != self.derived and self.get(name).supports(kind):
+            name = made_by if made_by is not None else self.model_map.get(model)
+            if name is not None and name != self.derived and self._offers(name, kind):
                 return name
             return self.derived
         try:
@@ -81,6 +84,12 @@ class EngineRegistry:
         except KeyError:
             allowed = ", ".join(self.model_map)
             raise InvalidRequest(f"model must be one of {allowed}", field="model") from None
+
+    def _offers(self, name: str, kind: OperationKind) -> bool:
+        try:
+            return self.get(name).supports(kind)
+        except Exception:  # noqa: BLE001 - an engine no longer configured makes nothing itself
+            return False
 
     def get(self, name: str) -> Engine:
         """The engine instance for an engine name (built on first use, then kept)."""

@@ -75,7 +75,7 @@ class TaskService:
             self.check_storage(key)
         if request.persona_id:
             request = self._with_persona(key, request)
-        engine_name = self.registry.engine_name_for(request.model, request.kind)
+        engine_name = self.registry.engine_name_for(request.model, request.kind, made_by=self._maker(request))
         engine = self.registry.get(engine_name)
         if not engine.supports(request.kind):
             raise Unsupported(
@@ -83,7 +83,9 @@ class TaskService:
                 field="model",
             )
         engine.check(request)
-        self._check_sources(key, request)
+        source = self._check_sources(key, request, own_parts=engine_name == self.registry.derived)
+        if source is not None:
+            engine.check_source(request, source)
         if callback_url:
             callback_url = check_callback_url(
                 callback_url, allow=self.settings.callback_allow, field=callback_field
@@ -146,16 +148,35 @@ class TaskService:
         ]
         return replace(request, style=", ".join(own + extra), vocal_gender=persona.voice)
 
-    def _check_sources(self, key: ApiKey, request: SongRequest) -> None:
-        """The clip or task an operation works on must exist, be the caller's, and be finished."""
+    def _maker(self, request: SongRequest) -> str | None:
+        """The engine that made the song an operation works on (None without a source, or an unknown one:
+        `_check_sources` reports that)."""
+        if request.source_clip_id and could_be_id(request.source_clip_id):
+            clip = self.store.get_clip(request.source_clip_id)
+            owner = self.store.get_task(clip.task_id) if clip is not None else None
+            return owner.engine if owner is not None else None
+        if request.source_task_id and could_be_id(request.source_task_id):
+            task = self.store.get_task(request.source_task_id)
+            return task.engine if task is not None else None
+        return None
+
+    def _check_sources(self, key: ApiKey, request: SongRequest, *, own_parts: bool) -> Task | None:
+        """The clip or task an operation works on must exist, be the caller's, and be finished; and, when
+        the operation is made from the parts the engine kept (`own_parts`), have them. Returns the task
+        that made the source (None without one)."""
+        made: Task | None = None
         if request.source_task_id:
-            self.get(key, request.source_task_id)
+            made = self.get(key, request.source_task_id)
         if request.source_clip_id:
             clip = self.own_clip(key, request.source_clip_id)
             if clip.state is not ClipState.COMPLETE:
                 raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
             check_against_source(request, clip)
-            check_parts(request, clip)
+            if own_parts:
+                check_parts(request, clip)
+            if made is None or made.id != clip.task_id:
+                made = self.store.get_task(clip.task_id)
+        return made
 
     def own_clip(self, key: ApiKey, clip_id: str) -> Clip:
         """The caller's clip, to work on; another key's clip is reported as not found, and one past the

@@ -148,6 +148,7 @@ class UpstreamTask:
     failure: FailureKind | None = None
     reason: str = ""
     lyrics: tuple[dict[str, str], ...] = ()  # lyrics tasks: [{"title", "text"}] once written
+    files: tuple[tuple[str, str], ...] = ()  # derived tasks (stems): (part, URL) once made
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,14 +206,16 @@ class ChannelHttp:
         *,
         body: Mapping[str, Any] | None = None,
         params: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> tuple[int, Any]:
-        """(HTTP status, parsed JSON or None). Raises ChannelUnavailable for transport errors, timeouts,
-        429 and 5xx."""
+        """(HTTP status, parsed JSON or None); `timeout` replaces the channel's for slow calls. Raises
+        ChannelUnavailable for transport errors, timeouts, 429 and 5xx."""
         where = f"{self.config.name}: {method} {path}"
+        wait = timeout or self.timeout
         try:
-            response = self.client.request(method, path, json=body, params=params)
+            response = self.client.request(method, path, json=body, params=params, timeout=wait)
         except httpx.TimeoutException:
-            raise ChannelUnavailable(f"{where} timed out after {self.timeout:g} s") from None
+            raise ChannelUnavailable(f"{where} timed out after {wait:g} s") from None
         except httpx.HTTPError as exc:
             detail = str(exc) or type(exc).__name__
             raise ChannelUnavailable(f"{where} failed: {self.redact(detail)}") from None

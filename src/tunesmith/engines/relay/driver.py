@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -42,53 +41,15 @@ from tunesmith.engines.relay.config import RelayConfig
 from tunesmith.engines.relay.kinds import make_channel
 from tunesmith.engines.relay.mirror import MirrorFailed, MirrorLimits, StreamCopy
 from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
-from tunesmith.engines.relay.results import lyrics_data, mirror_clip, song_text
+from tunesmith.engines.relay.results import lyrics_data, mirror_clip, mirror_files, song_text
 from tunesmith.engines.relay.schedule import Polled, PollSchedule
+from tunesmith.engines.relay.state import ClipCopy, OpenTask, Outcome
 
 log = logging.getLogger(__name__)
 
 MIRROR_TRIES = 3
 TICK_S = 0.1
 IDLE_TICK_S = 1.0
-
-
-@dataclass
-class _Clip:
-    stream: StreamCopy | None = None
-    streaming_reported: bool = False
-    mirroring: bool = False
-    completed: bool = False
-    mirror_failures: int = 0
-
-
-@dataclass
-class _Task:
-    hosted: HostedTask
-    state: dict[str, Any]
-    clips: list[_Clip]
-    slot: ChannelSlot | None = None
-    ticket: Ticket | None = None
-    submitting: bool = False
-    wait_until: float = 0.0  # every channel was busy: try submitting again then
-    poll: Polled | None = None  # set once an upstream accepted
-    text_sent: bool = False
-    closed: bool = False
-
-    @property
-    def id(self) -> str:
-        return self.hosted.job.task_id
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """A finished piece of background work, for the scheduler to apply."""
-
-    what: str  # submit | poll | mirror
-    task_id: str = ""
-    channel: str = ""
-    value: Any = None
-    error: BaseException | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class RelayDriver(EngineDriver):
@@ -109,10 +70,10 @@ class RelayDriver(EngineDriver):
         )
         self._clock = clock
         self._capacity = sum(c.config.max_concurrent for c in built)
-        self._tasks: dict[str, _Task] = {}
+        self._tasks: dict[str, OpenTask] = {}
         self._inbox: queue.Queue[HostedTask] = queue.Queue()
         self._dropped: queue.Queue[str] = queue.Queue()
-        self._outcomes: queue.Queue[_Outcome] = queue.Queue()
+        self._outcomes: queue.Queue[Outcome] = queue.Queue()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -193,11 +154,11 @@ class RelayDriver(EngineDriver):
             except queue.Empty:
                 return
             with self._lock:
-                task = _Task(hosted, dict(hosted.state), [_Clip() for _ in hosted.job.clips])
+                task = OpenTask(hosted, dict(hosted.state), [ClipCopy() for _ in hosted.job.clips])
                 self._tasks[task.id] = task
             self._resume(task)
 
-    def _resume(self, task: _Task) -> None:
+    def _resume(self, task: OpenTask) -> None:
         """A task with saved state was accepted upstream before (its worker died): poll it again."""
         ticket = task.state.get("ticket")
         attempts = task.state.get("attempts") or []
@@ -219,7 +180,7 @@ class RelayDriver(EngineDriver):
                 "so that the song is never made (or charged) twice",
             )
 
-    def _step(self, task: _Task, now: float) -> None:
+    def _step(self, task: OpenTask, now: float) -> None:
         if task.closed:
             self._forget(task)
             return
@@ -245,7 +206,7 @@ class RelayDriver(EngineDriver):
                 clip.streaming_reported = True
                 self._report(task, partial(_streaming, index=index, filename=stream.filename))
 
-    def _forget(self, task: _Task) -> None:
+    def _forget(self, task: OpenTask) -> None:
         with self._lock:
             self._tasks.pop(task.id, None)
 
@@ -254,9 +215,9 @@ class RelayDriver(EngineDriver):
         self, what: str, task_id: str, extra: dict[str, Any], work: Callable[..., Any], *args: Any
     ) -> None:
         try:
-            outcome = _Outcome(what, task_id, value=work(*args), extra=extra)
+            outcome = Outcome(what, task_id, value=work(*args), extra=extra)
         except BaseException as exc:  # noqa: BLE001 - handed to the scheduler, which decides
-            outcome = _Outcome(what, task_id, error=exc, extra=extra)
+            outcome = Outcome(what, task_id, error=exc, extra=extra)
         self._outcomes.put(outcome)
         self._wake.set()
 
@@ -276,9 +237,11 @@ class RelayDriver(EngineDriver):
                 self._submitted(task, outcome)
             elif outcome.what == "mirror":
                 self._mirrored(task, outcome)
+            elif outcome.what == "files":
+                self._files_mirrored(task, outcome)
 
     # ── submitting ────────────────────────────────────────────────────────────────────────────────────
-    def _submitted(self, task: _Task, outcome: _Outcome) -> None:
+    def _submitted(self, task: OpenTask, outcome: Outcome) -> None:
         task.submitting = False
         if isinstance(outcome.error, TaskGone):
             self._close(task)
@@ -302,7 +265,7 @@ class RelayDriver(EngineDriver):
             tried = "; ".join(result.reasons) or "no channel serves this operation and model"
             self._fail(task, FailureKind.CREATE_TASK_FAILED, f"every relay channel failed: {tried}")
 
-    def _accepted(self, task: _Task, slot: ChannelSlot, ticket: Ticket) -> None:
+    def _accepted(self, task: OpenTask, slot: ChannelSlot, ticket: Ticket) -> None:
         task.slot, task.ticket = slot, ticket
         now = self._clock()
         task.poll = Polled(task.id, slot.name, accepted_at=now)
@@ -310,7 +273,7 @@ class RelayDriver(EngineDriver):
 
     # ── polling ───────────────────────────────────────────────────────────────────────────────────────
     def _poll(self, now: float) -> None:
-        by_channel: dict[str, list[_Task]] = {}
+        by_channel: dict[str, list[OpenTask]] = {}
         for task in self._tasks.values():
             if task.poll is not None and not task.closed:
                 by_channel.setdefault(task.poll.channel, []).append(task)
@@ -332,11 +295,11 @@ class RelayDriver(EngineDriver):
                 found.update(slot.channel.poll(tickets[start : start + size]))
         except BaseException as exc:  # noqa: BLE001 - handed to the scheduler
             error = exc
-        outcome = _Outcome("poll", channel=slot.name, value=found, error=error, extra={"ids": task_ids})
+        outcome = Outcome("poll", channel=slot.name, value=found, error=error, extra={"ids": task_ids})
         self._outcomes.put(outcome)
         self._wake.set()
 
-    def _polled(self, outcome: _Outcome) -> None:
+    def _polled(self, outcome: Outcome) -> None:
         name = outcome.channel
         self._schedule.answered(name, outcome.error is None)
         slot = self.picker.get(name)
@@ -362,7 +325,7 @@ class RelayDriver(EngineDriver):
                 self._apply(task, upstream)
 
     # ── applying what the upstream says ───────────────────────────────────────────────────────────────
-    def _apply(self, task: _Task, upstream: UpstreamTask) -> None:
+    def _apply(self, task: OpenTask, upstream: UpstreamTask) -> None:
         if task.closed:
             return
         job = task.hosted.job
@@ -373,6 +336,10 @@ class RelayDriver(EngineDriver):
         if job.request.kind is OperationKind.LYRICS:
             if upstream.stage is Stage.SUCCESS:
                 self._lyrics(task, upstream)
+            return
+        if job.request.kind is OperationKind.STEMS:
+            if upstream.stage is Stage.SUCCESS and not (task.files.mirroring or task.closed):
+                self._mirror_files(task, upstream)
             return
         expected = len(job.clips)
         clips = upstream.clips[:expected]
@@ -386,7 +353,7 @@ class RelayDriver(EngineDriver):
         for index, clip in enumerate(clips):
             self._advance_clip(task, index, clip)
 
-    def _map_clips(self, task: _Task, clips: Sequence[UpstreamClip]) -> None:
+    def _map_clips(self, task: OpenTask, clips: Sequence[UpstreamClip]) -> None:
         """Remember which upstream clip each of ours is (extensions name the upstream's)."""
         mapping = task.state.setdefault("clips", {})
         changed = False
@@ -397,12 +364,12 @@ class RelayDriver(EngineDriver):
         if changed:
             self._report(task, lambda p: p.save_state(task.state))
 
-    def _text(self, task: _Task, clip: UpstreamClip) -> None:
+    def _text(self, task: OpenTask, clip: UpstreamClip) -> None:
         text = song_text(task.hosted.job.request, clip)
         task.text_sent = True
         self._report(task, lambda p: p.text(text))
 
-    def _advance_clip(self, task: _Task, index: int, clip: UpstreamClip) -> None:
+    def _advance_clip(self, task: OpenTask, index: int, clip: UpstreamClip) -> None:
         ours = task.clips[index]
         if ours.completed or ours.mirroring or task.closed:
             return
@@ -411,10 +378,7 @@ class RelayDriver(EngineDriver):
                 ours.stream.cancel()
             ours.mirroring = True
             workdir = task.hosted.job.clips[index].workdir
-            limits = MirrorLimits(
-                self._allow(task), self.config.media_max_bytes, self.config.media_timeout_seconds
-            )
-            args = (task.hosted.job.request, clip, workdir, limits)
+            args = (task.hosted.job.request, clip, workdir, self._limits(task))
             self._io.submit(self._background, "mirror", task.id, {"index": index}, mirror_clip, *args)
             return
         if clip.stream_url and ours.stream is None and self._streams_open < self.config.max_streams:
@@ -430,35 +394,39 @@ class RelayDriver(EngineDriver):
         try:
             stream.run()
         finally:
-            self._outcomes.put(_Outcome("stream-ended"))
+            self._outcomes.put(Outcome("stream-ended"))
             with self._lock:
                 self._streams_open -= 1
             if stream.error:
                 log.info("relay stream copy ended: %s", stream.error)
 
-    def _allow(self, task: _Task) -> list[str]:
+    def _allow(self, task: OpenTask) -> list[str]:
         return [task.slot.channel.config.host] if task.slot is not None else []
 
-    def _mirrored(self, task: _Task, outcome: _Outcome) -> None:
-        index: int = outcome.extra["index"]
+    def _limits(self, task: OpenTask) -> MirrorLimits:
+        return MirrorLimits(self._allow(task), self.config.media_max_bytes, self.config.media_timeout_seconds)
+
+    def _copy_failed(self, task: OpenTask, copy: ClipCopy, outcome: Outcome, what: str) -> bool:
+        """Whether a copy came back failed or too late; a failed copy is tried again at the next poll,
+        and after MIRROR_TRIES the task fails."""
+        copy.mirroring = False
         if task.closed:
-            return
+            return True
+        if outcome.error is None:
+            return False
+        copy.mirror_failures += 1
+        error = outcome.error
+        message = error.message if isinstance(error, MirrorFailed) else repr(error)
+        log.warning("task %s: copying %s failed (%d): %s", task.id, what, copy.mirror_failures, message)
+        if copy.mirror_failures >= MIRROR_TRIES:
+            failed = f"could not copy the upstream's {what} after {MIRROR_TRIES} tries: {message}"
+            self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, failed)
+        return True
+
+    def _mirrored(self, task: OpenTask, outcome: Outcome) -> None:
+        index: int = outcome.extra["index"]
         ours = task.clips[index]
-        ours.mirroring = False
-        if outcome.error is not None:
-            ours.mirror_failures += 1
-            message = (
-                outcome.error.message if isinstance(outcome.error, MirrorFailed) else repr(outcome.error)
-            )
-            log.warning(
-                "task %s: mirroring clip %d failed (%d): %s", task.id, index, ours.mirror_failures, message
-            )
-            if ours.mirror_failures >= MIRROR_TRIES:
-                self._fail(
-                    task,
-                    FailureKind.GENERATE_AUDIO_FAILED,
-                    f"could not copy the upstream's audio after {MIRROR_TRIES} tries: {message}",
-                )
+        if self._copy_failed(task, ours, outcome, f"audio of clip {index}"):
             return
         result: ClipResult = outcome.value
         ours.completed = True
@@ -469,14 +437,33 @@ class RelayDriver(EngineDriver):
             self._report(task, lambda p: p.done())
             self._close(task)
 
-    def _lyrics(self, task: _Task, upstream: UpstreamTask) -> None:
+    def _mirror_files(self, task: OpenTask, upstream: UpstreamTask) -> None:
+        workdir = task.hosted.job.workdir
+        if workdir is None:
+            self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, "the derived task has nowhere to write")
+            return
+        task.files.mirroring = True
+        args = (upstream.files, workdir, self._limits(task))
+        self._io.submit(self._background, "files", task.id, {}, mirror_files, *args)
+
+    def _files_mirrored(self, task: OpenTask, outcome: Outcome) -> None:
+        if self._copy_failed(task, task.files, outcome, "files"):
+            return
+        names, seconds = outcome.value
+        kind = str(task.hosted.job.request.extra.get("type") or "separate_vocal")
+        data = {"type": kind, "parts": list(names), "durations": seconds}
+        self._report(task, lambda p: p.result(names, data))
+        self._report(task, lambda p: p.done())
+        self._close(task)
+
+    def _lyrics(self, task: OpenTask, upstream: UpstreamTask) -> None:
         data = lyrics_data(upstream, task.slot.name if task.slot else "")
         self._report(task, lambda p: p.result({}, data))
         self._report(task, lambda p: p.done())
         self._close(task)
 
     # ── reporting and closing ─────────────────────────────────────────────────────────────────────────
-    def _report(self, task: _Task, call: Callable[[TaskPort], None]) -> None:
+    def _report(self, task: OpenTask, call: Callable[[TaskPort], None]) -> None:
         if task.closed:
             return
         try:
@@ -487,12 +474,12 @@ class RelayDriver(EngineDriver):
         except Exception:  # noqa: BLE001 - a store hiccup: the task stays open and is reported again later
             log.exception("task %s: report failed", task.id)
 
-    def _fail(self, task: _Task, kind: FailureKind, message: str, code: int | None = None) -> None:
+    def _fail(self, task: OpenTask, kind: FailureKind, message: str, code: int | None = None) -> None:
         log.warning("task %s: %s", task.id, message)
         self._report(task, lambda p: p.fail(kind, message, code))
         self._close(task)
 
-    def _close(self, task: _Task) -> None:
+    def _close(self, task: OpenTask) -> None:
         if task.closed:
             return
         task.closed = True

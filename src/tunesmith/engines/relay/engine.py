@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from tunesmith.domain.errors import Unsupported
+from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.hosted import EngineDriver, HostedEngine
 from tunesmith.engines.relay.config import RelayConfig
+from tunesmith.engines.relay.failover import ON_UPSTREAM_SONG
 from tunesmith.engines.relay.kinds import KINDS
 
 
@@ -51,6 +53,30 @@ class RelayEngine(HostedEngine):
         if not self.channels_for(request.kind, request.model):
             raise Unsupported(
                 f"no relay channel offers {request.kind.value} for model {request.model}", field="model"
+            )
+
+    def check_source(self, request: SongRequest, source: Task) -> None:
+        """An extension or separation runs on the channel that made the song: it must have been relayed,
+        and that channel's kind must offer the operation."""
+        if request.kind not in ON_UPSTREAM_SONG:
+            return
+        name = source.engine_state.get("channel")
+        channel = self.config.channel(str(name)) if name else None
+        if not name or not source.engine_state.get("clips"):
+            raise Unsupported(
+                f"{request.kind.value}: the song was not made through a relay channel", field="audioId"
+            )
+        if channel is None:
+            raise Unsupported(
+                f"{request.kind.value}: relay channel {name}, which made the song, is no longer configured",
+                field="audioId",
+            )
+        if request.kind not in KINDS[channel.kind].operations:
+            what = "stems" if request.kind is OperationKind.STEMS else request.kind.value
+            raise Unsupported(
+                f"No {what} can be made from this song: relay channel {name} ({channel.kind}) that made it "
+                "does not offer them",
+                field="audioId",
             )
 
     def driver(self) -> EngineDriver:

@@ -26,6 +26,9 @@ from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
 
 log = logging.getLogger(__name__)
 
+# Operations on a song an upstream made: they run on the channel that made it, naming its ids there.
+ON_UPSTREAM_SONG = frozenset({OperationKind.EXTEND, OperationKind.STEMS})
+
 
 @dataclass(frozen=True)
 class Submitted:
@@ -40,10 +43,11 @@ class Submitted:
 
 
 def source_of(hosted: HostedTask) -> tuple[UpstreamRef | None, str | None]:
-    """For an extension: the source clip as the upstream that made it knows it, and that channel (the only
-    one that can extend it). (None, None) when the task is no extension or its source was not relayed."""
+    """For an operation on a relayed song (extend, stems): the source clip as the upstream that made it
+    knows it, and that channel (the only one that knows the clip). (None, None) for other operations and
+    for songs that were not relayed."""
     job = hosted.job
-    if job.source is None or job.request.kind is not OperationKind.EXTEND:
+    if job.source is None or job.request.kind not in ON_UPSTREAM_SONG:
         return None, None
     made = hosted.source_state
     clip_id = (made.get("clips") or {}).get(job.source.clip_id)
@@ -62,10 +66,8 @@ def submit(picker: ChannelPicker, hosted: HostedTask, state: dict[str, Any]) -> 
     on acceptance, `channel` and `ticket`. Raises TaskGone when the task stopped being ours."""
     job, request = hosted.job, hosted.job.request
     source, only = source_of(hosted)
-    if request.kind is OperationKind.EXTEND and source is None:
-        refusal = UpstreamRefused(
-            "the song to extend was not made through a relay channel that can extend it"
-        )
+    if request.kind in ON_UPSTREAM_SONG and source is None:
+        refusal = UpstreamRefused(f"the song for {request.kind.value} was not made through a relay channel")
         return Submitted("refused", refusal=refusal)
     attempts: list[dict[str, Any]] = state.setdefault("attempts", [])
     reasons: list[str] = []

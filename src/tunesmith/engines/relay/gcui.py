@@ -38,11 +38,16 @@ class GcuiChannel(Channel):
     kind = "gcui"
     operations = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.LYRICS})
     batch_size = 50  # tasks per /api/get (two clip ids each)
+    # /api/generate_lyrics answers once the lyrics are written (gcui-art polls Suno every 2 s meanwhile).
+    lyrics_wait_seconds = 120.0
     max_polls_per_task_second = 1.0
 
     def submit(self, submission: Submission) -> Accepted:
         path, body = self._request(submission)
-        status, data = self.http.call("POST", path, body=body)
+        slow = submission.kind is OperationKind.LYRICS
+        status, data = self.http.call(
+            "POST", path, body=body, timeout=self.lyrics_wait_seconds if slow else None
+        )
         if status == 200 and submission.kind is OperationKind.LYRICS and isinstance(data, dict):
             return self._lyrics(submission, data)
         if status == 200 and isinstance(data, list):

@@ -1,4 +1,5 @@
-"""kie.ai / sunoapi.org upstreams: `/api/v1/generate`, `/generate/extend`, `/lyrics` and their record-info.
+"""kie.ai / sunoapi.org upstreams: `/api/v1/generate`, `/generate/extend`, `/lyrics`, `/vocal-removal` and
+their record-info.
 
 kie answers `{"code": int, "msg", "data"}` with the real outcome in the body's `code` (often inside HTTP 200).
 It has no batch query: each open task is one `record-info` request, and kie allows at most 3 of those per
@@ -39,6 +40,25 @@ FAILED_STATUSES: dict[str, FailureKind] = {
     "GENERATE_LYRICS_FAILED": FailureKind.GENERATE_LYRICS_FAILED,
     "SENSITIVE_WORD_ERROR": FailureKind.SENSITIVE_WORD_ERROR,
 }
+# Stems in a vocal-removal record: our part name <- kie's response key.
+STEM_URL_KEYS: dict[str, str] = {
+    "vocals": "vocalUrl",
+    "instrumental": "instrumentalUrl",
+    "backing_vocals": "backingVocalsUrl",
+    "drums": "drumsUrl",
+    "bass": "bassUrl",
+    "guitar": "guitarUrl",
+    "piano": "pianoUrl",
+    "keyboard": "keyboardUrl",
+    "percussion": "percussionUrl",
+    "strings": "stringsUrl",
+    "synth": "synthUrl",
+    "fx": "fxUrl",
+    "brass": "brassUrl",
+    "woodwinds": "woodwindsUrl",
+    "other": "otherUrl",
+}
+SEPARATION_FAILED = frozenset({"CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED", "CALLBACK_EXCEPTION"})
 STAGES = {
     "PENDING": Stage.PENDING,
     "TEXT_SUCCESS": Stage.TEXT,
@@ -49,7 +69,9 @@ STAGES = {
 
 class KieChannel(Channel):
     kind = "kie"
-    operations = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.LYRICS})
+    operations = frozenset(
+        {OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.LYRICS, OperationKind.STEMS}
+    )
     batch_size = 1
     max_polls_per_task_second = 3.0
 
@@ -79,6 +101,12 @@ class KieChannel(Channel):
         callback = {"callBackUrl": self.config.callback_url} if self.config.callback_url else {}
         if submission.kind is OperationKind.LYRICS:
             return "/api/v1/lyrics", {"prompt": r.description or r.lyrics, **callback}
+        if submission.kind is OperationKind.STEMS:
+            if submission.source is None:
+                raise UpstreamRefused("vocal removal needs the source clip")
+            kind = str(r.extra.get("type") or "separate_vocal")
+            ids = {"taskId": submission.source.task_id, "audioId": submission.source.clip_id}
+            return "/api/v1/vocal-removal/generate", {**ids, "type": kind, **callback}
         body: dict[str, Any] = {
             "model": submission.model,
             "style": r.style,
@@ -135,7 +163,14 @@ class KieChannel(Channel):
 
     def _poll_one(self, ticket: Ticket) -> UpstreamTask | None:
         lyrics = ticket.kind is OperationKind.LYRICS
-        path = "/api/v1/lyrics/record-info" if lyrics else "/api/v1/generate/record-info"
+        stems = ticket.kind is OperationKind.STEMS
+        path = (
+            "/api/v1/lyrics/record-info"
+            if lyrics
+            else "/api/v1/vocal-removal/record-info"
+            if stems
+            else "/api/v1/generate/record-info"
+        )
         status, data = self.http.call("GET", path, params={"taskId": ticket.task_id})
         code = _code(status, data)
         if code in NOT_FOUND_CODES:
@@ -143,7 +178,34 @@ class KieChannel(Channel):
         record = data.get("data") if isinstance(data, dict) else None
         if code != 200 or not isinstance(record, dict):
             raise ChannelUnavailable(f"{self.name}: {path} answered code {code}{self.http.detail(data)}")
+        if stems:
+            return self._stems(ticket, record)
         return self._lyrics(ticket, record) if lyrics else self._music(ticket, record)
+
+    def _stems(self, ticket: Ticket, record: dict[str, Any]) -> UpstreamTask:
+        flag = text(record.get("successFlag"))
+        if flag in SEPARATION_FAILED:
+            return UpstreamTask(
+                task_id=ticket.task_id,
+                stage=Stage.FAILED,
+                failure=FailureKind.GENERATE_AUDIO_FAILED,
+                reason=self._reason(record, flag),
+            )
+        if flag != "SUCCESS":
+            return UpstreamTask(task_id=ticket.task_id, stage=Stage.PENDING)
+        found = record.get("response")
+        response: dict[str, Any] = found if isinstance(found, dict) else {}
+        files = tuple(
+            (part, text(response.get(key))) for part, key in STEM_URL_KEYS.items() if text(response.get(key))
+        )
+        if not files:
+            return UpstreamTask(
+                task_id=ticket.task_id,
+                stage=Stage.FAILED,
+                failure=FailureKind.GENERATE_AUDIO_FAILED,
+                reason=f"{self.name}: the upstream's separation succeeded without stems",
+            )
+        return UpstreamTask(task_id=ticket.task_id, stage=Stage.SUCCESS, files=files)
 
     def _music(self, ticket: Ticket, record: dict[str, Any]) -> UpstreamTask:
         word = text(record.get("status"))

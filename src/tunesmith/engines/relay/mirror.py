@@ -45,10 +45,11 @@ class MirrorLimits:
     timeout: float
 
 
-def mirror_audio(url: str, workdir: Path, limits: MirrorLimits) -> tuple[str, float]:
-    """Copy the final audio into `workdir/audio.mp3`; (file name, duration in seconds)."""
-    target = workdir / AUDIO_NAME
-    partial = workdir / (AUDIO_NAME + ".part")
+def mirror_audio(url: str, workdir: Path, limits: MirrorLimits, name: str = AUDIO_NAME) -> tuple[str, float]:
+    """Copy audio into `workdir/name` (the final MP3 unless named otherwise); (file name, duration in
+    seconds)."""
+    target = workdir / name
+    partial = workdir / (name + ".part")
     try:
         download(
             url,
@@ -64,7 +65,7 @@ def mirror_audio(url: str, workdir: Path, limits: MirrorLimits) -> tuple[str, fl
         raise MirrorFailed(exc.message) from None
     finally:
         partial.unlink(missing_ok=True)
-    return AUDIO_NAME, duration
+    return name, duration
 
 
 def decoded_seconds(path: Path) -> float:

@@ -4,8 +4,9 @@ leaves empty (custom mode's own title, style and lyrics)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.base import ClipResult, SongText
@@ -46,3 +47,20 @@ def lyrics_data(upstream: UpstreamTask, channel: str) -> dict[str, Any]:
             for v in upstream.lyrics
         ]
     }
+
+
+AUDIO_SUFFIXES = frozenset({".mp3", ".wav", ".flac"})
+
+
+def mirror_files(
+    files: tuple[tuple[str, str], ...], workdir: Path, limits: MirrorLimits
+) -> tuple[dict[str, str], dict[str, float]]:
+    """Copy a derived task's audio files (stems) into `workdir` as `<part><suffix>`: (part -> file name,
+    part -> seconds). Raises MirrorFailed for the first that cannot be had."""
+    names: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for part, url in files:
+        suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+        name = part + (suffix if suffix in AUDIO_SUFFIXES else ".mp3")
+        names[part], seconds[part] = mirror_audio(url, workdir, limits, name=name)
+    return names, seconds
