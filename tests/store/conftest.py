@@ -19,7 +19,8 @@ from tunesmith.store.migrate import upgrade
 from tunesmith.store.sql import SqlStore
 
 TABLES = (
-    "media_objects, callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys, engine_health"
+    "media_objects, callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys, "
+    "engine_health"
 )
 
 
