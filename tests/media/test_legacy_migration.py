@@ -94,6 +94,7 @@ def _legacy_data_dir(data_dir: Path) -> dict:
         )
         for task in (song, midi_task):
             values = task_values(task)
+            values.pop("engine_state")  # a column of a later revision
             values.update(state=task.state.value, queue_status=task.queue_status.value)
             if task is midi_task:
                 values["result"] = json.dumps({"files": {"midi": f"tasks/{midi_task.id}/song.mid"}})
