@@ -6,7 +6,7 @@ S3).
    engine wrote, as written. "after" is what the runtime's publisher stores now (runtime.publisher): with the
    default TUNESMITH_MEDIA_LOSSLESS=rebuild, and with =keep (FLAC; what a clip of an engine that cannot
    rebuild costs). The results of ordering WAV, stems (split) and MIDI are listed apart: they are stored when
-   a client orders them, in the format delivered.
+   a client orders them (16-bit WAVs as FLAC, served as the same WAV bytes).
 2. First playable audio. `tunesmith serve` (subprocess, real composer) is asked for a short song over the
    kie API (after a first song that warms the engine); the time from the submit to the first audio bytes
    on its streamAudioUrl is measured, several rounds (a fresh service each), median. Paths: `local`
@@ -122,8 +122,15 @@ def storage() -> None:
             workdir=work,
         )
         studio.run(job, op_sink)
-        size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
-        print(f"  ordered {kind.value:<6} result (delivered as is): {_row(size, minutes)}")
+        files = next(p[0] for _, kind_, p in op_sink.events if kind_ == "result")  # name -> file name
+        delivered = sum((work / f).stat().st_size for f in files.values())
+        store = LocalMediaStore(tmp / f"store-{kind.value}")
+        _keys, records = Publisher(store).result(task, files, work)
+        stored = sum(r.size for r in records)
+        print(
+            f"  ordered {kind.value:<6} result: delivered {delivered / 1e6:7.2f} MB, "
+            f"stored {_row(stored, minutes)}"
+        )
     pool.shutdown()
 
 

@@ -4,16 +4,22 @@ media store chunk by chunk whatever the backend (a 1 GB file never sits in memor
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+import time
 from email.utils import format_datetime
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from tunesmith.domain.models import MediaRecord
+from tunesmith.media import packed_wav
 from tunesmith.media.store import MediaMissing, MediaStore
 
 # Delivered files never change under their key (a new version gets a new token), so caches may keep them.
 CACHE_CONTROL = "public, max-age=86400"
+CACHE_KEEP_SECONDS = 6 * 3600  # local copies of packed files from a remote store, unused this long, go
 
 
 class Unsatisfiable(Exception):
@@ -45,15 +51,26 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-async def file_response(media: MediaStore, record: MediaRecord, request: Request) -> Response:
+async def file_response(
+    media: MediaStore, record: MediaRecord, request: Request, cache: Path | None = None
+) -> Response:
     """The file `record` names: 200 with all of it, 206 with the range asked for, 416 past the end, 404
-    when the file is gone from the store."""
+    when the file is gone from the store. A WAV stored packed (media.packed_wav) is served as the WAV it
+    was, decoded range by range from a local copy (`cache` holds copies of files from a remote store)."""
     import asyncio
 
-    stored = await asyncio.to_thread(media.stat, record.key)
-    if stored is None:
-        return Response(status_code=404)
-    size = stored.size
+    view = None
+    if record.encoding == packed_wav.ENCODING:
+        local = await asyncio.to_thread(_local_copy, media, record.key, cache)
+        if local is None:
+            return Response(status_code=404)
+        view = await asyncio.to_thread(packed_wav.WavView, local)
+        size = view.size
+    else:
+        stored = await asyncio.to_thread(media.stat, record.key)
+        if stored is None:
+            return Response(status_code=404)
+        size = stored.size
     headers = {
         "Accept-Ranges": "bytes",
         "Cache-Control": CACHE_CONTROL,
@@ -71,8 +88,43 @@ async def file_response(media: MediaStore, record: MediaRecord, request: Request
     headers["Content-Length"] = str(end - start)
     if request.method == "HEAD" or end <= start:
         return Response(status_code=status, headers=headers, media_type=record.content_type)
+    if view is not None:
+        chunks = view.iter_bytes(start, end)
+        return StreamingResponse(chunks, status_code=status, headers=headers, media_type=record.content_type)
     try:
         chunks = await asyncio.to_thread(media.iter_bytes, record.key, start, end)
     except MediaMissing:
         return Response(status_code=404)
     return StreamingResponse(chunks, status_code=status, headers=headers, media_type=record.content_type)
+
+
+def _local_copy(media: MediaStore, key: str, cache: Path | None) -> Path | None:
+    """A local file holding the object: the store's own file when it is a directory, else a copy in
+    `cache` (made once, reused while it is used; old copies are removed as new ones are made)."""
+    local = media.local_path(key)
+    if local is not None:
+        return local if local.is_file() else None
+    folder = cache or Path(tempfile.gettempdir()) / "tunesmith-media-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / (hashlib.sha256(key.encode()).hexdigest() + ".flac")
+    if copy.is_file():
+        os.utime(copy)
+        return copy
+    _forget_old(folder)
+    partial = folder / f".{copy.name}.{os.getpid()}.{time.monotonic_ns()}"
+    try:
+        media.download(key, partial)
+    except MediaMissing:
+        return None
+    partial.replace(copy)
+    return copy
+
+
+def _forget_old(folder: Path) -> None:
+    cutoff = time.time() - CACHE_KEEP_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue

@@ -142,5 +142,6 @@ class MediaRecord:
     content_type: str
     public: bool = False
     digest: str | None = None  # sha256 of the bytes, where a rebuild is checked against it (the MP3)
+    encoding: str | None = None  # how stored bytes differ from served ones ("flac-wav": media.packed_wav)
     created_at: datetime
     expires_at: datetime | None = None  # deleted after this whatever the retention (stream pieces)

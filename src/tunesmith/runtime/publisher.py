@@ -13,7 +13,8 @@ What a clip keeps, and in what form:
 - `waveform`: a small JSON of peak levels, computed here from the master, so timestamped lyrics never decode
   audio in the API process.
 A derived operation's result files (WAV, stems, MIDI, video, cover art) are all delivered: that is what the
-client ordered. Every stored file gets a `MediaRecord`, written in the same transaction as the report that
+client ordered; a 16-bit WAV among them is stored as FLAC and served as the same WAV bytes
+(media.packed_wav). Every stored file gets a `MediaRecord`, written in the same transaction as the report that
 names it.
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from tunesmith.domain.models import Clip, MediaRecord, Task
 from tunesmith.engines.base import ClipResult
-from tunesmith.media import layout, lossless
+from tunesmith.media import layout, lossless, packed_wav
 from tunesmith.media.store import MediaStore, content_type_for
 from tunesmith.store.base import ClipUpdate
 
@@ -46,9 +47,12 @@ class Published:
 
 
 class Publisher:
-    def __init__(self, media: MediaStore, *, keep_lossless: bool = False) -> None:
+    def __init__(self, media: MediaStore, *, keep_lossless: bool = False, pack_wav: bool = True) -> None:
+        """`pack_wav`: store delivered 16-bit WAVs as FLAC (media.packed_wav), which the API turns back into
+        the WAV; off when a CDN serves the files straight from the store."""
         self.media = media
         self.keep_lossless = keep_lossless
+        self.pack_wav = pack_wav
 
     # ── one file ──────────────────────────────────────────────────────────────────────────────────────
     def _put(
@@ -175,9 +179,24 @@ class Publisher:
             path = _existing(workdir, filename)
             if path is None:
                 raise FileNotFoundError(f"the engine reported {filename!r} but wrote no such file")
-            record = self._put(
-                task, task.parent_clip_id, layout.public_key(path.name), path, f"result.{name}", public=True
-            )
+            key = layout.public_key(path.name)
+            packed = packed_wav.pack(path, workdir / ".packed" / name) if self.pack_wav else None
+            if packed is not None:  # stored as FLAC, served as this very WAV
+                stored = self.media.put_file(key, packed, content_type="audio/flac")
+                record = MediaRecord(
+                    key=key,
+                    key_id=task.key_id,
+                    task_id=task.id,
+                    clip_id=task.parent_clip_id,
+                    role=f"result.{name}",
+                    size=stored.size,
+                    content_type="audio/wav",
+                    public=True,
+                    encoding=packed_wav.ENCODING,
+                    created_at=datetime.now(UTC),
+                )
+            else:
+                record = self._put(task, task.parent_clip_id, key, path, f"result.{name}", public=True)
             records.append(record)
             keys[name] = record.key
         return keys, records

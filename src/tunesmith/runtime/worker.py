@@ -95,7 +95,9 @@ class Worker:
         self._slots = [EngineProcess(f"tunesmith-engine-{i}") for i in range(slots)]
         self._runners: list[HostedRunner] = []
         self.scratch = ScratchSpace(settings.effective_scratch_dir)
-        self.publisher = Publisher(media, keep_lossless=settings.media_lossless == "keep")
+        self.publisher = Publisher(
+            media, keep_lossless=settings.media_lossless == "keep", pack_wav=not settings.media_public_url
+        )
 
     def _hosted_engines(self) -> list[str]:
         """The configured engines that run as a driver in this process (tunesmith.engines.hosted)."""

@@ -206,6 +206,7 @@ def media_from_row(row: Any) -> MediaRecord:
         content_type=row.content_type,
         public=bool(row.public),
         digest=row.digest,
+        encoding=row.encoding,
         created_at=aware(row.created_at),  # type: ignore[arg-type]
         expires_at=aware(row.expires_at),
     )
@@ -222,6 +223,7 @@ def media_values(record: MediaRecord) -> dict[str, Any]:
         "content_type": record.content_type,
         "public": record.public,
         "digest": record.digest,
+        "encoding": record.encoding,
         "created_at": record.created_at,
         "expires_at": record.expires_at,
     }

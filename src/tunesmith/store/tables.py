@@ -261,6 +261,7 @@ media_objects = Table(
     Column("content_type", String(128), nullable=False),
     Column("public", Boolean, nullable=False, server_default=text("false")),
     Column("digest", String(64)),
+    Column("encoding", String(16)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime),
     Index("ix_media_objects_clip", "clip_id"),

@@ -12,6 +12,7 @@ final MP3 once done.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
@@ -44,7 +45,7 @@ async def get_media(key: str, request: Request, services: ServicesDep) -> Respon
     record = await asyncio.to_thread(services.store.public_object, key)
     if record is None or is_expired(record.created_at, services.settings.media_retention_days):
         return _not_found()
-    return await file_response(services.media, record, request)
+    return await file_response(services.media, record, request, _cache(services))
 
 
 @router.get("/stream/{clip_id}", summary="Play a clip: live while it renders, the final MP3 once done")
@@ -56,7 +57,7 @@ async def stream_clip(clip_id: str, request: Request, services: ServicesDep) -> 
         record = await asyncio.to_thread(services.store.public_object, clip.audio_key)
         if record is None:
             return _not_found("No such clip")
-        return await file_response(services.media, record, request)
+        return await file_response(services.media, record, request, _cache(services))
     if clip.state is not ClipState.STREAMING or not clip.stream_key:
         return _not_found("This clip is not playable yet")
     prefix = clip.stream_key
@@ -70,3 +71,8 @@ async def stream_clip(clip_id: str, request: Request, services: ServicesDep) -> 
         media_type="audio/mpeg",
         headers={"Cache-Control": "no-store"},
     )
+
+
+def _cache(services: ServicesDep) -> Path:
+    """Where this process keeps local copies of packed files from a remote store."""
+    return services.settings.effective_scratch_dir / "media-cache"
