@@ -148,6 +148,6 @@ def test_a_kie_client_is_served_by_an_api_host_that_shares_no_disk(hosts: dict) 
             assert len(samples) / rate == pytest.approx(clip["duration"], abs=0.1)
     # the files live in the bucket; neither host keeps media on its own disk
     assert hosts["bucket"].stat(clip["audioUrl"].split("/media/", 1)[1]) is not None
-    time.sleep(0.5)  # the worker removes its scratch folder once the task is over
-    assert _files(hosts["api_dir"]) == [] and _files(hosts["worker_dir"]) == []
+    assert _files(hosts["api_dir"]) == []
+    wait_for(lambda: _files(hosts["worker_dir"]) == [], timeout=10)  # scratch goes once the task is over
     hosts["bucket"].close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.test_kie_flow import custom_body, poll_until_done
-from tests.support.harness import ServiceHarness, free_port, settings_for_tests
+from tests.support.harness import ServiceHarness, free_port, settings_for_tests, wait_for
 
 
 @pytest.fixture
@@ -35,5 +35,6 @@ def test_an_unreachable_store_fails_the_task_cleanly(
         assert "internal error storing the results" in data["errorMessage"]
         assert "127.0.0.1" not in data["errorMessage"] and "no-bucket" not in data["errorMessage"]
         assert client.get("/api/v1/generate/credit").json()["data"] == 100  # refunded
-    assert not (service.settings.effective_scratch_dir / task_id).exists()
+    scratch = service.settings.effective_scratch_dir / task_id
+    wait_for(lambda: not scratch.exists(), timeout=10)  # removed once the worker has finished with the task
     assert "EndpointConnectionError" in caplog.text  # the operator's log says what happened

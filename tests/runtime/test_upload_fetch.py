@@ -20,7 +20,7 @@ import soundfile as sf
 
 from tests.api.test_kie_flow import poll_until_done
 from tests.media.test_fetch import QuietServer, make_media
-from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
 from tests.support.tone_engine import RATE, ToneEngineForTests
 from tunesmith.domain.operations import MODEL_NAMES, OperationKind
 from tunesmith.domain.states import FailureKind
@@ -172,7 +172,8 @@ def test_the_upload_is_fetched_and_extended(service: ServiceHarness, files: Uplo
     assert [r.key for r in kept] == [f"tasks/{task_id}/upload.flac"] and not kept[0].public
     samples, rate = sf.read(io.BytesIO(service.services.media.read_bytes(kept[0].key)))
     assert rate == RATE and len(samples) / rate == pytest.approx(SONG_SECONDS, abs=0.05)
-    assert not (service.settings.effective_scratch_dir / task_id).exists()
+    scratch = service.settings.effective_scratch_dir / task_id
+    wait_for(lambda: not scratch.exists(), timeout=10)  # removed once the worker has finished with the task
 
 
 def test_an_upload_that_cannot_be_fetched_fails_with_451_and_a_refund(
