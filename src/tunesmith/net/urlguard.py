@@ -4,7 +4,8 @@ A callback URL is chosen by the client, so without a guard it is a server-side r
 make Tunesmith POST to the cloud metadata service (169.254.169.254), to a database admin port on localhost, or
 to anything on the private network. The guard refuses any host that *is* or *resolves to* a non-public
 address, whatever spelling it hides behind (``2130706433``, ``0x7f.1``, ``[::ffff:127.0.0.1]``,
-``localhost.``).
+``localhost.``); an IPv6 form that carries an IPv4 address (mapped, SIIT, NAT64, 6to4, Teredo) is judged by
+the IPv4 address it reaches.
 
 Two moments use it:
 
@@ -96,17 +97,31 @@ _V6_REFUSED = _nets(
     ("fec0::/10", _PRIVATE),  # deprecated site-local
     ("ff00::/8", "a multicast address"),
 )
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv6 ranges whose last 32 bits are an IPv4 address that a translator on the path reaches (RFC 6052, 7915,
+# 8215): what gets reached is the IPv4 address, so it must pass the IPv4 rules.
+_V4_IN_LOW_BITS = (
+    (ipaddress.ip_network("::ffff:0:0/96"), "IPv4-mapped"),  # caught by ipv4_mapped; here for completeness
+    (ipaddress.ip_network("::ffff:0:0:0/96"), "IPv4-translated (SIIT)"),
+    (ipaddress.ip_network("64:ff9b::/96"), "NAT64"),
+    (ipaddress.ip_network("64:ff9b:1::/48"), "local-use NAT64"),
+    (ipaddress.ip_network("::/96"), "IPv4-compatible"),
+)
 
 
 def _embedded_v4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
-    """The IPv4 address an IPv6 address stands for (mapped, NAT64, 6to4): that is what gets reached."""
+    """The IPv4 address an IPv6 address stands for (mapped, SIIT, NAT64, 6to4, Teredo): that is what gets
+    reached. Teredo gives the client's address (the server's is checked by the caller too)."""
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped, "IPv4-mapped"
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), "NAT64"
     if ip.sixtofour is not None:
         return ip.sixtofour, "6to4"
+    if ip.teredo is not None:
+        return ip.teredo[1], "Teredo"
+    if int(ip) < 2**16:  # ::, ::1 and the like are IPv6's own, not IPv4 forms
+        return None
+    for network, how in _V4_IN_LOW_BITS:
+        if ip in network:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), how
     return None
 
 
@@ -118,8 +133,13 @@ def refusal_reason(ip: IPAddress) -> str | None:
         if embedded is not None:
             v4, how = embedded
             inner = refusal_reason(v4)
-            article = "an" if how[0] in "AEIOU" else "a"
-            return None if inner is None else f"{article} {how} form of {v4}, {inner}"
+            if inner is None and ip.teredo is not None:
+                v4, inner = ip.teredo[0], refusal_reason(ip.teredo[0])
+            if inner is not None:
+                article = "an" if how[0] in "AEIOU" else "a"
+                return f"{article} {how} form of {v4}, {inner}"
+            if how == "IPv4-mapped" or how == "NAT64" or how == "6to4":
+                return None  # a public IPv4 address, reached through a public translation
         table = _V6_REFUSED
     else:
         table = _V4_REFUSED

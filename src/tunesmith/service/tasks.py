@@ -224,10 +224,14 @@ class TaskService:
 
     def peek(self, key: ApiKey, task_id: str, *, rate_limited: bool = False) -> Task | None:
         """The in-memory part of `get` (rate limit, finished tasks), safe to call on the event loop;
-        None means `load` must ask the store."""
+        None means `load` must ask the store.
+
+        The per-task limit is counted per (caller, task id): a key polling an id that is not its own (another
+        key's task, or none at all) spends its own budget and is then told "not found"; it never touches the
+        owner's budget, so one tenant cannot keep another's polls at 429."""
         if rate_limited:
             self.query_limiter.hit(
-                task_id,
+                f"{key.id}:{task_id}",
                 f"Too many queries for this task: at most {self.settings.query_limit_per_task} per second",
             )
         task = self.snapshots.get_final(task_id)
