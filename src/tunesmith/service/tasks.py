@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from tunesmith.dialects.text_limits import check_text
 from tunesmith.domain.edits import check_continue_at, check_crop, check_infill
 from tunesmith.domain.errors import (
     Expired,
@@ -71,6 +72,7 @@ class TaskService:
         """Validate against the engine, charge the key and queue the task. Nothing is stored on refusal."""
         if self.settings.maintenance:
             raise Unavailable("The service is under maintenance and takes no new tasks; try again later")
+        check_text(request, dialect)
         if request.kind is not OperationKind.LYRICS:  # everything else stores files
             self.check_storage(key)
         if request.persona_id:

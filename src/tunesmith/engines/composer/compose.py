@@ -20,7 +20,11 @@ from tunesmith.engines.composer.plan import Line, Note, Section, SongPlan
 from tunesmith.engines.composer.style import Style
 from tunesmith.engines.composer.syllables import SpokenLine, speak_line, voice_for
 
-MAX_SECONDS = 480.0
+MAX_SECONDS = 480.0  # kie's models make at most 8 minutes; so do we, however long the lyrics
+OUTRO_ROOM_S = 30.0  # room kept under MAX_SECONDS for the outro (and the bars of a section that starts)
+# The most distinct lines spoken ahead: a sung line takes at least two bars, about two seconds even at fast
+# tempos, so no more fit in MAX_SECONDS (one that still does is spoken when it is laid out).
+MAX_SUNG_LINES = 240
 DEFAULT_INSTRUMENTAL_S = 150.0
 _ENERGY = {
     "intro": 0.5,
@@ -91,11 +95,26 @@ class _Builder:
         self.bar += bars
         return sec
 
-    def sung_section(self, sec_in: LyricSection, voice: str) -> None:
-        spoken = [self.spoken.get(t) or speak_line(t, self.language, voice) for t in sec_in.lines]
+    def sung_section(self, sec_in: LyricSection, voice: str) -> bool:
+        """Lay out a sung section; only the lines that end before the 8-minute limit (less room for an
+        outro) are sung, and each is spoken only once it is known to fit. False when lines were left out."""
         delivery = self.writer.delivery(sec_in.kind, sec_in.label)
+        room = (
+            int((MAX_SECONDS - OUTRO_ROOM_S - self.seconds_so_far()) * self.style.bpm / 60.0)
+            // self.bar_beats
+        )
+        spoken: list[SpokenLine] = []
+        layout: list[int] = []
+        for text in sec_in.lines:
+            line = self.spoken.get(text) or speak_line(text, self.language, voice)
+            bars = self.writer.bars_for(sec_in.kind, delivery, len(line.syllables))
+            if sum(layout) + bars > room:
+                break
+            spoken.append(line)
+            layout.append(bars)
+        if not spoken:
+            return False
         occurrence = self.writer.begin_section(sec_in.kind)
-        layout = [self.writer.bars_for(sec_in.kind, delivery, len(s.syllables)) for s in spoken]
         bars = sum(layout)
         sec = self.add_section(sec_in.kind, sec_in.label, bars + (bars % 2))
         bar = sec.start_bar
@@ -125,6 +144,7 @@ class _Builder:
             sec.lines.append(len(self.lines))
             self.lines.append(Line(len(self.sections) - 1, sp.text, sp.words, notes, harm, sp))
             bar += lb
+        return len(spoken) == len(sec_in.lines)
 
     def plan(self, title: str, voice: str | None, notes: list[str]) -> SongPlan:
         """The SongPlan of everything laid out so far (a new song or a continuation of one)."""
@@ -185,11 +205,13 @@ def build_plan(
         if sections[0].kind != "intro" or sections[0].lines:
             b.lead_lines(b.add_section("intro", "Intro", intro_bars))
         for sec in sections:
-            if b.seconds_so_far() > MAX_SECONDS - 30:
+            if b.seconds_so_far() > MAX_SECONDS - OUTRO_ROOM_S:
                 notes.append("lyrics cut at the 8-minute limit")
                 break
             if sec.lines and any(tokens(t) for t in sec.lines):
-                b.sung_section(sec, voice)
+                if not b.sung_section(sec, voice):
+                    notes.append("lyrics cut at the 8-minute limit")
+                    break
             else:
                 bars = {"intro": intro_bars, "outro": 4, "break": 4}.get(sec.kind, 8)
                 b.lead_lines(b.add_section(sec.kind, sec.label, bars, final=sec is sections[-1]))
@@ -233,10 +255,16 @@ def _instrumental_form(b: _Builder, target: float, bar_s: float, intro_bars: int
 
 
 def sung_texts(lyrics: str) -> list[str]:
-    """Every distinct line the singer will speak, in order."""
+    """Every distinct line the singer may speak, in order (those that could fit in MAX_SECONDS)."""
     out: list[str] = []
+    seen: set[str] = set()
     for sec in parse_lyrics(lyrics):
-        out += [t for t in sec.lines if tokens(t) and t not in out]
+        for t in sec.lines:
+            if t not in seen and tokens(t):
+                seen.add(t)
+                out.append(t)
+                if len(out) == MAX_SUNG_LINES:
+                    return out
     return out
 
 
