@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 
 import pytest
 
@@ -132,3 +133,58 @@ def test_nul_characters_are_refused_or_not_found_on_each_backend(tmp_path, backe
                 {"code": 200, "msg": "success", "data": []},
             )
         assert client.get("/api/v1/generate/credit").json()["data"] == 1000
+
+
+def string_fields(service: ServiceHarness, path: str) -> list[str]:
+    """The route's body properties that take text (from its OpenAPI schema), or a few common ones."""
+    with service.client() as client:
+        schema = client.get("/openapi.json").json()
+    content = schema["paths"][path]["post"].get("requestBody", {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    props = schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
+    names = [
+        name
+        for name, prop in props.items()
+        if prop.get("type") == "string" or any(p.get("type") == "string" for p in prop.get("anyOf", []))
+    ]
+    return names or ["prompt", "title", "tags", "style"]
+
+
+def hostile_posts(service: ServiceHarness, make: Callable[[list[str]], bytes]) -> list[tuple[str, int, str]]:
+    """POST `make(text fields)` to every POST route; the (path, status, body) of each answer."""
+    token = service.new_key(credits=1000)
+    answers = []
+    with service.client(token) as client:
+        for path in post_routes(service):
+            content = make(string_fields(service, path))
+            reply = client.post(path, content=content, headers={"content-type": "application/json"})
+            answers.append((path, reply.status_code, reply.text))
+        assert client.get("/api/v1/generate/credit").json()["data"] == 1000
+    return answers
+
+
+def assert_client_errors(answers: list[tuple[str, int, str]]) -> None:
+    for path, status, text in answers:
+        assert 400 <= status < 500, (path, status, text[:300])
+        assert isinstance(json.loads(text), dict), (path, text[:300])  # the dialect's JSON envelope
+
+
+def test_lone_surrogates_in_every_text_field_are_client_errors(service: ServiceHarness) -> None:
+    answers = hostile_posts(
+        service, lambda fields: ("{" + ", ".join(f'"{f}": "a\\ud800b"' for f in fields) + "}").encode()
+    )
+    assert_client_errors(answers)
+    refused = [text for _, _, text in answers if "UTF-8" in text or "unicode" in text]
+    assert len(refused) >= len(answers) // 2, answers  # most routes name the bad text itself
+
+
+def test_over_long_text_in_every_field_is_a_client_error(service: ServiceHarness) -> None:
+    answers = hostile_posts(service, lambda fields: json.dumps({f: "x" * 60_000 for f in fields}).encode())
+    assert_client_errors(answers)
+
+
+@pytest.mark.parametrize("depth", [64, 100_000])
+def test_deeply_nested_bodies_are_client_errors(service: ServiceHarness, depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    answers = hostile_posts(service, lambda fields: f'{{"{fields[0]}": {nested}, "x": {nested}}}'.encode())
+    assert_client_errors(answers)

@@ -11,12 +11,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tunesmith.api import safejson
 from tunesmith.dialects.base import Dialect
 from tunesmith.dialects.validation import validation_error_to_invalid
 from tunesmith.domain.errors import (
@@ -40,13 +40,24 @@ class JsonResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return safejson.dumps(content)
 
 
 def error_response(dialect: Dialect, err: ServiceError) -> Response:
-    status, body = dialect.render_error(err)
-    headers = {"Retry-After": f"{max(1, round(err.retry_after))}"} if isinstance(err, RateLimited) else None
-    return JsonResponse(body, status_code=status, headers=headers)
+    """The error in the dialect's envelope. Rendering cannot raise: should the dialect fail on this error,
+    the answer is its envelope for an internal error, and failing that a bare JSON 500."""
+    try:
+        status, body = dialect.render_error(err)
+        limited = isinstance(err, RateLimited)
+        headers = {"Retry-After": f"{max(1, round(err.retry_after))}"} if limited else None
+        return JsonResponse(body, status_code=status, headers=headers)
+    except Exception:
+        log.exception("rendering %s in the %s envelope failed", type(err).__name__, dialect.name)
+    try:
+        status, body = dialect.render_error(ServiceError("Internal server error"))
+        return JsonResponse(body, status_code=status)
+    except Exception:
+        return JsonResponse({"error": "Internal server error"}, status_code=500)
 
 
 def dialect_route(dialect: Dialect) -> type[APIRoute]:

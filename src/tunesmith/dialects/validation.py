@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -20,20 +20,38 @@ class RequestBody(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul_characters(cls, value: Any) -> Any:
-        """No text may hold a NUL character: no song needs one, and PostgreSQL cannot store one."""
-        if _holds_nul(value):
+    def _storable_text(cls, value: Any) -> Any:
+        """No text may hold a NUL character (no song needs one, and PostgreSQL cannot store one) or a lone
+        UTF-16 surrogate (JSON's `"\\ud800"` escape: no database, file or response can encode it as UTF-8)."""
+        if _any_text(value, lambda text: "\x00" in text):
             raise PydanticCustomError("nul_character", "Input must not contain NUL (\\u0000) characters")
+        if _any_text(value, _not_utf8):
+            raise PydanticCustomError(
+                "surrogate_character",
+                "Input must be text that can be encoded as UTF-8: it holds a lone UTF-16 surrogate "
+                "(\\ud800-\\udfff) that is not part of a pair",
+            )
         return value
 
 
-def _holds_nul(value: Any) -> bool:
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _any_text(value: Any, test: Callable[[str], bool]) -> bool:
+    """Whether any string in `value` (nested lists, dicts and models included, keys too) passes `test`."""
     if isinstance(value, str):
-        return "\x00" in value
+        return test(value)
     if isinstance(value, list | tuple):
-        return any(_holds_nul(item) for item in value)
+        return any(_any_text(item, test) for item in value)
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+        return any(_any_text(k, test) or _any_text(v, test) for k, v in value.items())
+    if isinstance(value, BaseModel):
+        return any(_any_text(v, test) for v in value.__dict__.values())
     return False
 
 
