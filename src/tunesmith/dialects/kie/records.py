@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tunesmith.dialects.base import UrlBuilder, unix_millis, utc
+from tunesmith.dialects.kie.failures import CALLBACK_ERROR_CODES, error_code, failure_message
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind
 from tunesmith.domain.states import FailureKind, QueueStatus, TaskState
@@ -359,14 +360,10 @@ def _errors(task: Task) -> dict[str, Any]:
 
 def _error_code(task: Task) -> int:
     """kie's callback error code of a failed task; records report the same code."""
-    from tunesmith.dialects.kie.render import CALLBACK_ERROR_CODES, error_code
-
     return error_code(task.failure, CALLBACK_ERROR_CODES)
 
 
 def _message(task: Task) -> str:
-    from tunesmith.dialects.kie.render import failure_message
-
     return failure_message(task.failure)
 
 

@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tunesmith.dialects.base import UrlBuilder, utc
-from tunesmith.domain.models import Clip, Failure, Task
+from tunesmith.dialects.kie.failures import (
+    CALLBACK_ERROR_CODES,
+    RECORD_ERROR_CODES,
+    error_code,
+    failure_message,
+)
+from tunesmith.dialects.kie.records import render_operation_callback
+from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import DERIVED_OPERATIONS, SUNO_MODEL_NAMES, OperationKind
 from tunesmith.domain.states import ClipState, FailureKind, TaskState
 
@@ -31,17 +38,6 @@ MUSIC_STATUSES = (
 )
 # Lyrics record-info has its own vocabulary (reference §3.3), which adds GENERATE_LYRICS_FAILED.
 LYRICS_FAILED = "GENERATE_LYRICS_FAILED"
-
-# record-info `errorCode`: the seed's enum is 400/408/413, but kie's own failure example reports a generation
-# failure as 501 (reference §3.3). We keep a specific seed code when the failure has one and use 501 for every
-# other failure: clients branch on `status`, and 501 is what they already see from kie for the same case.
-# 451 is kie's code for an input URL it could not fetch (reference §3.4): only upload tasks fail with it.
-RECORD_ERROR_CODES = frozenset({400, 408, 413, 451})
-# Callback `code` values kie documents (reference §3.5).
-CALLBACK_ERROR_CODES = frozenset({400, 408, 413, 451, 500, 501, 531})
-GENERATION_FAILED_CODE = 501
-TIMEOUT_CODE = 408
-MODERATION_CODE = 400
 
 _OPERATION_TYPES = {
     OperationKind.GENERATE: "generate",
@@ -60,7 +56,6 @@ _STAGE_MESSAGES = {
     "first": "First audio generated successfully.",
     "complete": "All generated successfully.",
 }
-_DEFAULT_FAILURE = "Generation failed, please try again."
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -98,8 +93,6 @@ def render_callback(task: Task, stage: str, urls: UrlBuilder) -> dict[str, Any] 
     Song operations (WAV, stems, MIDI, mp4, cover, lyrics) have their own kie payloads (records.py); None
     means "no callback at this stage"."""
     if task.operation in DERIVED_OPERATIONS:
-        from tunesmith.dialects.kie.records import render_operation_callback
-
         if stage not in CALLBACK_STAGES:
             expected = ", ".join(CALLBACK_STAGES)
             raise ValueError(f"unknown kie callback stage {stage!r}; expected one of {expected}")
@@ -132,21 +125,6 @@ def kie_status(task: Task) -> str:
     if kind is FailureKind.TIMEOUT:
         return "GENERATE_AUDIO_FAILED"  # with errorCode 408; kie has no timeout status
     return kind.value
-
-
-def error_code(failure: Failure | None, allowed: frozenset[int]) -> int:
-    """The failure's own code when kie knows it in this place, else the code its kind implies."""
-    if failure is not None and failure.kind is FailureKind.TIMEOUT:
-        return TIMEOUT_CODE
-    if failure is not None and failure.code in allowed:
-        return failure.code
-    if failure is not None and failure.kind is FailureKind.SENSITIVE_WORD_ERROR:
-        return MODERATION_CODE
-    return GENERATION_FAILED_CODE
-
-
-def failure_message(failure: Failure | None) -> str:
-    return failure.message if failure and failure.message else _DEFAULT_FAILURE
 
 
 def visible_clips(task: Task) -> list[Clip]:
