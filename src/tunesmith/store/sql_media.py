@@ -13,14 +13,14 @@ from sqlalchemy import update as sql_update
 from tunesmith.domain.models import Clip, MediaRecord, Task
 from tunesmith.store.base import ClipUpdate
 from tunesmith.store.rows import clip_from_row, media_from_row, media_values, task_from_row
+from tunesmith.store.sql_core import SqlCore
 from tunesmith.store.tables import clips, media_objects, tasks
 
 _CHUNK = 500
 
 
-class MediaSql:
-    """Mixin of SqlStore (which provides `_read` and `_write`): the media-record methods of
-    tunesmith.store.base.Store."""
+class MediaSql(SqlCore):
+    """Mixin of SqlStore: the media-record methods of tunesmith.store.base.Store."""
 
     def add_media(self, records: Sequence[MediaRecord]) -> None:
         if not records:
