@@ -311,10 +311,11 @@ def test_midi_from_a_separation_or_from_the_music_task(
         assert cb["task_id"] == midi_id and cb["code"] == 200
         assert cb["data"]["instruments"] == data["midiData"]["instruments"]
 
-        direct = client.post("/api/v1/midi/generate", json={"taskId": song.task_id, "audioId": clip["id"]})
+        other = song.clips[1]
+        direct = client.post("/api/v1/midi/generate", json={"taskId": song.task_id, "audioId": other["id"]})
         assert direct.status_code == 200, direct.text
-        data = _check_midi(client, direct.json()["data"]["taskId"], clip["duration"])
-        assert data["recordTaskId"] == song.task_id and data["audioId"] == clip["id"]
+        data = _check_midi(client, direct.json()["data"]["taskId"], other["duration"])
+        assert data["recordTaskId"] == song.task_id and data["audioId"] == other["id"]
 
         before = balance(client)
         for body, code in (

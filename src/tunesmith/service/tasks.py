@@ -37,6 +37,11 @@ NEEDS_PARTS: dict[OperationKind, tuple[str, str]] = {
     OperationKind.MIDI: ("midi", "MIDI"),
 }
 
+# Results that are the same file however often they are asked for: a second request for the same clip gets
+# the caller's live task (not failed) back and is not charged. WAV has the same rule but kie answers a repeat
+# with 409 (its routes check first); MIDI repeats are answered with the existing task.
+ONE_PER_CLIP = frozenset({OperationKind.MIDI})
+
 
 def new_task_id() -> str:
     return uuid.uuid4().hex
@@ -95,6 +100,10 @@ class TaskService:
         upload_url = request.extra.get("upload_url")
         if upload_url:  # a private address is refused now; the worker checks again when it fetches
             check_callback_url(upload_url, allow=self.settings.upload_allow, field="uploadUrl")
+        if request.kind in ONE_PER_CLIP and request.source_clip_id:
+            earlier = self.existing(key, request.kind, clip_id=request.source_clip_id)
+            if earlier is not None:  # the same file again: the live result answers, nothing is charged
+                return earlier
         self.submit_limiter.hit(
             key.id,
             "Too many generation requests: at most "
