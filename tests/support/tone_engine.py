@@ -5,7 +5,7 @@ two clips) and leaves the same artifacts, under the composer's names, so the stu
 run on its clips: `song.mid` (drums, bass, other, lead and, with lyrics, vocals), `stems/{vocals,drums,bass,
 other}.wav` (float32, summing exactly to the master; no vocals for instrumentals), `words.json` (the lyrics'
 words spread over the song) and `plan.json`. It can misbehave on request, driven by words in the request's
-style:
+style (or, for description-mode songs, which have no style, in the description):
 
 - `test:slow=<seconds>`   sleep that long between stages (for kill -9 and timeout tests)
 - `test:fail`             raise a non-retryable EngineError
@@ -62,6 +62,11 @@ def _option(style: str, name: str) -> str | None:
     if not match:
         return None
     return match.group(1) or ""
+
+
+def _options_text(style: str, description: str) -> str:
+    """Where the `test:` words are read: the style, and the description of a description-mode song."""
+    return f"{style} {description}" if description else style
 
 
 def _words(lyrics: str, duration: float) -> list[dict]:
@@ -151,11 +156,12 @@ class ToneEngineForTests(Engine):
     def run(self, job: EngineJob, sink: ProgressSink) -> None:
         request = job.request
         style = request.style
-        slow = float(_option(style, "slow") or 0)
-        if _option(style, "fail") is not None:
+        options = _options_text(style, request.description)
+        slow = float(_option(options, "slow") or 0)
+        if _option(options, "fail") is not None:
             raise EngineError("the test engine was asked to fail", code=501)
         marker = job.clips[0].workdir / ".attempted"
-        crash_once = _option(style, "crash-once") is not None and not marker.exists()
+        crash_once = _option(options, "crash-once") is not None and not marker.exists()
         marker.write_text("1")
         source = job.source
         if request.kind is not OperationKind.GENERATE and source is None and not request.extra.get("chain"):
@@ -174,7 +180,7 @@ class ToneEngineForTests(Engine):
             )
         sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
         time.sleep(slow)
-        if crash_once or _option(style, "crash") is not None:
+        if crash_once or _option(options, "crash") is not None:
             os._exit(9)
         for slot in job.clips:
             freq = 220.0 * (slot.index + 2) + (job.seed % 50)
@@ -187,7 +193,8 @@ class ToneEngineForTests(Engine):
         request, source, seed = job.request, job.source, job.seed + slot.index
         kind = request.kind
         if kind is OperationKind.GENERATE:
-            seconds = float(_option(request.style, "seconds") or request.duration or 3.0)
+            options = _options_text(request.style, request.description)
+            seconds = float(_option(options, "seconds") or request.duration or 3.0)
             return _stems(seconds, freq, _words(lyrics, seconds), seed)
         if kind is OperationKind.CONCAT:
             return _concat(request.extra.get("chain") or [], source)

@@ -14,9 +14,10 @@ from tunesmith.api import errors
 from tunesmith.api.bodylimit import BodyLimitMiddleware
 from tunesmith.api.docs import add_docs
 from tunesmith.api.fastlane import FastLane
-from tunesmith.api.routes import media, native
+from tunesmith.api.routes import account, media, native
 from tunesmith.dialects.base import Dialect
 from tunesmith.services import Services
+from tunesmith.webstudio import add_studio
 
 # Dialect router modules under tunesmith.api.routes, each exporting `router`, `PREFIXES` and `DIALECT`.
 DIALECT_ROUTERS = ("kie", "kie_ops", "newapi", "openai_chat", "qhaigc", "zeakai", "gcui")
@@ -62,8 +63,10 @@ def create_app(services: Services) -> FastAPI:
     errors.PREFIX_DIALECTS[:] = sorted(prefixes, key=lambda item: -len(item[0]))
     app.add_exception_handler(StarletteHTTPException, errors.http_exception_handler)  # type: ignore[arg-type]
     app.include_router(native.router)
+    app.include_router(account.router)
     app.include_router(media.router)
     add_docs(app)
+    add_studio(app)
     lane: dict[str, ASGIApp] = {}
     for module in _dialect_modules():
         for path, build in getattr(module, "FAST_ROUTES", {}).items():

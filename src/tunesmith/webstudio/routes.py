@@ -1,0 +1,36 @@
+"""Routes of the studio: the page shell at /studio, its static files, and `GET /` leading browsers there."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.staticfiles import StaticFiles
+
+from tunesmith import __version__
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+STATIC_URL = "/studio/static"
+
+
+@cache
+def shell() -> str:
+    """The page: every view is in the shell; the modules fill them in. Static URLs carry the version, so a new
+    release is never served from an old cache."""
+    html = (HERE / "shell.html").read_text(encoding="utf-8")
+    return html.replace("{{static}}", STATIC_URL).replace("{{version}}", __version__)
+
+
+def add_studio(app: FastAPI) -> None:
+    async def studio() -> HTMLResponse:
+        return HTMLResponse(shell(), headers={"Cache-Control": "no-cache"})
+
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/studio", status_code=307)
+
+    app.add_api_route("/studio", studio, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/", home, methods=["GET"], include_in_schema=False)
+    app.mount(STATIC_URL, StaticFiles(directory=STATIC), name="studio-static")
