@@ -7,8 +7,10 @@ import re
 from starlette.routing import Route
 
 from tests.support.harness import ServiceHarness
+from tunesmith.webstudio.routes import PAGES
 
-DOCS_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+# Pages for browsers, not API operations: the docs and the web studio.
+DOCS_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", *PAGES}
 
 
 def test_every_route_is_documented_under_a_dialect_tag(service: ServiceHarness) -> None:

@@ -14,6 +14,7 @@ from tunesmith import __version__
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 STATIC_URL = "/studio/static"
+PAGES = ("/", "/studio")  # HTML for browsers, left out of the OpenAPI document
 
 
 @cache
