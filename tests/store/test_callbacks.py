@@ -187,3 +187,17 @@ def test_refused_deliveries_are_not_sent_again(store: SqlStore) -> None:
     )
     assert store.list_callbacks(task.id)[0].status == "refused"
     assert store.claim_due_callbacks("s", _soon() + timedelta(days=1), 10, LEASE) == []
+
+
+def test_only_the_claimant_renews_a_pending_lease(store: SqlStore) -> None:
+    task = _task(store)
+    delivery = _enqueue(store, task, "text")
+    (claimed,) = store.claim_due_callbacks("w1", _soon(), 1, 1.0)
+    assert store.renew_callback_lease(claimed.id, "w1", LEASE)
+    assert not store.renew_callback_lease(claimed.id, "w2", LEASE)  # not its claim
+    # renewed to 30 s from now: another sender cannot take it 5 s on, though the first lease was 1 s
+    assert store.claim_due_callbacks("w2", _soon() + timedelta(seconds=5), 1, LEASE) == []
+    store.record_callback_attempt(
+        delivery.id, status="delivered", status_code=200, error=None, next_attempt_at=None
+    )
+    assert not store.renew_callback_lease(claimed.id, "w1", LEASE)  # recorded: nothing left to renew

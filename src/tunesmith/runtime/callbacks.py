@@ -73,6 +73,7 @@ class CallbackSender:
         transport: httpx.BaseTransport | None = None,
         batch_size: int = 20,
         resolver: Resolver | None = None,
+        lease_seconds: float = 30.0,
     ) -> None:
         self.store = store
         self.worker_id = worker_id
@@ -83,8 +84,9 @@ class CallbackSender:
         self.backoff_s = tuple(backoff_s)
         self.batch_size = batch_size
         self.resolver = resolver
-        # Covers one attempt over every address tried (connect, write and read may each take timeout_s).
-        self.lease_seconds = MAX_ADDRESSES * 3 * timeout_s + 10
+        # A claim lasts one lease, renewed every third of it while the attempt runs (an attempt over every
+        # address may take MAX_ADDRESSES * 3 * timeout_s): a sender that dies holds it at most this long.
+        self.lease_seconds = lease_seconds
         self._transport = transport
         self._client: httpx.Client | None = None
 
@@ -133,7 +135,8 @@ class CallbackSender:
                 break
             delivery = claimed[0]
             try:
-                outcome = self.attempt(delivery)
+                with LeaseKeeper(self.store, delivery.id, self.worker_id, self.lease_seconds):
+                    outcome = self.attempt(delivery)
             except Exception as exc:  # a bug here must not wedge the queue: count it as a failed attempt
                 log.exception("callback %s crashed", delivery.id)
                 outcome = Outcome("retry", error=f"internal error: {exc!r}")
@@ -215,6 +218,35 @@ class CallbackSender:
                 return Outcome("retry", status_code=code, error=f"HTTP {code}: redirects are not followed")
             return Outcome("retry", status_code=code, error=f"HTTP {code}")
         return Outcome("retry", error=error)
+
+
+class LeaseKeeper:
+    """Renews the lease on one claimed delivery every third of the lease while its attempt runs, so a slow
+    receiver keeps the claim but a sender that crashes gives it up within one lease."""
+
+    def __init__(self, store: Store, delivery_id: int, worker_id: str, lease_seconds: float) -> None:
+        self.store, self.delivery_id, self.worker_id = store, delivery_id, worker_id
+        self.every = max(0.05, lease_seconds / 3)
+        self.lease_seconds = lease_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"callback-lease-{delivery_id}", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                if not self.store.renew_callback_lease(self.delivery_id, self.worker_id, self.lease_seconds):
+                    log.warning("callback %s: lease lost while sending", self.delivery_id)
+                    return
+            except Exception:  # noqa: BLE001 - the next renewal tries again; the lease still has 2/3 left
+                log.exception("callback %s: renewing the lease failed", self.delivery_id)
 
 
 def _describe(exc: Exception) -> str:

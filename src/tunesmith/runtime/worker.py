@@ -560,6 +560,7 @@ class Worker:
             timeout_s=self.settings.callback_timeout_seconds,
             max_retries=self.settings.callback_max_retries,
             backoff_s=self.settings.callback_backoff_seconds,
+            lease_seconds=self.settings.lease_seconds,
         )
         sender.run(self._stop)
 

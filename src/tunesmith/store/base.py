@@ -235,6 +235,11 @@ class Store(ABC):
         """Take pending deliveries whose next_attempt_at has come (leased so only one sender tries)."""
 
     @abstractmethod
+    def renew_callback_lease(self, delivery_id: int, worker_id: str, lease_seconds: float) -> bool:
+        """Extend `worker_id`'s lease on a pending delivery it claimed to now + lease_seconds, while it is
+        still sending; False when the claim is no longer its own (expired and taken, or recorded)."""
+
+    @abstractmethod
     def record_callback_attempt(
         self,
         delivery_id: int,

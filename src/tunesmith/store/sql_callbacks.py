@@ -93,6 +93,17 @@ class CallbacksSql(SqlCore):
             )
         return [delivery_from_row(r) for r in rows]
 
+    def renew_callback_lease(self, delivery_id: int, worker_id: str, lease_seconds: float) -> bool:
+        cd = callback_deliveries
+        now = now_utc()
+        with self._write() as conn:
+            renewed = conn.execute(
+                update(cd)
+                .where(cd.c.id == delivery_id, cd.c.lease_owner == worker_id, cd.c.status == "pending")
+                .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
+            ).rowcount
+        return bool(renewed)
+
     def record_callback_attempt(
         self,
         delivery_id: int,
