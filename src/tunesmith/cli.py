@@ -106,10 +106,12 @@ def _announce_first_key(services: Services) -> None:
 def _prepare(settings: Settings, engines: Sequence[str] = ()) -> Services:
     """Check the database and the engines (all in use, or those named), bring the schema up to date (one log
     line), build the services."""
+    from tunesmith.policy.config import build_policy
     from tunesmith.services import build_services
     from tunesmith.startup.database import check_reachable, database_for, migrate_with_summary
     from tunesmith.startup.engines import check_engines
 
+    build_policy(settings).close()  # its settings' mistakes, before the database is touched
     url = database_for(settings)
     check_reachable(url)
     checked = check_engines(settings, engines)
@@ -158,7 +160,7 @@ def serve(
         _announce_first_key(services)
         app_ = create_app(services)
         if settings.workers > 0:
-            worker = Worker(services.store, services.media, services.urls, settings)
+            worker = Worker(services.store, services.media, services.urls, settings, policy=services.policy)
             worker.start(warm=[settings.default_engine])
         server = uvicorn.Server(
             uvicorn.Config(app_, log_level="debug" if settings.debug else "warning", access_log=False)
@@ -202,7 +204,14 @@ def worker(
     settings = _settings(data_dir=data_dir, workers=workers, config=config)
     services = _prepare(settings, engine or ())
     stop = threading.Event()
-    runner = Worker(services.store, services.media, services.urls, settings, engines=engine or None)
+    runner = Worker(
+        services.store,
+        services.media,
+        services.urls,
+        settings,
+        engines=engine or None,
+        policy=services.policy,
+    )
 
     def on_signal(*_: object) -> None:
         if stop.is_set():

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.media import MediaStore, open_media_store
 from tunesmith.media.urls import PublicUrls
+from tunesmith.policy.check import ContentPolicy
+from tunesmith.policy.config import build_policy
 from tunesmith.service.keys import KeyService
 from tunesmith.service.tasks import TaskService
 from tunesmith.settings import Settings
@@ -24,13 +26,16 @@ class Services:
     registry: EngineRegistry
     keys: KeyService
     tasks: TaskService
+    policy: ContentPolicy
 
     def close(self) -> None:
         self.store.close()
         self.media.close()
+        self.policy.close()
 
 
 def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
+    policy = build_policy(settings)  # first: a mistake in its settings is one line before anything starts
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.effective_database_url
     if run_migrations:
@@ -50,5 +55,6 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
         urls=PublicUrls(settings.effective_public_url, settings.media_public_url),
         registry=registry,
         keys=keys,
-        tasks=TaskService(store, registry, settings),
+        tasks=TaskService(store, registry, settings, policy),
+        policy=policy,
     )

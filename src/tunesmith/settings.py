@@ -102,6 +102,17 @@ class Settings(BaseSettings):
     stream_keep_seconds: float = 600.0  # live-stream pieces stay this long after a clip completes
     scratch_dir: Path | None = None  # where engines write before publishing; default: <data_dir>/scratch
 
+    # Content policy (tunesmith.policy; README "Content policy"): refused at submit, SENSITIVE_WORD_ERROR when
+    # an engine writes it. Nothing is refused while none of these is set.
+    blocklist_file: Path | None = None  # terms and phrases, one a line, [field] sections; reloaded on change
+    artist_names_file: Path | None = None  # protected artist names, one a line (refused in styles)
+    artist_names_action: Literal["refuse", "strip"] = "refuse"  # or remove the name, with a note in the task
+    moderation_url: str = ""  # an OpenAI-compatible /moderations endpoint (or its /v1 base)
+    moderation_key: str = ""  # bearer token for it
+    moderation_model: str = ""  # sent as `model` when set, e.g. omni-moderation-latest
+    moderation_timeout_seconds: float = 5.0
+    moderation_fail_closed: bool = False  # refuse while the service gives no verdict (default: let through)
+
     # The relay engine's upstream channels (`[[relay.channels]]` in TOML) and tuning (`[relay]` table); see
     # tunesmith.engines.relay.config and docs/engines/relay.md.
     relay_channels: list[ChannelConfig] = Field(default_factory=list)

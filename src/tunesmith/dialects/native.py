@@ -13,6 +13,7 @@ _STATUS: list[tuple[type[errors.ServiceError], int]] = [
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.PayloadTooLarge, 413),
+    (errors.ContentRefused, 422),
     (errors.InvalidRequest, 422),
     (errors.Unsupported, 422),
     (errors.RateLimited, 429),

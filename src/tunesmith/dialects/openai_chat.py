@@ -26,6 +26,7 @@ from tunesmith.dialects.newapi.render import audio_url, failure_message, model_n
 from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import (
     Conflict,
+    ContentRefused,
     InsufficientCredits,
     InvalidRequest,
     NotFound,
@@ -136,6 +137,7 @@ _ERRORS: ErrorTable = (
     (NotFound, 404, "invalid_request_error", "not_found"),
     (Conflict, 409, "invalid_request_error", "conflict"),
     (PayloadTooLarge, 413, "invalid_request_error", "request_too_large"),
+    (ContentRefused, 400, "invalid_request_error", "content_policy_violation"),  # OpenAI's own code
     (ModelNotFound, 404, "invalid_request_error", "model_not_found"),
     (InvalidRequest, 400, "invalid_request_error", "invalid_request"),
     (Unsupported, 400, "invalid_request_error", "unsupported"),

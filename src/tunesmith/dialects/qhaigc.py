@@ -24,6 +24,7 @@ from tunesmith.dialects.openai_chat import ErrorTable, openai_error
 from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import (
     Conflict,
+    ContentRefused,
     InsufficientCredits,
     InvalidRequest,
     NotFound,
@@ -255,6 +256,7 @@ _ERRORS: ErrorTable = (
     (NotFound, 404, "invalid_request_error", "not_found"),
     (Conflict, 409, "invalid_request_error", "conflict"),
     (PayloadTooLarge, 413, "invalid_request_error", "string_above_max_length"),
+    (ContentRefused, 400, "invalid_request_error", "sensitive_words_detected"),  # new-api's code
     (InvalidRequest, 400, "invalid_request_error", "invalid_request"),
     (Unsupported, 400, "invalid_request_error", "unsupported_operation"),
     (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),

@@ -2,6 +2,7 @@
 
 ServiceError
  ├── InvalidRequest        a field is missing, of the wrong type, or out of its limits
+ │    └── ContentRefused    a text is refused by the operator's content policy
  ├── Unauthorized          no key, or a key we do not know
  ├── InsufficientCredits   the key's balance is below the operation's cost
  │    └── StorageQuotaExceeded  the key's songs fill its media storage quota
@@ -33,6 +34,10 @@ class InvalidRequest(ServiceError):
 
 class PayloadTooLarge(InvalidRequest):
     """A field or upload is larger than allowed."""
+
+
+class ContentRefused(InvalidRequest):
+    """The request was refused by this service's content policy."""
 
 
 class Unauthorized(ServiceError):

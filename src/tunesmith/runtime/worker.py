@@ -31,6 +31,8 @@ from tunesmith.engines.registry import build_engine, load_engine_class
 from tunesmith.media.fetch import FetchFailed, fetch_audio
 from tunesmith.media.prune import reap_expired
 from tunesmith.media.store import MediaStore
+from tunesmith.policy.check import ContentPolicy
+from tunesmith.policy.config import build_policy
 from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.executor import ChildDied, EngineProcess
 from tunesmith.runtime.hosted import HostedRunner
@@ -74,6 +76,7 @@ class Worker:
         engines: Sequence[str] | None = None,
         worker_id: str | None = None,
         deliver_callbacks: bool = True,
+        policy: ContentPolicy | None = None,
     ) -> None:
         self.store = store
         self.media = media
@@ -82,6 +85,8 @@ class Worker:
         self.engines = list(engines) if engines else None
         self.worker_id = worker_id or new_worker_id()
         self.deliver_callbacks = deliver_callbacks
+        # what engines write is reviewed before audio is made (tunesmith.policy); built here when not given
+        self.policy = policy if policy is not None else build_policy(settings)
         self._stop = threading.Event()
         self._hard_stop_at: float | None = None
         self._held: dict[str, Task] = {}

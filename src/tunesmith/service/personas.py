@@ -60,6 +60,8 @@ class PersonaService:
                 "The audio is instrumental: it has no voice to make a persona of", field="audioId"
             )
         check_window(draft.vocal_start, draft.vocal_end, clip.duration or 0.0)
+        texts = [("title", draft.name), ("description", draft.description), ("style", draft.style)]
+        self.tasks.review_texts(key, texts, what="persona")
         persona = Persona(
             id=uuid.uuid4().hex,
             key_id=key.id,

@@ -24,6 +24,8 @@ from tunesmith.domain.states import ClipState, TaskState
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.media.prune import is_expired
 from tunesmith.net.urlguard import check_callback_url
+from tunesmith.policy.check import ContentPolicy
+from tunesmith.policy.requests import review_request, review_texts
 from tunesmith.service.limits import make_limiter
 from tunesmith.service.snapshots import TaskSnapshots
 from tunesmith.settings import Settings
@@ -52,10 +54,17 @@ def new_clip_id() -> str:
 
 
 class TaskService:
-    def __init__(self, store: Store, registry: EngineRegistry, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        registry: EngineRegistry,
+        settings: Settings,
+        policy: ContentPolicy | None = None,
+    ) -> None:
         self.store = store
         self.registry = registry
         self.settings = settings
+        self.policy = policy or ContentPolicy()
         self.submit_limiter = make_limiter(
             settings.redis_url, settings.submit_limit, settings.submit_window_seconds, namespace="submit"
         )
@@ -104,6 +113,8 @@ class TaskService:
             earlier = self.existing(key, request.kind, clip_id=request.source_clip_id)
             if earlier is not None:  # the same file again: the live result answers, nothing is charged
                 return earlier
+        # last of the checks: it may ask the moderation service, the slowest of them
+        request = review_request(self.policy, request, who=f"{dialect} {request.kind.value} by key {key.id}")
         self.submit_limiter.hit(
             key.id,
             "Too many generation requests: at most "
@@ -144,6 +155,12 @@ class TaskService:
             clips=clips,
         )
         return self.store.submit_task(task)
+
+    def review_texts(self, key: ApiKey, texts: Sequence[tuple[str, str]], *, what: str) -> None:
+        """The content policy on texts that are not a song request (a persona's name, a style to boost):
+        ContentRefused on a finding, before anything is stored."""
+        if self.policy.active:
+            review_texts(self.policy, texts, who=f"{what} by key {key.id}")
 
     def _with_persona(self, key: ApiKey, request: SongRequest) -> SongRequest:
         """Sing with the persona's voice and style: its voice replaces vocal_gender, its style is added to

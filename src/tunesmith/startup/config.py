@@ -19,7 +19,7 @@ ENV_PREFIX = "TUNESMITH_"
 # Variables with the prefix that are not settings: the test suite's own (TUNESMITH_TEST_PG_URL, ...).
 ENV_NOT_SETTINGS = ("TUNESMITH_TEST_",)
 # Settings whose values may hold secrets (the relay channels' upstream keys): an error never repeats them.
-SECRET_INPUTS = frozenset({"relay_channels"})
+SECRET_INPUTS = frozenset({"relay_channels", "moderation_key"})
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:

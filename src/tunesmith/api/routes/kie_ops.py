@@ -548,6 +548,7 @@ def _boost(services: Services, key: ApiKey, body: KieBoostStyleRequest, raw: str
     check_lengths(body)
     if not body.content.strip():
         raise InvalidRequest("content is required: the style to boost", field="content")
+    services.tasks.review_texts(key, [("style", body.content)], what="style boost")
     result = boost_style(body.content.strip(), seed=0)
     # Free and synchronous: nothing is queued or stored, so taskId only identifies this answer.
     return {

@@ -13,6 +13,7 @@ from typing import Any
 from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain.errors import (
     Conflict,
+    ContentRefused,
     InsufficientCredits,
     InvalidRequest,
     NotFound,
@@ -31,6 +32,7 @@ _STATUSES: tuple[tuple[type[ServiceError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (PayloadTooLarge, 413),
+    (ContentRefused, 400),
     (InvalidRequest, 400),
     (RateLimited, 429),
     (Unsupported, 501),

@@ -8,6 +8,7 @@ from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.dialects.validation import validation_error_to_invalid
 from tunesmith.domain.errors import (
     Conflict,
+    ContentRefused,
     InsufficientCredits,
     InvalidRequest,
     NotFound,
@@ -27,6 +28,7 @@ _CODES: tuple[tuple[type[ServiceError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (PayloadTooLarge, 413),
+    (ContentRefused, 400),  # kie: 400 for moderation ("Lyrics contained copyrighted material")
     (InvalidRequest, 422),
     (Unsupported, 422),
     (RateLimited, 429),

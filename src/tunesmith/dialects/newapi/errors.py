@@ -16,6 +16,7 @@ from typing import Any
 from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain.errors import (
     Conflict,
+    ContentRefused,
     InsufficientCredits,
     InvalidRequest,
     NotFound,
@@ -34,6 +35,7 @@ _ERRORS: tuple[tuple[type[ServiceError], int, str], ...] = (
     (NotFound, 404, "task_not_exist"),
     (Conflict, 409, "task_exist"),
     (PayloadTooLarge, 413, "request_too_large"),
+    (ContentRefused, 400, "sensitive_words_detected"),  # new-api's own code for its word list
     (InvalidRequest, 400, "invalid_request"),
     (Unsupported, 400, "unsupported_action"),
     (RateLimited, 429, "too_many_requests"),

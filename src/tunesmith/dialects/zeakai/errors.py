@@ -14,6 +14,7 @@ from typing import Any
 from tunesmith.dialects.base import Dialect, error_entry
 from tunesmith.domain.errors import (
     Conflict,
+    ContentRefused,
     InsufficientCredits,
     InvalidRequest,
     NotFound,
@@ -31,7 +32,8 @@ VALIDATION_ERROR = 4
 FAILURE = 9
 EXISTED = 21
 QUEUE_REJECTED = 23
-ERROR_CODES = frozenset({NOT_FOUND, VALIDATION_ERROR, FAILURE, EXISTED, QUEUE_REJECTED})
+BANNED_PROMPT = 24  # "the prompt contains sensitive words"
+ERROR_CODES = frozenset({NOT_FOUND, VALIDATION_ERROR, FAILURE, EXISTED, QUEUE_REJECTED, BANNED_PROMPT})
 
 # (error class, HTTP status, body code); most specific first.
 _ERRORS: tuple[tuple[type[ServiceError], int, int], ...] = (
@@ -40,6 +42,7 @@ _ERRORS: tuple[tuple[type[ServiceError], int, int], ...] = (
     (NotFound, 404, NOT_FOUND),
     (Conflict, 409, EXISTED),
     (PayloadTooLarge, 413, VALIDATION_ERROR),
+    (ContentRefused, 400, BANNED_PROMPT),
     (InvalidRequest, 400, VALIDATION_ERROR),
     (Unsupported, 400, FAILURE),
     (RateLimited, 429, QUEUE_REJECTED),
