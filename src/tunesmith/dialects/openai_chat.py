@@ -39,7 +39,7 @@ from tunesmith.domain.errors import (
 )
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
-from tunesmith.domain.states import ClipState, TaskState
+from tunesmith.domain.states import ClipState, FailureKind, TaskState
 
 DEFAULT_WAIT_SECONDS = 300.0  # Suno-API (Go) waits 5 minutes
 DESCRIPTION_LIMIT = 3000  # a chat message is a description, not a document
@@ -208,6 +208,14 @@ def render_markdown(task: Task, urls: UrlBuilder) -> str:
     name = model_name(task, first) if first else task.request.model
     lines += ["", f"_Task `{task.id}` · {name}_"]
     return "\n".join(lines)
+
+
+def failure_error(task: Task) -> ServiceError:
+    """The error a failed task answers with: OpenAI's content_policy_violation when the content policy
+    refused the text written for it (SENSITIVE_WORD_ERROR), else generation_failed."""
+    if task.failure is not None and task.failure.kind is FailureKind.SENSITIVE_WORD_ERROR:
+        return ContentRefused(failure_text(task), field="messages")
+    return GenerationFailed(failure_text(task))
 
 
 def failure_text(task: Task) -> str:

@@ -48,6 +48,10 @@ class Finding:
     source: Source
     detail: str
 
+    def public_what(self) -> str:
+        """What was found, in words a client may see (never the term)."""
+        return _WHAT[self.source]
+
     def public_message(self) -> str:
         verb = "contain" if self.field == "lyrics" else "contains"
         return f"The {self.field} {verb} {_WHAT[self.source]}; change it and try again"

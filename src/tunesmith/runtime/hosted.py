@@ -10,6 +10,7 @@ after the first died keeps its original deadline, so an upstream that loses a ta
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -21,7 +22,7 @@ from tunesmith.domain.models import Task
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.base import ClipResult, SongText
 from tunesmith.engines.hosted import EngineDriver, HostedTask, TaskGone, TaskPort
-from tunesmith.runtime.reporter import LeaseLost, TaskReporter
+from tunesmith.runtime.reporter import LeaseLost, TaskReporter, TextUnreviewed
 
 if TYPE_CHECKING:
     from tunesmith.runtime.worker import Worker
@@ -42,7 +43,13 @@ class ReporterPort(TaskPort):
         with self._lock:
             try:
                 getattr(self.reporter, what)(*args)
-            except LeaseLost:
+            except LeaseLost:  # TextRefused too: the task ended in SENSITIVE_WORD_ERROR
+                raise TaskGone(self.reporter.task.id) from None
+            except TextUnreviewed:  # the moderation service gave no verdict, and the operator says refuse
+                with contextlib.suppress(LeaseLost):
+                    self.reporter.on_failure(
+                        FailureKind.GENERATE_AUDIO_FAILED, "content moderation was unavailable", None
+                    )
                 raise TaskGone(self.reporter.task.id) from None
 
     def text(self, text: SongText) -> None:
@@ -164,6 +171,7 @@ class HostedRunner:
             scratch=scratch,
             publisher=worker.publisher,
             stream_keep_seconds=worker.settings.stream_keep_seconds,
+            review=worker.review_written,
         )
         port = ReporterPort(reporter)
         self._mine[task.id] = port

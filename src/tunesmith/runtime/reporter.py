@@ -7,6 +7,7 @@ expired and another worker took it) and must stop working on it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from tunesmith.dialects.base import UrlBuilder
@@ -17,6 +18,8 @@ from tunesmith.engines.base import ClipResult, SongText
 from tunesmith.media import layout
 from tunesmith.media.store import MediaStore
 from tunesmith.media.streams import StreamPublisher
+from tunesmith.policy.check import Finding
+from tunesmith.policy.moderation import ModerationUnavailable
 from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.publisher import Publisher
 from tunesmith.store.base import ClipUpdate, Store
@@ -26,6 +29,21 @@ log = logging.getLogger(__name__)
 
 class LeaseLost(Exception):
     """Another worker owns this task now."""
+
+
+class TextRefused(LeaseLost):
+    """The text an engine wrote was refused by the content policy: the task has ended in
+    SENSITIVE_WORD_ERROR (refunded, client told), so whoever runs the engine must stop it now."""
+
+
+class TextUnreviewed(Exception):
+    """The content policy could not review the text an engine wrote (the moderation service gave no verdict
+    and the operator chose fail_closed): nothing was recorded; the task may be tried again later."""
+
+
+# (task, title, tags, lyrics) -> a finding, or None: the content policy on what an engine wrote.
+Review = Callable[[Task, str, str, str], Finding | None]
+SENSITIVE_CODE = 400  # what kie reports for a moderation refusal (errorCode / callback code)
 
 
 def queue_callback(store: Store, urls: UrlBuilder, task: Task, stage: str) -> None:
@@ -60,6 +78,7 @@ class TaskReporter:
         scratch: Path,
         publisher: Publisher,
         stream_keep_seconds: float = 600.0,
+        review: Review | None = None,
     ) -> None:
         self.store = store
         self.media = media
@@ -69,6 +88,7 @@ class TaskReporter:
         self.scratch = scratch
         self.publisher = publisher
         self.stream_keep_seconds = stream_keep_seconds
+        self.review = review
         self.upload: Path | None = None  # the fetched recording of an upload-extend, kept if clips need it
         self._upload_kept = False
         self.retrying = False  # the task was queued again for another attempt
@@ -83,7 +103,38 @@ class TaskReporter:
         self.task = task
         return task
 
+    def _review(self, title: str, tags: str, lyrics: str) -> None:
+        """TextRefused (the task failed) when the content policy refuses what the engine wrote;
+        TextUnreviewed when it could not say."""
+        if self.review is None:
+            return
+        try:
+            finding = self.review(self.task, title, tags, lyrics)
+        except ModerationUnavailable as exc:
+            raise TextUnreviewed(str(exc)) from None
+        if finding is None:
+            return
+        log.warning(
+            "task %s: content policy refused the written text: %s", self.task.id, finding.operator_line()
+        )
+        refusal = {"field": finding.field, "source": finding.source, "detail": finding.detail}
+        # for the operator: the task's record keeps what was found (engine_state is never rendered to clients)
+        self._held(
+            self.store.save_engine_state(
+                self.task.id, self.worker_id, {**self.task.engine_state, "policy": refusal}
+            )
+        )
+        verb = "contain" if finding.field == "lyrics" else "contains"
+        self.on_failure(
+            FailureKind.SENSITIVE_WORD_ERROR,
+            f"Content filtered for sensitive words: the {finding.field} written for this song {verb} "
+            f"{finding.public_what()}",
+            SENSITIVE_CODE,
+        )
+        raise TextRefused(self.task.id)
+
     def on_text(self, text: SongText) -> None:
+        self._review(text.title, text.tags, text.lyrics)
         before = self.task.state
         task = self._held(
             self.store.record_text(
@@ -142,6 +193,13 @@ class TaskReporter:
             queue_callback(self.store, self.urls, task, "first")
 
     def on_result(self, files: dict[str, str], data: dict) -> None:
+        for variant in data.get("lyrics") or ():  # a lyrics task's written lyrics
+            if isinstance(variant, dict):
+                self._review(
+                    str(variant.get("title") or ""),
+                    str(variant.get("tags") or ""),
+                    str(variant.get("text") or ""),
+                )
         keys, records = self.publisher.result(self.task, files, scratch_dirs.work_dir(self.scratch))
         self._held(self.store.record_result(self.task.id, self.worker_id, {"files": keys, **data}, records))
 

@@ -31,13 +31,14 @@ from tunesmith.engines.registry import build_engine, load_engine_class
 from tunesmith.media.fetch import FetchFailed, fetch_audio
 from tunesmith.media.prune import reap_expired
 from tunesmith.media.store import MediaStore
-from tunesmith.policy.check import ContentPolicy
+from tunesmith.policy.check import ContentPolicy, Finding
 from tunesmith.policy.config import build_policy
+from tunesmith.policy.requests import review_written
 from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.executor import ChildDied, EngineProcess
 from tunesmith.runtime.hosted import HostedRunner
 from tunesmith.runtime.publisher import Publisher
-from tunesmith.runtime.reporter import LeaseLost, TaskReporter, finalize_failure
+from tunesmith.runtime.reporter import LeaseLost, TaskReporter, TextRefused, TextUnreviewed, finalize_failure
 from tunesmith.runtime.scratch import ScratchSpace
 from tunesmith.runtime.sources import Replay, SourceLoader, job_seed
 from tunesmith.settings import Settings
@@ -103,6 +104,10 @@ class Worker:
         self.publisher = Publisher(
             media, keep_lossless=settings.media_lossless == "keep", pack_wav=not settings.media_public_url
         )
+
+    def review_written(self, task: Task, title: str, tags: str, lyrics: str) -> Finding | None:
+        """The content policy on text an engine wrote for `task` (what differs from its request)."""
+        return review_written(self.policy, task.request, title=title, tags=tags, lyrics=lyrics)
 
     def _hosted_engines(self) -> list[str]:
         """The configured engines that run as a driver in this process (tunesmith.engines.hosted)."""
@@ -407,6 +412,7 @@ class Worker:
             scratch=scratch,
             publisher=self.publisher,
             stream_keep_seconds=self.settings.stream_keep_seconds,
+            review=self.review_written,
         )
         deadline = time.monotonic() + self.settings.task_timeout_seconds
         log.info("task %s: attempt %d on %s", task.id, task.attempts, self.worker_id)
@@ -427,6 +433,15 @@ class Worker:
             self._stopped(reporter, str(stop))
         except ChildDied as exc:
             retrying = self._retry_or_fail(reporter, FailureKind.GENERATE_AUDIO_FAILED, str(exc), None)
+        except TextRefused:  # the task ended in SENSITIVE_WORD_ERROR: no audio may be made of that text
+            slot.kill()
+        except TextUnreviewed as exc:
+            slot.kill()
+            log.warning("task %s: the written text could not be reviewed: %s", task.id, exc)
+            with contextlib.suppress(LeaseLost):
+                retrying = self._retry_or_fail(
+                    reporter, FailureKind.GENERATE_AUDIO_FAILED, "content moderation was unavailable", None
+                )
         except LeaseLost:
             slot.kill()
             log.warning("task %s: lease lost while reporting", task.id)

@@ -64,7 +64,7 @@ async def chat_completions(
             return JsonResponse(None, status_code=499)  # nobody is listening; the task carries on
         task = await run_in_threadpool(services.tasks.get, key, task.id)
     if task.state is TaskState.FAILED:
-        raise chat.GenerationFailed(chat.failure_text(task))
+        raise chat.failure_error(task)
     return JsonResponse(
         chat.render_completion(
             task,
@@ -109,7 +109,7 @@ async def _events(
                 yield chunk(content="🎵")
                 last_sent = time.monotonic()
         if task.state is TaskState.FAILED:
-            yield chat.sse(chat.error_body(chat.GenerationFailed(chat.failure_text(task)))[1])
+            yield chat.sse(chat.error_body(chat.failure_error(task))[1])
         else:
             for line in chat.render_markdown(task, services.urls).splitlines(keepends=True):
                 yield chunk(content=line)
