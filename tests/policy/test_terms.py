@@ -25,6 +25,19 @@ def test_sections_scope_the_terms_after_them() -> None:
     ]
 
 
+def test_comments_may_follow_a_term() -> None:
+    parsed = parse_list("fuck*   # and longer words\nc#\n[style]  # styles only\nnsfw\n")
+    assert parsed.terms == [Term("fuck*"), Term("c#"), Term("nsfw", frozenset({"style"}))]
+
+
+def test_the_readme_example_parses() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Content policy", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    parsed = parse_list(example)
+    assert [t.text for t in parsed.terms] == ["fuck*", "ass", "傻逼", "suicide", "nsfw"]
+    assert parsed.allowed == ["妈妈"]
+
+
 def test_an_unknown_section_is_an_error_that_names_the_line() -> None:
     with pytest.raises(ListError, match=r"list.txt line 2: unknown section \[lyric\]"):
         parse_list("bad\n[lyric]\nworse\n", source="list.txt")

@@ -26,7 +26,10 @@ CREDITS = 100
 
 @pytest.fixture(scope="module")
 def chat_model() -> Iterator[ChatServerForTests]:
-    songs = [{"title": f"Moon Song {n}", "tags": "indie pop", "lyrics": f"{MODEL_LYRICS}\nsong {n}"} for n in (1, 2, 3)]
+    songs = [
+        {"title": f"Moon Song {n}", "tags": "indie pop", "lyrics": f"{MODEL_LYRICS}\nsong {n}"}
+        for n in (1, 2, 3)
+    ]
     with ChatServerForTests(completion(songs_json(*songs))) as server:
         yield server
 
@@ -54,7 +57,7 @@ def _key_id(service: ServiceHarness, token: str) -> str:
 
 
 def assert_refused_and_refunded(
-    service: ServiceHarness, token: str, task_id: str, field: str, term: str
+    service: ServiceHarness, token: str, task_id: str, field: str, term: str, source: str = "blocklist"
 ) -> None:
     """The task failed for sensitive words, made no audio, was charged and refunded exactly once, and
     keeps the finding for the operator."""
@@ -63,7 +66,7 @@ def assert_refused_and_refunded(
     assert task.failure.kind is FailureKind.SENSITIVE_WORD_ERROR and task.failure.code == 400
     assert f"the {field} written for this song" in task.failure.message
     assert term not in task.failure.message.lower()
-    assert task.engine_state["policy"] == {"field": field, "source": "blocklist", "detail": term}
+    assert task.engine_state["policy"] == {"field": field, "source": source, "detail": term}
     assert all(c.audio_key is None and c.stream_key is None for c in task.clips)
     assert service.services.store.media_of(task_ids=[task_id]) == []
     ledger = service.services.store.ledger(_key_id(service, token))

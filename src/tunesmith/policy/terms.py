@@ -1,6 +1,7 @@
 """The operator's word lists: UTF-8 text files read at start and again whenever they change.
 
-Format: one term or phrase per line; `#` starts a comment line; blank lines are ignored. A line
+Format: one term or phrase per line; `#` starts a comment (at the start of a line, or after a space);
+blank lines are ignored. A line
 `[lyrics, title]` makes the terms after it apply to those fields only (lyrics, style, title, description);
 `[all]` goes back to every field, which is where a file starts. A trailing `*` lifts the word boundary
 (`fuck*` also matches "fucking"); see tunesmith.policy.patterns for what else a term matches. Phrases under
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +28,7 @@ from tunesmith.policy.matcher import FIELDS, Matcher, Term
 
 log = logging.getLogger(__name__)
 
+_COMMENT = re.compile(r"\s#.*$")  # a comment after a term, set off by a space
 ALL = "all"
 ALLOW = "allow"
 T = TypeVar("T")
@@ -49,8 +52,8 @@ def parse_list(text: str, *, source: str = "the list") -> WordList:
     terms: list[Term] = []
     allowed: list[str] = []
     fields: frozenset[str] | None = frozenset()  # None: in the [allow] section
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _COMMENT.sub("", raw).strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("[") and line.endswith("]"):
