@@ -87,6 +87,7 @@ class Worker:
         self.worker_id = worker_id or new_worker_id()
         self.deliver_callbacks = deliver_callbacks
         # what engines write is reviewed before audio is made (tunesmith.policy); built here when not given
+        self._own_policy = policy is None
         self.policy = policy if policy is not None else build_policy(settings)
         self._stop = threading.Event()
         self._hard_stop_at: float | None = None
@@ -164,6 +165,8 @@ class Worker:
             slot.request_quit()
         for slot in self._slots:
             slot.close(timeout=2.0)
+        if self._own_policy:
+            self.policy.close()
         log.info("worker %s: stopped in %.1f s", self.worker_id, time.monotonic() - started)
 
     def hurry(self) -> None:
