@@ -56,13 +56,17 @@ def newapi(reply: httpx.Response, field: str) -> None:
     assert body["message"].startswith(f"The {field} contain"), body
 
 
-def openai_shape(code: str) -> Check:
+def openai_shape(code: str, param: str | None = None) -> Check:
     def check(reply: httpx.Response, field: str) -> None:
         body = reply.json()
         assert reply.status_code == 400, body
         error = body["error"]
         assert list(body) == ["error"] and set(error) == {"message", "type", "param", "code"}, body
-        assert (error["type"], error["code"], error["param"]) == ("invalid_request_error", code, field)
+        assert (error["type"], error["code"], error["param"]) == (
+            "invalid_request_error",
+            code,
+            param or field,
+        )
         assert error["message"].startswith(f"The {field} contain"), body
 
     return check
@@ -159,7 +163,7 @@ CASES: list[tuple[str, str, dict, Check, str, str]] = [
         "openai chat",
         "/v1/chat/completions",
         {"model": "suno-v3.5", "messages": [{"role": "user", "content": "a song about snarkle"}]},
-        openai_shape("content_policy_violation"),
+        openai_shape("content_policy_violation", param="messages"),
         "description",
         "nark",
     ),

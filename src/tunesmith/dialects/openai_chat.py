@@ -168,6 +168,8 @@ class OpenAIChatDialect(Dialect):
     name = "openai_chat"
 
     def render_error(self, err: ServiceError) -> tuple[int, dict[str, Any]]:
+        if isinstance(err, ContentRefused) and err.field != "messages":  # a chat's texts are its messages
+            err = ContentRefused(err.message, field="messages")
         return error_body(err)
 
 

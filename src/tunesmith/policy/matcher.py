@@ -14,6 +14,8 @@ from tunesmith.policy.normalize import Folded, fold, has_han, is_english_word, p
 from tunesmith.policy.patterns import BEFORE, TermPatterns, compile_term
 
 FIELDS = ("lyrics", "style", "title", "description")
+# Fields judged by another field's terms: a negative style is a style (but names no artist to sound like).
+ALIASES = {"negative_style": "style"}
 # What an allowed phrase is overwritten with before matching: a letter no term has, so it neither matches
 # nor separates (U+3007 IDEOGRAPHIC NUMBER ZERO).
 MASK = "\u3007"
@@ -80,7 +82,7 @@ class Matcher:
         return self.size
 
     def _for(self, field: str) -> _Compiled:
-        return self._fields.get(field, self._other)
+        return self._fields.get(ALIASES.get(field, field), self._other)
 
     def find(self, text: str, field: str) -> Hit | None:
         """The first term found in `text` (a value of `field`), or None."""

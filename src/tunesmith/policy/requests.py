@@ -36,7 +36,7 @@ def request_texts(request: SongRequest) -> list[tuple[str, str]]:
     texts = [
         ("lyrics", request.lyrics),
         ("style", request.style),
-        ("style", request.negative_style),
+        ("negative_style", request.negative_style),
         ("title", request.title),
         ("description", request.description),
     ]
