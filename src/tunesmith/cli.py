@@ -146,6 +146,7 @@ def serve(
     from tunesmith.api.app import create_app
     from tunesmith.runtime.worker import Worker
     from tunesmith.startup.listen import bind
+    from tunesmith.startup.serving import server_config
 
     settings = _settings(host=host, port=port, data_dir=data_dir, workers=workers, config=config)
     listener = bind(settings.host, settings.port)  # before any process starts: a port in use is one line
@@ -162,9 +163,8 @@ def serve(
         if settings.workers > 0:
             worker = Worker(services.store, services.media, services.urls, settings, policy=services.policy)
             worker.start(warm=[settings.default_engine])
-        server = uvicorn.Server(
-            uvicorn.Config(app_, log_level="debug" if settings.debug else "warning", access_log=False)
-        )
+        level = "debug" if settings.debug else "warning"
+        server = uvicorn.Server(server_config(app_, settings, log_level=level, access_log=False))
         base = settings.effective_public_url
         log.info(
             "Tunesmith %s listening on %s:%d (API docs: %s/docs)",

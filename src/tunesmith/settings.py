@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     submit_window_seconds: float = 10.0
     query_limit_per_task: int = 3  # record-info requests per second per task
     max_body_bytes: int = 1_000_000
+    # Slow clients (tunesmith.api.slowclients): a request's headers must arrive within header_timeout_seconds
+    # and its body within body_timeout_seconds (else 408), headers hold at most max_header_bytes (else 431),
+    # and at most max_connections are open at once (else 503); an idle kept-alive connection closes after
+    # keep_alive_seconds.
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
+    max_header_bytes: int = 32_768
+    max_connections: int = 1000
+    keep_alive_seconds: float = 5.0
     telemetry: bool = False  # FastAPI's native OpenTelemetry (configure exporters with OTEL_* variables)
     redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0: rate limits shared by every API process
     chat_wait_seconds: float = 300.0  # how long /v1/chat/completions waits for the song (Suno-API Go: 300)

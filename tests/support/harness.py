@@ -17,6 +17,7 @@ from tunesmith.domain.operations import MODEL_NAMES
 from tunesmith.runtime.worker import Worker
 from tunesmith.services import Services, build_services
 from tunesmith.settings import Settings
+from tunesmith.startup.serving import server_config
 
 TONE_ENGINE = "tests.support.tone_engine:ToneEngineForTests"
 
@@ -67,11 +68,8 @@ class ServiceHarness:
         self.settings = settings
         self.services: Services = build_services(settings)
         self.app = create_app(self.services)
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                self.app, host="127.0.0.1", port=settings.port, log_level="warning", access_log=False
-            )
-        )
+        config = server_config(self.app, settings, host="127.0.0.1", port=settings.port, log_level="warning")
+        self.server = uvicorn.Server(config)
         self.worker = (
             Worker(self.services.store, self.services.media, self.services.urls, settings)
             if with_worker
