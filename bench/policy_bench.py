@@ -138,6 +138,9 @@ def style_texts() -> list[tuple[str, str]]:
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "$", "t": "7", "l": "1", "g": "9", "b": "8"}
 LOOKALIKE = {"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х", "y": "у", "i": "і"}
 ACCENT = {"a": "á", "e": "é", "i": "í", "o": "ö", "u": "ü", "c": "ç", "n": "ñ"}
+# Traditional forms of the example list's simplified characters (the matcher has no conversion table: a
+# two-character term still matches them by sound).
+TRADITIONAL = {"妈": "媽", "卧": "臥", "贱": "賤", "坏": "壞", "逼": "逼"}
 FRAMES = ("oh you {} tonight", "{}", "I said {}!", "we sing {} in the rain", "«{}»")
 
 
@@ -221,12 +224,19 @@ def chinese_evasions(term: str) -> dict[str, str]:
         }
         if homophone:
             out["homophone"] = homophone + term[1:]
+        traditional = "".join(TRADITIONAL.get(c, c) for c in term)
+        if traditional != term:
+            out["traditional"] = traditional
     return out
 
 
 def chinese_known_misses(term: str) -> dict[str, str]:
     syllables = [r[0] for r in term_pinyin(term)]
-    return {"initials": "".join(s[0] for s in syllables)} if len(term) >= 2 else {}
+    misses = {"initials": "".join(s[0] for s in syllables)} if len(term) >= 2 else {}
+    traditional = "".join(TRADITIONAL.get(c, c) for c in term)
+    if len(term) == 1 and traditional != term:
+        misses["traditional, one character"] = traditional
+    return misses
 
 
 # ── measuring ─────────────────────────────────────────────────────────────────────────────────────────

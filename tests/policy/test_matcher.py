@@ -141,3 +141,8 @@ def test_pinyin_that_spells_an_english_word_is_english() -> None:
     assert chinese.find("it was made by hand", "lyrics") is None
     assert Matcher([Term("他妈的")]).find("tamade", "lyrics") is not None
     assert chinese.find("ma de", "lyrics") is not None  # spelt apart: pinyin
+
+
+def test_traditional_characters_match_by_sound() -> None:
+    hit = LIST.find("你是壞蛋", "lyrics")  # 壞 is the traditional form of 坏
+    assert hit is not None and hit.term == "坏蛋" and hit.by_sound
