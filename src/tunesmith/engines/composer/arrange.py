@@ -10,9 +10,10 @@ import random
 import zlib
 from dataclasses import dataclass, field
 
-from tunesmith.engines.composer.genres import SIX_EIGHT, WALTZ
+from tunesmith.engines.composer.genres import BALLAD, SIX_EIGHT, WALTZ
 from tunesmith.engines.composer.harmony import Chord
 from tunesmith.engines.composer.plan import SongPlan
+from tunesmith.engines.composer.vocab.instruments import BY_NAME
 
 STEMS = ("drums", "bass", "other")
 _OTHER_CHANNELS = (2, 5, 8, 11, 14)
@@ -48,6 +49,7 @@ class _Arranger:
         self.rng = random.Random(zlib.crc32(f"arr|{plan.seed}|{plan.take}".encode()))
         self.bb = plan.bar_beats
         self.steps = self.bb * 4
+        self.perc_notes = {BY_NAME[n].program for n in self.st.perc}
 
     def t(self, beat: float, jitter: float = 0.004) -> float:
         """Beat -> seconds, with swing on off-beat eighths and a little human timing."""
@@ -61,9 +63,18 @@ class _Arranger:
 
     def drums(self) -> Track | None:
         g = self.st.genre_preset
-        if not self.st.drums or g.drums is None:
+        if not self.st.drums and not self.st.perc:
             return None
-        pattern = g.drums if self.st.meter == 4 else (SIX_EIGHT if self.st.meter == 6 else WALTZ)
+        if not self.st.drums:
+            pattern = {}
+        elif self.st.meter == 4:
+            pattern = dict(g.drums or BALLAD)  # a kit named in a genre without drums plays a soft pattern
+        else:
+            pattern = dict(SIX_EIGHT if self.st.meter == 6 else WALTZ)
+        for name in self.st.perc:  # named percussion: its row, on the drum channel
+            inst = BY_NAME[name]
+            row = inst.play if self.st.meter == 4 else inst.play[: self.steps]
+            pattern.setdefault(inst.program, row)
         tr = Track("drums", "drums", self.st.drum_kit, 9, 110, 64, True)
         n_secs = len(self.plan.sections)
         for si, sec in enumerate(self.plan.sections):
@@ -80,7 +91,7 @@ class _Arranger:
                     continue
                 fill = last_bar and si + 1 < n_secs and self.plan.sections[si + 1].kind == "chorus"
                 for note, row in pattern.items():
-                    if soft and note not in (36, 37, 42, 51, 44, 82):
+                    if soft and note not in (36, 37, 42, 51, 44, 82) and note not in self.perc_notes:
                         continue
                     if self.plan.take == 1 and note == 42 and sec.kind == "chorus":
                         note = 46 if self.st.genre not in ("jazz", "lofi") else note
@@ -181,6 +192,14 @@ class _Arranger:
                     hits = [(k * 0.5, 0.45, [r, r + 7, r + 12]) for k in range(self.bb * 2)]
                 elif style == "stabs":
                     hits = [(k + 0.5, 0.25, v) for k in range(self.bb)]
+                elif style == "line":  # a counter-line: one chord tone per half bar, moving by step
+                    hits = [
+                        (0.0, self.bb / 2, [self.line_note(ch, 0)]),
+                        (self.bb / 2, self.bb / 2, [self.line_note(ch, 1)]),
+                    ]
+                elif style == "hits":  # low accents on the downbeat (timpani, taiko)
+                    r = 43 + (ch.root - 43) % 12
+                    hits = [(0.0, 1.0, [r]), (self.bb - 1.0, 0.5, [r])]
                 elif style == "comp":
                     hits = [(1.0, 0.6, v), (2.5, 0.4, v)] + ([(3.0, 0.6, v)] if self.bb == 4 else [])
                 else:  # block
@@ -191,6 +210,14 @@ class _Arranger:
                         end = self.plan.seconds(b0 + off + dur) + (2.0 if final else 0.0)
                         tr.notes.append((p, s, end, self.vel(72 if pad else 80, sec.energy)))
         return tr
+
+    def line_note(self, ch: Chord, half: int) -> int:
+        """The chord tone nearest the counter-line's last note (around G4), the second half a step off it."""
+        prev = getattr(self, "_line_prev", 67)
+        cands = [p for p in range(58, 82) if p % 12 in ch.tones]
+        p = min(cands, key=lambda q: (abs(q - prev) + (2 if half and q == prev else 0), q))
+        self._line_prev = p
+        return p
 
     def lead(self, channel: int) -> Track | None:
         if self.st.lead is None:

@@ -34,7 +34,13 @@ def word_timings(plan: SongPlan) -> list[dict]:
                 span = (prev_end, nxt[0] if nxt else prev_end)
             s, e = max(lo, min(span[0], hi)), max(lo, min(span[1], hi))
             out.append(
-                {"word": word, "start_s": round(s, 3), "end_s": round(max(s, e), 3), "section": sec.label}
+                {
+                    "word": word,
+                    "start_s": round(s, 3),
+                    "end_s": round(max(s, e), 3),
+                    "section": sec.label,
+                    "voice": line.singer or plan.style.voice,
+                }
             )
             prev_end = e
     return out
@@ -55,20 +61,21 @@ def write_midi(path: Path, plan: SongPlan, tracks: list[Track]) -> None:
             pretty_midi.Note(velocity=v, pitch=p, start=s, end=max(e, s + 0.01)) for p, s, e, v in tr.notes
         ]
         pm.instruments.append(inst)
-    sung = [ln for ln in plan.lines if ln.sung]
-    if sung:
-        voice = pretty_midi.Instrument(program=53, name="vocals")
-        for ln in sung:
-            voice.notes += [
-                pretty_midi.Note(
-                    velocity=100,
-                    pitch=n.pitch,
-                    start=plan.seconds(n.start),
-                    end=plan.seconds(n.start + n.dur),
-                )
-                for n in ln.notes
-            ]
-        pm.instruments.append(voice)
+    voices: dict[str, pretty_midi.Instrument] = {}
+    for ln in plan.lines:
+        if not ln.sung:
+            continue
+        own = ln.singer in (None, plan.style.voice)
+        name = "vocals" if own else f"vocals-{ln.singer}"  # the song's voice, then a second voice
+        if name not in voices:
+            voices[name] = pretty_midi.Instrument(program=53 if own else 54, name=name)
+        voices[name].notes += [
+            pretty_midi.Note(
+                velocity=100, pitch=n.pitch, start=plan.seconds(n.start), end=plan.seconds(n.start + n.dur)
+            )
+            for n in ln.notes
+        ]
+    pm.instruments.extend(voices.values())
     pm.write(str(path))
 
 

@@ -57,8 +57,10 @@ class _Builder:
         language: str,
         spoken: dict[str, SpokenLine] | None = None,
         signature: str = "",
+        others: dict[str, dict[str, SpokenLine]] | None = None,
     ) -> None:
         self.spoken = spoken or {}
+        self.others = others or {}  # gender -> text -> the line spoken by the song's second voice
         self.style, self.take, self.seed, self.language = style, take, seed, language
         self.bar_beats = 4 if style.meter == 4 else 3
         self.harmonic_rhythm = 2 if style.bpm >= 140 else 1
@@ -95,6 +97,33 @@ class _Builder:
         self.bar += bars
         return sec
 
+    def singers_for(self, sec_in: LyricSection, occurrence: int) -> tuple[str, ...]:
+        """Who sings a section: a vocal tag on it decides; else a duet gives alternate verses to each voice
+        and sings the rest together, a choir sings everything together, a solo voice sings alone."""
+        lead = self.style.voice or "female"
+        other = "male" if lead == "female" else "female"
+        tagged = getattr(sec_in, "voices", ())
+        if tagged:
+            return tuple(lead if v == "lead" else other if v == "other" else v for v in tagged)
+        if self.style.ensemble == "choir":
+            return (lead, other)
+        if self.style.ensemble == "duet":
+            if sec_in.kind in ("verse", "prechorus", "bridge"):
+                return (lead,) if (occurrence + (sec_in.kind == "bridge")) % 2 == 0 else (other,)
+            return (lead, other)
+        return (lead,)
+
+    def spoken_by(self, singer: str, text: str, fallback: SpokenLine) -> SpokenLine:
+        """The line as `singer` speaks it; the lead's reading where the other voice's syllables differ (its
+        notes follow the lead's syllables)."""
+        if singer == (self.style.voice or "female"):
+            return fallback
+        sp = self.others.get(singer, {}).get(text)
+        if sp is None:
+            sp = speak_line(text, self.language, voice_for(self.language, singer)[0])
+            self.others.setdefault(singer, {})[text] = sp
+        return sp if len(sp.syllables) == len(fallback.syllables) else fallback
+
     def sung_section(self, sec_in: LyricSection, voice: str) -> bool:
         """Lay out a sung section; only the lines that end before the 8-minute limit (less room for an
         outro) are sung, and each is spoken only once it is known to fit. False when lines were left out."""
@@ -117,6 +146,8 @@ class _Builder:
         occurrence = self.writer.begin_section(sec_in.kind)
         bars = sum(layout)
         sec = self.add_section(sec_in.kind, sec_in.label, bars + (bars % 2))
+        sec.singers = self.singers_for(sec_in, occurrence)
+        lead = self.style.voice or "female"
         bar = sec.start_bar
         breath = max(0.5, 0.3 / (60.0 / self.style.bpm))  # beats of silence before a pickup
         for i, (sp, lb) in enumerate(zip(spoken, layout, strict=True)):
@@ -138,11 +169,28 @@ class _Builder:
                 )
                 notes = [Note(p, base + b, d, 96, k) for k, (b, d, p) in enumerate(mel)]
                 self.sung_until = max(n.start + n.dur for n in notes)
+            choir = self.style.ensemble == "choir"
             harm = (
-                harmony_line([n.pitch for n in notes], self.reg) if sec.kind == "chorus" and notes else None
+                harmony_line([n.pitch for n in notes], self.reg)
+                if (sec.kind == "chorus" or choir) and notes
+                else None
             )
-            sec.lines.append(len(self.lines))
-            self.lines.append(Line(len(self.sections) - 1, sp.text, sp.words, notes, harm, sp))
+            for k, singer in enumerate(sec.singers):
+                shift = 0 if singer == lead else (-12 if singer == "male" else 12)
+                line_notes = [Note(n.pitch + shift, n.start, n.dur, n.velocity, n.syllable) for n in notes]
+                sec.lines.append(len(self.lines))
+                self.lines.append(
+                    Line(
+                        len(self.sections) - 1,
+                        sp.text,
+                        sp.words,
+                        line_notes,
+                        [p + shift for p in harm] if harm and (k == 0 or choir) else None,
+                        self.spoken_by(singer, sp.text, sp),
+                        singer=singer,
+                        doubled=k > 0,
+                    )
+                )
             bar += lb
         return len(spoken) == len(sec_in.lines)
 
@@ -190,9 +238,11 @@ def build_plan(
     instrumental: bool,
     duration: float | None,
     spoken: dict[str, SpokenLine] | None = None,
+    others: dict[str, dict[str, SpokenLine]] | None = None,
 ) -> SongPlan:
-    """Lay out one take of a song. `spoken` holds lines already spoken (see `speak_all`)."""
-    b = _Builder(style, take, seed, language, spoken, signature=lyrics)
+    """Lay out one take of a song. `spoken` holds lines already spoken by the song's voice (see `speak_all`),
+    `others` those spoken by a second voice (duets, choirs, vocal tags), by gender."""
+    b = _Builder(style, take, seed, language, spoken, signature=lyrics, others=others)
     notes: list[str] = []
     sections = [] if instrumental or style.voice is None else parse_lyrics(lyrics)
     sung = [s for s in sections if s.lines and any(tokens(t) for t in s.lines)]
@@ -246,12 +296,24 @@ def _instrumental_form(b: _Builder, target: float, bar_s: float, intro_bars: int
     while body > 0:
         bars = body if body < 2 * sec_bars else sec_bars
         kind = form[i % len(form)]
-        sec = b.add_section(kind, kind.capitalize(), bars)
-        if kind != "verse":
-            b.lead_lines(sec)
+        # no voice to leave room for: the lead instrument carries the tune in every section
+        b.lead_lines(b.add_section(kind, kind.capitalize(), bars))
         body -= bars
         i += 1
     b.add_section("outro", "Outro", outro, final=True)
+
+
+def second_voice(style: Style, lyrics: str) -> str | None:
+    """The other voice a song needs spoken besides its own (a duet, a choir, a [Male Vocal] tag), if any."""
+    if style.voice is None:
+        return None
+    other = "male" if style.voice == "female" else "female"
+    if style.ensemble != "solo":
+        return other
+    for sec in parse_lyrics(lyrics):
+        if any(v not in ("lead", style.voice) for v in getattr(sec, "voices", ())):
+            return other
+    return None
 
 
 def sung_texts(lyrics: str) -> list[str]:

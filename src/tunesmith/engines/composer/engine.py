@@ -209,7 +209,7 @@ class ComposerEngine(Engine):
             run(job, sink)
             return
         from tunesmith.engines.composer import pool
-        from tunesmith.engines.composer.compose import build_plan, sung_texts
+        from tunesmith.engines.composer.compose import build_plan, second_voice, sung_texts
         from tunesmith.engines.composer.render import render_take
         from tunesmith.engines.composer.style import parse_style
         from tunesmith.engines.composer.syllables import voice_for
@@ -229,8 +229,13 @@ class ComposerEngine(Engine):
             instrumental=instrumental,
         )
         spoken = None
+        others = None
         if not instrumental and style.voice:
-            spoken = pool.speak_fresh(sung_texts(lyrics), language, voice_for(language, style.voice)[0])
+            texts = sung_texts(lyrics)
+            spoken = pool.speak_fresh(texts, language, voice_for(language, style.voice)[0])
+            other = second_voice(style, lyrics)
+            if other:
+                others = {other: pool.speak_fresh(texts, language, voice_for(language, other)[0])}
         for slot in job.clips:
             plans.append(
                 build_plan(
@@ -243,6 +248,7 @@ class ComposerEngine(Engine):
                     instrumental=req.instrumental or not lyrics.strip(),
                     duration=req.duration,
                     spoken=spoken,
+                    others=others,
                 )
             )
         executor = pool.get_pool()

@@ -41,6 +41,8 @@ class Line:
     notes: list[Note]
     harmony: list[int] | None = None  # a second voice, one pitch per note
     spoken: SpokenLine | None = None
+    singer: str | None = None  # "female" | "male": who sings it (None: the song's voice)
+    doubled: bool = False  # the same words as the line before, sung at the same time by another voice
 
     @property
     def sung(self) -> bool:
@@ -56,6 +58,7 @@ class Section:
     chords: list[Chord]  # one per bar
     energy: float
     lines: list[int] = field(default_factory=list)  # indices into SongPlan.lines
+    singers: tuple[str, ...] = ()  # the voices singing this section (a duet alternates and joins)
 
 
 @dataclass
@@ -112,6 +115,7 @@ class SongPlan:
             "swing": st.swing,
             "energy": st.energy,
             "voice": st.voice,
+            "ensemble": st.ensemble,
             "espeak_voice": self.voice,
             "language": self.language,
             "vocal_range_midi": list(self.vocal_range),
@@ -141,7 +145,12 @@ class SongPlan:
                     "tempo_bpm": st.bpm,
                     "chords": [c.name() for c in s.chords],
                     "energy": s.energy,
-                    "lines": [self.lines[j].text for j in s.lines if self.lines[j].sung],
+                    "lines": [
+                        self.lines[j].text
+                        for j in s.lines
+                        if self.lines[j].sung and not self.lines[j].doubled
+                    ],
+                    "singers": list(s.singers),
                 }
                 for i, s in enumerate(self.sections)
             ],

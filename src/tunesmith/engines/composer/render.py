@@ -99,8 +99,9 @@ class _BackingAhead:
         self.renderer.close()
 
 
-def _mix_line(voc: np.ndarray, lead_buf: np.ndarray, sung: tuple, ir: np.ndarray) -> None:
-    """Add one sung line (lead + harmony, with reverb) to the vocal stem, and the dry lead to `lead_buf`."""
+def _mix_line(voc: np.ndarray, lead_buf: np.ndarray | None, sung: tuple, ir: np.ndarray) -> None:
+    """Add one sung line (lead + harmony, with reverb) to the vocal stem, and the dry lead to `lead_buf` (None
+    for a second voice's line: the lead stem holds the song's own voice alone)."""
     from scipy.signal import oaconvolve
 
     origin, lead, harm = sung
@@ -116,6 +117,8 @@ def _mix_line(voc: np.ndarray, lead_buf: np.ndarray, sung: tuple, ir: np.ndarray
     lo = max(0, s0)
     n = min(len(dry) - (lo - s0), len(voc) - lo)
     voc[lo : lo + n] += dry[lo - s0 : lo - s0 + n]
+    if lead_buf is None:
+        return
     k = min(len(lead) - (lo - s0), len(lead_buf) - lo)
     if k > 0:
         lead_buf[lo : lo + k] += lead[lo - s0 : lo - s0 + k] * np.float32(VOCAL_GAIN)
@@ -160,7 +163,8 @@ def render_take(
             for li in plan.sections[i].lines:
                 fut = vocals.get(li)
                 if fut is not None:
-                    _mix_line(voc, lead_buf, fut.result(), ir)
+                    own = plan.lines[li].singer in (None, plan.style.voice)
+                    _mix_line(voc, lead_buf if own else None, fut.result(), ir)
             t_voc += time.perf_counter() - tv
             tm = time.perf_counter()
             last = i == len(plan.sections) - 1

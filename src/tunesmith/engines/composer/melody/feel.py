@@ -50,6 +50,8 @@ FEELS: dict[str, Feel] = {
     "classical": Feel(1.2, 0.05, 0.3, 3.0, 5, 15, cram=1.3),
     "jpop": Feel(2.0, 0.4, 0.4, 1.5, 5, 14, sixteenths=True, line_s=2.6),
     "ambient": Feel(1.1, 0.0, 0.2, 3.0, 3, 9, cram=1.3),
+    "reggae": Feel(1.4, 0.45, 0.4, 1.5, 4, 11),
+    "latin": Feel(1.8, 0.55, 0.5, 1.5, 4, 12, sixteenths=True),
 }
 
 

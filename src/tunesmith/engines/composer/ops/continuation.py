@@ -152,7 +152,8 @@ def render_stems(plan: SongPlan, vocals: dict) -> tuple[dict[str, np.ndarray], n
     lead = np.zeros(total, np.float32)
     ir = mastering.reverb_ir()
     for i in sorted(vocals):
-        _mix_line(voc, lead, vocals[i].result(), ir)
+        own = plan.lines[i].singer in (None, plan.style.voice)
+        _mix_line(voc, lead if own else None, vocals[i].result(), ir)
     stems["vocals"] = voc[:total]
     return stems, lead
 

@@ -68,6 +68,9 @@ def style_from_plan(plan: dict[str, Any]) -> Style:
         data = dict(st)
         data["parts"] = tuple(tuple(p) for p in data.get("parts", ()))
         data["notes"] = tuple(data.get("notes", ()))
+        for name in ("instruments", "perc"):
+            if name in data:
+                data[name] = tuple(data[name])
         return Style(**data)
     tonic, mode = plan["key"].split()
     inst = plan.get("instruments", {})

@@ -77,7 +77,7 @@ def write_song(
     """A title, tags and lyrics (in the description's language) for a one-line song idea."""
     text = clean(description)
     hint = clean(style_hint)[:MAX_INPUT]
-    brief = read_brief(text, hint)
+    brief = read_brief(text, hint, raw=description[:MAX_INPUT])
     instrumental = instrumental or brief.instrumental
     lang = _lyrics_language(text, language)
     rng = _rng(seed, text, hint, lang, instrumental)

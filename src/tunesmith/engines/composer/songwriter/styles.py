@@ -188,6 +188,8 @@ MALE_WORDS = (
     "男歌手",
     "男生唱",
 )
+DUET_WORDS = ("duet", "male and female", "female and male", "对唱", "男女对唱")
+CHOIR_WORDS = ("choir", "choral", "gospel choir", "合唱")
 INSTRUMENTAL_WORDS = (
     "instrumental",
     "no vocals",

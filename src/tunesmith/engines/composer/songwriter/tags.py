@@ -38,13 +38,28 @@ def tempo(brief: Brief, rng: random.Random) -> int:
     """A BPM that fits the genre and mood, varied a little by seed; the client's own BPM wins."""
     if brief.bpm:
         return brief.bpm
-    low, high = brief.genres[0].bpm if brief.genres else _MOOD_RANGE.get(brief.mood, (96, 124))
+    low, high = (
+        brief.genres[0].bpm if brief.genres else _vocab_range(brief) or _MOOD_RANGE.get(brief.mood, (96, 124))
+    )
     place = _MOOD_TEMPO.get(brief.mood, 0.5) + rng.uniform(-0.12, 0.12)
     return int(round(low + min(1.0, max(0.0, place)) * (high - low)))
 
 
+def _vocab_range(brief: Brief) -> tuple[int, int] | None:
+    """The tempo range of the first genre word of the composer's vocabulary the client used."""
+    from tunesmith.engines.composer.genres import GENRES
+    from tunesmith.engines.composer.vocab.genres import GENRE_WORDS
+
+    for word in brief.style_words:
+        found = GENRE_WORDS.get(word.replace("-", " ")) or GENRE_WORDS.get(word)
+        if found:
+            return found.tempo or GENRES[found.family].tempo
+    return None
+
+
 def genre_tags(brief: Brief, instrumental: bool) -> list[str]:
     names = [g.tag for g in brief.genres]
+    names += [w for w in brief.style_words if not any(w in n or n in w for n in names)]
     if names == ["dance"]:
         names = ["dance pop"]
     if not names:
@@ -59,13 +74,22 @@ def build_tags(brief: Brief, *, style_hint: str, instrumental: bool, voice: str,
     """Merge the client's style with what the description implies; each tag once, case-insensitively."""
     hint = _split(style_hint)
     hint_text = " ".join(hint).lower()
-    tags = hint + genre_tags(brief, instrumental) + mood_tags(brief) + list(brief.instruments[:2])
+    negations = [f"no {phrase}" for phrase in brief.negations if phrase not in hint_text]
+    tags = (
+        hint
+        + negations
+        + list(brief.music)
+        + genre_tags(brief, instrumental)
+        + mood_tags(brief)
+        + list(brief.instruments[:4])
+    )
     if "bpm" not in hint_text:
         tags.append(f"{tempo(brief, rng)} bpm")
     if instrumental:
         tags.append("instrumental")
     elif "vocal" not in hint_text and "voice" not in hint_text:
         tags.append(voice)
+
     seen: set[str] = set()
     out: list[str] = []
     for tag in tags:

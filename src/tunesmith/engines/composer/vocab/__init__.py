@@ -1,0 +1,1 @@
+"""The style vocabulary: tables of genre, instrument, voice, tempo and mood words, and how they are found."""
