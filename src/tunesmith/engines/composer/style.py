@@ -237,9 +237,9 @@ def parse_style(
     if bpm is None:
         lo, hi = TEMPO_WORDS[r.tempo_words[0]] if r.tempo_words else (gw.tempo or g.tempo)
         lean = sum(m.tempo for m in mood_rows) / len(mood_rows) if mood_rows and not r.tempo_words else 0.0
-        if lean > 0.25:  # fast words: the upper half of the range and a little beyond
+        if lean >= 0.45:  # fast words: the upper half of the range and a little beyond
             lo, hi = (lo + hi) // 2, hi + 10
-        elif lean < -0.25:  # slow words: the lower half and a little below
+        elif lean <= -0.45:  # slow words: the lower half and a little below
             lo, hi = lo - 8, (lo + hi) // 2
         bpm = min(240.0, max(40.0, float(rng.randint(lo, hi))))
 
@@ -266,7 +266,8 @@ def parse_style(
         swing = 0.0
 
     energy = gw.energy if gw.energy is not None else g.energy
-    energy = min(1.0, max(0.1, energy + sum(m.energy for m in mood_rows)))
+    # subtle words ("bright", "smooth", "warm") colour the key and tempo, not the energy
+    energy = min(1.0, max(0.1, energy + sum(m.energy for m in mood_rows if abs(m.energy) >= 0.15)))
 
     voice, ensemble = _voice(r, rng, voice_to, no_voice, neg_words, notes)
     if vocal_gender in ("m", "f"):
