@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     max_header_bytes: int = 32_768
     max_connections: int = 1000
     keep_alive_seconds: float = 5.0
+    # Operations: GET /metrics is open unless an address list (IPs/CIDRs) or a bearer token is set; /readyz
+    # wants a recent worker heartbeat when workers are expected (default: when this process runs workers).
+    metrics_allow: list[str] = Field(default_factory=list)
+    metrics_token: str = ""
+    expect_workers: bool | None = None
+    log_format: Literal["text", "json"] = "text"
     telemetry: bool = False  # FastAPI's native OpenTelemetry (configure exporters with OTEL_* variables)
     redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0: rate limits shared by every API process
     chat_wait_seconds: float = 300.0  # how long /v1/chat/completions waits for the song (Suno-API Go: 300)
@@ -141,7 +147,7 @@ class Settings(BaseSettings):
     def _relay_table(cls, data: Any) -> Any:
         return flatten_tables(data) if isinstance(data, dict) else data
 
-    @field_validator("api_keys", "callback_allow", "upload_allow", mode="before")
+    @field_validator("api_keys", "callback_allow", "upload_allow", "metrics_allow", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -14,7 +14,8 @@ from tunesmith.api import errors
 from tunesmith.api.bodylimit import BodyLimitMiddleware
 from tunesmith.api.docs import add_docs
 from tunesmith.api.fastlane import FastLane
-from tunesmith.api.routes import account, media, native
+from tunesmith.api.metrics import Metrics, measured
+from tunesmith.api.routes import account, media, native, ops
 from tunesmith.dialects.base import Dialect
 from tunesmith.services import Services
 from tunesmith.webstudio import add_studio
@@ -34,12 +35,25 @@ class TunesmithApp(FastAPI):
     fast_lane = FastLane({})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self.fast_lane.find(scope)
-        if route is None:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        dialect = errors.dialect_for_path(scope["path"])
+        label = dialect.name if dialect is not None else "none"
+        route = self.fast_lane.find(scope)
+        if route is None:
+            await measured(self.state.metrics, label, super().__call__, scope, receive, send)
+            return
         scope["app"] = self
-        await route(scope, receive, send)
+        scope["route"] = LaneRoute(scope["path"])
+        await measured(self.state.metrics, label, route, scope, receive, send)
+
+
+class LaneRoute:
+    """What the metrics read of a fast-lane route: its path (the lane matches exact paths)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
 
 
 def create_app(services: Services) -> FastAPI:
@@ -56,6 +70,7 @@ def create_app(services: Services) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.metrics = Metrics(services.store)
     prefixes: list[tuple[str, Dialect]] = [("/tunesmith", native.NativeDialect())]
     for module in _dialect_modules():
         app.include_router(module.router)
@@ -63,6 +78,7 @@ def create_app(services: Services) -> FastAPI:
     errors.PREFIX_DIALECTS[:] = sorted(prefixes, key=lambda item: -len(item[0]))
     app.add_exception_handler(StarletteHTTPException, errors.http_exception_handler)  # type: ignore[arg-type]
     app.include_router(native.router)
+    app.include_router(ops.router)
     app.include_router(account.router)
     app.include_router(media.router)
     add_docs(app)

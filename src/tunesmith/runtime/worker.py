@@ -542,7 +542,9 @@ class Worker:
     # ── side loops ────────────────────────────────────────────────────────────────────────────────────
     def _heartbeat_loop(self) -> None:
         interval = max(0.2, self.settings.lease_seconds / 3)
+        self._beat()
         while not self._stop.wait(interval) or self.held_tasks:
+            self._beat()
             for task_id in self.held_tasks:
                 try:
                     if not self.store.renew_lease(task_id, self.worker_id, self.settings.lease_seconds):
@@ -552,6 +554,13 @@ class Worker:
                     log.exception("heartbeat for %s failed", task_id)
             if self._stop.is_set() and not self.held_tasks:
                 return
+
+    def _beat(self) -> None:
+        """The worker's own heartbeat (for /readyz and /metrics), whether or not it holds tasks."""
+        try:
+            self.store.beat(self.worker_id)
+        except Exception:  # noqa: BLE001 - the next beat tries again
+            log.exception("worker heartbeat failed")
 
     def _sweep_loop(self) -> None:
         interval = max(0.5, min(5.0, self.settings.lease_seconds / 2))

@@ -219,6 +219,24 @@ class Store(ABC):
         """The key's tasks whose request sings with `persona_id`, with their clips, newest first (ties by id,
         descending); another key's tasks are never included."""
 
+    # ── operator figures (tunesmith.store.sql_stats) ──────────────────────────────────────────────────────
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise when the database cannot be reached (for /readyz)."""
+
+    @abstractmethod
+    def beat(self, worker_id: str) -> None:
+        """Record that the worker is alive now (its heartbeat, for /readyz and /metrics)."""
+
+    @abstractmethod
+    def service_stats(self, now: datetime | None = None) -> Any:
+        """A sql_stats.ServiceStats: tasks by state and engine, the queue, callbacks, credits, render speed
+        and worker heartbeats, for the whole service."""
+
+    @abstractmethod
+    def key_task_counts(self, key_id: str) -> dict[str, int]:
+        """The key's tasks by state."""
+
     # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod
     def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:
