@@ -33,5 +33,10 @@ def test_each_attempt_logs_its_outcome_and_duration(tmp_path: Path, caplog: pyte
     failed = [line for line in lines if line.startswith(f"task {bad}: attempt 1 failed (")]
     assert len(failed) == 1 and re.search(r"\) after \d+\.\d s$", failed[0]), lines
     assert f"worker {worker_id}: started, 1 slot(s)" in lines
-    assert f"worker {worker_id}: stopping" in lines
+    # The failed task's status is stored before the worker finishes its bookkeeping, so the stop may still
+    # find it in hand ("stopping, 1 task(s) get up to 2 s to finish") on a busy machine.
+    assert any(
+        re.fullmatch(rf"worker {worker_id}: stopping(, 1 task\(s\) get up to \d+ s to finish)?", line)
+        for line in lines
+    ), lines
     assert any(re.fullmatch(rf"worker {worker_id}: stopped in \d+\.\d s", line) for line in lines), lines
