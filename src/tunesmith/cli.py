@@ -80,7 +80,7 @@ def main(
 
 def _settings(**flags: Any) -> Settings:
     settings = load_settings(**{("config_file" if k == "config" else k): v for k, v in flags.items()})
-    setup_logging(settings.debug)
+    setup_logging(settings.debug, settings.log_format, settings.secrets())
     return settings
 
 

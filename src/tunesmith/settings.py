@@ -214,6 +214,14 @@ class Settings(BaseSettings):
             max_streams=self.relay_max_streams,
         )
 
+    def secrets(self) -> list[str]:
+        """Every secret value this configuration holds, so the logs can scrub them (tunesmith.logs)."""
+        values = [self.webhook_secret, self.lyrics_model_key, self.moderation_key, self.metrics_token]
+        values += self.api_keys
+        values += [channel.key.get_secret_value() for channel in self.relay_channels]
+        values += [os.environ.get(name) for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")]
+        return [v for v in values if v]
+
     def registry_options(self) -> dict[str, Any]:
         """Operator configuration for engines built in this process (`Engine.configure`): the job options
         and the relay's channels (which never travel to engine child processes)."""

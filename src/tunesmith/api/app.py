@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tunesmith import __version__
+from tunesmith import __version__, logs
 from tunesmith.api import errors
 from tunesmith.api.bodylimit import BodyLimitMiddleware
 from tunesmith.api.docs import add_docs
@@ -40,6 +40,7 @@ class TunesmithApp(FastAPI):
             return
         dialect = errors.dialect_for_path(scope["path"])
         label = dialect.name if dialect is not None else "none"
+        logs.begin(dialect=label, route=scope["path"])
         route = self.fast_lane.find(scope)
         if route is None:
             await measured(self.state.metrics, label, super().__call__, scope, receive, send)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tunesmith import logs
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import DERIVED_OPERATIONS
@@ -241,7 +242,8 @@ class Worker:
             with self._lock:
                 self._held[task.id] = task
             try:
-                self._execute(slot, task)
+                with logs.task_context(task.id, dialect=task.dialect):
+                    self._execute(slot, task)
             except Exception:  # noqa: BLE001
                 log.exception("task %s: unexpected worker error", task.id)
             finally:
@@ -601,5 +603,6 @@ class Worker:
         if task is not None:
             key = self.store.get_key(task.key_id)
             if key is not None and key.webhook_secret:
+                logs.add_secrets([key.webhook_secret])  # never logged, whoever logs the delivery
                 return key.webhook_secret
         return self.settings.webhook_secret

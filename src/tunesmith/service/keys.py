@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from tunesmith import logs
 from tunesmith.domain.errors import Unauthorized
 from tunesmith.domain.models import ApiKey
 from tunesmith.store.base import Store
@@ -86,10 +87,12 @@ class KeyService:
         with self._lock:
             hit = self._cache.get(digest)
         if hit and hit[0] > now:
+            logs.bind(key_prefix=hit[1].prefix)
             return hit[1]
         key = self.store.get_key_by_hash(digest)
         if key is None:
             raise Unauthorized()
+        logs.bind(key_prefix=key.prefix)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from tunesmith import logs
 from tunesmith.dialects.text_limits import check_text
 from tunesmith.domain.edits import check_continue_at, check_crop, check_infill
 from tunesmith.domain.errors import (
@@ -30,6 +32,8 @@ from tunesmith.service.limits import make_limiter
 from tunesmith.service.snapshots import TaskSnapshots
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
+
+log = logging.getLogger(__name__)
 
 # Derived operations made from the parts a Tunesmith engine keeps, not from the audio alone: the artifact
 # (name or name prefix) a source clip must have, and what to call it. A song relayed from an upstream keeps
@@ -122,6 +126,7 @@ class TaskService:
         )
         now = datetime.now(UTC)
         task_id = new_task_id()
+        logs.bind(task_id=task_id)
         model_name = SUNO_MODEL_NAMES.get(request.model, request.model)
         clips = tuple(
             Clip(
@@ -154,7 +159,9 @@ class TaskService:
             updated_at=now,
             clips=clips,
         )
-        return self.store.submit_task(task)
+        stored = self.store.submit_task(task)
+        log.info("task %s: submitted (%s, %s, engine %s)", task_id, request.kind.value, dialect, engine_name)
+        return stored
 
     def review_texts(self, key: ApiKey, texts: Sequence[tuple[str, str]], *, what: str) -> None:
         """The content policy on texts that are not a song request (a persona's name, a style to boost):

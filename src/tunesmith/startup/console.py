@@ -7,11 +7,13 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from collections.abc import Iterable
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
+from tunesmith import logs
 from tunesmith.startup.errors import OperatorError
 
 EXIT_OPERATOR_ERROR = 1
@@ -45,9 +47,13 @@ class OperatorGroup(TyperGroup):
             raise typer.Exit(EXIT_OPERATOR_ERROR) from None
 
 
-def setup_logging(debug: bool = False) -> None:
-    """INFO (DEBUG with --debug) to stderr, the libraries' chatter held back unless debugging."""
+def setup_logging(debug: bool = False, log_format: str = "text", secrets: Iterable[str | None] = ()) -> None:
+    """INFO (DEBUG with --debug) to stderr, as text or one JSON object a line (tunesmith.logs), the libraries'
+    chatter held back unless debugging; `secrets` never appear in any line."""
     debug = debug or debugging()
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format=LOG_FORMAT)
+    logs.add_secrets(secrets)
+    for handler in logging.getLogger().handlers:
+        logs.configure(handler, log_format, LOG_FORMAT)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.WARNING)
