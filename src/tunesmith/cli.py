@@ -300,6 +300,49 @@ def keys_list(data_dir: DataDir = None, config: ConfigFile = None) -> None:
     console.print(table)
 
 
+@keys_app.command("show", epilog=SOURCES)
+def keys_show(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix as `keys list` shows it (or its start).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    data_dir: DataDir = None,
+    config: ConfigFile = None,
+) -> None:
+    """One key's balance, tasks by state and storage used (never the key or its webhook secret)."""
+    import json
+
+    from rich.table import Table
+
+    from tunesmith.domain.errors import NotFound
+    from tunesmith.service.keyview import find_key, key_usage
+
+    settings = _settings(data_dir=data_dir, config=config)
+    services = _keys_services(settings, create_database=False)
+    try:
+        try:
+            usage = key_usage(services.store, find_key(services.store, prefix), settings.key_storage_mb)
+        except NotFound as exc:
+            raise OperatorError(exc.message) from None
+    finally:
+        services.close()
+    if as_json:
+        typer.echo(json.dumps(usage, indent=2))
+        return
+    table = Table("", "", show_header=False)
+    credits = "unlimited" if usage["unlimited"] else str(usage["credits"])
+    quota = f" of {usage['storage_quota_mb']} MB" if usage["storage_quota_mb"] else " (no quota)"
+    tasks = ", ".join(f"{state} {n}" for state, n in usage["tasks"].items()) or "none"
+    for label, value in (
+        ("key", f"{usage['prefix']} ({usage['name']}, id {usage['id']})"),
+        ("credits", credits),
+        ("tasks", f"{sum(usage['tasks'].values())}: {tasks}"),
+        ("storage", f"{usage['storage_bytes'] / 1e6:.1f} MB{quota}"),
+        ("webhook secret", "set" if usage["webhook_secret"] else "none"),
+        ("created", usage["created_at"]),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+
+
 @app.command(epilog=SOURCES)
 def migrate(data_dir: DataDir = None, config: ConfigFile = None) -> None:
     """Create or upgrade the database schema (every start does it too)."""
