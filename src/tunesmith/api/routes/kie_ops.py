@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,11 +53,12 @@ from tunesmith.dialects.kie.uploads import (
     upload_cover_request,
     upload_extend_request,
 )
-from tunesmith.domain.errors import Conflict, InvalidRequest, NotFound
+from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
-from tunesmith.domain.states import ClipState, TaskState
+from tunesmith.service import song_ops
 from tunesmith.service.personas import PersonaDraft, PersonaService
+from tunesmith.service.song_ops import SongOps
 from tunesmith.services import Services
 
 TAG = "kie.ai / sunoapi.org"
@@ -74,44 +74,12 @@ RecordRender = Callable[[Task], dict[str, Any]]  # a record-info body from the c
 # ── shared steps ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def _music_clip(services: Services, key: ApiKey, task_id: str, audio_id: str) -> tuple[Task, Clip]:
-    """The caller's music task and one of its clips; a clip of another task is "not found" in this one."""
-    task = services.tasks.get(key, task_id)
-    clip = services.tasks.own_clip(key, audio_id)
-    if clip.task_id != task.id:
-        raise NotFound(f"Audio {audio_id} not found in task {task_id}", field="audioId")
-    return task, clip
-
-
 def _submit(services: Services, key: ApiKey, song: SongRequest, raw: str, callback: str | None) -> Task:
     return services.tasks.submit(key, song, dialect=DIALECT.name, raw_request=raw, callback_url=callback)
 
 
-def _derived(kind: OperationKind, source: Task, clip: Clip | None, **extra: Any) -> SongRequest:
-    """A derived operation on `clip` (or on the whole `source` task): the source's model keeps the record
-    consistent; title and style travel with it for the operations that draw them (cover art, video)."""
-    first = clip or (min(source.clips, key=lambda c: c.index) if source.clips else None)
-    return SongRequest(
-        kind=kind,
-        model=source.request.model,
-        title=(first.title if first else "") or source.request.title,
-        style=(first.tags if first else "") or source.request.style,
-        source_clip_id=clip.id if clip else None,
-        source_task_id=source.id,
-        extra=extra,
-    )
-
-
-def _record(services: Services, key: ApiKey, task_id: str, kind: OperationKind, what: str) -> Task:
-    """The caller's task of `kind`; any other task id is "not found" on this record route."""
-    task = services.tasks.get(key, task_id)
-    if task.operation is not kind:
-        raise NotFound(f"{what} task not found: {task_id}", field="taskId")
-    return task
-
-
-def _source_clip(services: Services, task: Task) -> Clip | None:
-    return services.store.get_clip(task.parent_clip_id) if task.parent_clip_id else None
+def _ops(services: Services) -> SongOps:
+    return SongOps(services.tasks, services.store, services.media)
 
 
 async def _submitted(
@@ -132,7 +100,7 @@ async def _record_info(
     """A record-info route: the caller's task of `kind`, rendered off the event loop."""
 
     def read() -> dict[str, Any]:
-        return render(_record(services, key, task_id, kind, what))
+        return render(_ops(services).record(key, task_id, kind, what))
 
     return JsonResponse(await run_in_threadpool(read))
 
@@ -141,15 +109,14 @@ def _with_source(
     services: Services, render: Callable[[Task, UrlBuilder, Clip | None], dict[str, Any]]
 ) -> RecordRender:
     """`render` of a record that also reports its source clip (musicIndex)."""
-    return lambda task: render(task, services.urls, _source_clip(services, task))
+    return lambda task: render(task, services.urls, _ops(services).source_clip(task))
 
 
 # ── extend and replace section (music tasks) ────────────────────────────────────────────────────────────
 
 
 def _extend(services: Services, key: ApiKey, body: KieExtendRequest, raw: str) -> Task:
-    clip = services.tasks.own_clip(key, body.audioId)
-    source = services.tasks.get(key, clip.task_id)
+    source, clip = _ops(services).clip_and_task(key, body.audioId)
     return _submit(services, key, extend_request(body, source, clip), raw, body.callBackUrl)
 
 
@@ -202,7 +169,7 @@ async def generate_upload_extend(
 
 
 def _replace_section(services: Services, key: ApiKey, body: KieReplaceSectionRequest, raw: str) -> Task:
-    source, clip = _music_clip(services, key, body.taskId, body.audioId)
+    source, clip = _ops(services).music_clip(key, body.taskId, body.audioId)
     return _submit(services, key, replace_section_request(body, source, clip), raw, body.callBackUrl)
 
 
@@ -223,13 +190,7 @@ async def generate_replace_section(
 
 
 def _wav(services: Services, key: ApiKey, body: KieWavRequest, raw: str) -> Task:
-    source, clip = _music_clip(services, key, body.taskId, body.audioId)
-    earlier = services.tasks.existing(key, OperationKind.WAV, clip_id=clip.id)
-    if earlier is not None:
-        raise Conflict(
-            f"A WAV record already exists for audio {clip.id} (taskId {earlier.id})", field="audioId"
-        )
-    return _submit(services, key, _derived(OperationKind.WAV, source, clip), raw, body.callBackUrl)
+    return _submit(services, key, _ops(services).wav(key, body.taskId, body.audioId), raw, body.callBackUrl)
 
 
 @router.post("/wav/generate", summary="Convert a clip to WAV (once per clip; a second request → 409)")
@@ -254,8 +215,7 @@ async def wav_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskId
 
 
 def _stems(services: Services, key: ApiKey, body: KieVocalRemovalRequest, raw: str) -> Task:
-    source, clip = _music_clip(services, key, body.taskId, body.audioId)
-    song = _derived(OperationKind.STEMS, source, clip, type=body.type)
+    song = _ops(services).stems(key, body.taskId, body.audioId, body.type)
     return _submit(services, key, song, raw, body.callBackUrl)
 
 
@@ -294,34 +254,15 @@ async def vocal_removal_record(
 
 
 def _midi(services: Services, key: ApiKey, body: KieMidiRequest, raw: str) -> Task:
-    """taskId may name a finished separation (kie's way) or the music task itself."""
-    named = services.tasks.get(key, body.taskId)
-    if named.operation is OperationKind.STEMS:
-        if named.state is not TaskState.SUCCESS:
-            raise InvalidRequest(f"The vocal removal task {named.id} is not finished", field="taskId")
-        parts = list(named.result.get("files") or {})
-        stem_ids = {records.stem_id(named.id, part) for part in parts}
-        if body.audioId and body.audioId not in stem_ids and body.audioId != named.parent_clip_id:
-            raise NotFound(f"Audio {body.audioId} not found in task {named.id}", field="audioId")
-        clip = services.tasks.own_clip(key, named.parent_clip_id or "")
-        music = services.tasks.get(key, clip.task_id)
-    elif named.operation in (
-        OperationKind.WAV,
-        OperationKind.MIDI,
-        OperationKind.VIDEO,
-        OperationKind.COVER_ART,
-        OperationKind.LYRICS,
-    ):
-        raise InvalidRequest("taskId must be a vocal removal task or a music task", field="taskId")
-    else:
-        if not body.audioId:
-            raise InvalidRequest("audioId is required when taskId is a music task", field="audioId")
-        music, clip = _music_clip(services, key, named.id, body.audioId)
-    # source_task_id: the task the client named, so record-info reports it as recordTaskId.
-    song = replace(
-        _derived(OperationKind.MIDI, music, clip, audio_id=body.audioId or clip.id), source_task_id=named.id
-    )
+    """taskId may name a finished separation (kie's way, audioId one of its originData ids) or the music
+    task itself."""
+    song = _ops(services).midi(key, body.taskId, body.audioId, _stem_ids)
     return _submit(services, key, song, raw, body.callBackUrl)
+
+
+def _stem_ids(separation: Task) -> set[str]:
+    """The `originData[].id` of every stem a finished separation made."""
+    return {records.stem_id(separation.id, part) for part in separation.result.get("files") or {}}
 
 
 @router.post(
@@ -360,8 +301,9 @@ async def midi_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskI
 
 def _mp4(services: Services, key: ApiKey, body: KieMp4Request, raw: str) -> Task:
     check_lengths(body)
-    source, clip = _music_clip(services, key, body.taskId, body.audioId)
-    song = _derived(OperationKind.VIDEO, source, clip, author=body.author, domain_name=body.domainName)
+    song = _ops(services).video(
+        key, body.taskId, body.audioId, author=body.author, domain_name=body.domainName
+    )
     return _submit(services, key, song, raw, body.callBackUrl)
 
 
@@ -392,30 +334,18 @@ async def mp4_record(key: ApiKeyDep, services: ServicesDep, taskId: str = TaskId
 
 
 def _cover(services: Services, key: ApiKey, body: KieCoverRequest, raw: str) -> Task | JsonResponse:
-    source = services.tasks.get(key, body.taskId)
-    if source.operation in (
-        OperationKind.WAV,
-        OperationKind.STEMS,
-        OperationKind.MIDI,
-        OperationKind.VIDEO,
-        OperationKind.COVER_ART,
-        OperationKind.LYRICS,
-    ):
-        raise InvalidRequest("taskId must be a music task", field="taskId")
-    if source.state is not TaskState.SUCCESS:
-        raise InvalidRequest(f"The music task {source.id} is not finished", field="taskId")
-    earlier = services.tasks.existing(key, OperationKind.COVER_ART, task_id=source.id)
-    if earlier is not None:
+    outcome = _ops(services).cover_art(key, body.taskId)
+    if isinstance(outcome, Task):
         # kie: a cover is made once per music task; the duplicate answer carries the existing taskId.
         return JsonResponse(
             {
                 "code": 400,
-                "msg": f"Cover art already generated for task {source.id}",
-                "data": {"taskId": earlier.id},
+                "msg": f"Cover art already generated for task {body.taskId}",
+                "data": {"taskId": outcome.id},
             },
             status_code=400,
         )
-    return _submit(services, key, _derived(OperationKind.COVER_ART, source, None), raw, body.callBackUrl)
+    return _submit(services, key, outcome, raw, body.callBackUrl)
 
 
 @router.post(
@@ -452,10 +382,7 @@ async def cover_record(key: ApiKeyDep, services: ServicesDep, taskId: str = Task
 
 def _lyrics(services: Services, key: ApiKey, body: KieLyricsRequest, raw: str) -> Task:
     check_lengths(body)
-    if not body.prompt.strip():
-        raise InvalidRequest("prompt is required: what the lyrics are about", field="prompt")
-    song = SongRequest(kind=OperationKind.LYRICS, description=body.prompt.strip())
-    return _submit(services, key, song, raw, body.callBackUrl)
+    return _submit(services, key, song_ops.lyrics(body.prompt), raw, body.callBackUrl)
 
 
 @router.post("/lyrics", summary="Write lyrics from a one-line idea (2 variants, each with a title)")
@@ -480,20 +407,7 @@ async def lyrics_record(key: ApiKeyDep, services: ServicesDep, taskId: str = Tas
 
 
 def _timestamps(services: Services, key: ApiKey, body: KieTimestampedLyricsRequest) -> dict[str, Any]:
-    from tunesmith.engines.studio.sync import aligned_data
-    from tunesmith.service import clip_files
-
-    task, clip = _music_clip(services, key, body.taskId, body.audioId)
-    if clip.state is not ClipState.COMPLETE:
-        raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
-    timings = clip.artifacts.get("timings")
-    if task.request.instrumental or not clip.lyrics.strip() or not timings:
-        raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
-    data = aligned_data(
-        clip_files.word_timings(services.media, clip), clip_files.waveform(services.media, clip)
-    )
-    if not data.get("alignedWords"):
-        raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
+    data = _ops(services).word_timestamps(key, body.taskId, body.audioId)
     return {"code": 200, "msg": "success", "data": data}
 
 
@@ -543,13 +457,8 @@ async def generate_persona(body: KiePersonaRequest, key: ApiKeyDep, services: Se
 
 
 def _boost(services: Services, key: ApiKey, body: KieBoostStyleRequest, raw: str) -> dict[str, Any]:
-    from tunesmith.engines.studio.sync import boost_style
-
     check_lengths(body)
-    if not body.content.strip():
-        raise InvalidRequest("content is required: the style to boost", field="content")
-    services.tasks.review_texts(key, [("style", body.content)], what="style boost")
-    result = boost_style(body.content.strip(), seed=0)
+    result = _ops(services).boost(key, body.content)
     # Free and synchronous: nothing is queued or stored, so taskId only identifies this answer.
     return {
         "code": 200,
