@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from tunesmith.domain.errors import ServiceError
+
+Entry = TypeVar("Entry")
 
 
 class UrlBuilder(Protocol):
@@ -22,12 +24,20 @@ class UrlBuilder(Protocol):
         ...
 
 
-def error_entry(
-    err: ServiceError, table: Sequence[tuple[Any, ...]], default: tuple[Any, ...]
-) -> tuple[Any, ...]:
-    """What a dialect's error table says about `err`: the rest of the first row whose class `err` is an
-    instance of (tables list subclasses first), else `default`."""
-    return next((row[1:] for row in table if isinstance(err, row[0])), default)
+class ErrorTable(Generic[Entry]):
+    """A dialect's answer for each error class, found along the raised error's class hierarchy (its MRO), as
+    Starlette finds exception handlers: the most specific class listed wins whatever the order of the rows,
+    and an error whose classes are all unlisted gets `default`."""
+
+    def __init__(self, entries: Mapping[type[ServiceError], Entry], *, default: Entry) -> None:
+        self.entries: dict[type[ServiceError], Entry] = dict(entries)
+        self.default = default
+
+    def lookup(self, err: ServiceError) -> Entry:
+        for cls in type(err).__mro__:
+            if cls in self.entries:
+                return self.entries[cls]
+        return self.default
 
 
 class Dialect(ABC):

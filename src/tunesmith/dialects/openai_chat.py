@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from pydantic import ConfigDict, Field, field_validator
 
-from tunesmith.dialects.base import Dialect, UrlBuilder, error_entry
+from tunesmith.dialects.base import Dialect, ErrorTable, UrlBuilder
 from tunesmith.dialects.models import MODEL_ALIASES, resolve_model
 from tunesmith.dialects.newapi.render import audio_url, failure_message, model_name
 from tunesmith.dialects.validation import RequestBody
@@ -44,8 +44,9 @@ from tunesmith.domain.states import ClipState, FailureKind, TaskState
 DEFAULT_WAIT_SECONDS = 300.0  # Suno-API (Go) waits 5 minutes
 DESCRIPTION_LIMIT = 3000  # a chat message is a description, not a document
 
-# (error class, HTTP status, OpenAI `type`, OpenAI `code`) rows, most specific first.
-ErrorTable = tuple[tuple[type[ServiceError], int, str, str], ...]
+# Per error class: (HTTP status, OpenAI `type`, OpenAI `code`).
+OpenAIErrors = ErrorTable[tuple[int, str, str]]
+INTERNAL = (500, "server_error", "internal_error")
 
 _EXAMPLE: dict[str, Any] = {
     "model": "suno-v3.5",
@@ -129,31 +130,34 @@ def wait_seconds(settings: Any, requested: float | None = None) -> float:
 
 
 # ── errors ────────────────────────────────────────────────────────────────────────────────────────────
-# (class, HTTP status, OpenAI `type`, OpenAI `code`), most specific first. OpenAI answers a missing balance
-# with 429 insufficient_quota, and rate limits with 429 rate_limit_exceeded.
-_ERRORS: ErrorTable = (
-    (Unauthorized, 401, "invalid_request_error", "invalid_api_key"),
-    (InsufficientCredits, 429, "insufficient_quota", "insufficient_quota"),
-    (NotFound, 404, "invalid_request_error", "not_found"),
-    (Conflict, 409, "invalid_request_error", "conflict"),
-    (PayloadTooLarge, 413, "invalid_request_error", "request_too_large"),
-    (ContentRefused, 400, "invalid_request_error", "content_policy_violation"),  # OpenAI's own code
-    (ModelNotFound, 404, "invalid_request_error", "model_not_found"),
-    (InvalidRequest, 400, "invalid_request_error", "invalid_request"),
-    (Unsupported, 400, "invalid_request_error", "unsupported"),
-    (RateLimited, 429, "requests", "rate_limit_exceeded"),
-    (Unavailable, 503, "server_error", "service_unavailable"),
-    (GenerationFailed, 500, "server_error", "generation_failed"),
+# Looked up along the error's class hierarchy (ModelNotFound is an InvalidRequest). OpenAI answers a missing
+# balance with 429 insufficient_quota, and rate limits with 429 rate_limit_exceeded.
+_ERRORS = OpenAIErrors(
+    {
+        Unauthorized: (401, "invalid_request_error", "invalid_api_key"),
+        InsufficientCredits: (429, "insufficient_quota", "insufficient_quota"),
+        NotFound: (404, "invalid_request_error", "not_found"),
+        Conflict: (409, "invalid_request_error", "conflict"),
+        PayloadTooLarge: (413, "invalid_request_error", "request_too_large"),
+        ContentRefused: (400, "invalid_request_error", "content_policy_violation"),  # OpenAI's own code
+        ModelNotFound: (404, "invalid_request_error", "model_not_found"),
+        InvalidRequest: (400, "invalid_request_error", "invalid_request"),
+        Unsupported: (400, "invalid_request_error", "unsupported"),
+        RateLimited: (429, "requests", "rate_limit_exceeded"),
+        Unavailable: (503, "server_error", "service_unavailable"),
+        GenerationFailed: (500, "server_error", "generation_failed"),
+    },
+    default=INTERNAL,
 )
 
 
 def openai_error(
-    err: ServiceError, table: ErrorTable, *, code: str | None = None
+    err: ServiceError, table: OpenAIErrors, *, code: str | None = None
 ) -> tuple[int, dict[str, Any]]:
     """OpenAI's envelope `{"error": {"message", "type", "param", "code"}}` with the status, type and code of
-    the first entry of `table` that `err` is an instance of (500 internal_error for none); `code` overrides
+    `table`'s entry for the nearest of `err`'s classes (500 internal_error for none); `code` overrides
     the table's code. Shared with qhaigc, whose `/v1` gateway answers in the same shape."""
-    status, kind, found = error_entry(err, table, (500, "server_error", "internal_error"))
+    status, kind, found = table.lookup(err)
     body = {"message": err.message, "type": kind, "param": err.field, "code": code or found}
     return status, {"error": body}
 

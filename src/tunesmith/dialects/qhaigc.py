@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field, field_validator
 from tunesmith.dialects.base import Dialect, UrlBuilder, unix_millis, unix_seconds, utc
 from tunesmith.dialects.kie import DESCRIPTION_LIMIT, MODEL_LIMITS
 from tunesmith.dialects.models import DISPLAY_NAMES, resolve_model
-from tunesmith.dialects.openai_chat import ErrorTable, openai_error
+from tunesmith.dialects.openai_chat import INTERNAL, OpenAIErrors, openai_error
 from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import (
     Conflict,
@@ -249,18 +249,21 @@ def _clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
 
 # --- errors -------------------------------------------------------------------------------------------
 
-# (error class, HTTP status, OpenAI `type`, `code`); most specific first.
-_ERRORS: ErrorTable = (
-    (Unauthorized, 401, "invalid_request_error", "invalid_api_key"),
-    (InsufficientCredits, 403, "insufficient_quota", "quota_not_enough"),
-    (NotFound, 404, "invalid_request_error", "not_found"),
-    (Conflict, 409, "invalid_request_error", "conflict"),
-    (PayloadTooLarge, 413, "invalid_request_error", "string_above_max_length"),
-    (ContentRefused, 400, "invalid_request_error", "sensitive_words_detected"),  # new-api's code
-    (InvalidRequest, 400, "invalid_request_error", "invalid_request"),
-    (Unsupported, 400, "invalid_request_error", "unsupported_operation"),
-    (RateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
-    (Unavailable, 503, "server_error", "service_unavailable"),
+# Per error class: (HTTP status, OpenAI `type`, `code`).
+_ERRORS = OpenAIErrors(
+    {
+        Unauthorized: (401, "invalid_request_error", "invalid_api_key"),
+        InsufficientCredits: (403, "insufficient_quota", "quota_not_enough"),
+        NotFound: (404, "invalid_request_error", "not_found"),
+        Conflict: (409, "invalid_request_error", "conflict"),
+        PayloadTooLarge: (413, "invalid_request_error", "string_above_max_length"),
+        ContentRefused: (400, "invalid_request_error", "sensitive_words_detected"),  # new-api's code
+        InvalidRequest: (400, "invalid_request_error", "invalid_request"),
+        Unsupported: (400, "invalid_request_error", "unsupported_operation"),
+        RateLimited: (429, "rate_limit_error", "rate_limit_exceeded"),
+        Unavailable: (503, "server_error", "service_unavailable"),
+    },
+    default=INTERNAL,
 )
 
 

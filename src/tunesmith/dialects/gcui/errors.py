@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect, error_entry
+from tunesmith.dialects.base import Dialect, ErrorTable
 from tunesmith.domain.errors import (
     Conflict,
     ContentRefused,
@@ -25,24 +25,27 @@ from tunesmith.domain.errors import (
     Unsupported,
 )
 
-# Most specific first: PayloadTooLarge is an InvalidRequest.
-_STATUSES: tuple[tuple[type[ServiceError], int], ...] = (
-    (Unauthorized, 401),
-    (InsufficientCredits, 402),
-    (NotFound, 404),
-    (Conflict, 409),
-    (PayloadTooLarge, 413),
-    (ContentRefused, 400),
-    (InvalidRequest, 400),
-    (RateLimited, 429),
-    (Unsupported, 501),
-    (Unavailable, 503),
+# Per error class; PayloadTooLarge, an InvalidRequest, has its own entry.
+_STATUSES = ErrorTable[int](
+    {
+        Unauthorized: 401,
+        InsufficientCredits: 402,
+        NotFound: 404,
+        Conflict: 409,
+        PayloadTooLarge: 413,
+        ContentRefused: 400,
+        InvalidRequest: 400,
+        RateLimited: 429,
+        Unsupported: 501,
+        Unavailable: 503,
+    },
+    default=500,
 )
 INTERNAL_ERROR = "Internal server error"  # gcui's own words for a 500
 
 
 def gcui_status(err: ServiceError) -> int:
-    return error_entry(err, _STATUSES, (500,))[0]
+    return _STATUSES.lookup(err)
 
 
 class GcuiDialect(Dialect):

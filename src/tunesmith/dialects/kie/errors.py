@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect, error_entry
+from tunesmith.dialects.base import Dialect, ErrorTable
 from tunesmith.dialects.validation import validation_error_to_invalid
 from tunesmith.domain.errors import (
     Conflict,
@@ -20,25 +20,28 @@ from tunesmith.domain.errors import (
     Unsupported,
 )
 
-# Most specific first: PayloadTooLarge is an InvalidRequest. Unsupported has no kie code of its own; 422
-# ("the request parameters failed validation") is what a kie client already handles for a refused request.
-_CODES: tuple[tuple[type[ServiceError], int], ...] = (
-    (Unauthorized, 401),
-    (InsufficientCredits, 402),
-    (NotFound, 404),
-    (Conflict, 409),
-    (PayloadTooLarge, 413),
-    (ContentRefused, 400),  # kie: 400 for moderation ("Lyrics contained copyrighted material")
-    (InvalidRequest, 422),
-    (Unsupported, 422),
-    (RateLimited, 429),
-    (Unavailable, 455),
+# Per error class; PayloadTooLarge, an InvalidRequest, has its own entry. Unsupported has no kie code of its
+# own; 422 ("the request parameters failed validation") is what a kie client already handles for a refusal.
+_CODES = ErrorTable[int](
+    {
+        Unauthorized: 401,
+        InsufficientCredits: 402,
+        NotFound: 404,
+        Conflict: 409,
+        PayloadTooLarge: 413,
+        ContentRefused: 400,  # kie: 400 for moderation ("Lyrics contained copyrighted material")
+        InvalidRequest: 422,
+        Unsupported: 422,
+        RateLimited: 429,
+        Unavailable: 455,
+    },
+    default=500,
 )
 KIE_UNAUTHORIZED = "You do not have access permissions"  # kie's exact text (no full stop)
 
 
 def kie_code(err: ServiceError) -> int:
-    return error_entry(err, _CODES, (500,))[0]
+    return _CODES.lookup(err)
 
 
 class KieDialect(Dialect):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect, error_entry
+from tunesmith.dialects.base import Dialect, ErrorTable
 from tunesmith.domain.errors import (
     Conflict,
     ContentRefused,
@@ -28,25 +28,28 @@ from tunesmith.domain.errors import (
     Unsupported,
 )
 
-# Most specific first: PayloadTooLarge is an InvalidRequest.
-_ERRORS: tuple[tuple[type[ServiceError], int, str], ...] = (
-    (Unauthorized, 401, "unauthorized"),
-    (InsufficientCredits, 403, "quota_not_enough"),
-    (NotFound, 404, "task_not_exist"),
-    (Conflict, 409, "task_exist"),
-    (PayloadTooLarge, 413, "request_too_large"),
-    (ContentRefused, 400, "sensitive_words_detected"),  # new-api's own code for its word list
-    (InvalidRequest, 400, "invalid_request"),
-    (Unsupported, 400, "unsupported_action"),
-    (RateLimited, 429, "too_many_requests"),
-    (Unavailable, 503, "service_unavailable"),
-)
 INTERNAL = (500, "internal_error")
+# Per error class: (HTTP status, body `code`); PayloadTooLarge, an InvalidRequest, has its own entry.
+_ERRORS = ErrorTable[tuple[int, str]](
+    {
+        Unauthorized: (401, "unauthorized"),
+        InsufficientCredits: (403, "quota_not_enough"),
+        NotFound: (404, "task_not_exist"),
+        Conflict: (409, "task_exist"),
+        PayloadTooLarge: (413, "request_too_large"),
+        ContentRefused: (400, "sensitive_words_detected"),  # new-api's own code for its word list
+        InvalidRequest: (400, "invalid_request"),
+        Unsupported: (400, "unsupported_action"),
+        RateLimited: (429, "too_many_requests"),
+        Unavailable: (503, "service_unavailable"),
+    },
+    default=INTERNAL,
+)
 
 
 def newapi_error(err: ServiceError) -> tuple[int, str]:
     """(HTTP status, body `code`) for an error."""
-    status, code = error_entry(err, _ERRORS, INTERNAL)
+    status, code = _ERRORS.lookup(err)
     return status, code
 
 

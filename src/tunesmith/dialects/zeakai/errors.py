@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunesmith.dialects.base import Dialect, error_entry
+from tunesmith.dialects.base import Dialect, ErrorTable
 from tunesmith.domain.errors import (
     Conflict,
     ContentRefused,
@@ -35,18 +35,21 @@ QUEUE_REJECTED = 23
 BANNED_PROMPT = 24  # "the prompt contains sensitive words"
 ERROR_CODES = frozenset({NOT_FOUND, VALIDATION_ERROR, FAILURE, EXISTED, QUEUE_REJECTED, BANNED_PROMPT})
 
-# (error class, HTTP status, body code); most specific first.
-_ERRORS: tuple[tuple[type[ServiceError], int, int], ...] = (
-    (Unauthorized, 401, FAILURE),
-    (InsufficientCredits, 403, FAILURE),
-    (NotFound, 404, NOT_FOUND),
-    (Conflict, 409, EXISTED),
-    (PayloadTooLarge, 413, VALIDATION_ERROR),
-    (ContentRefused, 400, BANNED_PROMPT),
-    (InvalidRequest, 400, VALIDATION_ERROR),
-    (Unsupported, 400, FAILURE),
-    (RateLimited, 429, QUEUE_REJECTED),
-    (Unavailable, 503, FAILURE),
+# Per error class: (HTTP status, body code).
+_ERRORS = ErrorTable[tuple[int, int]](
+    {
+        Unauthorized: (401, FAILURE),
+        InsufficientCredits: (403, FAILURE),
+        NotFound: (404, NOT_FOUND),
+        Conflict: (409, EXISTED),
+        PayloadTooLarge: (413, VALIDATION_ERROR),
+        ContentRefused: (400, BANNED_PROMPT),
+        InvalidRequest: (400, VALIDATION_ERROR),
+        Unsupported: (400, FAILURE),
+        RateLimited: (429, QUEUE_REJECTED),
+        Unavailable: (503, FAILURE),
+    },
+    default=(500, FAILURE),
 )
 
 
@@ -54,5 +57,5 @@ class ZeakaiDialect(Dialect):
     name = "zeakai"
 
     def render_error(self, err: ServiceError) -> tuple[int, dict[str, Any]]:
-        status, code = error_entry(err, _ERRORS, (500, FAILURE))
+        status, code = _ERRORS.lookup(err)
         return status, {"code": code, "description": err.message, "result": None, "properties": {}}
