@@ -14,7 +14,7 @@ from tunesmith.domain.states import ClipState, FailureKind, QueueStatus, TaskSta
 class Failure:
     kind: FailureKind
     message: str
-    code: int | None = None  # the engine's or dialect's numeric code (kie errorCode), when there is one
+    code: int | None = None  # a FailureCode, or the code an upstream reported for a relayed task
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,7 @@ go backwards. Each dialect maps these to its own words.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class TaskState(StrEnum):
@@ -31,6 +31,19 @@ class FailureKind(StrEnum):
     GENERATE_LYRICS_FAILED = "GENERATE_LYRICS_FAILED"
     SENSITIVE_WORD_ERROR = "SENSITIVE_WORD_ERROR"
     TIMEOUT = "TIMEOUT"
+
+
+class FailureCode(IntEnum):
+    """Why a task failed, finer than its kind, where a client can act on it (`Failure.code`).
+
+    Stored with the task as these numbers, which stored tasks already carry; each dialect says them in its
+    own words (kie: dialects/kie/failures.py). A relayed task may carry its upstream's own code instead.
+    """
+
+    REFUSED = 400  # the engine refused the request's values (an unknown stems type, an empty prompt)
+    TIMED_OUT = 408  # the task ran past its time limit
+    SOURCE_UNREADABLE = 451  # an outside audio URL could not be fetched or decoded
+    GENERATION_FAILED = 501  # nothing could be made (the source kept no stems/MIDI, the worker kept dying)
 
 
 class ClipState(StrEnum):

@@ -25,7 +25,7 @@ from tunesmith import logs
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import DERIVED_OPERATIONS
-from tunesmith.domain.states import FailureKind, QueueStatus, TaskState
+from tunesmith.domain.states import FailureCode, FailureKind, QueueStatus, TaskState
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
 from tunesmith.engines.hosted import HostedEngine
 from tunesmith.engines.registry import build_engine, load_engine_class
@@ -46,9 +46,6 @@ from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
 log = logging.getLogger(__name__)
-
-# kie's code for "failed to fetch the input URL": a task whose uploadUrl cannot be fetched or decoded.
-UPLOAD_FETCH_FAILED_CODE = 451
 
 
 def new_worker_id() -> str:
@@ -351,7 +348,12 @@ class Worker:
                 reporter.upload = job.source.wav if job.source is not None else None
         except FetchFailed as exc:
             log.warning("task %s: %s", task.id, exc.message)
-            failure = (FailureKind.CREATE_TASK_FAILED, exc.message, UPLOAD_FETCH_FAILED_CODE, exc.retryable)
+            failure = (
+                FailureKind.CREATE_TASK_FAILED,
+                exc.message,
+                FailureCode.SOURCE_UNREADABLE,
+                exc.retryable,
+            )
         except EngineError as exc:  # a source clip could not be loaded or rebuilt
             log.warning("task %s: %s", task.id, exc.message)
             failure = (exc.kind, exc.message, exc.code, exc.retryable)
@@ -478,7 +480,7 @@ class Worker:
                 reporter.on_failure(
                     FailureKind.TIMEOUT,
                     f"Generation timed out after {self.settings.task_timeout_seconds:g} s",
-                    408,
+                    FailureCode.TIMED_OUT,
                 )
             except LeaseLost:
                 log.warning("task %s: lease lost while reporting its timeout", task_id)

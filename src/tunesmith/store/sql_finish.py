@@ -67,7 +67,7 @@ class FinishSql(SqlCore):
                 state=TaskState.FAILED.value,
                 queue_status=DONE,
                 failure_kind=failure.kind.value,
-                error_code=failure.code,
+                error_code=None if failure.code is None else int(failure.code),
                 error_message=failure.message,
                 lease_owner=None,
                 lease_expires_at=None,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 
 from tunesmith.domain.models import Failure, Task
-from tunesmith.domain.states import FailureKind
+from tunesmith.domain.states import FailureCode, FailureKind
 from tunesmith.store.base import SweepResult
 from tunesmith.store.rows import aware
 from tunesmith.store.sql_core import QUEUED, RUNNING, now_utc
@@ -133,7 +133,11 @@ class QueueSql(FinishSql):
                     self._fail(
                         conn,
                         row.id,
-                        Failure(kind=FailureKind.GENERATE_AUDIO_FAILED, message=message, code=501),
+                        Failure(
+                            kind=FailureKind.GENERATE_AUDIO_FAILED,
+                            message=message,
+                            code=FailureCode.GENERATION_FAILED,
+                        ),
                         now,
                     )
                     failed.append(row.id)

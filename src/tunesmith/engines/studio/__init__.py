@@ -24,6 +24,7 @@ Synchronous helpers for the API (no task, cheap to import): `sync.aligned_words(
 (kie timestamped lyrics: `alignedWords`, `waveformData`, `hootCer`, `isStreamed`) and
 `sync.boost_style(content, seed=0)` (kie boost style: the expanded style string).
 
-Failures raise EngineError: no stems/MIDI kept (code 501), unknown stems type (CREATE_TASK_FAILED, 400), empty
-lyrics prompt (GENERATE_LYRICS_FAILED, 400), a missing source (the audio is gone).
+Failures raise EngineError: no stems/MIDI kept (FailureCode.GENERATION_FAILED), unknown stems type
+(CREATE_TASK_FAILED, FailureCode.REFUSED), empty lyrics prompt (GENERATE_LYRICS_FAILED, FailureCode.REFUSED),
+a missing source (the audio is gone).
 """

@@ -14,7 +14,7 @@ fields they know; `source` records who wrote the variant.
 
 from __future__ import annotations
 
-from tunesmith.domain.states import FailureKind
+from tunesmith.domain.states import FailureCode, FailureKind
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 
 MAX_PROMPT = 200
@@ -26,7 +26,9 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
 
     prompt = (job.request.description or job.request.lyrics or "").strip()[:MAX_PROMPT]
     if not prompt:
-        raise EngineError("the lyrics prompt is empty", kind=FailureKind.GENERATE_LYRICS_FAILED, code=400)
+        raise EngineError(
+            "the lyrics prompt is empty", kind=FailureKind.GENERATE_LYRICS_FAILED, code=FailureCode.REFUSED
+        )
     try:
         count = min(3, max(2, int(job.request.extra.get("count", 2))))
     except (TypeError, ValueError):

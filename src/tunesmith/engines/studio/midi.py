@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tunesmith.domain.states import FailureCode
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 from tunesmith.engines.studio.source import artifact, duration_of, require
 
@@ -25,7 +26,7 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
     source, workdir = require(job)
     path = artifact(source, "midi")
     if path is None:
-        raise EngineError("this clip kept no MIDI", code=501)
+        raise EngineError("this clip kept no MIDI", code=FailureCode.GENERATION_FAILED)
     duration = duration_of(source)
     instruments = fit_to(path, workdir / "song.mid", duration)
     sink.result({"midi": "song.mid"}, {"duration": round(duration, 3), "instruments": instruments})

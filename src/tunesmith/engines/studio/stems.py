@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tunesmith.domain.states import FailureKind
+from tunesmith.domain.states import FailureCode, FailureKind
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 from tunesmith.engines.studio.source import artifact, read_master, require
 
@@ -43,11 +43,11 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
         raise EngineError(
             f"unknown separation type {kind!r}; use one of {', '.join(TYPES)}",
             kind=FailureKind.CREATE_TASK_FAILED,
-            code=400,
+            code=FailureCode.REFUSED,
         )
     paths = {part: path for part in PARTS if (path := artifact(source, f"stem.{part}")) is not None}
     if not paths:
-        raise EngineError("this clip kept no stems to separate", code=501)
+        raise EngineError("this clip kept no stems to separate", code=FailureCode.GENERATION_FAILED)
     master, rate = read_master(source)
     parts = matched_parts(master, {part: _read(path, master) for part, path in paths.items()})
     sink.progress(0.6)
