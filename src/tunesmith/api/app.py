@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -61,7 +63,12 @@ def create_app(services: Services) -> FastAPI:
     # FastAPI's native OpenTelemetry spans, metrics and logs cost ~10 µs a request even with no-op providers:
     # on only when asked for (TUNESMITH_TELEMETRY=true, with the usual OTEL_* exporter settings).
     enabled = services.settings.telemetry
-    telemetry = {"tracing": enabled, "metrics": enabled, "logs": enabled, "operation_spans": enabled}
+    telemetry: TelemetryConfig = {
+        "tracing": enabled,
+        "metrics": enabled,
+        "logs": enabled,
+        "operation_spans": enabled,
+    }
     app = TunesmithApp(
         title="Tunesmith",
         version=__version__,
@@ -88,7 +95,8 @@ def create_app(services: Services) -> FastAPI:
     for module in _dialect_modules():
         for path, build in getattr(module, "FAST_ROUTES", {}).items():
             lane[path] = build(services)
-            app.router.add_route(path, lane[path], methods=["GET"], include_in_schema=False)
+            endpoint: Any = lane[path]  # a plain ASGI app, which Starlette's Route runs as it is
+            app.router.add_route(path, endpoint, methods=["GET"], include_in_schema=False)
     app.fast_lane = FastLane(lane)
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)
     _document_plain_routes(app, [getattr(m, "OPENAPI_PATHS", {}) for m in _dialect_modules()])

@@ -23,4 +23,5 @@ def callback_renderer(dialect: str) -> CallbackRenderer | None:
     if path is None:
         return None
     module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+    renderer: CallbackRenderer = getattr(importlib.import_module(module), name)
+    return renderer

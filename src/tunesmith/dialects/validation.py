@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -92,7 +92,7 @@ def _field(loc: Sequence[Any]) -> str | None:
     return ".".join(str(part) for part in path) or None
 
 
-def _body_message(kind: str, error: dict[str, Any]) -> str:
+def _body_message(kind: str, error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "request body is required: a JSON object"
     if kind in ("model_attributes_type", "dict_type", "model_type"):
@@ -100,7 +100,7 @@ def _body_message(kind: str, error: dict[str, Any]) -> str:
     return f"request body: {error.get('msg', 'invalid value')}"
 
 
-def _got(error: dict[str, Any]) -> str:
+def _got(error: Mapping[str, Any]) -> str:
     value = error.get("input")
     if isinstance(value, bool | int | float) or (isinstance(value, str) and len(value) <= 40):
         return f" (got {value!r})"

@@ -10,9 +10,10 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from tunesmith.media.store import (
     CHUNK,
@@ -47,7 +48,7 @@ class LocalMediaStore(MediaStore):
             modified=datetime.fromtimestamp(st.st_mtime, UTC),
         )
 
-    def _write(self, key: str, fill) -> StoredObject:  # type: ignore[no-untyped-def]
+    def _write(self, key: str, fill: Callable[[BinaryIO], object]) -> StoredObject:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
@@ -62,7 +63,7 @@ class LocalMediaStore(MediaStore):
         return self._object(key, target)
 
     def put_file(self, key: str, path: Path, *, content_type: str | None = None) -> StoredObject:
-        def fill(handle) -> None:  # type: ignore[no-untyped-def]
+        def fill(handle: BinaryIO) -> None:
             with open(path, "rb") as source:
                 shutil.copyfileobj(source, handle, CHUNK)
 
@@ -134,7 +135,7 @@ class LocalMediaStore(MediaStore):
         return self._path(key)
 
 
-def _chunks(handle, lo: int, hi: int, chunk: int) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
+def _chunks(handle: BinaryIO, lo: int, hi: int, chunk: int) -> Iterator[bytes]:
     with handle:
         handle.seek(lo)
         left = hi - lo

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 from tunesmith.media.store import MediaMissing, MediaStore
@@ -116,7 +116,7 @@ async def follow(
         idle += poll
 
 
-def _open(media: MediaStore, key: str):  # type: ignore[no-untyped-def]
+def _open(media: MediaStore, key: str) -> Iterator[bytes] | None:
     try:
         return media.iter_bytes(key)
     except MediaMissing:

@@ -280,7 +280,7 @@ def _name_reason(host: str) -> str | None:
 
 
 def _system_resolver(host: str, port: int) -> list[str]:
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def _resolve(target: Target, resolver: Resolver | None, field: str) -> list[IPAddress]:

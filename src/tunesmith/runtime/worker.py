@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,7 +138,7 @@ class Worker:
         if self.deliver_callbacks:
             self._spawn(self._callback_loop, "callbacks")
 
-    def _spawn(self, target, name: str, *args) -> None:  # type: ignore[no-untyped-def]
+    def _spawn(self, target: Callable[..., object], name: str, *args: Any) -> None:
         thread = threading.Thread(target=target, args=args, name=f"tunesmith-{name}", daemon=True)
         thread.start()
         self._threads.append(thread)

@@ -172,7 +172,8 @@ class TaskService:
     def _with_persona(self, key: ApiKey, request: SongRequest) -> SongRequest:
         """Sing with the persona's voice and style: its voice replaces vocal_gender, its style is added to
         the request's (the persona must be the caller's; another key's persona is reported as not found)."""
-        persona = self.store.get_persona(request.persona_id) if could_be_id(request.persona_id) else None
+        persona_id = request.persona_id
+        persona = self.store.get_persona(persona_id) if persona_id and could_be_id(persona_id) else None
         if persona is None or persona.key_id != key.id:
             raise NotFound(f"Persona not found: {request.persona_id}", field="personaId")
         own = [part.strip() for part in request.style.split(",") if part.strip()]

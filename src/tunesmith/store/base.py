@@ -78,7 +78,7 @@ class Store(ABC):
         """Credit (or, with a negative amount, debit without a floor) a key; returns the new balance."""
 
     @abstractmethod
-    def ledger(self, key_id: str) -> list[dict]:
+    def ledger(self, key_id: str) -> list[dict[str, Any]]:
         """The key's credit movements, oldest first: {delta, reason, task_id, created_at}."""
 
     # ── tasks ─────────────────────────────────────────────────────────────────────────────────────────
@@ -171,7 +171,7 @@ class Store(ABC):
 
     @abstractmethod
     def record_result(
-        self, task_id: str, worker_id: str, result: dict, media: Sequence[MediaRecord] = ()
+        self, task_id: str, worker_id: str, result: dict[str, Any], media: Sequence[MediaRecord] = ()
     ) -> Task | None:
         """Merge `result` (files and data of a derived operation) into the task's result and record its
         published `media`, in one transaction. None if not held."""
@@ -239,7 +239,9 @@ class Store(ABC):
 
     # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod
-    def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:
+    def enqueue_callback(
+        self, task_id: str, stage: str, url: str, payload: dict[str, Any]
+    ) -> CallbackDelivery | None:
         """Queue a delivery; a second one for the same task and stage is ignored (returns None)."""
 
     @abstractmethod
@@ -274,7 +276,7 @@ class Store(ABC):
     def list_callbacks(self, task_id: str) -> list[CallbackDelivery]: ...
 
     @abstractmethod
-    def callback_attempts(self, delivery_id: int) -> list[dict]:
+    def callback_attempts(self, delivery_id: int) -> list[dict[str, Any]]:
         """Every attempt of one delivery: {attempt, status_code, error, created_at}."""
 
     # ── media records ─────────────────────────────────────────────────────────────────────────────────

@@ -34,7 +34,7 @@ _TIME_COLUMNS = frozenset(
 )
 
 
-def _row(cursor: sqlite3.Cursor, values: tuple) -> _Row:
+def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> _Row:
     names = [column[0] for column in cursor.description]
     row = dict(zip(names, values, strict=True))
     for name in _TIME_COLUMNS.intersection(row):

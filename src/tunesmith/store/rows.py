@@ -18,6 +18,13 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def aware_at(moment: datetime | None) -> datetime:
+    """`aware` for a NOT NULL column: the database never hands back None there."""
+    value = aware(moment)
+    assert value is not None, "a NOT NULL time column was empty"
+    return value
+
+
 def key_from_row(row: Any) -> ApiKey:
     return ApiKey(
         id=row.id,
@@ -27,8 +34,8 @@ def key_from_row(row: Any) -> ApiKey:
         unlimited=bool(row.unlimited),
         webhook_secret=row.webhook_secret,
         storage_mb=row.storage_mb,
-        created_at=aware(row.created_at),
-    )  # type: ignore[arg-type]
+        created_at=aware_at(row.created_at),
+    )
 
 
 def clip_from_row(row: Any) -> Clip:
@@ -49,8 +56,8 @@ def clip_from_row(row: Any) -> Clip:
         artifacts=json.loads(row.artifacts or "{}"),
         rebuildable=bool(row.rebuildable),
         error_message=row.error_message,
-        created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),  # type: ignore[arg-type]
+        created_at=aware_at(row.created_at),
+        updated_at=aware_at(row.updated_at),
     )
 
 
@@ -82,10 +89,10 @@ def task_from_row(row: Any, clips: list[Clip]) -> Task:
         max_attempts=row.max_attempts,
         lease_owner=row.lease_owner,
         lease_expires_at=aware(row.lease_expires_at),
-        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        created_at=aware_at(row.created_at),
         started_at=aware(row.started_at),
         finished_at=aware(row.finished_at),
-        updated_at=aware(row.updated_at),  # type: ignore[arg-type]
+        updated_at=aware_at(row.updated_at),
         clips=tuple(sorted(clips, key=lambda c: c.index)),
     )
 
@@ -160,8 +167,8 @@ def delivery_from_row(row: Any) -> CallbackDelivery:
         last_status_code=row.last_status_code,
         last_error=row.last_error,
         next_attempt_at=aware(row.next_attempt_at),
-        created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),  # type: ignore[arg-type]
+        created_at=aware_at(row.created_at),
+        updated_at=aware_at(row.updated_at),
     )
 
 
@@ -176,8 +183,8 @@ def persona_from_row(row: Any) -> Persona:
         style=row.style,
         vocal_start=row.vocal_start,
         vocal_end=row.vocal_end,
-        created_at=aware(row.created_at),
-    )  # type: ignore[arg-type]
+        created_at=aware_at(row.created_at),
+    )
 
 
 def persona_values(persona: Persona) -> dict[str, Any]:
@@ -207,7 +214,7 @@ def media_from_row(row: Any) -> MediaRecord:
         public=bool(row.public),
         digest=row.digest,
         encoding=row.encoding,
-        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        created_at=aware_at(row.created_at),
         expires_at=aware(row.expires_at),
     )
 

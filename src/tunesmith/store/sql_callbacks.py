@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,9 @@ from tunesmith.store.tables import callback_attempts, callback_deliveries
 class CallbacksSql(SqlCore):
     """Mixin of SqlStore: the callback-delivery methods of tunesmith.store.base.Store."""
 
-    def enqueue_callback(self, task_id: str, stage: str, url: str, payload: dict) -> CallbackDelivery | None:
+    def enqueue_callback(
+        self, task_id: str, stage: str, url: str, payload: dict[str, Any]
+    ) -> CallbackDelivery | None:
         now = now_utc()
         try:
             with self._write() as conn:
@@ -150,7 +153,7 @@ class CallbacksSql(SqlCore):
             ).all()
         return [delivery_from_row(r) for r in rows]
 
-    def callback_attempts(self, delivery_id: int) -> list[dict]:
+    def callback_attempts(self, delivery_id: int) -> list[dict[str, Any]]:
         with self._read() as conn:
             rows = conn.execute(
                 select(callback_attempts)

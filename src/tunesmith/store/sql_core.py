@@ -61,7 +61,7 @@ class SqlCore:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    def _locked(self, stmt: Select) -> Select:
+    def _locked(self, stmt: Select[Any]) -> Select[Any]:
         return stmt.with_for_update() if self.postgres else stmt
 
     def _load(self, conn: Connection, task_ids: Sequence[str]) -> dict[str, Task]:

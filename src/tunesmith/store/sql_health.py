@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, insert, select, update
 
-from tunesmith.store.rows import aware
+from tunesmith.store.rows import aware_at
 from tunesmith.store.sql_core import SqlCore, now_utc
 from tunesmith.store.tables import engine_health
 
@@ -32,10 +32,4 @@ class HealthSql(SqlCore):
         )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [(str(row.worker_id), _at(row.updated_at), json.loads(row.payload)) for row in rows]
-
-
-def _at(value: datetime | None) -> datetime:
-    moment = aware(value)
-    assert moment is not None  # a NOT NULL column
-    return moment
+        return [(str(row.worker_id), aware_at(row.updated_at), json.loads(row.payload)) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -94,7 +95,7 @@ class KeysSql(SqlCore):
             )
             return int(conn.execute(select(api_keys.c.credits).where(api_keys.c.id == key_id)).scalar_one())
 
-    def ledger(self, key_id: str) -> list[dict]:
+    def ledger(self, key_id: str) -> list[dict[str, Any]]:
         with self._read() as conn:
             rows = conn.execute(
                 select(credit_ledger).where(credit_ledger.c.key_id == key_id).order_by(credit_ledger.c.id)

@@ -89,7 +89,7 @@ class ProgressSql(SqlCore):
             return self._load(conn, [task_id])[task_id]
 
     def record_result(
-        self, task_id: str, worker_id: str, result: dict, media: Sequence[MediaRecord] = ()
+        self, task_id: str, worker_id: str, result: dict[str, Any], media: Sequence[MediaRecord] = ()
     ) -> Task | None:
         now = now_utc()
         with self._write() as conn:

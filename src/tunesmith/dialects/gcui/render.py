@@ -104,7 +104,9 @@ def audio_info(task: Task, clip: Clip, urls: UrlBuilder, *, variant: str = "get"
     return info
 
 
-def render_clips(pairs: list[tuple[Task, Clip]], urls: UrlBuilder, *, variant: str = "get") -> list[dict]:
+def render_clips(
+    pairs: list[tuple[Task, Clip]], urls: UrlBuilder, *, variant: str = "get"
+) -> list[dict[str, Any]]:
     return [audio_info(task, clip, urls, variant=variant) for task, clip in pairs]
 
 

@@ -3,9 +3,9 @@ merge) and `GET /suno/task/{id}/fetch`. Pure translation; the API layer wires th
 
 from __future__ import annotations
 
+from tunesmith.dialects.models import MAJOR_VERSIONS
 from tunesmith.dialects.zeakai.errors import ERROR_CODES, ZeakaiDialect
 from tunesmith.dialects.zeakai.render import (
-    MAJOR_VERSIONS,
     STATUSES,
     clip_status,
     render_fetch,

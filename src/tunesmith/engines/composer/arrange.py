@@ -130,6 +130,7 @@ class _Arranger:
                 fifth = root + 7
                 b0 = bar * self.bb
                 final = sec.kind == "outro" and bar == sec.start_bar + sec.bars - 1
+                hits: list[tuple[float, float, int]]  # (beat offset, beats held, pitch)
                 if final or style == "pedal" or (sec.kind in ("intro", "break") and style != "sub"):
                     hits = [(0.0, self.bb, root)]
                 elif style == "root8":

@@ -31,8 +31,9 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tunesmith.domain.errors import InvalidRequest
@@ -70,7 +71,7 @@ def _song_text(
         song = asked[0] if asked is not None else None
     if song is None:
         try:
-            from tunesmith.engines.composer.songwriter import write_song  # type: ignore[attr-defined]
+            from tunesmith.engines.composer.songwriter import write_song
         except ImportError as exc:
             raise EngineError("description mode needs the songwriter, which is not installed") from exc
         song = write_song(
@@ -81,6 +82,11 @@ def _song_text(
             language=None,
         )
     return request.title or song.title, song.tags, "" if request.instrumental else song.lyrics, song.language
+
+
+def _share_of(sink: ProgressSink, take: int, takes: int) -> Callable[[float], None]:
+    """Progress of one take (0..1) as the whole job's: take k of n covers (k..k+1)/n."""
+    return lambda fraction: sink.progress((take + fraction) / takes)
 
 
 def _check_edit(request: SongRequest) -> None:
@@ -259,8 +265,8 @@ class ComposerEngine(Engine):
                 plan,
                 slot.workdir,
                 vocals[k],
-                on_stream=lambda name, i=slot.index: sink.streaming(i, name),
-                on_progress=lambda f, k=k: sink.progress((k + f) / n),
+                on_stream=functools.partial(sink.streaming, slot.index),
+                on_progress=_share_of(sink, k, n),
             )
             sink.complete(
                 slot.index,

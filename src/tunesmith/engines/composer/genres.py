@@ -7,6 +7,7 @@ Keeping this as a table means adding a genre never touches the arrangement code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Drum patterns: GM note -> one character per 16th step ("x" accent, "o" normal, "g" ghost, "-" rest).
@@ -82,7 +83,7 @@ class Genre:
     swing: float = 0.0
     meter: int = 4  # beats per bar
     energy: float = 0.6
-    progressions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    progressions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 POP_PROG = {

@@ -131,8 +131,7 @@ def boost(content: str, seed: int = 0) -> str:
         voice = rng.choice(("expressive lead vocals", "emotive lead vocals", "layered vocal harmonies"))
     production = rng.sample(PRODUCTION[FAMILY.get(main.tag, "pop")], k=2)
     genre_names = ", ".join(_title(g.tag) for g in genres[:3])
-    seen: set[str] = set()
-    mood_text = " and ".join(w for w in mood_words if not (w in seen or seen.add(w)))
+    mood_text = " and ".join(dict.fromkeys(mood_words))  # each word once, first mention first
     parts = [
         genre_names,
         f"{mood_text} mood",

@@ -20,7 +20,7 @@ and data `{"type": "separate_vocal" | "split_stem", "parts": [part, ...], "durat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tunesmith.domain.states import FailureCode, FailureKind
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
@@ -53,7 +53,7 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
     sink.progress(0.6)
     if kind == "separate_vocal":
         vocals = parts.pop("vocals", None)
-        instrumental = sum(parts.values()) if parts else np.zeros_like(master)
+        instrumental = cast("np.ndarray", sum(parts.values())) if parts else np.zeros_like(master)
         parts = {
             "vocals": vocals if vocals is not None else np.zeros_like(master),
             "instrumental": instrumental,

@@ -64,7 +64,7 @@ def waveform(audio_path: Path | str | None, points: int = WAVEFORM_POINTS) -> li
     return [round(float(p) / top, 4) if top > 0 else 0.0 for p in peaks]
 
 
-def _mono(path: Path):  # type: ignore[no-untyped-def]  # -> np.ndarray | None
+def _mono(path: Path) -> Any:  # np.ndarray | None (numpy is imported when used)
     import numpy as np
 
     if path.suffix.lower() in (".wav", ".flac"):

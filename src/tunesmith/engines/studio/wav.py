@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 
@@ -22,7 +23,7 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
     sink.result({"wav": target.name}, {"duration": source.duration})
 
 
-def _decode(mp3, target) -> None:  # type: ignore[no-untyped-def]
+def _decode(mp3: Path, target: Path) -> None:
     done = subprocess.run(
         [
             "ffmpeg",

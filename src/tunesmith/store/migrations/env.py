@@ -4,6 +4,7 @@ the cross-process lock), or on a fresh engine for `alembic` used by hand with `s
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 from tunesmith.store.database import make_engine
 from tunesmith.store.tables import metadata
@@ -35,7 +36,7 @@ def _run_online() -> None:
         engine.dispose()
 
 
-def _run_on(connection) -> None:  # noqa: ANN001 - an sqlalchemy Connection
+def _run_on(connection: Connection) -> None:
     context.configure(
         connection=connection, target_metadata=metadata, render_as_batch=connection.dialect.name == "sqlite"
     )

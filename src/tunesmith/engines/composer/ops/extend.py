@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.base import ClipResult, EngineError, EngineJob, ProgressSink, SongText
@@ -26,6 +27,9 @@ from tunesmith.engines.composer.ops.clipio import write_clip
 from tunesmith.engines.composer.ops.continuation import placed_midi, plan_takes, render_stems
 from tunesmith.engines.composer.ops.rules import continue_at_problem
 from tunesmith.engines.composer.ops.source import load_clip, source_of, title_and_tags
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SR = 44100
 
@@ -83,7 +87,7 @@ def run_extend(job: EngineJob, sink: ProgressSink) -> None:
         stems, lead = render_stems(plan, vocals[k])
         stems = {name: s[cut:] for name, s in stems.items()}
         lead = lead[cut:] if lead is not None else None
-        mastered, gain = mastering.master(sum(stems.values()))
+        mastered, gain = mastering.master(cast("np.ndarray", sum(stems.values())))
         dur = len(mastered) / SR
         piece = (offset, plan.duration, -offset)
         pj = plan.to_json()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def _take(src: ClipAudio, plan, vocals, w0, s, e, workdir: Path, title, tags, fu
     xf = int(round(XFADE_S * SR))
     lo, hi = max(0, a - xf), min(n, b + xf)
     aligned = {k: _aligned(v, at, n) for k, v in new_stems.items()}
-    new_mix = sum(aligned.values())
+    new_mix = cast("np.ndarray", sum(aligned.values()))
     region = mastering.limit(
         new_mix[lo:hi] * np.float32(src.gain), 10 ** ((mastering.CEILING_DBTP - 0.6) / 20)
     )

@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -114,7 +114,7 @@ def read_wav(path: Path, n: int | None = None) -> np.ndarray:
 def _measured_gain(mix: np.ndarray, stems: dict[str, np.ndarray]) -> float:
     from tunesmith.engines.composer import mastering
 
-    pre = sum(stems.values())
+    pre = cast("np.ndarray", sum(stems.values()))
     lo, hi = mastering.loudness(pre), mastering.loudness(mix)
     return 10 ** ((hi - lo) / 20) if lo > -70 else 1.0
 

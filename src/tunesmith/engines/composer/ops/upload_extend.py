@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -218,7 +218,7 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
         stems, lead = render_stems(plan, vocals[k])
         stems.setdefault("other", np.zeros_like(next(iter(stems.values()))))
         start = cut - xf  # from here the render is used (it fades in over the xf samples before `at`)
-        cont, gain = level(sum(stems.values())[start:], target)
+        cont, gain = level(cast("np.ndarray", sum(stems.values()))[start:], target)
         # Each part crossfades over the xf samples before `at` (timeline.join from `at - xf`): the mix and the
         # "other" stem from the upload, the rest from silence.
         mix = timeline.join(upload, cont, at - xf, xf)

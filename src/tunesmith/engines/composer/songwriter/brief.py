@@ -50,7 +50,7 @@ def _find_genres(text: str) -> tuple[Genre, ...]:
 
 
 def _find_mood(text: str, genres: tuple[Genre, ...]) -> tuple[str, tuple[str, ...]]:
-    best, best_words = "", ()
+    best, best_words = "", tuple[str, ...]()
     for mood, words in MOODS.items():
         hits = tuple(w for w in words if contains_word(text, w))
         if len(hits) > len(best_words):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 SLOT = re.compile(r"\{(\w+)\}")
@@ -44,7 +44,7 @@ def end_class(template: str) -> str:
     return SLOT.findall(template)[-1]
 
 
-def _fill_inner(template: str, slots: dict[str, Sequence[str]], rng: random.Random) -> str | None:
+def _fill_inner(template: str, slots: Mapping[str, Sequence[str]], rng: random.Random) -> str | None:
     """Fill every slot but the last; None when the template needs a slot this song cannot fill."""
     template = template.lstrip("^~")
     names = SLOT.findall(template)[:-1]
@@ -63,7 +63,7 @@ def _fill_inner(template: str, slots: dict[str, Sequence[str]], rng: random.Rand
     return SLOT.sub(lambda m: picked[m.group(1)], head)
 
 
-def usable(template: str, slots: dict[str, Sequence[str]], lexicon: Lexicon) -> bool:
+def usable(template: str, slots: Mapping[str, Sequence[str]], lexicon: Lexicon) -> bool:
     names = SLOT.findall(template)
     return bool(names) and names[-1] in lexicon.end_words and all(slots.get(n) for n in names[:-1])
 
@@ -73,7 +73,7 @@ class Writer:
     """Writes groups of rhyming lines for one song, remembering what it used so the song does not repeat."""
 
     lexicon: Lexicon
-    slots: dict[str, Sequence[str]]
+    slots: Mapping[str, Sequence[str]]
     rng: random.Random
     soft: bool = False  # a sad, calm or tender song: "^" templates are out, "~" templates are in
     used_templates: set[str] = field(default_factory=set)

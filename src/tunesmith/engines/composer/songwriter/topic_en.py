@@ -276,7 +276,7 @@ _PREPOSITIONS = {
 def _chunks(clause: str, inside_about: bool) -> list[tuple[str, list[str], str]]:
     """Runs of content words between function words: (opening determiner, words, closing word)."""
     chunks: list[tuple[str, list[str], str]] = []
-    det, words = "", []
+    det, words = "", list[str]()
     for i, token in enumerate(_TOKEN.findall(clause)):
         low = token.lower().strip("'-")
         if not low:
