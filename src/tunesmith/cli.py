@@ -144,7 +144,7 @@ def serve(
     import uvicorn
 
     from tunesmith.api.app import create_app
-    from tunesmith.runtime.worker import Worker
+    from tunesmith.services import build_worker
     from tunesmith.startup.listen import bind
     from tunesmith.startup.serving import server_config
 
@@ -161,7 +161,7 @@ def serve(
         _announce_first_key(services)
         app_ = create_app(services)
         if settings.workers > 0:
-            worker = Worker(services.store, services.media, services.urls, settings, policy=services.policy)
+            worker = build_worker(services, settings)
             worker.start(warm=[settings.default_engine])
         level = "debug" if settings.debug else "warning"
         server = uvicorn.Server(server_config(app_, settings, log_level=level, access_log=False))
@@ -199,19 +199,12 @@ def worker(
     config: ConfigFile = None,
 ) -> None:
     """Run workers only, against the same database and media store as the API."""
-    from tunesmith.runtime.worker import Worker
+    from tunesmith.services import build_worker
 
     settings = _settings(data_dir=data_dir, workers=workers, config=config)
     services = _prepare(settings, engine or ())
     stop = threading.Event()
-    runner = Worker(
-        services.store,
-        services.media,
-        services.urls,
-        settings,
-        engines=engine or None,
-        policy=services.policy,
-    )
+    runner = build_worker(services, settings, engines=engine or None)
 
     def on_signal(*_: object) -> None:
         if stop.is_set():

@@ -1,8 +1,15 @@
-"""Builds the service's parts from settings, once per process: store, media, URLs, engines, use cases."""
+"""The composition root: builds every part of the service from settings, once per process.
+
+Store, media, URLs, engines, the content policy and the use cases (keys, tasks with their rate limiters,
+personas, song operations) in build_services(); the worker, with its callback sender and the same policy, in
+build_worker(). The CLI and the tests build through these two, so every collaborator is made in one place.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tunesmith.engines.registry import EngineRegistry
 from tunesmith.media import MediaStore, open_media_store
@@ -10,11 +17,16 @@ from tunesmith.media.urls import PublicUrls
 from tunesmith.policy.check import ContentPolicy
 from tunesmith.policy.config import build_policy
 from tunesmith.service.keys import KeyService
-from tunesmith.service.tasks import TaskService
+from tunesmith.service.personas import PersonaService
+from tunesmith.service.song_ops import SongOps
+from tunesmith.service.tasks import TaskService, query_limiter_for, submit_limiter_for
 from tunesmith.settings import Settings
 from tunesmith.store import migrate
 from tunesmith.store.base import Store
 from tunesmith.store.sql import SqlStore
+
+if TYPE_CHECKING:
+    from tunesmith.runtime.worker import Worker
 
 
 @dataclass
@@ -27,6 +39,8 @@ class Services:
     keys: KeyService
     tasks: TaskService
     policy: ContentPolicy
+    personas: PersonaService
+    song_ops: SongOps
 
     def close(self) -> None:
         self.store.close()
@@ -46,15 +60,55 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
     )
     keys = KeyService(store)
     keys.register_static(settings.api_keys)
+    media = open_media_store(
+        settings.media_url, default_dir=settings.media_dir, s3_endpoint_url=settings.s3_endpoint_url
+    )
+    tasks = TaskService(
+        store,
+        registry,
+        settings,
+        policy,
+        submit_limiter=submit_limiter_for(settings),
+        query_limiter=query_limiter_for(settings),
+    )
     return Services(
         settings=settings,
         store=store,
-        media=open_media_store(
-            settings.media_url, default_dir=settings.media_dir, s3_endpoint_url=settings.s3_endpoint_url
-        ),
+        media=media,
         urls=PublicUrls(settings.effective_public_url, settings.media_public_url),
         registry=registry,
         keys=keys,
-        tasks=TaskService(store, registry, settings, policy),
+        tasks=tasks,
         policy=policy,
+        personas=PersonaService(store, tasks, media),
+        song_ops=SongOps(tasks, store, media),
+    )
+
+
+def build_worker(
+    services: Services,
+    settings: Settings | None = None,
+    *,
+    engines: Sequence[str] | None = None,
+    worker_id: str | None = None,
+    deliver_callbacks: bool = True,
+) -> Worker:
+    """A worker over `services` (with `settings` when they differ, e.g. fewer slots), with its callback
+    sender. Imported when asked for: an API-only process never loads the runtime."""
+    from tunesmith.runtime.callbacks import callback_sender
+    from tunesmith.runtime.worker import Worker, new_worker_id
+
+    settings = settings or services.settings
+    worker_id = worker_id or new_worker_id()
+    sender = callback_sender(services.store, settings, worker_id) if deliver_callbacks else None
+    return Worker(
+        services.store,
+        services.media,
+        services.urls,
+        settings,
+        engines=engines,
+        worker_id=worker_id,
+        deliver_callbacks=deliver_callbacks,
+        callbacks=sender,
+        policy=services.policy,
     )

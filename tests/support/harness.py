@@ -14,8 +14,7 @@ import uvicorn
 
 from tunesmith.api.app import create_app
 from tunesmith.domain.operations import MODEL_NAMES
-from tunesmith.runtime.worker import Worker
-from tunesmith.services import Services, build_services
+from tunesmith.services import Services, build_services, build_worker
 from tunesmith.settings import Settings
 from tunesmith.startup.serving import server_config
 
@@ -70,11 +69,7 @@ class ServiceHarness:
         self.app = create_app(self.services)
         config = server_config(self.app, settings, host="127.0.0.1", port=settings.port, log_level="warning")
         self.server = uvicorn.Server(config)
-        self.worker = (
-            Worker(self.services.store, self.services.media, self.services.urls, settings)
-            if with_worker
-            else None
-        )
+        self.worker = build_worker(self.services, settings) if with_worker else None
         self._thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

@@ -34,11 +34,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tunesmith import __version__
+from tunesmith import __version__, logs
 from tunesmith.domain.models import CallbackDelivery
 from tunesmith.net.pinned import pin, pinned_client
 from tunesmith.net.urlguard import CallbackUrlRefused, HostNotResolved, Resolver, parse_url, resolve_and_check
 from tunesmith.runtime.signing import sign
+from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -256,3 +257,28 @@ def _describe(exc: Exception) -> str:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def callback_sender(store: Store, settings: Settings, worker_id: str) -> CallbackSender:
+    """The sender a worker runs, configured from settings: a key's own webhook secret signs its task's
+    callbacks, the configured one every other."""
+
+    def secret_for(task_id: str) -> str | None:
+        task = store.get_task(task_id)
+        if task is not None:
+            key = store.get_key(task.key_id)
+            if key is not None and key.webhook_secret:
+                logs.add_secrets([key.webhook_secret])  # never logged, whoever logs the delivery
+                return key.webhook_secret
+        return settings.webhook_secret
+
+    return CallbackSender(
+        store,
+        worker_id=worker_id,
+        allow=settings.callback_allow,
+        secret_for=secret_for,
+        timeout_s=settings.callback_timeout_seconds,
+        max_retries=settings.callback_max_retries,
+        backoff_s=settings.callback_backoff_seconds,
+        lease_seconds=settings.lease_seconds,
+    )

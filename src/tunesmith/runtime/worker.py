@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tunesmith import logs
 from tunesmith.dialects.base import UrlBuilder
@@ -44,6 +44,9 @@ from tunesmith.runtime.scratch import ScratchSpace
 from tunesmith.runtime.sources import Replay, SourceLoader, job_seed
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
+
+if TYPE_CHECKING:
+    from tunesmith.runtime.callbacks import CallbackSender
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,10 @@ class Worker:
         worker_id: str | None = None,
         deliver_callbacks: bool = True,
         policy: ContentPolicy | None = None,
+        callbacks: CallbackSender | None = None,
     ) -> None:
+        """`callbacks`: the sender of this worker's callback thread (tunesmith.services builds it); without
+        one, a sender configured from `settings` when `deliver_callbacks`."""
         self.store = store
         self.media = media
         self.urls = urls
@@ -87,6 +93,8 @@ class Worker:
         # what engines write is reviewed before audio is made (tunesmith.policy); built here when not given
         self._own_policy = policy is None
         self.policy = policy if policy is not None else build_policy(settings)
+        self.deliver_callbacks = deliver_callbacks or callbacks is not None
+        self._callbacks = callbacks
         self._stop = threading.Event()
         self._hard_stop_at: float | None = None
         self._held: dict[str, Task] = {}
@@ -586,25 +594,7 @@ class Worker:
                 log.exception("deleting expired media failed")
 
     def _callback_loop(self) -> None:
-        from tunesmith.runtime.callbacks import CallbackSender
+        from tunesmith.runtime.callbacks import callback_sender
 
-        sender = CallbackSender(
-            self.store,
-            worker_id=self.worker_id,
-            allow=self.settings.callback_allow,
-            secret_for=self._secret_for,
-            timeout_s=self.settings.callback_timeout_seconds,
-            max_retries=self.settings.callback_max_retries,
-            backoff_s=self.settings.callback_backoff_seconds,
-            lease_seconds=self.settings.lease_seconds,
-        )
+        sender = self._callbacks or callback_sender(self.store, self.settings, self.worker_id)
         sender.run(self._stop)
-
-    def _secret_for(self, task_id: str) -> str | None:
-        task = self.store.get_task(task_id)
-        if task is not None:
-            key = self.store.get_key(task.key_id)
-            if key is not None and key.webhook_secret:
-                logs.add_secrets([key.webhook_secret])  # never logged, whoever logs the delivery
-                return key.webhook_secret
-        return self.settings.webhook_secret

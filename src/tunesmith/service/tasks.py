@@ -28,7 +28,7 @@ from tunesmith.media.prune import is_expired
 from tunesmith.net.urlguard import check_callback_url
 from tunesmith.policy.check import ContentPolicy
 from tunesmith.policy.requests import review_request, review_texts
-from tunesmith.service.limits import make_limiter
+from tunesmith.service.limits import Limiter, make_limiter
 from tunesmith.service.snapshots import TaskSnapshots
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
@@ -64,17 +64,17 @@ class TaskService:
         registry: EngineRegistry,
         settings: Settings,
         policy: ContentPolicy | None = None,
+        *,
+        submit_limiter: Limiter | None = None,
+        query_limiter: Limiter | None = None,
     ) -> None:
+        """The limiters default to the ones `settings` describe (tunesmith.services passes them in)."""
         self.store = store
         self.registry = registry
         self.settings = settings
         self.policy = policy or ContentPolicy()
-        self.submit_limiter = make_limiter(
-            settings.redis_url, settings.submit_limit, settings.submit_window_seconds, namespace="submit"
-        )
-        self.query_limiter = make_limiter(
-            settings.redis_url, settings.query_limit_per_task, 1.0, namespace="query"
-        )
+        self.submit_limiter = submit_limiter or submit_limiter_for(settings)
+        self.query_limiter = query_limiter or query_limiter_for(settings)
         self.snapshots = TaskSnapshots()
 
     def submit(
@@ -324,3 +324,15 @@ def check_against_source(request: SongRequest, clip: Clip) -> None:
         start, end = request.span
         check = check_infill if request.kind is OperationKind.REPLACE_SECTION else check_crop
         check(clip, start, end, fields=("infillStartS", "infillEndS"), clip_field="audioId")
+
+
+def submit_limiter_for(settings: Settings) -> Limiter:
+    """Submissions per key in a sliding window (shared through Redis when one is configured)."""
+    return make_limiter(
+        settings.redis_url, settings.submit_limit, settings.submit_window_seconds, namespace="submit"
+    )
+
+
+def query_limiter_for(settings: Settings) -> Limiter:
+    """Status queries per task and second."""
+    return make_limiter(settings.redis_url, settings.query_limit_per_task, 1.0, namespace="query")

@@ -57,7 +57,7 @@ from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.models import ApiKey, Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.service import song_ops
-from tunesmith.service.personas import PersonaDraft, PersonaService
+from tunesmith.service.personas import PersonaDraft
 from tunesmith.service.song_ops import SongOps
 from tunesmith.services import Services
 
@@ -79,7 +79,7 @@ def _submit(services: Services, key: ApiKey, song: SongRequest, raw: str, callba
 
 
 def _ops(services: Services) -> SongOps:
-    return SongOps(services.tasks, services.store, services.media)
+    return services.song_ops
 
 
 async def _submitted(
@@ -437,7 +437,7 @@ def _persona(services: Services, key: ApiKey, body: KiePersonaRequest) -> dict[s
         vocal_end=body.vocalEnd,
         style=body.style,
     )
-    persona = PersonaService(services.store, services.tasks, services.media).create(key, draft)
+    persona = services.personas.create(key, draft)
     return {
         "code": 200,
         "msg": "success",
