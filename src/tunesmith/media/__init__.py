@@ -10,7 +10,7 @@ operator's commands (prune, migrate); see docs/architecture.md, "Media".
 
 from __future__ import annotations
 
-from pathlib import Path
+import pathlib
 
 from tunesmith.media.local import LocalMediaStore
 from tunesmith.media.store import MediaMissing, MediaStore, StoredObject, content_type_for
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-def open_media_store(url: str, *, default_dir: Path, s3_endpoint_url: str = "") -> MediaStore:
+def open_media_store(url: str, *, default_dir: pathlib.Path, s3_endpoint_url: str = "") -> MediaStore:
     """The store named by `url`: '' for `default_dir`, a directory path (or file:// URL), or
     `s3://bucket/prefix` (credentials from the standard AWS_* settings; `s3_endpoint_url` for
     S3-compatible servers)."""
@@ -38,4 +38,4 @@ def open_media_store(url: str, *, default_dir: Path, s3_endpoint_url: str = "") 
         url = url[len("file://") :]
     if "://" in url:
         raise ValueError(f"TUNESMITH_MEDIA_URL must be a directory or s3://bucket/prefix, not {url!r}")
-    return LocalMediaStore(Path(url) if url else default_dir)
+    return LocalMediaStore(pathlib.Path(url) if url else default_dir)

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from tunesmith.domain.errors import ServiceError
-from tunesmith.domain.states import FailureKind
+from tunesmith.domain.states import FailureCode, FailureKind
 from tunesmith.engines.base import ClipResult, EngineError, EngineJob, ProgressSink, SongText
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def _serve_jobs(conn: Connection, engine_for: Callable[[str], Any]) -> None:
         except EngineError as exc:
             conn.send(("error", exc.kind, exc.message, exc.code, exc.retryable))
         except ServiceError as exc:  # the engine refused the request itself: trying again cannot help
-            conn.send(("error", FailureKind.GENERATE_AUDIO_FAILED, exc.message, 400, False))
+            conn.send(("error", FailureKind.GENERATE_AUDIO_FAILED, exc.message, FailureCode.REFUSED, False))
         except Exception as exc:  # noqa: BLE001 - an engine bug must fail the task, not the worker
             detail = traceback.format_exc(limit=6)
             conn.send(
