@@ -48,8 +48,9 @@ def error_response(dialect: Dialect, err: ServiceError) -> Response:
     the answer is its envelope for an internal error, and failing that a bare JSON 500."""
     try:
         status, body = dialect.render_error(err)
-        limited = isinstance(err, RateLimited)
-        headers = {"Retry-After": f"{max(1, round(err.retry_after))}"} if limited else None
+        headers = (
+            {"Retry-After": f"{max(1, round(err.retry_after))}"} if isinstance(err, RateLimited) else None
+        )
         return JsonResponse(body, status_code=status, headers=headers)
     except Exception:
         log.exception("rendering %s in the %s envelope failed", type(err).__name__, dialect.name)

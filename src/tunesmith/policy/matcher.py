@@ -7,7 +7,7 @@ the pinyin line is built only when the list has Chinese terms and the text has C
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from tunesmith.policy.normalize import Folded, fold, has_han, is_english_word, pinyin_line
@@ -88,7 +88,7 @@ class Matcher:
         """The first term found in `text` (a value of `field`), or None."""
         return next(self.find_all(text, field, first=True), None)
 
-    def find_all(self, text: str, field: str, *, first: bool = False) -> Iterable[Hit]:
+    def find_all(self, text: str, field: str, *, first: bool = False) -> Iterator[Hit]:
         """Every non-overlapping term found, in order (by sound after the written ones). Text inside an
         allowed phrase is never a hit."""
         if not text or not self.size:
