@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.inprocess import InProcessService
 
 # The real-browser fixtures (Debian's Chromium through Playwright, outside network blocked): `offline_page`.
 pytest_plugins = ["tests.support.browser"]
@@ -58,6 +59,14 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHarness
     """One running service (SQLite) shared by a test module."""
     harness = ServiceHarness(settings_for_tests(tmp_path_factory.mktemp("svc"), workers=2))
     with harness:
+        yield harness
+
+
+@pytest.fixture(scope="module")
+def fast_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessService]:
+    """The same service in this process (tests.support.inprocess), shared by a test module: requests through
+    the ASGI app, engine jobs in threads. For what a request answers; `service` for what needs processes."""
+    with InProcessService(settings_for_tests(tmp_path_factory.mktemp("fast"), workers=2)) as harness:
         yield harness
 
 

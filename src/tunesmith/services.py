@@ -7,7 +7,7 @@ build_worker(). The CLI and the tests build through these two, so every collabor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from tunesmith.store.base import Store
 from tunesmith.store.sql import SqlStore
 
 if TYPE_CHECKING:
+    from tunesmith.runtime.executor import EngineProcess
     from tunesmith.runtime.worker import Worker
 
 
@@ -92,10 +93,13 @@ def build_worker(
     engines: Sequence[str] | None = None,
     worker_id: str | None = None,
     deliver_callbacks: bool = True,
+    slot_factory: Callable[[str], EngineProcess] | None = None,
 ) -> Worker:
     """A worker over `services` (with `settings` when they differ, e.g. fewer slots), with its callback
-    sender. Imported when asked for: an API-only process never loads the runtime."""
+    sender. Imported when asked for: an API-only process never loads the runtime. `slot_factory`: see
+    Worker (tests only)."""
     from tunesmith.runtime.callbacks import callback_sender
+    from tunesmith.runtime.executor import EngineProcess
     from tunesmith.runtime.worker import Worker, new_worker_id
 
     settings = settings or services.settings
@@ -111,4 +115,5 @@ def build_worker(
         deliver_callbacks=deliver_callbacks,
         callbacks=sender,
         policy=services.policy,
+        slot_factory=slot_factory or EngineProcess,
     )

@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 
 from tests.api.test_kie_flow import custom_body
-from tests.support.harness import ServiceHarness
+from tests.support.inprocess import InProcessService
 from tunesmith.api.fastlane import RenderedBodies, header, query_param
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
 
 RECORD = "/api/v1/generate/record-info"
 
@@ -64,7 +71,7 @@ def test_rendered_bodies_are_reused_only_for_the_same_snapshot() -> None:
     assert calls == ["t1", "t1", "t2", "t3", "t1"]
 
 
-def test_record_info_through_the_lane_and_through_the_router(service: ServiceHarness) -> None:
+def test_record_info_through_the_lane_and_through_the_router(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         task_id = client.post("/api/v1/generate", json=custom_body()).json()["data"]["taskId"]
         reply = client.get(RECORD, params={"taskId": task_id})

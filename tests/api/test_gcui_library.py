@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.test_gcui_flow import GET_FIELDS
 from tests.api.test_kie_flow import custom_body
-from tests.support.harness import ServiceHarness
+from tests.support.inprocess import InProcessService
 
 
-def test_library_lists_the_callers_clips_newest_first(service: ServiceHarness) -> None:
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
+
+def test_library_lists_the_callers_clips_newest_first(service: InProcessService) -> None:
     token = service.new_key()
     with service.client(token) as owner, service.client(service.new_key()) as stranger:
         assert owner.get("/api/get").json() == []

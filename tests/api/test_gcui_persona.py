@@ -1,7 +1,7 @@
-"""gcui's `GET /api/persona?id=&page=` over real HTTP: a persona made through kie's generate-persona, a song
-sung with it through kie's personaId, then the persona as gcui relays Suno's object: its source clip, the
-clips sung with it (paged), and every refusal in gcui's `{"error"}` envelope; another key's persona is
-reported exactly like an unknown one."""
+"""gcui's `GET /api/persona?id=&page=` through the in-process app: a persona made through kie's generate-
+persona, a song sung with it through kie's personaId, then the persona as gcui relays Suno's object: its
+source clip, the clips sung with it (paged), and every refusal in gcui's `{"error"}` envelope; another
+key's persona is reported exactly like an unknown one."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import pytest
 
 from tests.api.test_gcui_flow import assert_error
 from tests.api.test_kie_ops import Song, make_song
-from tests.support.harness import ServiceHarness
+from tests.support.inprocess import InProcessService
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
 
 TOP_FIELDS = ["persona", "total_results", "current_page", "is_following"]
 PERSONA_FIELDS = [
@@ -45,7 +52,7 @@ class PersonaSetup:
 
 
 @pytest.fixture(scope="module")
-def setup(service: ServiceHarness) -> PersonaSetup:
+def setup(service: InProcessService) -> PersonaSetup:
     token = service.new_key()
     source = make_song(service, token)
     with service.client(token) as client:
@@ -68,7 +75,7 @@ def setup(service: ServiceHarness) -> PersonaSetup:
 
 
 def test_persona_shows_its_source_clip_and_the_clips_sung_with_it(
-    service: ServiceHarness, setup: PersonaSetup
+    service: InProcessService, setup: PersonaSetup
 ) -> None:
     source_id = setup.source.clips[0]["id"]
     sung_ids = [c["id"] for c in setup.sung.clips]
@@ -90,7 +97,7 @@ def test_persona_shows_its_source_clip_and_the_clips_sung_with_it(
     assert persona["clip"]["id"] == source_id
     assert persona["clip"] == raw_source  # Suno's clip shape, as /api/clip answers it
     assert persona["image_s3_id"] == (raw_source["image_url"] or None)
-    assert persona["user_display_name"] == "test"  # the key's name (ServiceHarness.new_key)
+    assert persona["user_display_name"] == "test"  # the key's name (InProcessService.new_key)
     assert persona["user_handle"] is None and persona["user_image_url"] is None
     flags = [persona[name] for name in PERSONA_FIELDS[10:16]]
     assert flags == [False, False, True, False, False, False]  # suno, trashed, owned, public, approved, loved
@@ -105,7 +112,7 @@ def test_persona_shows_its_source_clip_and_the_clips_sung_with_it(
 
 
 def test_pages_past_the_end_are_empty_with_the_same_totals(
-    service: ServiceHarness, setup: PersonaSetup
+    service: InProcessService, setup: PersonaSetup
 ) -> None:
     with service.client(setup.token) as client:
         second = client.get("/api/persona", params={"id": setup.persona_id, "page": "2"})
@@ -123,13 +130,13 @@ def test_pages_past_the_end_are_empty_with_the_same_totals(
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "1e2", "2x", "9" * 12])
 def test_a_page_that_is_not_a_whole_number_from_1_is_400(
-    service: ServiceHarness, setup: PersonaSetup, page: str
+    service: InProcessService, setup: PersonaSetup, page: str
 ) -> None:
     with service.client(setup.token) as client:
         assert_error(client.get("/api/persona", params={"id": setup.persona_id, "page": page}), 400, "page")
 
 
-def test_unknown_and_other_keys_personas_are_404(service: ServiceHarness, setup: PersonaSetup) -> None:
+def test_unknown_and_other_keys_personas_are_404(service: InProcessService, setup: PersonaSetup) -> None:
     with service.client(setup.token) as owner:
         for unknown in ("0" * 32, "x" * 500, "bad\x00id", setup.source.clips[0]["id"]):
             reply = owner.get("/api/persona", params={"id": unknown})
@@ -142,7 +149,7 @@ def test_unknown_and_other_keys_personas_are_404(service: ServiceHarness, setup:
         assert "Midnight" not in reply.text
 
 
-def test_missing_id_is_400_and_needs_a_key(service: ServiceHarness, setup: PersonaSetup) -> None:
+def test_missing_id_is_400_and_needs_a_key(service: InProcessService, setup: PersonaSetup) -> None:
     with service.client(setup.token) as client:
         assert_error(client.get("/api/persona"), 400, "Missing parameter id")
         assert_error(

@@ -9,24 +9,32 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.harness import settings_for_tests
+from tests.support.inprocess import InProcessService
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
 
 NOT_UTF8 = b'{"prompt": "\xff\xfe\xa1"}'
 
 
-def post_routes(service: ServiceHarness) -> list[str]:
+def post_routes(service: InProcessService) -> list[str]:
     with service.client() as client:
         paths = client.get("/openapi.json").json()["paths"]
     return sorted(path for path, item in paths.items() if "post" in item and "{" not in path)
 
 
-def test_every_dialect_has_post_routes_to_check(service: ServiceHarness) -> None:
+def test_every_dialect_has_post_routes_to_check(service: InProcessService) -> None:
     routes = post_routes(service)
     for prefix in ("/api/v1/", "/suno/submit/", "/suno/task/submit/", "/v1/music/", "/api/", "/v1/chat/"):
         assert any(r.startswith(prefix) for r in routes), prefix
 
 
-def test_bytes_that_are_not_utf8_are_a_client_error_in_each_envelope(service: ServiceHarness) -> None:
+def test_bytes_that_are_not_utf8_are_a_client_error_in_each_envelope(service: InProcessService) -> None:
     token = service.new_key(credits=1000)
     with service.client(token) as client:
         for path in post_routes(service):
@@ -82,7 +90,7 @@ def test_bytes_that_are_not_utf8_are_a_client_error_in_each_envelope(service: Se
     ],
 )
 def test_infinite_and_huge_numbers_are_422(
-    service: ServiceHarness, path: str, body: dict, field: str
+    service: InProcessService, path: str, body: dict, field: str
 ) -> None:
     with service.client(service.new_key()) as client:
         raw = json.dumps(body).replace("Infinity", "1e999")  # JSON text that Python parses as infinity
@@ -120,7 +128,10 @@ NUL_IDS = [
 def test_nul_characters_are_refused_or_not_found_on_each_backend(tmp_path, backend_url: str) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL cannot hold NUL in text: bodies holding one are invalid, ids holding one name nothing."""
     settings = settings_for_tests(tmp_path, database_url=backend_url)
-    with ServiceHarness(settings, with_worker=False) as service, service.client(service.new_key()) as client:
+    with (
+        InProcessService(settings, with_worker=False) as service,
+        service.client(service.new_key()) as client,
+    ):
         for path, body in NUL_BODIES:
             reply = client.post(path, json=body)
             assert 400 <= reply.status_code < 500, (path, reply.status_code, reply.text)
@@ -135,7 +146,7 @@ def test_nul_characters_are_refused_or_not_found_on_each_backend(tmp_path, backe
         assert client.get("/api/v1/generate/credit").json()["data"] == 1000
 
 
-def string_fields(service: ServiceHarness, path: str) -> list[str]:
+def string_fields(service: InProcessService, path: str) -> list[str]:
     """The route's body properties that take text (from its OpenAPI schema), or a few common ones."""
     with service.client() as client:
         schema = client.get("/openapi.json").json()
@@ -150,7 +161,9 @@ def string_fields(service: ServiceHarness, path: str) -> list[str]:
     return names or ["prompt", "title", "tags", "style"]
 
 
-def hostile_posts(service: ServiceHarness, make: Callable[[list[str]], bytes]) -> list[tuple[str, int, str]]:
+def hostile_posts(
+    service: InProcessService, make: Callable[[list[str]], bytes]
+) -> list[tuple[str, int, str]]:
     """POST `make(text fields)` to every POST route; the (path, status, body) of each answer."""
     token = service.new_key(credits=1000)
     answers = []
@@ -169,7 +182,7 @@ def assert_client_errors(answers: list[tuple[str, int, str]]) -> None:
         assert isinstance(json.loads(text), dict), (path, text[:300])  # the dialect's JSON envelope
 
 
-def test_lone_surrogates_in_every_text_field_are_client_errors(service: ServiceHarness) -> None:
+def test_lone_surrogates_in_every_text_field_are_client_errors(service: InProcessService) -> None:
     answers = hostile_posts(
         service, lambda fields: ("{" + ", ".join(f'"{f}": "a\\ud800b"' for f in fields) + "}").encode()
     )
@@ -178,13 +191,13 @@ def test_lone_surrogates_in_every_text_field_are_client_errors(service: ServiceH
     assert len(refused) >= len(answers) // 2, answers  # most routes name the bad text itself
 
 
-def test_over_long_text_in_every_field_is_a_client_error(service: ServiceHarness) -> None:
+def test_over_long_text_in_every_field_is_a_client_error(service: InProcessService) -> None:
     answers = hostile_posts(service, lambda fields: json.dumps({f: "x" * 60_000 for f in fields}).encode())
     assert_client_errors(answers)
 
 
 @pytest.mark.parametrize("depth", [64, 100_000])
-def test_deeply_nested_bodies_are_client_errors(service: ServiceHarness, depth: int) -> None:
+def test_deeply_nested_bodies_are_client_errors(service: InProcessService, depth: int) -> None:
     nested = "[" * depth + "]" * depth
     answers = hostile_posts(service, lambda fields: f'{{"{fields[0]}": {nested}, "x": {nested}}}'.encode())
     assert_client_errors(answers)

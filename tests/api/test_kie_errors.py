@@ -6,9 +6,16 @@ import httpx
 import pytest
 
 from tests.api.test_kie_flow import custom_body, poll_until_done
-from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.harness import settings_for_tests
+from tests.support.inprocess import InProcessService
 
 RECORD = "/api/v1/generate/record-info"
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
 
 
 def assert_error(reply: httpx.Response, code: int, *words: str) -> dict:
@@ -20,12 +27,12 @@ def assert_error(reply: httpx.Response, code: int, *words: str) -> dict:
     return body
 
 
-def task_count(service: ServiceHarness, token: str) -> int:
+def task_count(service: InProcessService, token: str) -> int:
     key = service.services.keys.authenticate(f"Bearer {token}")
     return len([e for e in service.services.store.ledger(key.id) if e["reason"].startswith("charge")])
 
 
-def test_missing_or_unknown_key_is_401(service: ServiceHarness) -> None:
+def test_missing_or_unknown_key_is_401(service: InProcessService) -> None:
     with service.client() as anonymous:
         assert_error(anonymous.post("/api/v1/generate", json=custom_body()), 401, "access permissions")
         assert_error(anonymous.get(RECORD, params={"taskId": "x"}), 401)
@@ -33,7 +40,7 @@ def test_missing_or_unknown_key_is_401(service: ServiceHarness) -> None:
         assert_error(wrong.get("/api/v1/generate/credit"), 401)
 
 
-def test_short_balance_is_402_and_charges_nothing(service: ServiceHarness) -> None:
+def test_short_balance_is_402_and_charges_nothing(service: InProcessService) -> None:
     token = service.new_key(credits=5)
     with service.client(token) as client:
         assert_error(client.post("/api/v1/generate", json=custom_body()), 402, "insufficient")
@@ -41,7 +48,7 @@ def test_short_balance_is_402_and_charges_nothing(service: ServiceHarness) -> No
     assert task_count(service, token) == 0
 
 
-def test_unknown_task_and_other_keys_task_are_404(service: ServiceHarness) -> None:
+def test_unknown_task_and_other_keys_task_are_404(service: InProcessService) -> None:
     with service.client(service.new_key()) as owner, service.client(service.new_key()) as stranger:
         task_id = owner.post("/api/v1/generate", json=custom_body()).json()["data"]["taskId"]
         assert_error(owner.get(RECORD, params={"taskId": "0" * 32}), 404)
@@ -67,14 +74,14 @@ def test_unknown_task_and_other_keys_task_are_404(service: ServiceHarness) -> No
         ({"customMode": False, "instrumental": False, "model": "V4_5", "prompt": ""}, ["prompt"]),
     ],
 )
-def test_invalid_requests_are_422(service: ServiceHarness, body: dict, words: list[str]) -> None:
+def test_invalid_requests_are_422(service: InProcessService, body: dict, words: list[str]) -> None:
     token = service.new_key()
     with service.client(token) as client:
         assert_error(client.post("/api/v1/generate", json=body), 422, *words)
     assert task_count(service, token) == 0
 
 
-def test_malformed_json_is_422(service: ServiceHarness) -> None:
+def test_malformed_json_is_422(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         reply = client.post(
             "/api/v1/generate", content=b'{"customMode": tru', headers={"Content-Type": "application/json"}
@@ -82,7 +89,7 @@ def test_malformed_json_is_422(service: ServiceHarness) -> None:
         assert_error(reply, 422, "JSON")
 
 
-def test_over_long_fields_are_413_naming_the_limit(service: ServiceHarness) -> None:
+def test_over_long_fields_are_413_naming_the_limit(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         ok = custom_body(model="V4", prompt="a" * 3000)
         assert client.post("/api/v1/generate", json=ok).json()["code"] == 200
@@ -101,7 +108,7 @@ def test_over_long_fields_are_413_naming_the_limit(service: ServiceHarness) -> N
         assert_error(client.post("/api/v1/generate", json=custom_body(title="t" * 81)), 413, "title", "80")
 
 
-def test_huge_body_is_413_before_it_is_read(service: ServiceHarness) -> None:
+def test_huge_body_is_413_before_it_is_read(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         reply = client.post(
             "/api/v1/generate",
@@ -111,7 +118,7 @@ def test_huge_body_is_413_before_it_is_read(service: ServiceHarness) -> None:
         assert_error(reply, 413)
 
 
-def test_hostile_callback_url_is_refused_and_nothing_stored(service: ServiceHarness) -> None:
+def test_hostile_callback_url_is_refused_and_nothing_stored(service: InProcessService) -> None:
     token = service.new_key()
     with service.client(token) as client:
         for url in (
@@ -127,7 +134,7 @@ def test_hostile_callback_url_is_refused_and_nothing_stored(service: ServiceHarn
     assert task_count(service, token) == 0
 
 
-def test_record_info_allows_three_queries_per_second_per_task(service: ServiceHarness) -> None:
+def test_record_info_allows_three_queries_per_second_per_task(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         task_id = client.post("/api/v1/generate", json=custom_body()).json()["data"]["taskId"]
         codes = [client.get(RECORD, params={"taskId": task_id}).status_code for _ in range(4)]
@@ -135,7 +142,7 @@ def test_record_info_allows_three_queries_per_second_per_task(service: ServiceHa
         assert_error(client.get(RECORD, params={"taskId": task_id}), 429, "per second")
 
 
-def test_credits_are_charged_and_refunded_on_failure(service: ServiceHarness) -> None:
+def test_credits_are_charged_and_refunded_on_failure(service: InProcessService) -> None:
     with service.client(service.new_key(credits=100)) as client:
         cost = service.settings.cost_of("generate")
         task_id = client.post("/api/v1/generate", json=custom_body(style="test:fail")).json()["data"][
@@ -149,7 +156,7 @@ def test_credits_are_charged_and_refunded_on_failure(service: ServiceHarness) ->
         assert client.get("/api/v1/generate/credit").json()["data"] == 100
 
 
-def test_media_supports_range_requests(service: ServiceHarness) -> None:
+def test_media_supports_range_requests(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         task_id = client.post("/api/v1/generate", json=custom_body()).json()["data"]["taskId"]
         final, _ = poll_until_done(client, task_id)
@@ -161,7 +168,7 @@ def test_media_supports_range_requests(service: ServiceHarness) -> None:
         assert client.get(url.replace("audio.mp3", "..%2F..%2Fetc%2Fpasswd")).status_code == 404
 
 
-def test_unexpected_errors_are_500_in_the_kie_envelope(service: ServiceHarness) -> None:
+def test_unexpected_errors_are_500_in_the_kie_envelope(service: InProcessService) -> None:
     from fastapi import APIRouter
 
     from tunesmith.api.errors import dialect_route
@@ -180,7 +187,7 @@ def test_unexpected_errors_are_500_in_the_kie_envelope(service: ServiceHarness) 
 
 
 def test_submit_limit_is_20_per_10_seconds_per_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with ServiceHarness(settings_for_tests(tmp_path), with_worker=False) as service:
+    with InProcessService(settings_for_tests(tmp_path), with_worker=False) as service:
         token = service.new_key(credits=10_000)
         with service.client(token) as client:
             codes = [client.post("/api/v1/generate", json=custom_body()).status_code for _ in range(21)]
@@ -192,7 +199,7 @@ def test_submit_limit_is_20_per_10_seconds_per_key(tmp_path) -> None:  # type: i
 
 def test_maintenance_mode_is_455(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with (
-        ServiceHarness(settings_for_tests(tmp_path, maintenance=True), with_worker=False) as service,
+        InProcessService(settings_for_tests(tmp_path, maintenance=True), with_worker=False) as service,
         service.client(service.new_key()) as client,
     ):
         assert_error(client.post("/api/v1/generate", json=custom_body()), 455, "maintenance")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.harness import ServiceHarness
+from tests.support.inprocess import InProcessService
 from tunesmith.dialects.kie.uploads import (
     KieUploadCoverRequest,
     KieUploadExtendRequest,
@@ -16,6 +16,13 @@ from tunesmith.dialects.kie.uploads import (
 )
 from tunesmith.domain.operations import OperationKind
 from tunesmith.engines.composer.engine import ComposerEngine
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
 
 COVER = {
     "uploadUrl": "https://files.example.com/song.mp3",
@@ -61,7 +68,7 @@ def test_the_composer_continues_recordings_but_covers_none() -> None:
 
 @pytest.mark.parametrize(("path", "body"), [("upload-cover", COVER), ("upload-extend", EXTEND)])
 def test_unsupported_is_refused_in_kie_envelope_and_nothing_charged(
-    service: ServiceHarness, path: str, body: dict
+    service: InProcessService, path: str, body: dict
 ) -> None:
     with service.client(service.new_key(credits=100)) as client:
         reply = client.post(f"/api/v1/generate/{path}", json=body)
@@ -86,7 +93,7 @@ def test_unsupported_is_refused_in_kie_envelope_and_nothing_charged(
     ],
 )
 def test_bad_upload_bodies_are_422_naming_the_field(
-    service: ServiceHarness, change: dict, words: str
+    service: InProcessService, change: dict, words: str
 ) -> None:
     with service.client(service.new_key()) as client:
         for path, body in (("upload-cover", COVER), ("upload-extend", EXTEND)):

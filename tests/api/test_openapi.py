@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from starlette.routing import Route
 
-from tests.support.harness import ServiceHarness
+from tests.support.inprocess import InProcessService
 from tunesmith.webstudio.routes import PAGES
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
 
 # Pages for browsers, not API operations: the docs and the web studio.
 DOCS_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", *PAGES}
 
 
-def test_every_route_is_documented_under_a_dialect_tag(service: ServiceHarness) -> None:
+def test_every_route_is_documented_under_a_dialect_tag(service: InProcessService) -> None:
     with service.client() as client:
         spec = client.get("/openapi.json").json()
         assert client.get("/docs").status_code == 200
@@ -32,7 +40,7 @@ def test_every_route_is_documented_under_a_dialect_tag(service: ServiceHarness) 
     assert {"kie.ai / sunoapi.org", "qhaigc", "SKU / zeakAi", "gcui suno-api"} <= tags
 
 
-def test_submit_routes_carry_request_examples(service: ServiceHarness) -> None:
+def test_submit_routes_carry_request_examples(service: InProcessService) -> None:
     with service.client() as client:
         spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
@@ -50,7 +58,7 @@ def test_submit_routes_carry_request_examples(service: ServiceHarness) -> None:
         assert schema.get("examples") or body.get("examples") or body.get("example"), path
 
 
-def test_docs_page_loads_its_assets_from_this_server(service: ServiceHarness) -> None:
+def test_docs_page_loads_its_assets_from_this_server(service: InProcessService) -> None:
     """No CDN: every script, stylesheet and icon of /docs is a local path that this server answers."""
     with service.client() as client:
         page = client.get("/docs")

@@ -1,5 +1,6 @@
-"""A qhaigc client over real HTTP: submit, poll `/v1/music/tasks/{id}` until done, download; kie tasks read
-through qhaigc; and every kind of bad input answered in qhaigc's OpenAI-style error envelope."""
+"""A qhaigc client through the in-process app (tests.support.inprocess): submit, poll `/v1/music/tasks/{id}`
+until done, download; kie tasks read through qhaigc; and every kind of bad input answered in qhaigc's
+OpenAI-style error envelope."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ import httpx
 import pytest
 import soundfile as sf
 
-from tests.support.harness import ServiceHarness, wait_for
+from tests.support.harness import wait_for
+from tests.support.inprocess import InProcessService
 from tunesmith.dialects.qhaigc import TASK_STATUSES
+
+
+@pytest.fixture(scope="module")
+def service(fast_service: InProcessService) -> InProcessService:
+    """What each request answers: the in-process service serves this module (tests.support.inprocess)."""
+    return fast_service
+
 
 SUBMIT = "/v1/music/generations"
 
@@ -54,7 +63,7 @@ def assert_error(reply: httpx.Response, status: int, code: str, *words: str) -> 
     return body
 
 
-def test_submit_poll_and_download(service: ServiceHarness) -> None:
+def test_submit_poll_and_download(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         reply = client.post(SUBMIT, json=custom_body())
         assert reply.status_code == 200, reply.text
@@ -85,7 +94,7 @@ def test_submit_poll_and_download(service: ServiceHarness) -> None:
             assert client.get(item["imageUrl"]).status_code == 200
 
 
-def test_a_kie_task_reads_through_qhaigc(service: ServiceHarness) -> None:
+def test_a_kie_task_reads_through_qhaigc(service: InProcessService) -> None:
     with service.client(service.new_key()) as client:
         kie = {"customMode": False, "instrumental": True, "model": "V5", "prompt": "a calm piano track"}
         task_id = client.post("/api/v1/generate", json=kie).json()["data"]["taskId"]
@@ -95,7 +104,7 @@ def test_a_kie_task_reads_through_qhaigc(service: ServiceHarness) -> None:
         assert [c["prompt"] for c in final["data"]["data"]] == ["", ""]
 
 
-def test_missing_or_wrong_key_is_401(service: ServiceHarness) -> None:
+def test_missing_or_wrong_key_is_401(service: InProcessService) -> None:
     with service.client() as anonymous:
         assert_error(anonymous.post(SUBMIT, json=custom_body()), 401, "invalid_api_key")
         assert_error(anonymous.get("/v1/music/tasks/abc"), 401, "invalid_api_key")
@@ -115,12 +124,12 @@ def test_missing_or_wrong_key_is_401(service: ServiceHarness) -> None:
         ([1, 2], ["JSON object"]),
     ],
 )
-def test_invalid_bodies_are_400(service: ServiceHarness, body: object, words: list[str]) -> None:
+def test_invalid_bodies_are_400(service: InProcessService, body: object, words: list[str]) -> None:
     with service.client(service.new_key()) as client:
         assert_error(client.post(SUBMIT, json=body), 400, "invalid_request", *words)
 
 
-def test_malformed_json_and_unknown_ids_and_routes(service: ServiceHarness) -> None:
+def test_malformed_json_and_unknown_ids_and_routes(service: InProcessService) -> None:
     with service.client(service.new_key()) as owner, service.client(service.new_key()) as stranger:
         reply = owner.post(SUBMIT, content=b'{"prompt": "x', headers={"Content-Type": "application/json"})
         assert_error(reply, 400, "invalid_request", "JSON")
@@ -132,6 +141,6 @@ def test_malformed_json_and_unknown_ids_and_routes(service: ServiceHarness) -> N
         assert_error(owner.delete(SUBMIT), 405, "invalid_request")
 
 
-def test_short_balance_is_refused_without_a_task(service: ServiceHarness) -> None:
+def test_short_balance_is_refused_without_a_task(service: InProcessService) -> None:
     with service.client(service.new_key(credits=0)) as client:
         assert_error(client.post(SUBMIT, json=custom_body()), 403, "quota_not_enough")

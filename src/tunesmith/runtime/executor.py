@@ -77,7 +77,7 @@ def _child_main(conn: Connection, parent_pid: int) -> None:
         return engines[name]
 
     try:
-        _serve_jobs(conn, engine_for)
+        serve_jobs(conn, engine_for)
     finally:
         # multiprocessing ends this process with os._exit after joining its children: without this, an
         # engine's process pool would keep it (and the worker's shutdown) waiting for ever.
@@ -86,7 +86,8 @@ def _child_main(conn: Connection, parent_pid: int) -> None:
                 engine.close()
 
 
-def _serve_jobs(conn: Connection, engine_for: Callable[[str], Any]) -> None:
+def serve_jobs(conn: Connection, engine_for: Callable[[str], Any]) -> None:
+    """The slot's job loop: warm engines, run jobs and report their events over `conn` until told to quit."""
     while True:
         try:
             message = conn.recv()

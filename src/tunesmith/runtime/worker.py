@@ -80,9 +80,11 @@ class Worker:
         deliver_callbacks: bool = True,
         policy: ContentPolicy | None = None,
         callbacks: CallbackSender | None = None,
+        slot_factory: Callable[[str], EngineProcess] = EngineProcess,
     ) -> None:
         """`callbacks`: the sender of this worker's callback thread (tunesmith.services builds it); without
-        one, a sender configured from `settings` when `deliver_callbacks`."""
+        one, a sender configured from `settings` when `deliver_callbacks`. `slot_factory` makes each slot's
+        engine process (tests run the same job loop in a thread of their own process)."""
         self.store = store
         self.media = media
         self.urls = urls
@@ -105,7 +107,7 @@ class Worker:
         # Engine child processes take every task but the hosted engines' (with --engine: only those named).
         self._slot_engines = [e for e in self.engines if e not in self._hosted] if self.engines else None
         slots = 0 if self._slot_engines == [] else max(1, settings.workers)
-        self._slots = [EngineProcess(f"tunesmith-engine-{i}") for i in range(slots)]
+        self._slots = [slot_factory(f"tunesmith-engine-{i}") for i in range(slots)]
         self._runners: list[HostedRunner] = []
         self.scratch = ScratchSpace(settings.effective_scratch_dir)
         self.publisher = Publisher(
