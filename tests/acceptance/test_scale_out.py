@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.test_kie_flow import custom_body
 from tests.support.harness import TONE_ENGINE, free_port, wait_for
+from tests.support.kie_client import custom_body
 from tunesmith.domain.operations import MODEL_NAMES
 
 pytestmark = pytest.mark.postgres

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.api.test_kie_flow import poll_until_done
 from tests.support.harness import ServiceHarness
+from tests.support.kie_client import poll_until_done
 
 
 def test_account_names_the_key_and_its_balance(service: ServiceHarness) -> None:

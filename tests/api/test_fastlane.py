@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_kie_flow import custom_body
 from tests.support.inprocess import InProcessService
+from tests.support.kie_client import custom_body
 from tunesmith.api.fastlane import RenderedBodies, header, query_param
 
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import soundfile as sf
 
-from tests.api.test_kie_flow import custom_body as kie_body
-from tests.api.test_kie_flow import poll_until_done as kie_poll
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
+from tests.support.kie_client import custom_body as kie_body
+from tests.support.kie_client import poll_until_done as kie_poll
 from tunesmith.dialects.gcui import GET_FIELDS, SUBMIT_FIELDS
 from tunesmith.domain.operations import SongRequest
 from tunesmith.store.base import ClipUpdate

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.api.test_gcui_flow import GET_FIELDS
-from tests.api.test_kie_flow import custom_body
 from tests.support.inprocess import InProcessService
+from tests.support.kie_client import custom_body
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api.test_kie_flow import custom_body, poll_until_done
 from tests.support.harness import settings_for_tests
 from tests.support.inprocess import InProcessService
+from tests.support.kie_client import custom_body, poll_until_done
 
 RECORD = "/api/v1/generate/record-info"
 

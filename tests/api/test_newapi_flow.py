@@ -10,9 +10,9 @@ import httpx
 import pytest
 import soundfile as sf
 
-from tests.api.test_kie_flow import custom_body
 from tests.dialects.test_newapi import SEED_CLIP, SEED_ENUMS, SEED_FETCH, assert_same_shape
 from tests.support.harness import ServiceHarness, wait_for
+from tests.support.kie_client import custom_body
 from tests.support.receiver import CallbackReceiver
 from tunesmith.dialects import registry
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from tests.api.test_kie_flow import custom_body, poll_until_done
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.kie_client import custom_body, poll_until_done
 from tunesmith.cli import app
 
 RETENTION_DAYS = 14

@@ -9,8 +9,8 @@ import io
 import pytest
 import soundfile as sf
 
-from tests.api.test_kie_flow import poll_until_done
 from tests.support.harness import ServiceHarness, composer_settings
+from tests.support.kie_client import poll_until_done
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from tests.api.test_kie_flow import custom_body
 from tests.support.harness import ServiceHarness
+from tests.support.kie_client import custom_body
 
 RECORD = "/api/v1/generate/record-info"
 

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.api.test_kie_flow import poll_until_done
 from tests.media.test_fetch import QuietServer, make_media
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
+from tests.support.kie_client import poll_until_done
 from tests.support.tone_engine import RATE, ToneEngineForTests
 from tunesmith.domain.operations import MODEL_NAMES, OperationKind
 from tunesmith.domain.states import FailureKind

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_kie_flow import poll_until_done
 from tests.runtime.test_worker_recovery import submit
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.kie_client import poll_until_done
 
 LOGGER = "tunesmith.runtime.worker"
 

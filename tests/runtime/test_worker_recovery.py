@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_kie_flow import custom_body, poll_until_done
 from tests.support.harness import TONE_ENGINE, ServiceHarness, settings_for_tests, wait_for
+from tests.support.kie_client import custom_body, poll_until_done
 from tunesmith.domain.operations import MODEL_NAMES
 from tunesmith.domain.states import QueueStatus, TaskState
 
