@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select, text
 
-from tunesmith.store.rows import aware
+from tunesmith.store.rows import aware, aware_at
 from tunesmith.store.sql_core import SqlCore, now_utc
 from tunesmith.store.tables import callback_deliveries, clips, credit_ledger, engine_health, tasks
 
@@ -95,7 +95,7 @@ class StatsSql(SqlCore):
                     engine_health.c.engine == WORKER_HEARTBEAT
                 )
             ).all()
-        render = sum(max(0.0, (aware(b) - aware(a)).total_seconds()) for a, b, _ in rows)  # type: ignore[operator]
+        render = sum(max(0.0, (aware_at(b) - aware_at(a)).total_seconds()) for a, b, _ in rows)
         oldest_at = aware(oldest)
         return ServiceStats(
             tasks={(state, engine): int(n) for state, engine, n in by_state},

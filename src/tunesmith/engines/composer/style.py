@@ -104,9 +104,9 @@ def _family_from_words(names: list[str], moods: list[str]) -> str | None:
         if fam:
             score[fam] = score.get(fam, 0.0) + 1.0 + 0.1 * (len(names) - k)
     for word in moods:
-        fam = MOOD_FAMILY.get(word)
-        if fam:
-            score[fam] = score.get(fam, 0.0) + 0.8
+        mood_fam = MOOD_FAMILY.get(word)
+        if mood_fam:
+            score[mood_fam] = score.get(mood_fam, 0.0) + 0.8
     return max(score, key=lambda f: score[f]) if score else None
 
 

@@ -10,7 +10,7 @@ returns them as negated phrases.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -42,7 +42,7 @@ def _compiled(phrase: str) -> re.Pattern[str]:
     return pat
 
 
-def find(text: str, tables: dict[str, Iterable[str]]) -> list[Hit]:
+def find(text: str, tables: Mapping[str, Iterable[str]]) -> list[Hit]:
     """Non-overlapping hits of every table's phrases in `text` (lower case), in text order; where phrases
     overlap the longer one wins."""
     cands: list[Hit] = []
