@@ -82,8 +82,8 @@ def add_secrets(values: Iterable[str | None]) -> None:
 def redact(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.lastindex else "") + REDACTED, text)
-    pattern = _secret_pattern
-    return pattern.sub(REDACTED, text) if pattern is not None else text
+    secrets = _secret_pattern
+    return secrets.sub(REDACTED, text) if secrets is not None else text
 
 
 class RedactingFilter(logging.Filter):
