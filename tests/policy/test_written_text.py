@@ -224,3 +224,15 @@ def test_clean_written_text_goes_on(policed: ServiceHarness) -> None:
             lambda b: b["data"]["status"] in ("SUCCESS", "GENERATE_AUDIO_FAILED", "SENSITIVE_WORD_ERROR"),
         )["data"]
     assert record["status"] == "SUCCESS" and len(record["response"]["sunoData"]) == 2
+
+
+def test_newapi_notify_hook_gets_the_failed_task(policed: ServiceHarness) -> None:
+    token = policed.new_key(credits=CREDITS)
+    body = {"gpt_description_prompt": "a calm song", "mv": "chirp-v3-5"}
+    with CallbackReceiver() as receiver, policed.client(token) as client:
+        task_id = client.post("/suno/submit/music", json={**body, "notify_hook": receiver.url}).json()["data"]
+        wait_for(lambda: receiver.received)
+    (task,) = receiver.received
+    assert task["task_id"] == task_id and task["status"] == "FAILURE" and task["progress"] == "100%"
+    assert "sensitive words" in task["fail_reason"] and "test tone" not in task["fail_reason"].lower()
+    assert_refused_and_refunded(policed, token, task_id, "title", "test tone")
