@@ -4,20 +4,24 @@ positive. Each is one OperatorError line naming the setting."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tunesmith.policy.check import ContentPolicy
+from tunesmith.policy.matcher import Matcher
 from tunesmith.policy.moderation import ModerationClient
-from tunesmith.policy.terms import ListError, watch_list
+from tunesmith.policy.terms import ListError, Watched, watch_list
 from tunesmith.startup.errors import OperatorError
+
+if TYPE_CHECKING:
+    from tunesmith.settings import Settings
 
 
 def _setting(name: str) -> str:
     return f"TUNESMITH_{name.upper()} ({name} in the config file)"
 
 
-def _watch(settings: Any, name: str, *, by_sound: bool) -> Any:
+def _watch(settings: Settings, name: str, *, by_sound: bool) -> Watched[Matcher] | None:
     path = getattr(settings, name)
     if path is None or not str(path).strip():
         return None
@@ -39,7 +43,7 @@ def check_moderation_url(url: str) -> str:
     return url.strip()
 
 
-def build_policy(settings: Any) -> ContentPolicy:
+def build_policy(settings: Settings) -> ContentPolicy:
     """The policy the settings describe (OperatorError on a mistake in them)."""
     blocklist = _watch(settings, "blocklist_file", by_sound=True)
     artists = _watch(settings, "artist_names_file", by_sound=False)
