@@ -13,7 +13,7 @@ from pathlib import Path
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.dialects.registry import callback_renderer
 from tunesmith.domain.models import Failure, Task
-from tunesmith.domain.states import FailureKind, TaskState
+from tunesmith.domain.states import FailureCode, FailureKind, TaskState
 from tunesmith.engines.base import ClipResult, SongText
 from tunesmith.media import layout
 from tunesmith.media.store import MediaStore
@@ -43,7 +43,6 @@ class TextUnreviewed(Exception):
 
 # (task, title, tags, lyrics) -> a finding, or None: the content policy on what an engine wrote.
 Review = Callable[[Task, str, str, str], Finding | None]
-SENSITIVE_CODE = 400  # what kie reports for a moderation refusal (errorCode / callback code)
 
 
 def queue_callback(store: Store, urls: UrlBuilder, task: Task, stage: str) -> None:
@@ -129,7 +128,7 @@ class TaskReporter:
             FailureKind.SENSITIVE_WORD_ERROR,
             f"Content filtered for sensitive words: the {finding.field} written for this song {verb} "
             f"{finding.public_what()}",
-            SENSITIVE_CODE,
+            FailureCode.REFUSED,  # the text was refused; kie says 400 for it
         )
         raise TextRefused(self.task.id)
 
