@@ -18,6 +18,7 @@ from tunesmith.policy.check import ContentPolicy
 from tunesmith.policy.config import build_policy
 from tunesmith.service.keys import KeyService
 from tunesmith.service.personas import PersonaService
+from tunesmith.service.shares import ShareService
 from tunesmith.service.song_ops import SongOps
 from tunesmith.service.tasks import TaskService, query_limiter_for, submit_limiter_for
 from tunesmith.settings import Settings
@@ -42,6 +43,7 @@ class Services:
     policy: ContentPolicy
     personas: PersonaService
     song_ops: SongOps
+    shares: ShareService
 
     def close(self) -> None:
         self.store.close()
@@ -83,6 +85,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
         policy=policy,
         personas=PersonaService(store, tasks, media),
         song_ops=SongOps(tasks, store, media),
+        shares=ShareService(store, tasks, settings.media_retention_days),
     )
 
 

@@ -23,7 +23,7 @@ import soundfile as sf
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import OfflinePage
+from tests.support.browser import OfflinePage, is_local
 from tests.support.harness import ServiceHarness, settings_for_tests
 
 ARTIFACTS = Path(
@@ -112,6 +112,28 @@ def decoded_seconds(content: bytes) -> float:
     return len(samples) / rate
 
 
+def visit_shared_song(page: Page, url: str) -> None:
+    """Someone without a key opens the link: the song's page plays, names its controls, says nothing wrong."""
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context()
+    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
+    visitor = context.new_page()
+    errors: list[str] = []
+    visitor.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    visitor.on("pageerror", lambda error: errors.append(str(error)))
+    visitor.set_viewport_size(PHONE)
+    visitor.goto(url)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Test Tone")
+    expect(visitor.locator("ol.karaoke li")).to_have_text(["la la la"])
+    visitor.get_by_role("button", name="Play").click()
+    visitor.wait_for_function("document.getElementById('shared-audio').currentTime > 0.5")
+    scan(visitor, "shared song")
+    shoot(visitor, "shared-phone")
+    context.close()
+    assert errors == []
+
+
 def test_a_musician_makes_hears_edits_and_downloads_a_song(
     studio_service: ServiceHarness, offline_page: OfflinePage
 ) -> None:
@@ -193,6 +215,32 @@ def test_a_musician_makes_hears_edits_and_downloads_a_song(
     shoot(page, "song-phone-downloads", at="#downloads-title")
     page.set_viewport_size(DESKTOP)
 
+    # share link: a public page anyone opens with no key; once revoked it is gone
+    page.get_by_role("button", name="Make share link").click()
+    share_url = page.get_by_label("Share link").input_value()
+    assert "/studio/share/" in share_url
+    visit_shared_song(page, share_url)
+    page.get_by_role("button", name="Revoke share link").click()
+    expect(page.get_by_role("button", name="Make share link")).to_be_visible()
+    assert httpx.get(share_url).status_code == 404
+
+    # replace a section chosen by dragging across the waveform (5.4 s to 18.9 s of 36 s)
+    waveform = page.locator("#waveform")
+    box = waveform.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.15, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.525, box["y"] + 20, steps=5)
+    page.mouse.up()
+    start = float(page.get_by_label("Replace from (seconds)").input_value())
+    end = float(page.get_by_label("Replace to (seconds)").input_value())
+    assert abs(start - 5.4) < 0.3 and abs(end - 18.9) < 0.3, (start, end)
+    page.get_by_label("Lyrics of the new section").fill("New words in the middle")
+    page.get_by_role("button", name="Replace section").click()
+    expect(page.locator("#actions .action").nth(1).get_by_role("status")).to_contain_text(
+        "Replacement submitted"
+    )
+
     # extend from 30 s: a new task that completes, with the rest of the song sung again, longer (6 + 4 s)
     page.get_by_label("Continue from (seconds)").fill("30")
     page.get_by_role("button", name="Extend", exact=True).click()
@@ -202,6 +250,16 @@ def test_a_musician_makes_hears_edits_and_downloads_a_song(
     extension = row(page, newest_task(page, "Extension"))
     expect(extension).to_have_attribute("data-status", "SUCCESS", timeout=30_000)
     expect(extension.locator(".row-takes li").first).to_contain_text("0:10")
+    replaced = row(page, newest_task(page, "Replaced section"))
+    expect(replaced).to_have_attribute("data-status", "SUCCESS", timeout=30_000)
+    expect(replaced.locator(".row-takes li").first).to_contain_text("0:36")
+
+    # search by title or style
+    page.get_by_label("Search songs").fill("no such song")
+    expect(page.locator("#songs > li:visible")).to_have_count(0)
+    page.get_by_label("Search songs").fill("test tone")
+    expect(page.locator("#songs > li:visible")).to_have_count(3)
+    page.get_by_label("Search songs").fill("")
 
     # a failed task says why
     page.get_by_label("Custom").check()

@@ -20,7 +20,7 @@ from tunesmith.store.sql import SqlStore
 
 TABLES = (
     "media_objects, callback_attempts, callback_deliveries, clips, credit_ledger, tasks, api_keys, "
-    "engine_health"
+    "engine_health, shares"
 )
 
 

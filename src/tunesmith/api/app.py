@@ -17,7 +17,7 @@ from tunesmith.api.bodylimit import BodyLimitMiddleware
 from tunesmith.api.docs import add_docs
 from tunesmith.api.fastlane import FastLane
 from tunesmith.api.metrics import Metrics, measured
-from tunesmith.api.routes import account, media, native, ops
+from tunesmith.api.routes import account, media, native, ops, shares
 from tunesmith.dialects.base import Dialect
 from tunesmith.services import Services
 from tunesmith.webstudio import add_studio
@@ -88,6 +88,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(native.router)
     app.include_router(ops.router)
     app.include_router(account.router)
+    app.include_router(shares.router)
     app.include_router(media.router)
     add_docs(app)
     add_studio(app)

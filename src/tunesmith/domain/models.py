@@ -108,6 +108,19 @@ class Persona:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Share:
+    """A public link to one of a key's songs (one clip): opt-in by its owner, revocable. The token is the
+    link's only secret, so it is long and random; a revoked share keeps its row (and stays dead)."""
+
+    token: str
+    key_id: str
+    task_id: str
+    clip_id: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CallbackDelivery:
     """One stage's callback to a client URL, with the outcome of its last attempt."""
 

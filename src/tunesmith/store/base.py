@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tunesmith.domain.models import ApiKey, CallbackDelivery, Clip, Failure, MediaRecord, Persona, Task
+from tunesmith.domain.models import (
+    ApiKey,
+    CallbackDelivery,
+    Clip,
+    Failure,
+    MediaRecord,
+    Persona,
+    Share,
+    Task,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,6 +245,24 @@ class Store(ABC):
     @abstractmethod
     def key_task_counts(self, key_id: str) -> dict[str, int]:
         """The key's tasks by state."""
+
+    # ── shares ────────────────────────────────────────────────────────────────────────────────────────
+    @abstractmethod
+    def create_share(self, share: Share) -> Share:
+        """Store a new share, or return the clip's live share if the key already has one (one link per
+        clip, so sharing twice hands out the same link)."""
+
+    @abstractmethod
+    def get_share(self, token: str) -> Share | None:
+        """The share with this token, revoked or not; None if there is none."""
+
+    @abstractmethod
+    def live_shares(self, key_id: str, clip_id: str | None = None) -> list[Share]:
+        """The key's shares that are not revoked (of one clip, if given), newest first."""
+
+    @abstractmethod
+    def revoke_share(self, key_id: str, token: str) -> Share | None:
+        """Revoke the key's share with this token (idempotent); None if the key has no such share."""
 
     # ── callbacks ─────────────────────────────────────────────────────────────────────────────────────
     @abstractmethod

@@ -7,7 +7,8 @@ engine, transactions and row locks):
 - sql_queue: claims, leases, the sweep;      - sql_progress: a worker's reports while it holds a task;
 - sql_finish: success, failure and refunds;  - sql_personas: personas and the tasks that used them;
 - sql_callbacks: callback deliveries;        - sql_health: engine health reports;
-- sql_media: media records;                 - sql_stats: figures for /metrics, /readyz, keys show.
+- sql_media: media records;                 - sql_stats: figures for /metrics, /readyz, keys show;
+- sql_shares: public links to songs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tunesmith.store.sql_personas import PersonasSql
 from tunesmith.store.sql_progress import ProgressSql
 from tunesmith.store.sql_queue import QueueSql
 from tunesmith.store.sql_stats import StatsSql
+from tunesmith.store.sql_shares import SharesSql
 from tunesmith.store.sql_tasks import TasksSql
 
 
@@ -34,6 +36,7 @@ class SqlStore(
     HealthSql,
     MediaSql,
     StatsSql,
+    SharesSql,
     Store,
 ):
     """tunesmith.store.base.Store on one SQLAlchemy engine (`SqlStore(url)`)."""

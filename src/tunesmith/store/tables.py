@@ -207,6 +207,18 @@ personas = Table(
     UniqueConstraint("source_clip_id"),
 )
 
+shares = Table(
+    "shares",
+    metadata,
+    Column("token", String(ID), primary_key=True),
+    Column("key_id", String(ID), ForeignKey("api_keys.id", ondelete="CASCADE"), nullable=False),
+    Column("task_id", String(ID), ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("clip_id", String(ID), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Index("ix_shares_key_clip", "key_id", "clip_id"),
+)
+
 callback_deliveries = Table(
     "callback_deliveries",
     metadata,

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.staticfiles import StaticFiles
 
 from tunesmith import __version__
+from tunesmith.webstudio.share import STATIC_URL, shared_song
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-STATIC_URL = "/studio/static"
-PAGES = ("/", "/studio")  # HTML for browsers, left out of the OpenAPI document
+PAGES = ("/", "/studio", "/studio/share/{token}")  # HTML for browsers, left out of the OpenAPI document
 
 
 @cache
@@ -34,4 +34,5 @@ def add_studio(app: FastAPI) -> None:
 
     app.add_api_route("/studio", studio, methods=["GET"], include_in_schema=False)
     app.add_api_route("/", home, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/studio/share/{token}", shared_song, methods=["GET"], include_in_schema=False)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC), name="studio-static")

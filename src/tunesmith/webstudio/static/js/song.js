@@ -5,6 +5,7 @@ import * as api from "./api.js";
 import * as downloads from "./downloads.js";
 import * as actions from "./actions.js";
 import * as karaoke from "./karaoke.js";
+import * as sharing from "./sharing.js";
 import { playButton } from "./library.js";
 import * as songs from "./songs.js";
 
@@ -29,7 +30,7 @@ export function open(id) {
     shownFor = "";
     $("song-title").textContent = "Loading…";
     for (const part of ["song-tags", "song-status"]) $(part).textContent = "";
-    for (const part of ["song-takes", "karaoke", "downloads", "actions"]) $(part).replaceChildren();
+    for (const part of ["song-takes", "karaoke", "downloads", "actions", "sharing"]) $(part).replaceChildren();
     $("song-cover").removeAttribute("src");
     $("song-cover").hidden = true;
   }
@@ -80,6 +81,7 @@ function render() {
   karaoke.show(task, clip);
   downloads.show(task, clip);
   actions.show(task, clip);
+  sharing.show(task, clip);
 }
 
 function renderTakes(clips) {
