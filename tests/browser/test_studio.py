@@ -13,6 +13,7 @@ slow its stages down, so the streaming window is wide enough to press Play in, a
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -279,4 +280,70 @@ def test_a_musician_makes_hears_edits_and_downloads_a_song(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_label("API key")).to_be_visible()
     assert page.evaluate("localStorage.getItem('tunesmith.apiKey')") is None
+    offline_page.assert_clean()
+
+
+def test_custom_mode_writes_lyrics_makes_a_persona_and_sings_with_it(
+    studio_service: ServiceHarness, offline_page: OfflinePage
+) -> None:
+    page = offline_page.page
+    page.set_viewport_size(DESKTOP)
+    key = studio_service.new_key(credits=1000)
+    page.goto(f"{studio_service.base_url}/studio")
+    page.get_by_label("API key").fill(key)
+    page.get_by_label("API key").press("Enter")  # the keyboard signs in too
+    expect(page.locator("#account-credits")).to_have_text("1000 credits")
+
+    page.get_by_label("Custom").check()
+    expect(page.get_by_label("Song description")).to_be_hidden()
+    lyrics = page.get_by_role("textbox", name="Lyrics", exact=True)
+    page.get_by_role("button", name="[Chorus]").click()
+    assert lyrics.input_value() == "[Chorus]\n"
+    lyrics.fill("")
+    page.get_by_label("Lyrics idea").fill("walking home in the rain")
+    page.get_by_role("button", name="Write lyrics for me").click()
+    expect(page.locator("#lyrics-status")).to_have_text("Lyrics written.", timeout=30_000)
+    written = lyrics.input_value()
+    assert "[Verse" in written and "[Chorus" in written and len(written.splitlines()) >= 6, written
+    assert page.get_by_label("Title").input_value()  # the lyrics came with a title
+    page.get_by_label("Style").fill("pop test:seconds=12")
+    page.get_by_role("button", name="Create", exact=True).click()
+    song = row(page, newest_task(page))
+    expect(song).to_have_attribute("data-status", "SUCCESS", timeout=30_000)
+    first_line = next(line for line in written.splitlines() if line.strip() and not line.startswith("["))
+
+    # the song page: its lyrics are the written ones; the waveform seeks from the keyboard
+    song.get_by_role("link").first.click()
+    expect(page.locator("#karaoke li").first).to_have_text(first_line.strip())
+    page.locator("#song-takes").get_by_role("button", name="Play").first.click()
+    page.wait_for_function(
+        "(a => a.src.includes('/media/') && a.readyState >= 2)(document.getElementById('audio'))"
+    )
+    page.locator("#audio").evaluate("audio => audio.pause()")
+    page.locator("#waveform").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert abs(page.evaluate("document.getElementById('audio').currentTime") - 5) < 0.1
+    page.keyboard.press("End")
+    assert page.evaluate("document.getElementById('audio').currentTime") > 11
+
+    # make a persona of this take's voice, then sing a new song with it
+    page.get_by_label("Persona name").fill("Rainy Alto")
+    page.get_by_label("Voice description").fill("a warm, low voice")
+    page.get_by_role("button", name="Make persona").click()
+    expect(page.locator("#actions .action").nth(2).get_by_role("status")).to_contain_text("Persona")
+    page.get_by_role("link", name="← Library").click()
+    page.get_by_label("Persona", exact=True).select_option(label="Rainy Alto")
+    page.get_by_label("Title").fill("Second Voice")
+    page.get_by_role("button", name="Create", exact=True).click()
+    second = page.locator("#songs > li", has_text="Second Voice")
+    expect(second).to_have_attribute("data-status", "SUCCESS", timeout=30_000)
+    task_id = second.get_attribute("data-task")
+    with studio_service.client(key) as client:
+        record = client.get("/api/v1/generate/record-info", params={"taskId": task_id}).json()["data"]
+    personas = page.evaluate("JSON.parse(localStorage.getItem('tunesmith.personas'))")
+    assert [p["name"] for p in personas] == ["Rainy Alto"]
+    assert json.loads(record["param"])["personaId"] == personas[0]["id"]
+    scan(page, "custom mode")
+    shoot(page, "custom-desktop")
     offline_page.assert_clean()
