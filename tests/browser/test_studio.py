@@ -128,7 +128,7 @@ def visit_shared_song(page: Page, url: str) -> None:
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Test Tone")
     expect(visitor.locator("ol.karaoke li")).to_have_text(["la la la"])
     visitor.get_by_role("button", name="Play").click()
-    visitor.wait_for_function("document.getElementById('shared-audio').currentTime > 0.5")
+    visitor.wait_for_function("() => document.getElementById('shared-audio').currentTime > 0.5")
     scan(visitor, "shared song")
     shoot(visitor, "shared-phone")
     context.close()
@@ -166,7 +166,7 @@ def test_a_musician_makes_hears_edits_and_downloads_a_song(
     # the first take streams: Play it now, through the <audio> element, and hear time pass
     song.get_by_role("button", name="Play").first.click()
     assert "/stream/" in page.evaluate("document.getElementById('audio').src")
-    page.wait_for_function("document.getElementById('audio').currentTime > 0.5", timeout=15_000)
+    page.wait_for_function("() => document.getElementById('audio').currentTime > 0.5", timeout=15_000)
     assert page.evaluate("window.seenStates")[task_id][-1] == "FIRST_SUCCESS"  # still streaming when heard
     expect(song).to_have_attribute("data-status", "SUCCESS", timeout=30_000)
     states = page.evaluate("window.seenStates")[task_id]
@@ -185,7 +185,7 @@ def test_a_musician_makes_hears_edits_and_downloads_a_song(
     takes = page.locator("#song-takes")
     takes.get_by_role("button", name="Play").first.click()
     page.wait_for_function(
-        "(a => a.src.includes('/media/') && a.readyState >= 2)(document.getElementById('audio'))"
+        "() => (a => a.src.includes('/media/') && a.readyState >= 2)(document.getElementById('audio'))"
     )
     karaoke_line = page.locator("#karaoke li", has_text="la la la")
     expect(karaoke_line).to_be_visible()
@@ -195,7 +195,7 @@ def test_a_musician_makes_hears_edits_and_downloads_a_song(
     expect(karaoke_line).to_have_attribute("aria-current", "true")
     at = page.evaluate("document.getElementById('audio').currentTime")
     assert at > 3.6, at
-    page.wait_for_function(f"document.getElementById('audio').currentTime > {at + 0.5}")
+    page.wait_for_function("at => document.getElementById('audio').currentTime > at", arg=at + 0.5)
 
     # downloads: the MP3 decodes to the song's length; ordered stems appear and decode too
     with page.expect_download() as download:
@@ -317,7 +317,7 @@ def test_custom_mode_writes_lyrics_makes_a_persona_and_sings_with_it(
     expect(page.locator("#karaoke li").first).to_have_text(first_line.strip())
     page.locator("#song-takes").get_by_role("button", name="Play").first.click()
     page.wait_for_function(
-        "(a => a.src.includes('/media/') && a.readyState >= 2)(document.getElementById('audio'))"
+        "() => (a => a.src.includes('/media/') && a.readyState >= 2)(document.getElementById('audio'))"
     )
     page.locator("#audio").evaluate("audio => audio.pause()")
     page.locator("#waveform").focus()

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.staticfiles import StaticFiles
 
 from tunesmith import __version__
-from tunesmith.webstudio.share import STATIC_URL, shared_song
+from tunesmith.webstudio.headers import STATIC_URL, page_headers
+from tunesmith.webstudio.share import shared_song
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -26,8 +27,10 @@ def shell() -> str:
 
 
 def add_studio(app: FastAPI) -> None:
+    headers = page_headers(app.state.services.settings)
+
     async def studio() -> HTMLResponse:
-        return HTMLResponse(shell(), headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(shell(), headers=headers)
 
     async def home() -> RedirectResponse:
         return RedirectResponse("/studio", status_code=307)

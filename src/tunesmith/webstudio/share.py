@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from tunesmith import __version__
 from tunesmith.domain.errors import NotFound
 from tunesmith.services import Services
+from tunesmith.webstudio.headers import STATIC_URL, page_headers
 
 HERE = Path(__file__).parent
-STATIC_URL = "/studio/static"
 SECTION_TAG = re.compile(r"^\s*\[[^\]]*\]\s*$")
 GONE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · Tunesmith</title>
 <link rel="icon" href="data:,"></head><body><main><h1>This song is not shared</h1>
@@ -62,5 +62,5 @@ async def shared_song(token: str, request: Request) -> HTMLResponse:
     try:
         page = await run_in_threadpool(render, services, token, STATIC_URL)
     except NotFound:
-        return HTMLResponse(GONE, status_code=404, headers={"Cache-Control": "no-store"})
-    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+        return HTMLResponse(GONE, status_code=404, headers=page_headers(services.settings, cache="no-store"))
+    return HTMLResponse(page, headers=page_headers(services.settings, cache="no-store"))

@@ -65,6 +65,13 @@ function orderButton(order, li) {
       store(clip.id, order.kind, taskId);
       follow(order, li, taskId);
     } catch (err) {
+      const earlier = err.status === 409 && /taskId (\w+)/.exec(err.message);
+      if (earlier) {
+        // ordered before (elsewhere): a WAV is made once per take, so follow that order
+        store(clip.id, order.kind, earlier[1]);
+        follow(order, li, earlier[1]);
+        return;
+      }
       button.disabled = false;
       li.replaceChildren(button, Object.assign(document.createElement("span"), { className: "error", textContent: ` ${err.message}` }));
     }

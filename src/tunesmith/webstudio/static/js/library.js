@@ -51,7 +51,11 @@ export async function refresh() {
     render();
     for (const watcher of watchers) watcher(tasks);
   } catch (err) {
-    if (err.status === 401) return; // signed out elsewhere: main.js shows the sign-in
+    if (err.status === 401) {
+      // the key was deleted or replaced: back to the sign-in
+      window.dispatchEvent(new CustomEvent("tunesmith:unauthorized"));
+      return;
+    }
   }
   if (!running) return;
   const busy = tasks.some((t) => !songs.isFinished(t.status));

@@ -78,6 +78,7 @@ function route() {
 $("signin-form").addEventListener("submit", signIn);
 $("sign-out").addEventListener("click", signOut);
 window.addEventListener("hashchange", route);
+window.addEventListener("tunesmith:unauthorized", signOut);
 song.init(refreshAccount);
 create.init(refreshAccount);
 
