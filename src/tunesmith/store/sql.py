@@ -21,8 +21,8 @@ from tunesmith.store.sql_media import MediaSql
 from tunesmith.store.sql_personas import PersonasSql
 from tunesmith.store.sql_progress import ProgressSql
 from tunesmith.store.sql_queue import QueueSql
-from tunesmith.store.sql_stats import StatsSql
 from tunesmith.store.sql_shares import SharesSql
+from tunesmith.store.sql_stats import StatsSql
 from tunesmith.store.sql_tasks import TasksSql
 
 
