@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.test_kie_flow import poll_until_done
 from tests.support.harness import ServiceHarness, wait_for
+from tests.support.kie_client import poll_until_done
 
 TITLE = 'Sea <script>alert("x")</script> & Sky'
 
