@@ -375,14 +375,19 @@ def _tuning(mean_spec: np.ndarray, freqs: np.ndarray, band: np.ndarray) -> float
     return float(np.angle(z) / (2 * np.pi))
 
 
+def key_scores(chroma: np.ndarray) -> dict[tuple[int, str], float]:
+    """(tonic, mode) -> correlation of the chroma with that key's Krumhansl-Schmuckler profile."""
+    return {
+        (tonic, mode): float(np.corrcoef(chroma, np.roll(profile, tonic))[0, 1])
+        for mode, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE))
+        for tonic in range(12)
+    }
+
+
 def _key(chroma: np.ndarray) -> tuple[int, str, float]:
     """(tonic, mode, margin) of the Krumhansl-Schmuckler profile best correlated with the chroma."""
     if not np.isfinite(chroma).all() or chroma.std() < 1e-12:
         return 0, "major", 0.0
-    scores = []
-    for mode, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE)):
-        for tonic in range(12):
-            scores.append((float(np.corrcoef(chroma, np.roll(profile, tonic))[0, 1]), tonic, mode))
-    scores.sort(reverse=True)
+    scores = sorted(((v, t, m) for (t, m), v in key_scores(chroma).items()), reverse=True)
     (best, tonic, mode), second = scores[0], scores[1][0]
     return tonic, mode, best - second

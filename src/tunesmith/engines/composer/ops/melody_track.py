@@ -1,0 +1,202 @@
+"""The melody of a mixed recording, as a pitch track and as notes (numpy/scipy only).
+
+Why not a monophonic pitch tracker (pyworld's harvest, praat): under a band they follow whatever is loudest
+at the moment, bass and chords included. This reads the predominant melody the way Melodia-style
+extractors do:
+
+- Spectral peaks of a 2048-point STFT every 10 ms (frequency by parabolic interpolation, within 40 dB of
+  the frame's strongest, 80 Hz - 5 kHz).
+- Harmonic salience on a 10-cent grid from MIDI 45 to 86 (A2 - D6): each peak adds its amplitude ** POWER
+  to the pitches it could be harmonic h (1..HARMONICS) of, weighted ALPHA ** (h - 1) and by a cos² window
+  one semitone wide.
+- The melody is the most salient pitch of each frame; its strength against the frame's total salience says
+  how clearly one line leads. Notes: frames rounded to semitones, runs of one semitone (gaps of up to
+  30 ms bridged) lasting at least MIN_NOTE_S, pitch = the median of the run.
+- Vocal or played: a singer's held notes swing in pitch at 4-8 Hz (vibrato), an instrument's (piano, guitar,
+  synths) stay put; chords beating against each other make the tracked pitch jitter, but not periodically.
+  `vocals` = at least VOCAL_SHARE of the notes longer than VIBRATO_MIN_S have a vibrato (see `_vibrato`).
+  An instrument played with vibrato (violin, theremin) can read as a voice; a voice sung dead straight (or
+  auto-tuned) as an instrument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LO, HI, RES = 45.0, 86.0, 0.1  # MIDI range and resolution (semitones) of the salience grid
+HARMONICS, ALPHA, POWER = 12, 0.9, 0.5
+FPS = 100.0
+MIN_NOTE_S = 0.08
+GAP_S = 0.03
+VIBRATO_MIN_S = 0.3
+VIBRATO_CENTS = (6.0, 80.0)
+VIBRATO_SHARE = 0.4
+F_MIN = 80.0  # Hz: lower spectral peaks are left out (the bass's)
+OCTAVE_TOTAL = 0.0  # ... and its whole salience at least this share
+OCTAVE_RATIO = 0.3  # prefer the octave below when its odd-harmonic salience is this share of the best's
+VOCAL_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class MelodyNote:
+    pitch: int  # MIDI
+    start_s: float
+    end_s: float
+    vibrato: bool  # the pitch swings at 4-8 Hz inside the note, as a singer's does
+
+    def to_json(self) -> list[float]:
+        return [self.pitch, round(self.start_s, 3), round(self.end_s, 3)]
+
+
+@dataclass(frozen=True)
+class MelodyTrack:
+    pitch: np.ndarray  # per frame (FPS), fractional MIDI, nan where no line leads
+    notes: list[MelodyNote]
+    vocal_share: float  # share of the long notes with a singer's vibrato
+    vocals: bool
+
+    def pitch_at(self, start_s: float, end_s: float) -> float | None:
+        """Median pitch of the track over [start_s, end_s) (None where nothing leads)."""
+        seg = self.pitch[int(start_s * FPS) : max(int(start_s * FPS) + 1, int(end_s * FPS))]
+        seg = seg[np.isfinite(seg)]
+        return float(np.median(seg)) if len(seg) else None
+
+
+def _peaks(mono: np.ndarray, sr: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """(frames, frame index, frequency, amplitude) of the spectral peaks."""
+    from scipy.fft import rfft
+
+    from tunesmith.engines.composer.ops.analysis import _frames
+
+    hop = int(round(sr / FPS))
+    n_fft = 1 << int(round(np.log2(sr * 0.0464)))  # 2048 at 44.1 kHz
+    win = np.hanning(n_fft).astype(np.float32)
+    frames = _frames(mono.astype(np.float32), n_fft, hop)
+    idx, freq, amp = [], [], []
+    for s in range(0, len(frames), 1024):
+        mag = np.abs(rfft(frames[s : s + 1024] * win, axis=1)).astype(np.float32)
+        left, mid, right = mag[:, :-2], mag[:, 1:-1], mag[:, 2:]
+        fi, k = np.nonzero((mid > left) & (mid >= right))
+        k = k + 1
+        a, b, c = (np.log(mag[fi, k + o] + 1e-9) for o in (-1, 0, 1))
+        den = a - 2 * b + c
+        d = np.clip(0.5 * (a - c) / np.where(den < -1e-9, den, -1e-9), -0.5, 0.5)
+        f = (k + d) * sr / n_fft
+        m = np.exp(b - 0.25 * d * (a - c))
+        top = np.zeros(len(mag))
+        np.maximum.at(top, fi, m)
+        keep = (m > 0.01 * top[fi]) & (f > F_MIN) & (f < 5000.0)
+        idx.append(fi[keep] + s)
+        freq.append(f[keep])
+        amp.append(m[keep])
+    if not idx:
+        return 0, np.zeros(0, int), np.zeros(0), np.zeros(0)
+    return len(frames), np.concatenate(idx), np.concatenate(freq), np.concatenate(amp)
+
+
+def salience(mono: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """frames x pitch bins (LO + j * RES): the harmonic salience, and its part from odd harmonics (which
+    tells a pitch from the octave above it: only a true f0 has peaks at its odd multiples)."""
+    n, fi, f, amp = _peaks(mono, sr)
+    nb = int(round((HI - LO) / RES))
+    out = np.zeros(n * nb)
+    odd = np.zeros(n * nb)
+    comp = amp**POWER
+    half = int(round(0.5 / RES))
+    for h in range(1, HARMONICS + 1):
+        pos = (12.0 * np.log2(f / h / 440.0) + 69.0 - LO) / RES
+        base = np.round(pos).astype(int)
+        for off in range(-half, half + 1):
+            j = base + off
+            dist = np.abs(pos - j) * RES
+            w = np.cos(np.pi * dist) ** 2 * (dist < 0.5) * ALPHA ** (h - 1) * comp
+            ok = (j >= 0) & (j < nb) & (w > 0)
+            add = np.bincount(fi[ok] * nb + j[ok], w[ok], minlength=n * nb)
+            out += add
+            if h % 2:
+                odd += add
+    return out.reshape(n, nb), odd.reshape(n, nb)
+
+
+def track(mono: np.ndarray, sr: int = 44100) -> MelodyTrack:
+    """The predominant melody of `mono` (see the module docstring)."""
+    s, odd = salience(mono, sr)
+    if s.size == 0:
+        return MelodyTrack(pitch=np.zeros(0), notes=[], vocal_share=0.0, vocals=False)
+    best = s.argmax(axis=1)
+    octave = int(round(12 / RES))
+    rows = np.arange(len(s))
+    below = np.maximum(best - octave, 0)
+    window = np.stack([s[rows, np.clip(below + d, 0, s.shape[1] - 1)] for d in range(-3, 4)], axis=1)
+    alt = np.clip(below + window.argmax(axis=1) - 3, 0, s.shape[1] - 1)
+    down = (best >= octave) & (odd[rows, alt] >= OCTAVE_RATIO * s[rows, best])
+    down &= s[rows, alt] >= OCTAVE_TOTAL * s[rows, best]
+    best = np.where(down, alt, best)
+    peak = s[np.arange(len(s)), best]
+    # sub-bin pitch by parabolic interpolation of the salience peak
+    left = s[np.arange(len(s)), np.maximum(best - 1, 0)]
+    right = s[np.arange(len(s)), np.minimum(best + 1, s.shape[1] - 1)]
+    den = left - 2 * peak + right
+    delta = np.clip(0.5 * (left - right) / np.where(den < -1e-12, den, -1e-12), -0.5, 0.5)
+    pitch = LO + (best + delta) * RES
+    level = peak / max(float(np.percentile(peak, 95)), 1e-12)
+    pitch = np.where(level > 0.15, pitch, np.nan)  # nothing (or hardly anything) sounds
+    notes = _notes(pitch)
+    long = [n.vibrato for n in notes if n.end_s - n.start_s >= VIBRATO_MIN_S]
+    share = float(np.mean(long)) if long else 0.0
+    return MelodyTrack(pitch=pitch, notes=notes, vocal_share=round(share, 3), vocals=share >= VOCAL_SHARE)
+
+
+def _notes(pitch: np.ndarray) -> list[MelodyNote]:
+    semis = np.where(np.isfinite(pitch), np.round(np.nan_to_num(pitch)), -1).astype(int)
+    gap = int(round(GAP_S * FPS))
+    out: list[MelodyNote] = []
+    i, n = 0, len(semis)
+    while i < n:
+        if semis[i] < 0:
+            i += 1
+            continue
+        p, j, last = semis[i], i, i
+        while j + 1 < n and (semis[j + 1] == p or _resumes(semis, j + 1, p, gap)):
+            j += 1
+            if semis[j] == p:
+                last = j
+        j = last
+        if (j + 1 - i) / FPS >= MIN_NOTE_S:
+            run = pitch[i : j + 1]
+            on = run[np.isfinite(run) & (np.abs(run - p) < 0.6)]
+            out.append(
+                MelodyNote(
+                    pitch=int(round(float(np.median(on)))),
+                    start_s=i / FPS,
+                    end_s=(j + 1) / FPS,
+                    vibrato=_vibrato(on),
+                )
+            )
+        i = j + 1
+    return out
+
+
+def _vibrato(curve: np.ndarray) -> bool:
+    """Whether a note's pitch curve (semitones, FPS) swings like a singer's vibrato: at least VIBRATO_MIN_S
+    long, its detrended curve moving by VIBRATO_CENTS (standard deviation, cents) with most of that movement
+    (VIBRATO_SHARE of the power) at 4-8 Hz."""
+    if len(curve) < VIBRATO_MIN_S * FPS:
+        return False
+    k = np.arange(len(curve))
+    rest = curve - np.polyval(np.polyfit(k, curve, 1), k)
+    sd = float(np.std(rest)) * 100.0
+    if not VIBRATO_CENTS[0] <= sd <= VIBRATO_CENTS[1]:
+        return False
+    spec = np.abs(np.fft.rfft(rest * np.hanning(len(rest)), 256)) ** 2
+    freqs = np.fft.rfftfreq(256, 1.0 / FPS)
+    total = spec[freqs > 0.5].sum()
+    return bool(total > 0 and spec[(freqs >= 4.0) & (freqs <= 8.0)].sum() >= VIBRATO_SHARE * total)
+
+
+def _resumes(semis: np.ndarray, k: int, p: int, gap: int) -> bool:
+    """Whether the run of pitch `p` goes on within `gap` frames from k (a short blip is bridged)."""
+    ahead = semis[k : k + gap + 1]
+    return bool((ahead == p).any())

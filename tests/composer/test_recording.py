@@ -1,0 +1,120 @@
+"""Reading a recording (ops/recording.py): chords per bar, the melody as notes, vocals or not, sections, on
+signals whose answers are known (synthetic band and line) and on a song the composer rendered from a plan.
+The accuracy over many renders is bench/analysis_bench.py's."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pretty_midi
+import soundfile as sf
+from signals import SR, band
+from sink import RecordingSink
+
+from conftest import LYRICS, make_job
+from tunesmith.domain.operations import SongRequest
+from tunesmith.engines.composer.ops import melody_track
+from tunesmith.engines.composer.ops.recording import read_recording
+
+A, C, D, E, F, G = 57, 48, 50, 52, 53, 55
+LINE = [(69, 1.0), (72, 0.5), (71, 0.5), (69, 1.0), (64, 1.0), (65, 0.5), (64, 0.5), (62, 1.0)]
+
+
+def sung_line(
+    bpm: float, seconds: float, vibrato_cents: float
+) -> tuple[np.ndarray, list[tuple[int, float, float]]]:
+    """A voice-like line (harmonics 1-8 falling off, a vibrato of `vibrato_cents` at 5.5 Hz) of LINE's
+    notes (MIDI, beats) repeated; and the notes as (pitch, start_s, end_s)."""
+    beat = 60.0 / bpm
+    out = np.zeros(int(seconds * SR))
+    notes, t0, i = [], 0.0, 0
+    while t0 < seconds - 0.5:
+        pitch, beats = LINE[i % len(LINE)]
+        dur = min(beats * beat, seconds - t0)
+        t = np.arange(int(dur * SR)) / SR
+        cents = vibrato_cents * np.sin(2 * np.pi * 5.5 * t) * np.minimum(1.0, t / 0.15)
+        f = 440.0 * 2 ** ((pitch - 69 + cents / 100) / 12)
+        phase = 2 * np.pi * np.cumsum(f) / SR
+        tone = sum(0.8**h * np.sin(h * phase) for h in range(1, 9))
+        env = np.minimum(1, t / 0.03) * np.minimum(1, (dur - t) / 0.04)
+        s = int(t0 * SR)
+        out[s : s + len(t)] += tone * env
+        notes.append((pitch, t0, t0 + dur))
+        t0 += dur
+        i += 1
+    return out / np.abs(out).max(), notes
+
+
+def test_chords_per_bar_and_repetition_of_a_band():
+    bpm, offset = 100.0, 0.0
+    prog = [(A, True), (F, False), (C, False), (G, False), (D, True), (E, False), (A, True), (A, True)]
+    r = read_recording(band(bpm, 40.0, offset, prog))
+    names = [c.name() for c in r.chords]
+    expected = ["Am", "F", "C", "G", "Dm", "E", "Am", "Am"]
+    assert names[:8] == expected, names
+    right = sum(n == expected[i % 8] for i, n in enumerate(names[: int(40 / 2.4)]))
+    assert right >= 0.9 * int(40 / 2.4), names
+    assert not r.vocals and r.melody.vocal_share < melody_track.VOCAL_SHARE
+    labels = [s.label for s in r.sections]
+    assert labels[:2] == ["A", "B"] and "A" in labels[2:], r.sections  # the 8-bar progression returns
+
+
+def test_a_sung_line_over_a_band_is_transcribed_and_heard_as_a_voice():
+    bpm = 96.0
+    backing = band(bpm, 30.0, 0.0, [(A, True), (D, True), (E, False), (A, True)])
+    line, notes = sung_line(bpm, 30.0, vibrato_cents=30.0)
+    r = read_recording(backing + 0.9 * line[:, None])
+    right = 0
+    for pitch, start, end in notes:
+        over = [(min(end, n.end_s) - max(start, n.start_s), n) for n in r.melody.notes]
+        over = [o for o in over if o[0] > 0]
+        right += bool(over) and abs(max(over, key=lambda o: o[0])[1].pitch - pitch) <= 1
+    assert right >= 0.85 * len(notes), (right, len(notes))
+    assert r.vocals, r.melody.vocal_share
+    assert (r.analysis.key, r.analysis.mode) == (9, "minor")
+    straight, _ = sung_line(bpm, 30.0, vibrato_cents=0.0)
+    played = read_recording(backing + 0.9 * straight[:, None])
+    assert not played.vocals, (
+        played.melody.vocal_share
+    )  # same notes without a singer's vibrato: an instrument
+
+
+def test_silence_reads_as_nothing():
+    r = read_recording(np.zeros((3 * SR, 2), np.float32))
+    assert r.melody.notes == [] and not r.vocals
+    assert all(c.quality == "none" for c in r.chords)
+
+
+def test_a_composer_song_reads_as_its_plan(engine, tmp_path):
+    req = SongRequest(custom_mode=True, lyrics=LYRICS, style="folk, acoustic guitar, female vocals, 96 bpm")
+    job = make_job(tmp_path, req, seed=5, clips=1)
+    sink = RecordingSink()
+    engine.run(job, sink)
+    wd = job.clips[0].workdir
+    plan = json.loads((wd / "plan.json").read_text())
+    x, sr = sf.read(wd / "audio.wav", dtype="float32")
+    r = read_recording(x, sr)
+    assert abs(r.analysis.bpm / plan["tempo_bpm"] - 1) < 0.02
+    assert r.to_json()["key_name"] == plan["key"]
+    bar_s = 240.0 / plan["tempo_bpm"]
+    truth = [(s["start_bar"] + i, c) for s in plan["sections"] for i, c in enumerate(s["chords"])]
+    found = {}
+    for bar, _ in truth:
+        mid = plan["grid_offset_s"] + (bar + 0.5) * bar_s
+        found[bar] = [c for c in r.chords if c.start_s <= mid][-1].name()
+    right = sum(found[bar] == name.replace("maj7", "").replace("7", "") for bar, name in truth)
+    assert right >= 0.75 * len(truth), (found, truth)
+    sung = [
+        n
+        for i in pretty_midi.PrettyMIDI(str(wd / "song.mid")).instruments
+        if i.name == "vocals"
+        for n in i.notes
+    ]
+    near = sum(
+        any(abs(m.pitch - n.pitch) <= 1 and m.start_s < n.end and m.end_s > n.start for m in r.melody.notes)
+        for n in sung
+    )
+    assert near >= 0.7 * len(sung), (near, len(sung))
+    assert r.vocals
+    assert json.dumps(r.to_json())  # plain JSON, as plan.json's history keeps it
