@@ -56,7 +56,8 @@ class ShareService:
         task = self.store.get_task(share.task_id) if share and share.revoked_at is None else None
         clip = next((c for c in task.clips if c.id == share.clip_id), None) if task and share else None
         if (
-            clip is None
+            task is None
+            or clip is None
             or clip.state is not ClipState.COMPLETE
             or is_expired(clip.created_at, self.retention_days)
         ):

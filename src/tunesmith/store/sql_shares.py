@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row, insert, select, update
+from typing import Any
+
+from sqlalchemy import insert, select, update
 
 from tunesmith.domain.models import Share
 from tunesmith.store.sql_core import SqlCore, now_utc
 from tunesmith.store.tables import api_keys, shares
 
 
-def _share(row: Row) -> Share:
+def _share(row: Any) -> Share:
     return Share(
         token=row.token,
         key_id=row.key_id,
