@@ -3,6 +3,8 @@ clip) answers with the live task and charges nothing; once that task has failed,
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.api.test_kie_ops import balance, make_song, poll
 from tests.support.harness import ServiceHarness
 
@@ -28,3 +30,18 @@ def test_repeat_midi_exports_answer_the_live_task_and_charge_once(service: Servi
     with service.client(service.new_key(credits=10)) as stranger:
         reply = stranger.post("/api/v1/midi/generate", json=body)
         assert reply.json()["code"] == 404 and balance(stranger) == 10
+
+
+def test_simultaneous_first_midi_requests_make_one_task(service: ServiceHarness) -> None:
+    song = make_song(service, service.new_key(credits=1000))
+    body = {"taskId": song.task_id, "audioId": song.clips[0]["id"]}
+    with service.client(song.token) as client:
+        before = balance(client)
+
+        def ask(_: int) -> str:
+            return client.post("/api/v1/midi/generate", json=body).json()["data"]["taskId"]
+
+        with ThreadPoolExecutor(8) as pool:
+            ids = list(pool.map(ask, range(8)))
+        assert len(set(ids)) == 1, ids
+        assert balance(client) == before - service.settings.cost_of("midi")

@@ -88,10 +88,18 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(ServiceCollector(store))
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, dialect: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(dialect, route, str(status)).inc()
-        self.latency.labels(dialect, route).observe(seconds)
+        # the labelled children, looked up once per label set (labels() validates and locks each time)
+        children = self._children.get((dialect, route, status))
+        if children is None:
+            children = self._children[(dialect, route, status)] = (
+                self.requests.labels(dialect, route, str(status)),
+                self.latency.labels(dialect, route),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -75,6 +76,7 @@ class TaskService:
         self.policy = policy or ContentPolicy()
         self.submit_limiter = submit_limiter or submit_limiter_for(settings)
         self.query_limiter = query_limiter or query_limiter_for(settings)
+        self._one_per_clip = threading.Lock()
         self.snapshots = TaskSnapshots()
 
     def submit(
@@ -114,9 +116,24 @@ class TaskService:
         if upload_url:  # a private address is refused now; the worker checks again when it fetches
             check_callback_url(upload_url, allow=self.settings.upload_allow, field="uploadUrl")
         if request.kind in ONE_PER_CLIP and request.source_clip_id:
-            earlier = self.existing(key, request.kind, clip_id=request.source_clip_id)
-            if earlier is not None:  # the same file again: the live result answers, nothing is charged
-                return earlier
+            with self._one_per_clip:  # two first requests at once must not both get in (in this process)
+                earlier = self.existing(key, request.kind, clip_id=request.source_clip_id)
+                if earlier is not None:  # the same file again: the live result answers, nothing is charged
+                    return earlier
+                return self._queue(key, request, dialect, raw_request, callback_url, engine_name)
+        return self._queue(key, request, dialect, raw_request, callback_url, engine_name)
+
+    def _queue(
+        self,
+        key: ApiKey,
+        request: SongRequest,
+        dialect: str,
+        raw_request: str,
+        callback_url: str | None,
+        engine_name: str,
+    ) -> Task:
+        """The end of `submit`, once the request is valid: the content policy, the rate limit, then the task
+        is stored, charged and queued."""
         # last of the checks: it may ask the moderation service, the slowest of them
         request = review_request(self.policy, request, who=f"{dialect} {request.kind.value} by key {key.id}")
         self.submit_limiter.hit(
