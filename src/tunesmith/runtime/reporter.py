@@ -13,7 +13,7 @@ from pathlib import Path
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.dialects.registry import callback_renderer
 from tunesmith.domain.models import Failure, Task
-from tunesmith.domain.states import FailureCode, FailureKind, TaskState
+from tunesmith.domain.states import FailureCode, FailureKind, QueueStatus, TaskState
 from tunesmith.engines.base import ClipResult, SongText
 from tunesmith.media import layout
 from tunesmith.media.store import MediaStore
@@ -232,3 +232,17 @@ class TaskReporter:
             raise LeaseLost(self.task.id)
         self.task = task
         finalize_failure(self.store, self.urls, task)
+
+
+def attempt_outcome(current: Task | None) -> str:
+    """How a task stands after one attempt at it, in the words of the worker's log line."""
+    if current is None:
+        return "ended, task gone"
+    if current.state is TaskState.SUCCESS:
+        return "succeeded"
+    if current.state is TaskState.FAILED:
+        reason = current.failure.message if current.failure else "no reason recorded"
+        return f"failed ({reason})"
+    if current.queue_status is QueueStatus.QUEUED:
+        return "ended, task queued again"
+    return f"ended, task still {current.state.value} with {current.lease_owner or 'no worker'}"

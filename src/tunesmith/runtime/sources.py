@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from tunesmith.domain.models import Clip, MediaRecord, Task
-from tunesmith.domain.operations import OperationKind
+from tunesmith.domain.operations import DERIVED_OPERATIONS, OperationKind
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
 from tunesmith.media import lossless
 from tunesmith.media.store import MediaMissing, MediaStore
+from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.publisher import sha256_of
 from tunesmith.service.chains import extension_chain
+from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -249,3 +251,36 @@ def _local_name(name: str, key: str) -> str:
     if name == "audio":
         return "audio.mp3"
     return Path(key).name
+
+
+def build_job(
+    store: Store,
+    media: MediaStore,
+    settings: Settings,
+    task: Task,
+    scratch: Path,
+    replay: Replay | None = None,
+) -> EngineJob:
+    """The engine job of `task`: each clip's folder in the task's scratch space, and the source clips loaded
+    into it (`replay` rebuilds a source whose lossless audio the store does not keep)."""
+    slots = tuple(
+        ClipSlot(clip_id=c.id, index=c.index, workdir=scratch_dirs.clip_dir(scratch, c.id))
+        for c in task.clips
+    )
+    source, chain = SourceLoader(store, media, scratch, replay or _no_replay).for_task(task)
+    request = task.request
+    if chain is not None:
+        request = replace(request, extra={**request.extra, "chain": chain})
+    return EngineJob(
+        task_id=task.id,
+        request=request,
+        clips=slots,
+        seed=job_seed(task),
+        source=source,
+        workdir=scratch_dirs.work_dir(scratch) if task.operation in DERIVED_OPERATIONS else None,
+        options=settings.engine_options(),
+    )
+
+
+def _no_replay(task: Task, job: EngineJob) -> dict[int, ClipResult]:
+    raise EngineError(f"rebuilding a clip of task {task.id} needs an engine process")

@@ -2,8 +2,9 @@
 per-task timeout, requeues tasks of dead workers and delivers callbacks.
 
 Threads, not asyncio: each slot thread blocks on its engine process, the heartbeat thread renews every held
-lease, the sweeper requeues expired leases, the sender posts callbacks. Stopping is graceful: slots finish
-their task within the grace period, or kill the engine and hand the task back to the queue untouched.
+lease, the sweeper requeues expired leases (both in runtime.upkeep), the sender posts callbacks. Stopping is
+graceful: slots finish their task within the grace period, or kill the engine and hand the task back to the
+queue untouched.
 """
 
 from __future__ import annotations
@@ -17,31 +18,29 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tunesmith import logs
 from tunesmith.dialects.base import UrlBuilder
 from tunesmith.domain.models import Task
-from tunesmith.domain.operations import DERIVED_OPERATIONS
-from tunesmith.domain.states import FailureCode, FailureKind, QueueStatus, TaskState
-from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
+from tunesmith.domain.states import FailureCode, FailureKind
+from tunesmith.engines.base import ClipResult, EngineError, EngineJob
 from tunesmith.engines.hosted import HostedEngine
 from tunesmith.engines.registry import build_engine, load_engine_class
-from tunesmith.media.fetch import FetchFailed, fetch_audio
-from tunesmith.media.prune import reap_expired
+from tunesmith.media.fetch import FetchFailed
 from tunesmith.media.store import MediaStore
 from tunesmith.policy.check import ContentPolicy, Finding
 from tunesmith.policy.config import build_policy
 from tunesmith.policy.requests import review_written
-from tunesmith.runtime import scratch as scratch_dirs
 from tunesmith.runtime.executor import ChildDied, EngineProcess
 from tunesmith.runtime.hosted import HostedRunner
 from tunesmith.runtime.publisher import Publisher
-from tunesmith.runtime.reporter import LeaseLost, TaskReporter, TextRefused, TextUnreviewed, finalize_failure
+from tunesmith.runtime.reporter import LeaseLost, TaskReporter, TextRefused, TextUnreviewed, attempt_outcome
 from tunesmith.runtime.scratch import ScratchSpace
-from tunesmith.runtime.sources import Replay, SourceLoader, job_seed
+from tunesmith.runtime.sources import Replay, build_job, job_seed
+from tunesmith.runtime.upkeep import heartbeat_loop, sweep_loop
+from tunesmith.runtime.uploads import upload_source
 from tunesmith.settings import Settings
 from tunesmith.store.base import Store
 
@@ -58,10 +57,6 @@ def new_worker_id() -> str:
 class _Stop(Exception):
     """The running task must stop now: its lease was lost ("lost"), the worker is shutting down
     ("shutdown"), or its time is up ("timeout")."""
-
-
-def _no_replay(task: Task, job: EngineJob) -> dict[int, ClipResult]:
-    raise EngineError(f"rebuilding a clip of task {task.id} needs an engine process")
 
 
 __all__ = ["Worker", "job_seed", "new_worker_id"]
@@ -259,26 +254,7 @@ class Worker:
                     self._lost.discard(task.id)
 
     def _build_job(self, task: Task, scratch: Path, replay: Replay | None = None) -> EngineJob:
-        """The engine job: each clip's folder in the task's scratch space, and the source clips loaded into
-        it (`replay` rebuilds a source whose lossless audio the store does not keep, runtime.sources)."""
-        slots = tuple(
-            ClipSlot(clip_id=c.id, index=c.index, workdir=scratch_dirs.clip_dir(scratch, c.id))
-            for c in task.clips
-        )
-        source, chain = SourceLoader(self.store, self.media, scratch, replay or _no_replay).for_task(task)
-        request = task.request
-        if chain is not None:
-            request = replace(request, extra={**request.extra, "chain": chain})
-        derived = task.operation in DERIVED_OPERATIONS
-        return EngineJob(
-            task_id=task.id,
-            request=request,
-            clips=slots,
-            seed=job_seed(task),
-            source=source,
-            workdir=scratch_dirs.work_dir(scratch) if derived else None,
-            options=self.settings.engine_options(),
-        )
+        return build_job(self.store, self.media, self.settings, task, scratch, replay)
 
     def _replay(
         self, slot: EngineProcess, task: Task, job: EngineJob, running: str, deadline: float
@@ -311,36 +287,6 @@ class Worker:
             slot.kill()
             raise _Stop("timeout")
 
-    def _upload_source(self, task: Task, scratch: Path) -> SourceClip:
-        """Fetch the task's outside audio (kie's uploadUrl) into its scratch folder: the job's source.
-
-        The contract with engines: `clip_id` is "upload-<task id>", `workdir` the upload directory, and
-        `audio` and `wav` both the decoded WAV (44.1 kHz stereo 16-bit) of `duration` seconds. Raises
-        FetchFailed."""
-        upload_dir = scratch / "upload"
-        fetched = fetch_audio(
-            str(task.request.extra["upload_url"]),
-            upload_dir,
-            allow=self.settings.upload_allow,
-            max_bytes=self.settings.upload_max_bytes,
-            max_seconds=self.settings.upload_max_seconds,
-            timeout=self.settings.upload_timeout_seconds,
-        )
-        log.info(
-            "task %s: fetched uploadUrl (%d bytes, %s, %.1f s)",
-            task.id,
-            fetched.source_bytes,
-            fetched.content_type or "no content type",
-            fetched.duration,
-        )
-        return SourceClip(
-            clip_id=f"upload-{task.id}",
-            duration=fetched.duration,
-            workdir=upload_dir,
-            audio=fetched.wav,
-            wav=fetched.wav,
-        )
-
     def _prepare_job(self, reporter: TaskReporter, slot: EngineProcess, deadline: float) -> EngineJob | None:
         """The task's engine job, with its sources loaded and its outside audio fetched; None when the task
         is over (preparing it failed and the task was failed or queued again) or no longer ours."""
@@ -354,7 +300,7 @@ class Worker:
                 lambda replayed, replay_job: self._replay(slot, replayed, replay_job, task.id, deadline),
             )
             if task.request.extra.get("upload_url"):
-                job = replace(job, source=self._upload_source(task, reporter.scratch))
+                job = replace(job, source=upload_source(task, reporter.scratch, self.settings))
                 reporter.upload = job.source.wav if job.source is not None else None
         except FetchFailed as exc:
             log.warning("task %s: %s", task.id, exc.message)
@@ -405,17 +351,7 @@ class Worker:
             current = self.store.get_task(task.id)
         except Exception:  # noqa: BLE001 - a log line must not fail the slot
             current = None
-        if current is None:
-            outcome = "ended, task gone"
-        elif current.state is TaskState.SUCCESS:
-            outcome = "succeeded"
-        elif current.state is TaskState.FAILED:
-            reason = current.failure.message if current.failure else "no reason recorded"
-            outcome = f"failed ({reason})"
-        elif current.queue_status is QueueStatus.QUEUED:
-            outcome = "ended, task queued again"
-        else:
-            outcome = f"ended, task still {current.state.value} with {current.lease_owner or 'no worker'}"
+        outcome = attempt_outcome(current)
         log.info("task %s: attempt %d %s after %.1f s", task.id, task.attempts, outcome, seconds)
 
     def _run_task(self, slot: EngineProcess, task: Task) -> None:
@@ -555,45 +491,16 @@ class Worker:
 
     # ── side loops ────────────────────────────────────────────────────────────────────────────────────
     def _heartbeat_loop(self) -> None:
-        interval = max(0.2, self.settings.lease_seconds / 3)
-        self._beat()
-        while not self._stop.wait(interval) or self.held_tasks:
-            self._beat()
-            for task_id in self.held_tasks:
-                try:
-                    if not self.store.renew_lease(task_id, self.worker_id, self.settings.lease_seconds):
-                        with self._lock:
-                            self._lost.add(task_id)
-                except Exception:  # noqa: BLE001
-                    log.exception("heartbeat for %s failed", task_id)
-            if self._stop.is_set() and not self.held_tasks:
-                return
+        heartbeat_loop(
+            self.store, self.settings, self.worker_id, self._stop, lambda: self.held_tasks, self._lose
+        )
 
-    def _beat(self) -> None:
-        """The worker's own heartbeat (for /readyz and /metrics), whether or not it holds tasks."""
-        try:
-            self.store.beat(self.worker_id)
-        except Exception:  # noqa: BLE001 - the next beat tries again
-            log.exception("worker heartbeat failed")
+    def _lose(self, task_id: str) -> None:
+        with self._lock:
+            self._lost.add(task_id)
 
     def _sweep_loop(self) -> None:
-        interval = max(0.5, min(5.0, self.settings.lease_seconds / 2))
-        while not self._stop.wait(interval):
-            try:
-                result = self.store.sweep_expired(datetime.now(UTC))
-            except Exception:  # noqa: BLE001
-                log.exception("sweep failed")
-                continue
-            for task_id in result.requeued:
-                log.warning("task %s: lease expired, requeued", task_id)
-            for task_id in result.failed:
-                task = self.store.get_task(task_id)
-                if task is not None:
-                    finalize_failure(self.store, self.urls, task)
-            try:  # files past their own expiry: the pieces of finished streams
-                reap_expired(self.store, self.media, datetime.now(UTC))
-            except Exception:  # noqa: BLE001 - the next sweep tries again
-                log.exception("deleting expired media failed")
+        sweep_loop(self.store, self.media, self.urls, self.settings, self._stop)
 
     def _callback_loop(self) -> None:
         from tunesmith.runtime.callbacks import callback_sender
