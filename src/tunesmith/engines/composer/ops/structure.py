@@ -16,6 +16,7 @@ returning label without a role is a "section". Without a beat or a melody this s
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,8 +70,8 @@ def sections(
     bars: list[BarChord],
     bar_s: float,
     duration_s: float,
-    melody_at: callable,  # (start_s, end_s) -> median MIDI pitch or None
-    loudness_at: callable,  # (start_s, end_s) -> RMS
+    melody_at: Callable[[float, float], float | None],  # (start_s, end_s) -> median MIDI pitch or None
+    loudness_at: Callable[[float, float], float],  # (start_s, end_s) -> RMS
 ) -> list[SectionSpan]:
     """Sections over `bars` (the chords.bar_chords list): see the module docstring."""
     if not bars:
