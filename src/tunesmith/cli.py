@@ -109,7 +109,7 @@ def _prepare(settings: Settings, engines: Sequence[str] = ()) -> Services:
     from tunesmith.policy.config import build_policy
     from tunesmith.services import build_services
     from tunesmith.startup.database import check_reachable, database_for, migrate_with_summary
-    from tunesmith.startup.engines import check_engines
+    from tunesmith.startup.engines import check_engines, readiness_warnings
 
     build_policy(settings).close()  # its settings' mistakes, before the database is touched
     url = database_for(settings)
@@ -117,6 +117,8 @@ def _prepare(settings: Settings, engines: Sequence[str] = ()) -> Services:
     checked = check_engines(settings, engines)
     log.info(migrate_with_summary(url))
     log.info("engines: %s", ", ".join(checked))
+    for line in readiness_warnings(settings, engines):
+        log.warning(line)
     return build_services(settings, run_migrations=False)
 
 
@@ -347,6 +349,50 @@ def migrate(data_dir: DataDir = None, config: ConfigFile = None) -> None:
 
 
 app.command("render", help="Render one song with the built-in composer, without the service.")(render)
+
+
+@app.command("engines", epilog=SOURCES)
+def engines_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    data_dir: DataDir = None,
+    config: ConfigFile = None,
+) -> None:
+    """Every configured engine, the models it serves and whether it is ready (checkpoint, device, what it
+    can do). Exits 1 when an engine in use is not ready."""
+    import json
+
+    from tunesmith.startup.engines import check_engines, engine_readiness
+
+    settings = _settings(data_dir=data_dir, config=config)
+    check_engines(settings)
+    found = engine_readiness(settings)
+    rows = []
+    for name, (models, ready) in found.items():
+        details = dict(ready.details)
+        if ready.ready and name == "acestep":
+            from tunesmith.engines.acestep.devices import describe_device
+
+            details["device"] = describe_device(settings.acestep_device, details.get("device", ""))
+        rows.append(
+            {
+                "engine": name,
+                "models": models,
+                "ready": ready.ready,
+                "reason": ready.reason,
+                "details": details,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+    for row in [] if as_json else rows:
+        served = f"models {', '.join(row['models'])}" if row["models"] else "song operations"
+        state = "ready" if row["ready"] else f"NOT READY: {row['reason']}"
+        typer.echo(f"{row['engine']} ({served}): {state}")
+        for name, value in row["details"].items():
+            typer.echo(f"    {name}: {value}")
+    if not all(row["ready"] for row in rows):
+        raise typer.Exit(1)
+
 
 relay_app = typer.Typer(help="The relay engine's upstream channels.", no_args_is_help=True)
 app.add_typer(relay_app, name="relay")

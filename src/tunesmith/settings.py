@@ -36,6 +36,10 @@ DEFAULT_COSTS: dict[str, int] = {
 }
 
 
+# TOML tables whose keys are settings named with the table in front ([relay] max_streams: relay_max_streams).
+TABLES = ("relay", "acestep")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TUNESMITH_", extra="ignore")
 
@@ -139,6 +143,16 @@ class Settings(BaseSettings):
     relay_media_timeout_seconds: float = 120.0
     relay_max_streams: int = 16
 
+    # The acestep engine (tunesmith.engines.acestep, docs/engines/acestep.md): a local checkpoint folder in
+    # diffusers' layout, where it runs, in which precision, how many diffusion steps (0: the checkpoint's
+    # default), and whether to offload parts to the CPU on a small GPU.
+    acestep_checkpoint: str = ""
+    acestep_device: str = "auto"
+    acestep_dtype: str = "auto"
+    acestep_steps: int = 0
+    acestep_offload: bool = False
+    acestep_max_seconds: float = 600.0  # longest song it makes (ACE-Step is trained up to 10 minutes)
+
     config_file: Path | None = None
     debug: bool = False  # debug logs, and the traceback behind an operator error (like `tunesmith --debug`)
 
@@ -231,6 +245,15 @@ class Settings(BaseSettings):
         """Operator configuration handed to engines with every job (`EngineJob.options`): plain values only,
         since the job is pickled to the engine's process. `lyrics_model` only when a model URL is set."""
         options: dict[str, Any] = {}
+        if self.acestep_checkpoint.strip():
+            options["acestep"] = {
+                "checkpoint": self.acestep_checkpoint.strip(),
+                "device": self.acestep_device.strip(),
+                "dtype": self.acestep_dtype.strip(),
+                "steps": int(self.acestep_steps),
+                "offload": bool(self.acestep_offload),
+                "max_seconds": float(self.acestep_max_seconds),
+            }
         if self.lyrics_model_url.strip():
             options["lyrics_model"] = {
                 "url": self.lyrics_model_url.strip(),
@@ -289,13 +312,16 @@ def config_file_and_source(flag: Path | str | None) -> tuple[Path | None, str]:
 
 
 def flatten_tables(values: dict[str, Any]) -> dict[str, Any]:
-    """TOML's `[relay]` table (`[[relay.channels]]`, `poll_interval_seconds`, ...) as relay_* settings."""
-    table = values.get("relay")
-    if not isinstance(table, dict):
-        return values
-    flat = {k: v for k, v in values.items() if k != "relay"}
-    for name, value in table.items():
-        flat.setdefault(f"relay_{name}", value)
+    """TOML's `[relay]` table (`[[relay.channels]]`, `poll_interval_seconds`, ...) as relay_* settings, and
+    `[acestep]` (`checkpoint`, `device`, ...) as acestep_* settings."""
+    flat = dict(values)
+    for table_name in TABLES:
+        table = flat.get(table_name)
+        if not isinstance(table, dict):
+            continue
+        del flat[table_name]
+        for name, value in table.items():
+            flat.setdefault(f"{table_name}_{name}", value)
     return flat
 
 

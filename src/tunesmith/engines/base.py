@@ -121,6 +121,16 @@ class ProgressSink(ABC):
         raise NotImplementedError("this sink does not take derived results")
 
 
+@dataclass(frozen=True, kw_only=True)
+class Readiness:
+    """Whether an engine can run with the operator's configuration now; when not, `reason` says why in one
+    line. `details` are what `tunesmith engines` shows (checkpoint, device, operations...)."""
+
+    ready: bool
+    reason: str = ""
+    details: dict[str, str] = field(default_factory=dict)
+
+
 class EngineError(Exception):
     """The engine could not make what was asked. `retryable` says whether another attempt might succeed."""
 
@@ -152,6 +162,11 @@ class Engine(ABC):
         """Take the operator's configuration (Settings.registry_options()) once, after construction, in the
         process that builds the engine (API or worker). Engine child processes get theirs per job instead
         (`EngineJob.options`)."""
+
+    def readiness(self) -> Readiness:
+        """Whether the configuration given to `configure` lets this engine run (cheap, no heavy imports: the
+        API asks at every submit and refuses requests for an engine that is not ready)."""
+        return Readiness(ready=True)
 
     def check_source(self, request: SongRequest, source: Task) -> None:  # noqa: B027 - optional hook
         """Refuse an operation on a song this engine made (`source`) before it is queued (raise

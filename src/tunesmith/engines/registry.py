@@ -19,6 +19,7 @@ BUILTIN_ENGINES: dict[str, str] = {
     "composer": "tunesmith.engines.composer.engine:ComposerEngine",
     "studio": "tunesmith.engines.studio.engine:StudioEngine",
     "relay": "tunesmith.engines.relay.engine:RelayEngine",
+    "acestep": "tunesmith.engines.acestep.engine:AceStepEngine",
 }
 
 DEFAULT_ENGINE = "composer"

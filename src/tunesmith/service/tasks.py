@@ -104,6 +104,12 @@ class TaskService:
                 f"{request.kind.value} is not supported for model {request.model} (engine {engine_name})",
                 field="model",
             )
+        ready = engine.readiness()
+        if not ready.ready:
+            raise Unavailable(
+                f"model {request.model} runs on engine {engine_name}, which is not ready: {ready.reason}",
+                field="model",
+            )
         engine.check(request)
         source = self._check_sources(key, request, own_parts=engine_name == self.registry.derived)
         if source is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tunesmith.engines.registry import BUILTIN_ENGINES, EngineRegistry, load_engine_class
+from tunesmith.engines.base import Readiness
+from tunesmith.engines.registry import BUILTIN_ENGINES, EngineRegistry, build_engine, load_engine_class
 from tunesmith.settings import Settings
 from tunesmith.startup.config import closest
 from tunesmith.startup.errors import OperatorError
@@ -34,6 +35,33 @@ def check_engines(settings: Settings, only: Sequence[str] = ()) -> list[str]:
                 f"engine {name!r} {_used_by(name, models, settings)} cannot be loaded: {_reason(name, exc)}"
             ) from exc
     return list(users)
+
+
+def engine_readiness(settings: Settings, only: Sequence[str] = ()) -> dict[str, tuple[list[str], Readiness]]:
+    """Each engine in use (or named): the models it serves and whether it can run with this configuration.
+    An engine that cannot even be built is reported not ready, with the reason."""
+    users = engines_in_use(settings)
+    if only:
+        users = {name: users.get(name, []) for name in only}
+    found: dict[str, tuple[list[str], Readiness]] = {}
+    for name, models in users.items():
+        try:
+            ready = build_engine(name, settings.registry_options()).readiness()
+        except Exception as exc:  # noqa: BLE001 - the operator's reason, whatever it is
+            ready = Readiness(ready=False, reason=f"{type(exc).__name__}: {exc}")
+        found[name] = (models, ready)
+    return found
+
+
+def readiness_warnings(settings: Settings, only: Sequence[str] = ()) -> list[str]:
+    """One line per engine in use that is configured but not ready: its models start refused (at submit,
+    in each dialect's envelope, nothing charged) until the operator fixes what the line says."""
+    lines = []
+    for name, (models, ready) in engine_readiness(settings, only).items():
+        if not ready.ready:
+            served = f" (models {', '.join(models)} are refused until it is)" if models else ""
+            lines.append(f"engine {name} is not ready: {ready.reason}{served}")
+    return lines
 
 
 def _used_by(name: str, models: list[str], settings: Settings) -> str:

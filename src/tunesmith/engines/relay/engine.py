@@ -13,6 +13,7 @@ from typing import Any
 from tunesmith.domain.errors import Unsupported
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.engines.base import Readiness
 from tunesmith.engines.hosted import EngineDriver, HostedEngine
 from tunesmith.engines.relay.config import RelayConfig
 from tunesmith.engines.relay.failover import ON_UPSTREAM_SONG
@@ -46,6 +47,12 @@ class RelayEngine(HostedEngine):
 
     def supports(self, kind: OperationKind) -> bool:
         return any(kind in KINDS[c.kind].operations for c in self.config.channels)
+
+    def readiness(self) -> Readiness:
+        if not self.config.channels:
+            return Readiness(ready=False, reason="no relay channel is configured (TUNESMITH_RELAY_CHANNELS)")
+        names = ", ".join(f"{c.name} ({c.kind})" for c in self.config.channels)
+        return Readiness(ready=True, details={"channels": names})
 
     def check(self, request: SongRequest) -> None:
         if not self.config.channels:

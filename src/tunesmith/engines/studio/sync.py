@@ -8,7 +8,8 @@ on the first `boost_style` call.
   kie's `get-timestamped-lyrics` data:
   `{"alignedWords": [{"word": str, "success": True, "startS": float, "endS": float, "palign": 0}],
   "waveformData": [~200 floats in 0..1], "hootCer": 0.0, "isStreamed": False}`. An instrumental (no words
-  or no words.json) gives `alignedWords: []`.
+  or no words.json) gives `alignedWords: []`. Timings an engine estimated instead of aligning (words marked
+  `"estimated": true`, as the acestep engine writes them) add `"estimated": true` to the answer.
 - `boost_style(content, seed=0)` → a rich style line (genre, mood, tempo, instrumentation, vocals,
   production), deterministic per (content, seed); see `studio.boost`.
 """
@@ -43,12 +44,15 @@ def aligned_data(words: list[dict[str, Any]], waveform_data: list[float]) -> dic
         for w in words
         if str(w.get("word", "")).strip()
     ]
-    return {
+    data: dict[str, Any] = {
         "alignedWords": aligned,
         "waveformData": waveform_data,
         "hootCer": 0.0,
         "isStreamed": False,
     }
+    if any(w.get("estimated") for w in words):  # spread over the lyric lines, not heard (the acestep engine)
+        data["estimated"] = True
+    return data
 
 
 def waveform(audio_path: Path | str | None, points: int = WAVEFORM_POINTS) -> list[float]:

@@ -1,0 +1,163 @@
+"""The acestep engine run in-process on a tiny random checkpoint loaded through its real loading path:
+two takes per batch, seeds, progress, determinism, no network, and clean failures (wrong or damaged
+checkpoint, NaN output, out of memory)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.acestep.jobs import LYRICS, RecordingSink, job
+from tunesmith.domain.operations import SongRequest
+from tunesmith.engines.acestep.engine import AceStepEngine
+from tunesmith.engines.base import EngineError
+
+CUSTOM = SongRequest(
+    custom_mode=True, lyrics=LYRICS, style="synth pop, 100 bpm, A minor, 3/4", title="Shine", duration=10
+)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def engine():  # type: ignore[no-untyped-def]
+    made = AceStepEngine()
+    yield made
+    made.close()
+
+
+def test_custom_generate_makes_two_takes_with_text_stream_and_progress(
+    engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path, no_network: list
+) -> None:
+    sink = RecordingSink()
+    engine.run(job(tmp_path, CUSTOM, tiny_checkpoint), sink)
+    assert sink.kinds() == ["text", "streaming", "complete", "complete"]
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    steps = [f for _, k, f in sink.events if k == "progress"]
+    assert len(steps) >= 8 and steps == sorted(steps) and steps[-1] == pytest.approx(1.0)
+    results = sink.results()
+    for index, result in results.items():
+        workdir = tmp_path / f"clip{index}"
+        audio, rate = sf.read(workdir / result.audio)
+        assert rate == 44100 and audio.shape[1] == 2
+        assert abs(len(audio) / rate - 10.0) < 0.1 and result.duration == pytest.approx(10.0, abs=0.01)
+        assert 0.5 < np.abs(audio).max() <= 1.0  # ACE-Step's -1 dBFS peak, through MP3
+        words = json.loads((workdir / "words.json").read_text())
+        assert [w["word"] for w in words][:3] == ["hello", "world,", "the"]
+        assert all(w["estimated"] for w in words) and words[-1]["end_s"] < 10.0
+        assert result.lyrics == LYRICS and result.title == "Shine"
+    assert _digest(tmp_path / "clip0/audio.wav") != _digest(tmp_path / "clip1/audio.wav")  # seed, seed+1
+
+
+def test_same_seed_gives_the_same_bytes_and_take_zero_alone(
+    engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    runs = []
+    for name, clips in (("a", 2), ("b", 2), ("solo", 1)):
+        engine.run(job(tmp_path / name, CUSTOM, tiny_checkpoint, clips=clips), RecordingSink())
+        runs.append(tmp_path / name)
+    a, b, solo = runs
+    assert _digest(a / "clip0/audio.mp3") == _digest(b / "clip0/audio.mp3")
+    assert _digest(a / "clip1/audio.mp3") == _digest(b / "clip1/audio.mp3")
+    one, _ = sf.read(a / "clip0/audio.wav")
+    alone, _ = sf.read(solo / "clip0/audio.wav")
+    assert np.abs(one - alone).max() < 2e-3  # take 0 of a batch is the take its seed gives alone
+
+
+def test_instrumental_and_description_modes(
+    engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    sink = RecordingSink()
+    request = SongRequest(custom_mode=True, instrumental=True, style="ambient piano, 70 bpm", title="Calm")
+    engine.run(job(tmp_path / "i", request, tiny_checkpoint), sink)
+    text = next(v for _, k, v in sink.events if k == "text")
+    assert text.lyrics == "" and all(r.lyrics == "" for r in sink.results().values())
+    assert json.loads((tmp_path / "i/clip0/words.json").read_text()) == []
+    sink = RecordingSink()
+    engine.run(
+        job(tmp_path / "d", SongRequest(description="a happy song about coffee"), tiny_checkpoint), sink
+    )
+    text = next(v for _, k, v in sink.events if k == "text")
+    assert text.title and text.tags and "[" in text.lyrics  # the songwriter wrote it
+
+
+def test_out_of_memory_on_two_takes_retries_one_at_a_time(
+    engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    from tunesmith.engines.acestep.loading import load
+
+    engine.run(job(tmp_path / "ref", CUSTOM, tiny_checkpoint), RecordingSink())
+    loaded = load(engine.config)
+    real = loaded.pipe
+
+    class OomOnBatchPipeForTests:
+        """TEST DOUBLE: the real pipeline, except that a batch of several takes runs out of memory."""
+
+        def __init__(self) -> None:
+            self.batches: list[int] = []
+
+        def __call__(self, **kwargs):  # type: ignore[no-untyped-def]
+            self.batches.append(len(kwargs["prompt"]))
+            if len(kwargs["prompt"]) > 1:
+                raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+            return real(**kwargs)
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(real, name)
+
+    double = OomOnBatchPipeForTests()
+    loaded.pipe = double
+    engine._runner._loaded = loaded
+    sink = RecordingSink()
+    engine.run(job(tmp_path / "oom", CUSTOM, tiny_checkpoint), sink)
+    assert double.batches == [2, 1, 1] and len(sink.results()) == 2
+    for k in (0, 1):
+        retried, _ = sf.read(tmp_path / f"oom/clip{k}/audio.wav")
+        batched, _ = sf.read(tmp_path / f"ref/clip{k}/audio.wav")
+        assert np.abs(retried - batched).max() < 2e-3
+    engine.close()
+
+
+def test_nan_weights_fail_with_what_to_do(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    broken = tmp_path / "nan"
+    shutil.copytree(tiny_checkpoint, broken)
+    weights = next((broken / "transformer").glob("*.safetensors"))
+    tensors = load_file(weights)
+    tensors["proj_out_conv.bias"] = torch.full_like(tensors["proj_out_conv.bias"], float("nan"))
+    save_file(tensors, weights)
+    engine = AceStepEngine()
+    with pytest.raises(EngineError) as failed:
+        engine.run(job(tmp_path, CUSTOM, broken), RecordingSink())
+    assert "NaN" in failed.value.message and "bf16 or fp32" in failed.value.message
+    assert not failed.value.retryable
+
+
+def test_wrong_checkpoint_layouts_fail_cleanly(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    upstream = tmp_path / "Ace-Step1.5"
+    (upstream / "acestep-v15-turbo").mkdir(parents=True)
+    damaged = tmp_path / "damaged"
+    shutil.copytree(tiny_checkpoint, damaged)
+    weights = next((damaged / "transformer").glob("*.safetensors"))
+    weights.write_bytes(weights.read_bytes()[:100])
+    for folder, says in (
+        (upstream, "upstream ACE-Step layout"),
+        (tmp_path / "nowhere", "does not exist"),
+        (damaged, "could not be loaded"),
+    ):
+        with pytest.raises(EngineError) as failed:
+            AceStepEngine().run(job(tmp_path / folder.name, CUSTOM, folder), RecordingSink())
+        assert says in failed.value.message and not failed.value.retryable
