@@ -366,7 +366,7 @@ def engines_command(
     settings = _settings(data_dir=data_dir, config=config)
     check_engines(settings)
     found = engine_readiness(settings)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, (models, ready) in found.items():
         details = dict(ready.details)
         if ready.ready and name == "acestep":

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from tunesmith.engines.acestep.text import (
 )
 from tunesmith.engines.base import EngineError, EngineJob, ProgressSink, SongText
 
+if TYPE_CHECKING:
+    from tunesmith.engines.acestep.operations import Runner
+
 CONTEXT_S = 60.0  # of the source before continue_at, given to the model as context
 FRAME_S = 0.04  # ACE-Step's latent frame (25 per second): repaint windows are whole frames
 MAX_SOURCE_S = 600.0
@@ -39,7 +43,7 @@ def _frames(seconds: float) -> float:
     return round(seconds / FRAME_S) * FRAME_S
 
 
-def _tensor(audio44: np.ndarray, rate: int):  # type: ignore[no-untyped-def]
+def _tensor(audio44: np.ndarray, rate: int) -> Any:
     """44.1 kHz [n, 2] -> a [2, n] float32 tensor at the pipeline's rate."""
     import torch
 
@@ -56,7 +60,7 @@ def _title(job: EngineJob) -> str:
     return job.request.title.strip() or source_title or "Untitled"
 
 
-def run_extend(runner, job: EngineJob, sink: ProgressSink, *, upload: bool = False) -> None:  # type: ignore[no-untyped-def]
+def run_extend(runner: Runner, job: EngineJob, sink: ProgressSink, *, upload: bool = False) -> None:
     req = job.request
     source, audio = cuts.source_audio(job)
     duration = len(audio) / cuts.SR
@@ -108,11 +112,11 @@ def _match(new: np.ndarray, head: np.ndarray) -> np.ndarray:
     return np.clip(new * float(np.clip(gain, 0.1, 10.0)), -1.0, 1.0).astype(np.float32)
 
 
-def run_upload_extend(runner, job: EngineJob, sink: ProgressSink) -> None:  # type: ignore[no-untyped-def]
+def run_upload_extend(runner: Runner, job: EngineJob, sink: ProgressSink) -> None:
     run_extend(runner, job, sink, upload=True)
 
 
-def run_replace(runner, job: EngineJob, sink: ProgressSink) -> None:  # type: ignore[no-untyped-def]
+def run_replace(runner: Runner, job: EngineJob, sink: ProgressSink) -> None:
     req = job.request
     source, audio = cuts.source_audio(job)
     duration = len(audio) / cuts.SR
@@ -141,7 +145,7 @@ def run_replace(runner, job: EngineJob, sink: ProgressSink) -> None:  # type: ig
     runner.render_takes(job, sink, call, text, lambda _k, take: cuts.splice(audio, take, start, end))
 
 
-def run_cover(runner, job: EngineJob, sink: ProgressSink) -> None:  # type: ignore[no-untyped-def]
+def run_cover(runner: Runner, job: EngineJob, sink: ProgressSink) -> None:
     if not runner.loaded.info.can_cover:
         raise EngineError(
             "cover needs a checkpoint with the audio tokenizer "

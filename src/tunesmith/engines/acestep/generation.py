@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tunesmith.engines.acestep.loading import Loaded
-from tunesmith.engines.acestep.progress import StepProgress
+from tunesmith.engines.acestep.progress import DIFFUSION_SHARE, StepProgress
 from tunesmith.engines.acestep.text import Metas
 from tunesmith.engines.base import EngineError
 
@@ -93,10 +93,7 @@ def render(
         latents = []
         try:
             for k, seed in enumerate(seeds):
-                share = 1.0 / len(seeds)
-                latents.append(
-                    _denoise(loaded, call, [seed], lambda f, k=k, s=share: on_progress(k * s * 0.8 + f * s))
-                )
+                latents.append(_denoise(loaded, call, [seed], _share(on_progress, k, len(seeds))))
         except Exception as again:
             if is_oom(again):
                 raise EngineError(
@@ -119,6 +116,15 @@ def render(
         on_take(k, audio)
     out.stages["decode"] = decode
     return out
+
+
+def _share(report: Callable[[float], None], k: int, n: int) -> Callable[[float], None]:
+    """Progress of take k of n rendered alone, as a share of the whole job's diffusion progress."""
+
+    def scaled(fraction: float) -> None:
+        report((k * DIFFUSION_SHARE + fraction) / n)
+
+    return scaled
 
 
 def _denoise(loaded: Loaded, call: Call, seeds: list[int], on_progress: Callable[[float], None]) -> Any:

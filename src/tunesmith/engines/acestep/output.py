@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from math import gcd
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def from_44k(audio: np.ndarray, rate: int) -> np.ndarray:
     return resample_poly(audio, rate // g, SR // g, axis=0).astype(np.float32)
 
 
-def write_stream(workdir: Path, audio: np.ndarray, on_first_chunk) -> None:  # type: ignore[no-untyped-def]
+def write_stream(workdir: Path, audio: np.ndarray, on_first_chunk: Callable[[str], None]) -> None:
     """Write the take as a growing MP3, calling `on_first_chunk(name)` once the first piece is there."""
     from tunesmith.engines.composer.encode import StreamWriter
 

@@ -97,7 +97,7 @@ def build_tiny(folder: Path | str, *, rate: int = 8000, cover: bool = True, turb
     if cover:
         parts["audio_tokenizer"] = AceStepAudioTokenizer(audio_acoustic_hidden_dim=A, fsq_dim=H, **small)
         parts["audio_token_detokenizer"] = AceStepAudioTokenDetokenizer(audio_acoustic_hidden_dim=A, **small)
-    pipe = AceStepPipeline(
+    pipe: Any = AceStepPipeline(
         tokenizer=tokenizer,
         text_encoder=Qwen3Model(
             Qwen3Config(
@@ -175,7 +175,7 @@ def build_full(*, xl: bool = False, dtype: Any = None, device: str = "cpu") -> A
                     head_dim=128,
                 )
             )
-            pipe = AceStepPipeline(
+            pipe: Any = AceStepPipeline(
                 tokenizer=_tokenizer(),
                 text_encoder=text_encoder,
                 transformer=AceStepTransformer1DModel(
