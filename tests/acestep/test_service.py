@@ -16,8 +16,8 @@ import pytest
 import soundfile as sf
 
 from tests.acestep.jobs import LYRICS
-from tests.api.test_kie_flow import poll_until_done
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
+from tests.support.kie_client import poll_until_done
 from tests.support.receiver import CallbackReceiver
 from tunesmith.domain.operations import MODEL_NAMES
 
