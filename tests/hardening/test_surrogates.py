@@ -11,7 +11,8 @@ import httpx
 from tests.support.harness import ServiceHarness, settings_for_tests
 from tunesmith.api.errors import JsonResponse, error_response
 from tunesmith.api.routes import gcui, kie, newapi, qhaigc, zeakai
-from tunesmith.domain.errors import NotFound
+from tunesmith.dialects.base import Dialect
+from tunesmith.domain.errors import NotFound, ServiceError
 
 LONE = "\\ud800"  # as it appears in JSON text
 
@@ -65,3 +66,17 @@ def test_an_error_carrying_a_surrogate_still_renders_in_each_envelope() -> None:
         body = json.loads(response.body)
         assert "Persona not found: p\ufffd" in json.dumps(body, ensure_ascii=False)
     assert json.loads(JsonResponse({"k\udfff": ["\ud800"]}).body) == {"k\ufffd": ["\ufffd"]}
+
+
+class BrokenDialectForTests(Dialect):
+    """A test double: a dialect whose renderer fails on everything."""
+
+    name = "broken"
+
+    def render_error(self, err: ServiceError) -> tuple[int, dict]:
+        raise RuntimeError("renderer bug")
+
+
+def test_a_renderer_that_raises_still_gives_a_json_500() -> None:
+    response = error_response(BrokenDialectForTests(), NotFound("x"))
+    assert response.status_code == 500 and json.loads(response.body) == {"error": "Internal server error"}

@@ -6,9 +6,10 @@ and cut off at the limit. The refusal is rendered in the envelope of the dialect
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tunesmith.api.errors import JsonResponse, dialect_for_path
+from tunesmith.api.errors import JsonResponse, dialect_for_path, error_response
 from tunesmith.domain.errors import PayloadTooLarge
 
 
@@ -56,9 +57,9 @@ class BodyLimitMiddleware:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         err = PayloadTooLarge(f"Request body is larger than {self.max_bytes} bytes")
         dialect = dialect_for_path(scope["path"])
+        response: Response
         if dialect is None:
             response = JsonResponse({"error": err.message}, status_code=413)
         else:
-            status, body = dialect.render_error(err)
-            response = JsonResponse(body, status_code=status)
+            response = error_response(dialect, err)
         await response(scope, receive, send)

@@ -117,6 +117,7 @@ async def http_exception_handler(request: Request, exc: StarletteHTTPException) 
         err = _http_error(exc)
     if dialect is None:
         return JsonResponse({"error": err.message}, status_code=exc.status_code)
-    status, body = dialect.render_error(err)
-    # keep the router's own status for 404/405 so generic HTTP clients behave
-    return JsonResponse(body, status_code=exc.status_code if exc.status_code in (404, 405) else status)
+    response = error_response(dialect, err)
+    if exc.status_code in (404, 405) and response.status_code < 500:
+        response.status_code = exc.status_code  # the router's own status, so generic HTTP clients behave
+    return response
