@@ -70,7 +70,7 @@ def song_midi(case: Case, out: Path) -> tuple[Path, str]:
         seed=SEED,
         language="en",
         instrumental=instrumental,
-        duration=30.0,
+        duration=30.0 if style.voice is None or instrumental else None,
         **kwargs,
     )
     path = out / "song.mid"

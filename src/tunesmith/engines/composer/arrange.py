@@ -31,6 +31,7 @@ class Track:
     notes: list[tuple[int, float, float, int]] = field(
         default_factory=list
     )  # pitch, start s, end s, velocity
+    changes: list[tuple[float, int]] = field(default_factory=list)  # (time s, program): a solo's instrument
 
 
 def _voicing(ch: Chord, low: int = 52) -> list[int]:
@@ -221,12 +222,21 @@ class _Arranger:
         return p
 
     def lead(self, channel: int) -> Track | None:
-        if self.st.lead is None:
+        """The lead instrument's phrases; a solo featuring another instrument switches the channel's program
+        for its lines and back after them."""
+        played = [ln for ln in self.plan.lines if not ln.sung and ln.notes]
+        programs = [ln.program if ln.program is not None else self.st.lead for ln in played]
+        if not played or all(p is None for p in programs):
             return None
-        tr = Track("lead", "other", self.st.lead, channel, 88, 70)
-        for line in self.plan.lines:
-            if line.sung:
+        base = self.st.lead if self.st.lead is not None else next(p for p in programs if p is not None)
+        tr = Track("lead", "other", base, channel, 88, 70)
+        current = base
+        for line, program in zip(played, programs, strict=True):
+            if program is None:
                 continue
+            if program != current:
+                tr.changes.append((max(0.0, self.plan.seconds(line.notes[0].start) - 0.05), program))
+                current = program
             for n in line.notes:
                 tr.notes.append(
                     (

@@ -40,6 +40,9 @@ def word_timings(plan: SongPlan) -> list[dict]:
                     "end_s": round(max(s, e), 3),
                     "section": sec.label,
                     "voice": line.singer or plan.style.voice,
+                    "lang": line.spoken.langs[i] if line.spoken.langs else plan.language,
+                    **({"backing": True} if line.backing else {}),
+                    **({"double": True} if line.doubled else {}),
                 }
             )
             prev_end = e
@@ -56,17 +59,19 @@ def write_midi(path: Path, plan: SongPlan, tracks: list[Track]) -> None:
         pretty_midi.KeySignature(plan.style.key + (12 if plan.style.mode == "minor" else 0), 0.0)
     )
     for tr in tracks:
-        inst = pretty_midi.Instrument(program=tr.program, is_drum=tr.is_drum, name=tr.name)
-        inst.notes = [
-            pretty_midi.Note(velocity=v, pitch=p, start=s, end=max(e, s + 0.01)) for p, s, e, v in tr.notes
-        ]
-        pm.instruments.append(inst)
+        for program, name, notes in _by_program(tr):
+            inst = pretty_midi.Instrument(program=program, is_drum=tr.is_drum, name=name)
+            inst.notes = [
+                pretty_midi.Note(velocity=v, pitch=p, start=s, end=max(e, s + 0.01)) for p, s, e, v in notes
+            ]
+            pm.instruments.append(inst)
     voices: dict[str, pretty_midi.Instrument] = {}
     for ln in plan.lines:
         if not ln.sung:
             continue
-        own = ln.singer in (None, plan.style.voice)
-        name = "vocals" if own else f"vocals-{ln.singer}"  # the song's voice, then a second voice
+        own = ln.singer in (None, plan.style.voice) and not ln.backing
+        # the song's voice; a second voice; backing vocals
+        name = "vocals" if own else "vocals-backing" if ln.backing else f"vocals-{ln.singer}"
         if name not in voices:
             voices[name] = pretty_midi.Instrument(program=53 if own else 54, name=name)
         voices[name].notes += [
@@ -77,6 +82,22 @@ def write_midi(path: Path, plan: SongPlan, tracks: list[Track]) -> None:
         ]
     pm.instruments.extend(voices.values())
     pm.write(str(path))
+
+
+def _by_program(tr: Track) -> list[tuple[int, str, list[tuple[int, float, float, int]]]]:
+    """A track's notes split where its program changes (a solo): one MIDI instrument per program, so the file
+    says which instrument played which notes."""
+    if not tr.changes:
+        return [(tr.program, tr.name, tr.notes)]
+    marks = sorted(tr.changes)
+    groups: dict[int, list[tuple[int, float, float, int]]] = {}
+    for note in tr.notes:
+        program = tr.program
+        for at, p in marks:
+            if at <= note[1]:
+                program = p
+        groups.setdefault(program, []).append(note)
+    return [(p, tr.name if p == tr.program else f"{tr.name}-solo", ns) for p, ns in groups.items()]
 
 
 def write_json(path: Path, data: object) -> None:

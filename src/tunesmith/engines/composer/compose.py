@@ -70,6 +70,7 @@ class _Builder:
         self.lines: list[Line] = []
         self.bar = 0
         self.sung_until = 0.0  # beat where the last sung note ends
+        self.fade_s = 0.0  # a [Fade Out] ending: seconds the song fades over
 
     def seconds_so_far(self) -> float:
         return self.bar * self.bar_beats * 60.0 / self.style.bpm
@@ -97,6 +98,16 @@ class _Builder:
         self.bar += bars
         return sec
 
+    def estimate_bars(self, sec_in: LyricSection, voice: str) -> int:
+        """The bars a sung section will take (as `sung_section` lays it out), without writing its melody."""
+        delivery = self.writer.delivery(sec_in.kind, f"{sec_in.label} {sec_in.delivery}")
+        bars = 0
+        for text in sec_in.lines:
+            line = self.spoken.get(text) or speak_line(text, self.language, voice)
+            self.spoken[text] = line
+            bars += self.writer.bars_for(sec_in.kind, delivery, len(line.syllables))
+        return bars + bars % 2
+
     def singers_for(self, sec_in: LyricSection, occurrence: int) -> tuple[str, ...]:
         """Who sings a section: a vocal tag on it decides; else a duet gives alternate verses to each voice
         and sings the rest together, a choir sings everything together, a solo voice sings alone."""
@@ -104,7 +115,10 @@ class _Builder:
         other = "male" if lead == "female" else "female"
         tagged = getattr(sec_in, "voices", ())
         if tagged:
-            return tuple(lead if v == "lead" else other if v == "other" else v for v in tagged)
+            named = tuple(
+                lead if v == "lead" else other if v == "other" else v for v in tagged if v != "choir"
+            )
+            return named or (lead,)
         if self.style.ensemble == "choir":
             return (lead, other)
         if self.style.ensemble == "duet":
@@ -127,7 +141,7 @@ class _Builder:
     def sung_section(self, sec_in: LyricSection, voice: str) -> bool:
         """Lay out a sung section; only the lines that end before the 8-minute limit (less room for an
         outro) are sung, and each is spoken only once it is known to fit. False when lines were left out."""
-        delivery = self.writer.delivery(sec_in.kind, sec_in.label)
+        delivery = self.writer.delivery(sec_in.kind, f"{sec_in.label} {sec_in.delivery}")
         room = (
             int((MAX_SECONDS - OUTRO_ROOM_S - self.seconds_so_far()) * self.style.bpm / 60.0)
             // self.bar_beats
@@ -147,6 +161,7 @@ class _Builder:
         bars = sum(layout)
         sec = self.add_section(sec_in.kind, sec_in.label, bars + (bars % 2))
         sec.singers = self.singers_for(sec_in, occurrence)
+        sec.energy = round(min(1.0, sec.energy * sec_in.energy), 3)
         lead = self.style.voice or "female"
         bar = sec.start_bar
         breath = max(0.5, 0.3 / (60.0 / self.style.bpm))  # beats of silence before a pickup
@@ -169,10 +184,11 @@ class _Builder:
                 )
                 notes = [Note(p, base + b, d, 96, k) for k, (b, d, p) in enumerate(mel)]
                 self.sung_until = max(n.start + n.dur for n in notes)
-            choir = self.style.ensemble == "choir"
+            choir = self.style.ensemble == "choir" or "choir" in sec_in.voices
+            backing = sec_in.is_backing(i)
             harm = (
                 harmony_line([n.pitch for n in notes], self.reg)
-                if (sec.kind == "chorus" or choir) and notes
+                if (sec.kind == "chorus" or choir or backing) and notes
                 else None
             )
             for k, singer in enumerate(sec.singers):
@@ -189,6 +205,7 @@ class _Builder:
                         self.spoken_by(singer, sp.text, sp),
                         singer=singer,
                         doubled=k > 0,
+                        backing=backing,
                     )
                 )
             bar += lb
@@ -210,9 +227,10 @@ class _Builder:
             notes=notes,
         )
 
-    def lead_lines(self, sec: Section) -> None:
-        """An instrumental hook for the lead instrument, in 4-bar phrases."""
-        if self.style.lead is None or sec.bars < 2:
+    def lead_lines(self, sec: Section, program: int | None = None) -> None:
+        """An instrumental hook for the lead instrument (or the featured `program` of a solo), in 4-bar
+        phrases."""
+        if (self.style.lead is None and program is None) or sec.bars < 2:
             return
         for k, start in enumerate(range(sec.start_bar, sec.start_bar + sec.bars - 1, 4)):
             lb = min(4, sec.start_bar + sec.bars - start)
@@ -221,7 +239,7 @@ class _Builder:
             base = start * self.bar_beats
             notes = [Note(p + 12, base + b, d, 84) for b, d, p in mel]
             sec.lines.append(len(self.lines))
-            self.lines.append(Line(len(self.sections) - 1, "", (), notes))
+            self.lines.append(Line(len(self.sections) - 1, "", (), notes, program=program))
 
 
 SHORT_PIECE_BARS = 12  # below this many bars, an instrumental takes the short form
@@ -252,28 +270,18 @@ def build_plan(
         voice, note = voice_for(language, style.voice)
         if note:
             notes.append(note)
-        if sections[0].kind != "intro" or sections[0].lines:
-            b.lead_lines(b.add_section("intro", "Intro", intro_bars))
-        for sec in sections:
-            if b.seconds_so_far() > MAX_SECONDS - OUTRO_ROOM_S:
-                notes.append("lyrics cut at the 8-minute limit")
-                break
-            if sec.lines and any(tokens(t) for t in sec.lines):
-                if not b.sung_section(sec, voice):
-                    notes.append("lyrics cut at the 8-minute limit")
-                    break
-            else:
-                bars = {"intro": intro_bars, "outro": 4, "break": 4}.get(sec.kind, 8)
-                b.lead_lines(b.add_section(sec.kind, sec.label, bars, final=sec is sections[-1]))
-        if b.sections[-1].kind != "outro" or b.sections[-1].lines:
-            b.add_section("outro", "Outro", 4, final=True)
+        from tunesmith.engines.composer.songform import lay_out_sung
+
+        lay_out_sung(b, sections, voice, duration, notes)
     else:
         target = min(MAX_SECONDS, max(10.0, duration or DEFAULT_INSTRUMENTAL_S))
         bar_s = b.bar_beats * 60.0 / style.bpm
         _instrumental_form(b, target, bar_s, intro_bars)
         if instrumental or style.voice is None:
             notes.append("instrumental")
-    return b.plan(title, voice, notes)
+    plan = b.plan(title, voice, notes)
+    plan.fade_s = b.fade_s
+    return plan
 
 
 def _instrumental_form(b: _Builder, target: float, bar_s: float, intro_bars: int) -> None:

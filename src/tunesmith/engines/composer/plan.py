@@ -43,6 +43,8 @@ class Line:
     spoken: SpokenLine | None = None
     singer: str | None = None  # "female" | "male": who sings it (None: the song's voice)
     doubled: bool = False  # the same words as the line before, sung at the same time by another voice
+    backing: bool = False  # a backing-vocal line ("(ooh ooh)" in the lyrics)
+    program: int | None = None  # a played line's instrument when it is not the style's lead (a solo)
 
     @property
     def sung(self) -> bool:
@@ -75,6 +77,7 @@ class SongPlan:
     bar_beats: int
     notes: list[str] = field(default_factory=list)
     tail_s: float = 2.0  # release tail after the last bar
+    fade_s: float = 0.0  # the song fades out over its last fade_s seconds (a [Fade Out] tag)
     # Edits (extend, replace section, ...): where this plan came from, oldest first, as written to plan.json.
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -131,6 +134,7 @@ class SongPlan:
             "style": style_json(st),
             "bar_beats": self.bar_beats,
             "tail_s": self.tail_s,
+            "fade_s": self.fade_s,
             "grid_offset_s": 0.0,
             "history": list(self.history),
             "sections": [

@@ -99,13 +99,18 @@ class _BackingAhead:
         self.renderer.close()
 
 
-def _mix_line(voc: np.ndarray, lead_buf: np.ndarray | None, sung: tuple, ir: np.ndarray) -> None:
+def _mix_line(
+    voc: np.ndarray, lead_buf: np.ndarray | None, sung: tuple, ir: np.ndarray, gain: float = 1.0
+) -> None:
     """Add one sung line (lead + harmony, with reverb) to the vocal stem, and the dry lead to `lead_buf` (None
     for a second voice's line: the lead stem holds the song's own voice alone)."""
     from scipy.signal import oaconvolve
 
     origin, lead, harm = sung
     lead, harm = _vocal_chain(lead, harm)
+    if gain != 1.0:  # a backing line sits under the lead
+        lead = lead * np.float32(gain)
+        harm = None if harm is None else harm * np.float32(gain)
     dry = np.zeros((len(lead) + len(ir), 2), np.float32)
     _place(dry, 0.0, lead, 0.0, VOCAL_GAIN)
     if harm is not None:
@@ -163,8 +168,9 @@ def render_take(
             for li in plan.sections[i].lines:
                 fut = vocals.get(li)
                 if fut is not None:
-                    own = plan.lines[li].singer in (None, plan.style.voice)
-                    _mix_line(voc, lead_buf if own else None, fut.result(), ir)
+                    line = plan.lines[li]
+                    own = line.singer in (None, plan.style.voice) and not line.backing
+                    _mix_line(voc, lead_buf if own else None, fut.result(), ir, 0.6 if line.backing else 1.0)
             t_voc += time.perf_counter() - tv
             tm = time.perf_counter()
             last = i == len(plan.sections) - 1
@@ -191,6 +197,11 @@ def render_take(
     timings.update(backing=backing.busy, backing_wait=t_wait, vocals_wait_and_mix=t_voc, stream=t_mix)
     if has_vocals:
         stems["vocals"] = voc[:total]
+    if plan.fade_s > 0:  # [Fade Out]: every stem fades together, so the stems still sum to the song
+        n = min(total, int(plan.fade_s * SR))
+        env = np.cos(np.linspace(0.0, np.pi / 2, n, dtype=np.float32)) ** 2
+        for data in stems.values():
+            data[total - n : total] *= env[:, None]
     arts = finish_take(plan, workdir, tracks, stems, lead_buf if has_vocals else None, timings)
     timings["total"] = time.perf_counter() - t0
     return TakeOutput(

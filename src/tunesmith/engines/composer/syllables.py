@@ -51,6 +51,7 @@ class SpokenLine:
     words: tuple[str, ...]
     audio: np.ndarray
     syllables: tuple[Syllable, ...]
+    langs: tuple[str, ...] = ()  # per word: the language whose voice spoke it (a mixed line switches)
 
 
 TUNED = ("en", "zh")  # languages whose syllables, melody fitting and pitch were measured
@@ -96,10 +97,61 @@ def _trim_vowel(audio: np.ndarray, v0: int, v1: int) -> int:
     return v0 + int((loud[-1] + 1) * hop) if len(loud) else v1
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK_LANGS = ("zh", "ja", "ko")
+
+
+def word_language(word: str, language: str) -> str:
+    """The language a lyric word is sung in: its script's where that differs from the song's (a Chinese line
+    in an English song, English words in a Chinese one), else the song's."""
+    if _KANA.search(word):
+        return "ja"
+    if _HANGUL.search(word):
+        return "ko"
+    if _HAN.search(word):
+        return "ja" if language == "ja" else "zh"
+    if _LATIN.search(word) and language in _CJK_LANGS:
+        return "en"
+    return language
+
+
 def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenLine:
     """Speak a line, cut it into syllables, each owned by one word. A word espeak left silent gets no
-    syllable (neighbours time it)."""
+    syllable (neighbours time it). A line mixing languages is spoken run by run, each run by its own
+    language's voice (same gender), and the runs joined."""
     words = tokens(text)
+    langs = [word_language(w, language) for w in words]
+    runs: list[tuple[str, int, int]] = []  # (language, first word, end word)
+    for i, lang in enumerate(langs):
+        if runs and runs[-1][0] == lang:
+            runs[-1] = (lang, runs[-1][1], i + 1)
+        else:
+            runs.append((lang, i, i + 1))
+    if len(runs) <= 1 and (not runs or runs[0][0] == language):
+        audio, sylls = _speak_words(words, language, voice, rate)
+        return SpokenLine(text, tuple(words), audio, tuple(sylls), tuple(langs))
+    gender = "female" if "+f" in voice else "male"
+    gap = np.zeros(int(SAMPLE_RATE * 0.03), np.float32)
+    chunks: list[np.ndarray] = []
+    out: list[Syllable] = []
+    pos = 0
+    for lang, a, b in runs:
+        run_voice = voice if lang == language else voice_for(lang, gender)[0]
+        audio, sylls = _speak_words(words[a:b], lang, run_voice, rate)
+        out += [
+            Syllable(sy.token + a, sy.start + pos, sy.v0 + pos, sy.v1 + pos, sy.end + pos) for sy in sylls
+        ]
+        chunks += [audio, gap]
+        pos += len(audio) + len(gap)
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    return SpokenLine(text, tuple(words), audio, tuple(out), tuple(langs))
+
+
+def _speak_words(words: list[str], language: str, voice: str, rate: int) -> tuple[np.ndarray, list[Syllable]]:
+    """Speak words in one voice: (audio, syllables with word indices into `words`)."""
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
@@ -137,7 +189,7 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
             sylls.append(Syllable(token, group[0].start, vowel.start, v1, group[-1].end))
     owners = _owners(events, len(sylls), [_expected_syllables(w, language) for w in words])
     sylls = [Syllable(t, s.start, s.v0, s.v1, s.end) for s, t in zip(sylls, owners, strict=True)]
-    return SpokenLine(text=text, words=tuple(words), audio=utt.audio, syllables=tuple(sylls))
+    return utt.audio, sylls
 
 
 _VOWEL_GROUP = re.compile(r"[aeiouyàâäéèêëîïôöùûüáíóúñ]+", re.IGNORECASE)

@@ -126,6 +126,8 @@ class BackingRenderer:
                     a, b = int(round(start * SR)), int(round(end * SR))
                     events.append((a, 1, tr.channel, pitch, vel))
                     events.append((max(b, a + 64), 0, tr.channel, pitch, 0))
+                for at, program in tr.changes:  # before any note at the same sample (order -1)
+                    events.append((int(round(at * SR)), -1, tr.channel, program, 0))
         except BaseException:
             self.synth.close()
             raise
@@ -142,8 +144,10 @@ class BackingRenderer:
         while self.pos < target:
             nxt = self.events[self.idx][0] if self.idx < len(self.events) else target
             if nxt <= self.pos:
-                _, _, ch, key, vel = self.events[self.idx]
-                if vel:
+                _, order, ch, key, vel = self.events[self.idx]
+                if order < 0:
+                    s.program_select(ch, self.synth.sfid, 0, key)
+                elif vel:
                     s.noteon(ch, key, vel)
                 else:
                     s.noteoff(ch, key)

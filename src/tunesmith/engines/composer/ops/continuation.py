@@ -152,8 +152,9 @@ def render_stems(plan: SongPlan, vocals: dict) -> tuple[dict[str, np.ndarray], n
     lead = np.zeros(total, np.float32)
     ir = mastering.reverb_ir()
     for i in sorted(vocals):
-        own = plan.lines[i].singer in (None, plan.style.voice)
-        _mix_line(voc, lead if own else None, vocals[i].result(), ir)
+        line = plan.lines[i]
+        own = line.singer in (None, plan.style.voice) and not line.backing
+        _mix_line(voc, lead if own else None, vocals[i].result(), ir, 0.6 if line.backing else 1.0)
     stems["vocals"] = voc[:total]
     return stems, lead
 
