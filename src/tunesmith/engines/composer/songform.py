@@ -5,7 +5,8 @@ solo tag is played by the lead, or by the instrument it names), an ending that f
 stops after one closing bar, [Fade Out] fades an outro), and a song length that matches the words. The sung
 sections alone of a 14-line sheet last about 70-100 s; a band would stretch the intro and outro and take an
 instrumental break after the second chorus, so that is what is added, in that order, until the song reaches
-its usual length (about 10 s per sung line, within 45-200 s). A requested duration wins: the same pieces pad
+its usual length (about 10 s per sung line, within 45-200 s; a snippet of under 8 lines is not stretched).
+A requested duration wins: the same pieces pad
 the song up to it, and sections are left out at the end when the words need more.
 """
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 SECONDS_PER_LINE = 10.5  # a sung song's length per lyric line (verse-chorus songs of 12-16 lines: 2-3 min)
 MIN_SONG_S, MAX_NATURAL_S = 45.0, 200.0
 MAX_SECONDS = 480.0
+MIN_LINES_TO_PAD = 8
 _FEATURE_ROLES = ("lead", "chords", "pad", "bass")
 
 
@@ -170,6 +172,8 @@ def lay_out_sung(
             if not it.sec.is_backing(k)
         )
         target_s, strict = min(MAX_NATURAL_S, max(MIN_SONG_S, SECONDS_PER_LINE * n)), False
+        if n < MIN_LINES_TO_PAD:  # a snippet of a few lines is sung as written, not stretched to a song
+            target_s = 0.0
     target_bars = max(4, round((target_s - SongPlan.tail_s) / bar_s))
     notes += _fit(items, ending, target_bars, strict, bar_s)
     for it in items:
