@@ -269,3 +269,26 @@ def test_damaged_checkpoint_fails_the_task_and_refunds_once(tmp_path: Path, tiny
             # the worker is alive and takes the next task
             other = client.post("/api/v1/generate", json=_custom(model="V4_5")).json()["data"]["taskId"]
             assert poll_until_done(client, other, timeout=60)[0]["data"]["status"] == "SUCCESS"
+
+
+def test_zeakai_cover_mode_re_sings_a_clip_made_here(service: ServiceHarness) -> None:
+    with service.client(service.new_key()) as client:
+        song = _done(client, client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"])
+        clip = song["response"]["sunoData"][0]
+        reply = client.post(
+            "/suno/task/submit/cover", json={"cover_clip_id": clip["id"], "tags": "jazz, lounge"}
+        )
+        assert reply.status_code == 200 and reply.json()["code"] == 1, reply.text
+        task_id = reply.json()["result"]
+
+        def done() -> dict | None:
+            data = client.get(f"/suno/task/{task_id}/fetch").json()
+            return data if data["status"] in ("SUCCESS", "FAILURE") else None
+
+        final = wait_for(done, timeout=240, interval=0.5)
+        assert final["status"] == "SUCCESS", final
+        assert len(final["clips"]) == 2
+        for made in final["clips"]:
+            assert made["metadata"]["tags"] == "jazz, lounge" and made["metadata"]["prompt"] == LYRICS
+            assert made["metadata"]["duration"] == pytest.approx(10.0, abs=0.05)
+    assert service.services.store.get_task(task_id).operation.value == "upload_cover"

@@ -596,7 +596,8 @@ def test_zeakai_edits_refuse_bad_input(service: ServiceHarness) -> None:
             ("crop", {"clip_id": "nope", "crop_start_s": 0, "crop_end_s": 5}),
         ):
             zeak_error(client.post(f"{Z}/submit/{route}", json=body), 404, 3)
-        zeak_error(client.post(f"{Z}/submit/cover", json={"cover_clip_id": clip}), 400, 9, "not available")
+        # cover mode on an engine that cannot cover (acestep can: tests/acestep): refused, nothing charged
+        zeak_error(client.post(f"{Z}/submit/cover", json={"cover_clip_id": clip}), 400, 9, "not supported")
         zeak_error(
             client.post(f"{Z}/submit/upload", json={"url": "https://example.com/a.mp3"}),
             400,

@@ -109,7 +109,6 @@ def test_a_kie_task_reads_through_zeakai(service: ServiceHarness) -> None:
 @pytest.mark.parametrize(
     ("route", "body", "word"),
     [
-        ("cover", {"cover_clip_id": "c1", "tags": "jazz"}, "cover"),
         ("upload", {"url": "https://example.com/a.mp3"}, "upload"),
     ],
 )

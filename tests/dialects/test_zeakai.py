@@ -268,7 +268,6 @@ def test_rule_violations_name_the_field(
 
 
 REFUSED = [
-    (zeakai.CoverRequest, {"cover_clip_id": "c1", "tags": "jazz"}, "cover"),
     (zeakai.UploadRequest, {"url": "https://example.com/a.mp3"}, "upload"),
 ]
 
@@ -285,6 +284,7 @@ def test_lyrics_request_is_a_lyrics_operation() -> None:
         (zeakai.ExtendRequest, {"task_id": "t", "continue_clip_id": "c1", "continue_at": 30}),
         (zeakai.CropRequest, {"clip_id": "c1", "crop_start_s": 0, "crop_end_s": 30}),
         (zeakai.MergeRequest, {"clip_id": "c1"}),
+        (zeakai.CoverRequest, {"cover_clip_id": "c1", "tags": "jazz"}),
     ],
 )
 def test_edits_name_the_clip_they_work_on(cls: type[BaseModel], body: dict) -> None:

@@ -47,7 +47,7 @@ def _song(services: Services, key: ApiKey, body: BaseModel) -> SongRequest:
     found"), a merge records the chain it joins."""
     target = zeakai.clip_of(body)
     if target is None:
-        return zeakai.song_request_for(body)  # refuses cover mode and upload
+        return zeakai.song_request_for(body)  # refuses upload
     clip = services.tasks.own_clip(key, target[0])
     source = services.tasks.get(key, clip.task_id)
     history = concat_history(services.store, clip.id) if isinstance(body, zeakai.MergeRequest) else None
@@ -106,7 +106,7 @@ _submit_route(
     "/submit/cover",
     "cover",
     zeakai.CoverRequest,
-    "5. Generate music, cover mode (not available: no re-singing of songs)",
+    "5. Generate music, cover mode: the clip re-sung in `tags` (engines that can cover: acestep)",
 )
 _submit_route(
     "/submit/edit",

@@ -3,11 +3,12 @@
 Field names follow Suno's own (`mv`, `tags`, `make_instrumental`, `gpt_description_prompt`,
 `continue_clip_id`, `continue_at`, ...), as the seed's fetch reply and SKU's other Suno format do.
 
-Lyrics, inspiration and custom mode translate on their own (`song_request_for`). Extend, crop, merge and
-partial edit work on one of the caller's clips: the route loads it (`clip_of` names which) and
-`edit_request` checks the times against it and translates. Cover mode and upload stay refused (`NOT_YET`):
-this server takes no external audio, and a cover re-sings a song, which no engine here does; the body is still
-validated first, so a malformed one is named as such, and nothing is charged or queued.
+Lyrics, inspiration and custom mode translate on their own (`song_request_for`). Extend, crop, merge, partial
+edit and cover mode work on one of the caller's clips: the route loads it (`clip_of` names which) and
+`edit_request` checks the times against it and translates. Cover mode is the cover operation on that clip:
+engines that can cover (acestep with the audio tokenizer) re-sing it, the others refuse it at submit with
+nothing charged. Upload stays refused (`NOT_YET`): this server takes no external audio by this route; the
+body is still validated first, so a malformed one is named as such, and nothing is charged or queued.
 """
 
 from __future__ import annotations
@@ -237,7 +238,6 @@ class LyricsRequest(_Body):
 
 # Operations on the seed's menu that the service cannot do, with the words the refusal uses.
 NOT_YET: dict[type[BaseModel], str] = {
-    CoverRequest: "cover mode",
     UploadRequest: "upload",
 }
 # Operations on an existing clip, with the body field that names it.
@@ -246,15 +246,15 @@ EDITS: dict[type[BaseModel], str] = {
     CropRequest: "clip_id",
     MergeRequest: "clip_id",
     PartialEditRequest: "clip_id",
+    CoverRequest: "cover_clip_id",
 }
 
 
 def not_available(what: str) -> Unsupported:
-    """The refusal for cover mode and upload."""
+    """The refusal for upload."""
     return Unsupported(
-        f"{what} is not available yet on this server: it takes no external audio and does not "
-        "re-sing songs. Generate (inspiration or custom mode), extend, crop, merge or edit a "
-        "song made here instead"
+        f"{what} is not available yet on this server: it takes no external audio. Generate (inspiration "
+        "or custom mode), extend, crop, merge, edit or cover a song made here instead"
     )
 
 
@@ -265,7 +265,7 @@ def clip_of(body: BaseModel) -> tuple[str, str] | None:
 
 
 def song_request_for(body: BaseModel) -> SongRequest:
-    """The SongRequest for lyrics, inspiration or custom mode; Unsupported for cover mode and upload."""
+    """The SongRequest for lyrics, inspiration or custom mode; Unsupported for upload."""
     if isinstance(body, LyricsRequest):
         if not body.prompt.strip():
             raise InvalidRequest("prompt is required: the idea the lyrics are about", field="prompt")
@@ -333,6 +333,21 @@ def edit_request(
             source_clip_id=clip.id,
             source_task_id=source.id,
             span=(body.infill_start_s, body.infill_end_s),
+        )
+    if isinstance(body, CoverRequest):
+        finished(clip, field)
+        _lyrics_limits(body.prompt, body.tags, body.title, model)
+        lyrics = body.prompt or clip.lyrics
+        return SongRequest(
+            kind=OperationKind.UPLOAD_COVER,
+            model=model,
+            custom_mode=True,
+            instrumental=not lyrics.strip(),
+            lyrics=lyrics,
+            style=body.tags or clip.tags,
+            title=body.title or clip.title,
+            source_clip_id=clip.id,
+            source_task_id=source.id,
         )
     if isinstance(body, CropRequest):
         check_crop(
