@@ -72,13 +72,6 @@ class Style:
     def genre_preset(self) -> Genre:
         return GENRES[self.genre]
 
-    def program_of(self, name: str) -> int | None:
-        """The GM program the style plays for a named instrument (None when it is not played)."""
-        inst = BY_NAME.get(name)
-        if inst is None or name not in self.instruments:
-            return None
-        return _program(inst, self.genre)
-
 
 def _stable_rng(*parts: object) -> random.Random:
     return random.Random(zlib.crc32("|".join(map(str, parts)).encode()))
