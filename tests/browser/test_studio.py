@@ -14,40 +14,18 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import soundfile as sf
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import OfflinePage, is_local
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.studio_pages import DESKTOP, PHONE, scan, shoot
 
-ARTIFACTS = Path(
-    os.environ.get("TUNESMITH_TEST_ARTIFACTS") or Path(__file__).parents[2] / "build/test-artifacts"
-)
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-# axe-core rules about names and labels: a control, image, link or page without one fails the scan.
-NAME_RULES = {
-    "label",
-    "button-name",
-    "link-name",
-    "image-alt",
-    "select-name",
-    "input-button-name",
-    "aria-input-field-name",
-    "aria-command-name",
-    "aria-toggle-field-name",
-    "document-title",
-    "html-has-lang",
-    "label-title-only",
-    "form-field-multiple-labels",
-}
 # Records every data-status each library row takes, in order (rows are re-filled, never re-created).
 RECORD_STATES = """() => {
   window.seenStates = {};
@@ -70,30 +48,6 @@ RECORD_STATES = """() => {
 def studio_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHarness]:
     with ServiceHarness(settings_for_tests(tmp_path_factory.mktemp("studio"), workers=2)) as harness:
         yield harness
-
-
-def scan(page: Page, where: str) -> None:
-    """axe-core over the whole page: no control, image or link may lack its accessible name."""
-    results = Axe().run(page)
-    missing = [
-        (v["id"], [node["target"] for node in v["nodes"]])
-        for v in results.response["violations"]
-        if v["id"] in NAME_RULES
-    ]
-    assert missing == [], f"{where}: {missing}"
-
-
-def shoot(page: Page, name: str, at: str | None = None) -> Path:
-    """What the musician sees: the viewport, scrolled to the top or to `at`."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"studio-{name}.png"
-    if at:
-        page.locator(at).evaluate("element => element.scrollIntoView({block: 'start'})")
-    else:
-        page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(path))
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def row(page: Page, task_id: str):  # type: ignore[no-untyped-def]
