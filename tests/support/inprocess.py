@@ -12,6 +12,7 @@ manager), so a test module moves from one to the other by its fixture alone.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from typing import Any
@@ -67,7 +68,8 @@ class InlineEngineSlotForTests(EngineProcess):
 
     def request_quit(self) -> None:
         if self.alive and self._conn is not None:
-            self._conn.send(("quit",))
+            with contextlib.suppress(OSError):  # the loop may have ended since: its end of the pipe is closed
+                self._conn.send(("quit",))
 
     def kill(self) -> None:
         """Stop taking jobs: the loop ends once the job in hand (if any) is over."""
