@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +34,7 @@ def acestep_settings(data_dir: Path, checkpoint: Path, **more: object):  # type:
         acestep_max_seconds=20,
         upload_allow=["127.0.0.1"],
         lease_seconds=30.0,
+        query_limit_per_task=10,  # kie's record-info and qhaigc's task route polled side by side
         **more,
     )
 
@@ -79,6 +81,7 @@ def test_custom_generate_goes_text_first_complete_with_callbacks(service: Servic
         reply = client.post("/api/v1/generate", json=_custom(callBackUrl=receiver.url))
         assert reply.status_code == 200 and reply.json()["code"] == 200, reply.text
         task_id = reply.json()["data"]["taskId"]
+        percents = _qhaigc_percents(client, task_id)
         final, seen = poll_until_done(client, task_id, timeout=240)
         assert final["data"]["status"] == "SUCCESS", final
         clips = final["data"]["response"]["sunoData"]
@@ -93,6 +96,28 @@ def test_custom_generate_goes_text_first_complete_with_callbacks(service: Servic
         assert receiver.stages() == ["text", "first", "complete"]
         assert set(seen) <= {"PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"}
     assert service.services.store.get_task(task_id).engine == "acestep"
+    # new-api/qhaigc percentages move with the diffusion steps, not only with the task's states
+    seen_percents = percents.result(timeout=240)
+    assert seen_percents == sorted(seen_percents) and seen_percents[-1] == 100
+    assert set(seen_percents) - {0, 10, 30, 60, 75, 90, 100}, seen_percents
+
+
+def _qhaigc_percents(client, task_id: str):  # type: ignore[no-untyped-def]
+    """Poll qhaigc's task route in the background (twice a second) until the task ends: each new percent."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def poll() -> list[int]:
+        seen: list[int] = []
+        while not seen or seen[-1] != 100:
+            reply = client.get(f"/v1/music/tasks/{task_id}")
+            if reply.status_code == 200:
+                value = int(reply.json()["data"]["progress"].rstrip("%"))
+                if not seen or seen[-1] != value:
+                    seen.append(value)
+            time.sleep(0.5)
+        return seen
+
+    return ThreadPoolExecutor(max_workers=1).submit(poll)
 
 
 def test_description_and_instrumental_songs(service: ServiceHarness) -> None:

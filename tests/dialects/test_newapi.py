@@ -382,3 +382,17 @@ def test_error_envelope(error: ServiceError, status: int, code: str) -> None:
     got_status, body = NewApiDialect().render_error(error)
     assert (got_status, body) == (status, {"code": code, "message": error.message, "data": None})
     assert_same_shape(body, SEED_ERROR)
+
+
+def test_engine_progress_moves_the_percentage_between_states() -> None:
+    from dataclasses import replace
+
+    running = task(TaskState.PENDING, queue_status=QueueStatus.RUNNING)
+    steps = [progress(replace(running, progress=f)) for f in (None, 0.0, 0.25, 0.5, 0.99, 1.0)]
+    assert steps == ["10%", "10%", "31%", "52%", "94%", "95%"]  # never 100% before the task ends
+    texted = replace(running, state=TaskState.TEXT_SUCCESS)
+    assert [progress(replace(texted, progress=f)) for f in (0.1, 0.5)] == ["30%", "52%"]  # never below
+    queued = task(TaskState.PENDING, queue_status=QueueStatus.QUEUED)
+    assert progress(replace(queued, progress=0.5)) == "0%"  # an old attempt's report, not running now
+    done = task(TaskState.SUCCESS, queue_status=QueueStatus.DONE)
+    assert progress(replace(done, progress=0.4)) == "100%"

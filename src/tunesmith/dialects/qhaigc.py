@@ -20,6 +20,7 @@ from pydantic import ConfigDict, Field, field_validator
 from tunesmith.dialects.base import Dialect, UrlBuilder, unix_millis, unix_seconds, utc
 from tunesmith.dialects.kie import DESCRIPTION_LIMIT, MODEL_LIMITS
 from tunesmith.dialects.models import DISPLAY_NAMES, resolve_model
+from tunesmith.dialects.newapi.render import engine_percent
 from tunesmith.dialects.openai_chat import INTERNAL, OpenAIErrors, openai_error
 from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.errors import (
@@ -191,8 +192,8 @@ def progress(task: Task) -> str:
     if task.is_terminal:
         return "100%"
     if task.state is TaskState.PENDING:
-        return "10%" if task.queue_status is QueueStatus.RUNNING else "0%"
-    return _PROGRESS[task.state]
+        return f"{engine_percent(task, 10)}%" if task.queue_status is QueueStatus.RUNNING else "0%"
+    return f"{engine_percent(task, int(_PROGRESS[task.state].rstrip('%')))}%"
 
 
 def render_task(task: Task, urls: UrlBuilder) -> dict[str, Any]:

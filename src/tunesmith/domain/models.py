@@ -62,6 +62,8 @@ class Task:
     # What a hosted engine saved to resume the task elsewhere (the relay: channel, every submit attempt,
     # upstream ids). Operator-side facts: never rendered to clients, and never a secret.
     engine_state: dict[str, Any] = field(default_factory=dict)
+    # How far the engine says the running attempt is, 0..1 (None before it reports): new-api's percentage.
+    progress: float | None = None
     cost: int = 0
     refunded: bool = False
     attempts: int = 0

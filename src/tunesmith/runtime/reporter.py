@@ -7,6 +7,7 @@ expired and another worker took it) and must stop working on it.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,6 +93,17 @@ class TaskReporter:
         self._upload_kept = False
         self.retrying = False  # the task was queued again for another attempt
         self._streams: dict[int, StreamPublisher] = {}
+        self._progress: tuple[float, float] = (-1.0, 0.0)  # (fraction, monotonic time) stored last
+
+    def on_progress(self, fraction: float) -> None:
+        """Store the engine's progress, at most about once a second or every 5 % (a diffusion step can
+        come every few milliseconds on a GPU): new-api/qhaigc percentages move with it."""
+        last, at = self._progress
+        now = time.monotonic()
+        if fraction <= last or (fraction - last < 0.05 and now - at < 1.0):
+            return
+        self._progress = (fraction, now)
+        self.store.record_progress(self.task.id, self.worker_id, fraction)
 
     def clip_dir(self, index: int) -> Path:
         return scratch_dirs.clip_dir(self.scratch, self.task.clips[index].id)

@@ -443,7 +443,7 @@ class Worker:
         elif kind == "result":
             reporter.on_result(event[1], event[2])
         elif kind == "progress":
-            pass
+            reporter.on_progress(float(event[1]))
         elif kind == "done":
             self._finish(reporter)
             return True

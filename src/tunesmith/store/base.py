@@ -166,6 +166,11 @@ class Store(ABC):
         same transaction; advance the task to FIRST_SUCCESS on the first streaming/complete clip. None if
         the lease is not held (nothing is recorded then)."""
 
+    def record_progress(self, task_id: str, worker_id: str, fraction: float) -> bool:
+        """Store how far the engine is (0..1); False if the lease is not held or the task ended. Stores that
+        keep no progress answer False (dialects then step by state alone)."""
+        return False
+
     @abstractmethod
     def save_engine_state(self, task_id: str, worker_id: str, state: dict[str, Any]) -> Task | None:
         """Replace the task's engine state (JSON values). None if the lease is not held or the task ended."""

@@ -83,6 +83,7 @@ def task_from_row(row: Any, clips: list[Clip]) -> Task:
         source_task_id=row.source_task_id,
         result=json.loads(row.result or "{}"),
         engine_state=json.loads(getattr(row, "engine_state", None) or "{}"),
+        progress=getattr(row, "progress", None),
         cost=row.cost,
         refunded=bool(row.refunded),
         attempts=row.attempts,

@@ -76,6 +76,19 @@ class ProgressSql(SqlCore):
             self._set_state(conn, row, TaskState.FIRST_SUCCESS, now)
             return self._load(conn, [task_id])[task_id]
 
+    def record_progress(self, task_id: str, worker_id: str, fraction: float) -> bool:
+        with self._write() as conn:
+            done = conn.execute(
+                update(tasks)
+                .where(
+                    tasks.c.id == task_id,
+                    tasks.c.lease_owner == worker_id,
+                    tasks.c.state.notin_(TERMINAL),
+                )
+                .values(progress=min(1.0, max(0.0, float(fraction))), updated_at=now_utc())
+            )
+            return bool(done.rowcount)
+
     def save_engine_state(self, task_id: str, worker_id: str, state: dict[str, Any]) -> Task | None:
         with self._write() as conn:
             row = self._lock_held(conn, task_id, worker_id)

@@ -117,6 +117,8 @@ tasks = Table(
     Column("result", Text, nullable=False, server_default=text("'{}'")),
     # What a hosted engine saved to resume the task on another worker (the relay's channel and upstream ids).
     Column("engine_state", Text),  # JSON; NULL reads as {}
+    # How far the engine says it is (0..1) while it works; NULL before its first report.
+    Column("progress", Float),
     Column("cost", Integer, nullable=False, server_default=text("0")),
     Column("refunded", Boolean, nullable=False, server_default=text("false")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),

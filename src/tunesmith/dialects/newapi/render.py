@@ -99,11 +99,19 @@ def progress(task: Task) -> str:
     if task.is_terminal:
         return "100%"
     if task.state is TaskState.PENDING:
-        return "10%" if task.queue_status is QueueStatus.RUNNING else "0%"
+        return f"{engine_percent(task, 10)}%" if task.queue_status is QueueStatus.RUNNING else "0%"
     if task.state is TaskState.TEXT_SUCCESS:
-        return "30%"
+        return f"{engine_percent(task, 30)}%"
     done = sum(1 for clip in task.clips if clip.state is ClipState.COMPLETE)
-    return f"{60 + round(30 * done / max(1, len(task.clips)))}%"  # FIRST_SUCCESS: 60% .. 90%
+    return f"{engine_percent(task, 60 + round(30 * done / max(1, len(task.clips))))}%"  # FIRST: 60% .. 90%
+
+
+def engine_percent(task: Task, by_state: int) -> int:
+    """The percentage the task's state gives, or more when its running engine reports further progress
+    (Task.progress, 0..1, mapped onto 10..95): never 100 before the task ends, never below the state's."""
+    if task.progress is None or task.queue_status is not QueueStatus.RUNNING:
+        return by_state
+    return max(by_state, min(95, 10 + round(85 * task.progress)))
 
 
 def failure_message(task: Task) -> str:
