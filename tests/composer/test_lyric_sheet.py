@@ -323,3 +323,14 @@ def test_rendered_sheet_duet_solo_mixed_language_and_fade(engine, tmp_path: Path
     assert plan["fade_s"] > 0 and rms(audio[-sr:]) < 0.2 * rms(
         audio[len(audio) // 2 - sr : len(audio) // 2 + sr]
     )
+
+
+def test_duet_words_are_one_lyric_for_timestamped_lyrics_and_captions(tmp_path: Path) -> None:
+    from tunesmith.engines.studio.captions import group_lines
+    from tunesmith.engines.studio.sync import aligned_data
+
+    _, words, _ = song(tmp_path, "[Chorus: Duet]\nwe rise we fall\nwe give it all\n")
+    assert len(words) == 16 and sum(1 for w in words if w.get("double")) == 8  # both voices sing them
+    aligned = aligned_data(words, [])["alignedWords"]
+    assert [w["word"] for w in aligned] == ["we", "rise", "we", "fall", "we", "give", "it", "all"]
+    assert [w["word"] for line in group_lines(words) for w in line] == [w["word"] for w in aligned]

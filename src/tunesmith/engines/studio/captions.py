@@ -31,7 +31,7 @@ def _stamp(seconds: float) -> str:
 def group_lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     lines: list[list[dict[str, Any]]] = []
     for word in words:
-        if not str(word.get("word", "")).strip():
+        if not str(word.get("word", "")).strip() or word.get("double"):  # a second voice's same words
             continue
         cur = lines[-1] if lines else None
         if cur is not None:

@@ -42,7 +42,8 @@ def aligned_data(words: list[dict[str, Any]], waveform_data: list[float]) -> dic
             "palign": 0,
         }
         for w in words
-        if str(w.get("word", "")).strip()
+        # a word a second voice sings at the same time ("double", a duet's chorus) is one lyric word
+        if str(w.get("word", "")).strip() and not w.get("double")
     ]
     data: dict[str, Any] = {
         "alignedWords": aligned,
