@@ -334,3 +334,17 @@ def test_duet_words_are_one_lyric_for_timestamped_lyrics_and_captions(tmp_path: 
     aligned = aligned_data(words, [])["alignedWords"]
     assert [w["word"] for w in aligned] == ["we", "rise", "we", "fall", "we", "give", "it", "all"]
     assert [w["word"] for line in group_lines(words) for w in line] == [w["word"] for w in aligned]
+
+
+@pytest.mark.parametrize("style", ["pop, female vocals", "folk, male vocals, 96 bpm", "ballad, 70 bpm"])
+def test_a_short_requested_song_sings_every_line_before_it_grows_the_intro(
+    tmp_path: Path, style: str
+) -> None:
+    """A two-line sheet asked for at 30 s: both lines are sung (the intro stays short); it ends on time."""
+    sheet = "[Verse]\nthe morning light is on the hill\n[Chorus]\nwe rise we fall we give it all\n"
+    plan, words, _ = song(tmp_path, sheet, style, duration=30.0)
+    assert sorted(sung_by_section(words)) == ["Chorus", "Verse"], plan.notes
+    assert not any("left out" in n for n in plan.notes)
+    assert abs(plan.duration - 30.0) <= plan.bar_beats * plan.spb + 1
+    intro = span(plan, "Intro")
+    assert intro[1] - intro[0] <= 30.0 / 3 + 0.01

@@ -102,12 +102,17 @@ def _fit(items: list[_Item], ending: str, target_bars: int, strict: bool, bar_s:
     notes: list[str] = []
     total = sum(it.bars for it in items)
     has_break = any(it.kind in ("instrumental", "break") and it.sec is not None for it in items)
-    if total < target_bars and items and items[0].kind == "intro" and items[0].filler == "":
-        grow = min(_bars_within(16.0, bar_s), items[0].bars + target_bars - total)
+    reserve = 2 if strict else 0  # a requested duration still ends on an outro of 2 bars at least
+    auto_intro = bool(items) and items[0].kind == "intro" and items[0].sec is None
+    if total + reserve < target_bars and auto_intro and items[0].filler == "":
+        grow = min(_bars_within(16.0, bar_s), items[0].bars + target_bars - total - reserve)
+        if strict:  # a short requested song keeps its intro short: the words come first
+            grow = min(grow, max(items[0].bars, target_bars // 3))
         if grow > items[0].bars:
             total += grow - items[0].bars
             items[0].bars, items[0].filler = grow, "intro"
-    if total < target_bars and not has_break and sum(it.kind == "sung" for it in items) >= 3:
+    room = target_bars - total - reserve
+    if room >= (4 if strict else 1) and not has_break and sum(it.kind == "sung" for it in items) >= 3:
         bars = min(_bars_within(20.0, bar_s), max(4, target_bars - total))
         items.insert(_break_at(items), _Item("instrumental", "Instrumental Break", bars, filler="break"))
         total += bars
@@ -125,6 +130,10 @@ def _fit(items: list[_Item], ending: str, target_bars: int, strict: bool, bar_s:
     ):
         items.append(_Item("chorus", "Instrumental Chorus", 8, filler="chorus"))  # the band plays the hook
         total += 8
+    if strict and total + 2 > target_bars and auto_intro and items[0].bars > 1:
+        cut = min(items[0].bars - 1, total + 2 - target_bars)  # a short intro before leaving words out
+        items[0].bars -= cut
+        total -= cut
     if strict:
         while total + 2 > target_bars and sum(it.kind == "sung" for it in items) > 1:
             dropped = items.pop(-1) if items[-1].kind != "intro" else None
