@@ -26,6 +26,8 @@ DEFAULT_COSTS: dict[str, int] = {
     "concat": 2,
     "upload_cover": 12,
     "upload_extend": 12,
+    "add_instrumental": 12,
+    "add_vocals": 12,
     "replace_section": 6,
     "crop": 2,
     "wav": 1,

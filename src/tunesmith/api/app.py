@@ -23,7 +23,7 @@ from tunesmith.services import Services
 from tunesmith.webstudio import add_studio
 
 # Dialect router modules under tunesmith.api.routes, each exporting `router`, `PREFIXES` and `DIALECT`.
-DIALECT_ROUTERS = ("kie", "kie_ops", "newapi", "openai_chat", "qhaigc", "zeakai", "gcui")
+DIALECT_ROUTERS = ("kie", "kie_ops", "kie_parts", "newapi", "openai_chat", "qhaigc", "zeakai", "gcui")
 
 DESCRIPTION = """Self-hosted music generation speaking the Suno-style task APIs.
 

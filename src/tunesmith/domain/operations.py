@@ -19,6 +19,8 @@ class OperationKind(StrEnum):
     REPLACE_SECTION = "replace_section"
     UPLOAD_COVER = "upload_cover"
     UPLOAD_EXTEND = "upload_extend"
+    ADD_INSTRUMENTAL = "add_instrumental"
+    ADD_VOCALS = "add_vocals"
     # Derived: the result is files or data about an existing clip or task (Task.result), no new clips.
     LYRICS = "lyrics"
     WAV = "wav"
@@ -39,6 +41,16 @@ DERIVED_OPERATIONS: frozenset[OperationKind] = frozenset(
     }
 )
 
+# Operations on outside audio: the worker fetches `extra["upload_url"]` into the job's source.
+UPLOAD_OPERATIONS: frozenset[OperationKind] = frozenset(
+    {
+        OperationKind.UPLOAD_COVER,
+        OperationKind.UPLOAD_EXTEND,
+        OperationKind.ADD_INSTRUMENTAL,
+        OperationKind.ADD_VOCALS,
+    }
+)
+
 # How many clips an operation makes: two takes for new music, one for edits of a single song.
 CLIPS_PER_OPERATION: dict[OperationKind, int] = {
     OperationKind.GENERATE: 2,
@@ -46,6 +58,8 @@ CLIPS_PER_OPERATION: dict[OperationKind, int] = {
     OperationKind.REPLACE_SECTION: 2,
     OperationKind.UPLOAD_COVER: 2,
     OperationKind.UPLOAD_EXTEND: 2,
+    OperationKind.ADD_INSTRUMENTAL: 2,
+    OperationKind.ADD_VOCALS: 2,
     OperationKind.CONCAT: 1,
     OperationKind.CROP: 1,
     **{kind: 0 for kind in DERIVED_OPERATIONS},

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tunesmith.domain.models import Clip, MediaRecord, Task
-from tunesmith.domain.operations import DERIVED_OPERATIONS, OperationKind
+from tunesmith.domain.operations import DERIVED_OPERATIONS, UPLOAD_OPERATIONS, OperationKind
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
 from tunesmith.media import lossless
 from tunesmith.media.store import MediaMissing, MediaStore
@@ -179,7 +179,7 @@ class SourceLoader:
         if notes:
             request = replace(request, extra={**request.extra, "replay": notes})
         source = None
-        if task.operation is OperationKind.UPLOAD_EXTEND:
+        if task.operation in UPLOAD_OPERATIONS:
             source = self.upload(task)
             if source is None:
                 raise EngineError(

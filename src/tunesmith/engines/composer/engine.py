@@ -25,6 +25,9 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
   artifacts. Each clip is the upload up to `request.continue_at` (default: its end), then a continuation in
   the recording's tempo, bar grid, key and mode (analysed from the audio) with the instruments and voice of
   `request.style`, singing `request.lyrics` or instrumental (see ops/upload_extend.py).
+- ADD_INSTRUMENTAL / ADD_VOCALS (2 takes): `job.source` = the uploaded recording as for UPLOAD_EXTEND. The
+  upload kept sample-exact, with a new backing (on the chords its melody implies) or a new vocal singing
+  `request.lyrics`, in its tempo, key and bar grid (see ops/add_part.py).
 `check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
 (continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
@@ -137,6 +140,8 @@ class ComposerEngine(Engine):
             OperationKind.CROP,
             OperationKind.REPLACE_SECTION,
             OperationKind.UPLOAD_EXTEND,
+            OperationKind.ADD_INSTRUMENTAL,
+            OperationKind.ADD_VOCALS,
         }
     )
 
@@ -145,6 +150,10 @@ class ComposerEngine(Engine):
             raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
         if request.kind is OperationKind.UPLOAD_EXTEND:
             _check_upload_extend(request)
+            return
+        if request.kind in (OperationKind.ADD_INSTRUMENTAL, OperationKind.ADD_VOCALS):
+            if request.kind is OperationKind.ADD_VOCALS and not request.lyrics.strip():
+                raise InvalidRequest("add-vocals needs the words to sing", field="lyrics")
             return
         if request.kind is not OperationKind.GENERATE:
             _check_edit(request)
@@ -203,7 +212,7 @@ class ComposerEngine(Engine):
     def _run(self, job: EngineJob, sink: ProgressSink) -> None:
         kind = job.request.kind
         if kind is not OperationKind.GENERATE:
-            from tunesmith.engines.composer.ops import concat, crop, extend, replace, upload_extend
+            from tunesmith.engines.composer.ops import add_part, concat, crop, extend, replace, upload_extend
 
             run = {
                 OperationKind.EXTEND: extend.run_extend,
@@ -211,6 +220,8 @@ class ComposerEngine(Engine):
                 OperationKind.CROP: crop.run_crop,
                 OperationKind.REPLACE_SECTION: replace.run_replace,
                 OperationKind.UPLOAD_EXTEND: upload_extend.run_upload_extend,
+                OperationKind.ADD_INSTRUMENTAL: add_part.run_add_part,
+                OperationKind.ADD_VOCALS: add_part.run_add_part,
             }[kind]
             run(job, sink)
             return

@@ -93,6 +93,8 @@ def _diatonic(key: int, mode: str) -> set[tuple[int, str]]:
     for d in range(7):
         root, third = sc[d], sc[(d + 2) % 7]
         out.add(((key + root) % 12, "min" if (third - root) % 12 == 3 else "maj"))
+    if mode == "minor":
+        out.add(((key + 7) % 12, "maj"))  # the major dominant of harmonic minor (E in A minor)
     return out
 
 
