@@ -86,7 +86,7 @@ def test_add_instrumental_keeps_the_vocal_and_backs_it_in_its_key(service: Servi
         body = {"uploadUrl": files.url("/acappella.wav"), "title": "Backed", "tags": "pop, piano, drums"}
         data = _submit(client, "add-instrumental", body | {"negativeTags": "", "callBackUrl": None})
         assert data["status"] == "SUCCESS", data
-        assert data["operationType"] == "add_instrumental"
+        assert (data["operationType"], data["type"]) == ("upload_cover", "ADD_INSTRUMENTAL")  # kie's enum
         clips = data["response"]["sunoData"]
         assert len(clips) == 2 and clips[0]["id"] != clips[1]["id"]
         assert all(abs(c["duration"] - SECONDS) < 0.05 for c in clips)
@@ -117,7 +117,7 @@ def test_add_vocals_keeps_the_instrumental_and_sings_the_words_in_its_key(
         }
         data = _submit(client, "add-vocals", body)
         assert data["status"] == "SUCCESS", data
-        assert data["operationType"] == "add_vocals"
+        assert (data["operationType"], data["type"]) == ("upload_cover", "ADD_VOCALS")
         clip = data["response"]["sunoData"][0]
         stems = _stems(client, data["taskId"], clip["id"])
         instrumental = sum(v for k, v in stems.items() if k != "vocals")

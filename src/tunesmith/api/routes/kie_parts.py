@@ -3,7 +3,8 @@
 Like upload-extend, the worker fetches `uploadUrl` (the safe fetcher: public addresses unless allow-listed,
 size, duration and time caps) before the engine runs; a URL that cannot be fetched or decoded fails the task
 with errorCode 451 and refunds it once. The result is read through the music record-info
-(`GET /api/v1/generate/record-info`, operationType add_instrumental / add_vocals). Like routes.kie_ops this
+(`GET /api/v1/generate/record-info`; operationType upload_cover, kie's enum has no other word for
+them, and type ADD_INSTRUMENTAL / ADD_VOCALS). Like routes.kie_ops this
 module claims no prefix of its own: routes.kie owns `/api/v1`.
 """
 
@@ -52,7 +53,7 @@ async def _submitted(services: Services, key: ApiKey, body: Any, request: Reques
     "/generate/add-instrumental",
     summary="A new backing (in tags) for an uploaded vocal, the vocal kept sample-exact: two clips",
     description="The backing follows the recording's tempo, bar grid, key and the chords its melody implies. "
-    "Poll /api/v1/generate/record-info (operationType add_instrumental).",
+    "Poll /api/v1/generate/record-info (type ADD_INSTRUMENTAL).",
 )
 async def generate_add_instrumental(
     body: KieAddInstrumentalRequest, request: Request, key: ApiKeyDep, services: ServicesDep
@@ -64,7 +65,7 @@ async def generate_add_instrumental(
     "/generate/add-vocals",
     summary="A new vocal singing prompt over an uploaded instrumental, kept sample-exact: two clips",
     description="The vocal is sung on the recording's chords, in its key and bar grid, in style's voice. "
-    "Poll /api/v1/generate/record-info (operationType add_vocals).",
+    "Poll /api/v1/generate/record-info (type ADD_VOCALS).",
 )
 async def generate_add_vocals(
     body: KieAddVocalsRequest, request: Request, key: ApiKeyDep, services: ServicesDep

@@ -44,10 +44,10 @@ _OPERATION_TYPES = {
     OperationKind.EXTEND: "extend",
     OperationKind.UPLOAD_COVER: "upload_cover",
     OperationKind.UPLOAD_EXTEND: "upload_extend",
-    OperationKind.ADD_INSTRUMENTAL: "add_instrumental",
-    OperationKind.ADD_VOCALS: "add_vocals",
     # kie's enum has no word for these; the closest one keeps the field inside the enum.
     OperationKind.CONCAT: "extend",
+    OperationKind.ADD_INSTRUMENTAL: "upload_cover",  # new music made from an uploaded recording
+    OperationKind.ADD_VOCALS: "upload_cover",
     OperationKind.REPLACE_SECTION: "generate",
     OperationKind.LYRICS: "generate",
 }
