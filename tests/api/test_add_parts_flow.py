@@ -1,7 +1,8 @@
-"""kie add-instrumental and add-vocals end to end with the real composer, over real HTTP: the recordings are
-served by a loopback file server (allow-listed), fetched by the worker, and the results read back through
-kie's own routes (record-info, vocal-removal split_stem, get-timestamped-lyrics). Bad uploads fail in kie's
-envelope and are refunded once; what is refused at submit is never charged."""
+"""kie upload-cover, add-instrumental and add-vocals end to end with the real composer, over real HTTP: the
+recordings are served by a loopback file server (allow-listed; upload-cover fetches a composer song from the
+service's own media URL), fetched by the worker, and the results read back through kie's own routes
+(record-info, vocal-removal split_stem, get-timestamped-lyrics). Bad uploads fail in kie's envelope and are
+refunded once; what is refused at submit is never charged."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import soundfile as sf
 from tests.support.harness import ServiceHarness, composer_settings, wait_for
 from tests.support.kie_client import poll_until_done
 from tests.support.recordings import A_MINOR, FileServer, band, sung_line, wav_bytes
+from tunesmith.engines.composer.ops import melody_track
 from tunesmith.engines.composer.ops.recording import read_recording
 
 pytestmark = pytest.mark.slow
@@ -32,7 +34,7 @@ def files() -> Iterator[FileServer]:
             "/acappella.wav": ("audio/wav", wav_bytes(sung_line(BPM, SECONDS))),
             "/band.wav": ("audio/wav", wav_bytes(band(BPM, SECONDS))),
             "/silent.wav": ("audio/wav", wav_bytes(silent)),
-            "/long.wav": ("audio/wav", wav_bytes(band(BPM, 40.0)[:, 0])),  # 3.5 MB, 40 s
+            "/long.wav": ("audio/wav", wav_bytes(band(BPM, 50.0)[:, 0])),  # 4.4 MB, 50 s
             "/big.wav": ("audio/wav", wav_bytes(band(BPM, 40.0))),  # 7 MB
             "/page.html": ("text/html", b"<html><body>not audio</body></html>" * 40),
         }
@@ -45,7 +47,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHarness
     settings = composer_settings(
         tmp_path_factory.mktemp("parts"),
         upload_allow=["127.0.0.1"],
-        upload_max_seconds=30.0,
+        upload_max_seconds=45.0,
         upload_max_bytes=6_000_000,
         upload_timeout_seconds=10.0,
     )
@@ -74,7 +76,7 @@ def _stems(client, task_id: str, clip_id: str) -> dict[str, np.ndarray]:  # type
 
 
 def _submit(client, path: str, body: dict) -> dict:  # type: ignore[no-untyped-def]
-    reply = client.post(f"/api/v1/generate/{path}", json=body)
+    reply = client.post(f"/api/v1/generate/{path}".rstrip("/"), json=body)
     assert reply.status_code == 200 and reply.json()["code"] == 200, reply.text
     final, _ = poll_until_done(client, reply.json()["data"]["taskId"], timeout=300)
     return final["data"]
@@ -141,7 +143,7 @@ def test_add_vocals_keeps_the_instrumental_and_sings_the_words_in_its_key(
     [
         ("/page.html", "uploadUrl"),  # not audio
         ("/missing.wav", "404"),  # unreachable
-        ("/long.wav", "30"),  # longer than upload_max_seconds
+        ("/long.wav", "45"),  # longer than upload_max_seconds
         ("/big.wav", "6 MB"),  # larger than upload_max_bytes
         ("/silent.wav", "silent"),
     ],
@@ -183,3 +185,62 @@ def test_refused_at_submit_is_not_charged(service: ServiceHarness, files) -> Non
         assert client.get("/api/v1/generate/credit").json()["data"] == 100
     assert json.dumps(files.requests)  # nothing above was fetched
     assert not any("10.1.2.3" in r for r in files.requests)
+
+
+COVER_WORDS = "\n".join(
+    [
+        "[Verse]",
+        "I walk along the empty street",
+        "the city sleeps beneath my feet",
+        "[Chorus]",
+        "We are shining tonight",
+    ]
+)
+
+
+def _beat_contour(x: np.ndarray, bpm: float, start: float, beats: int) -> np.ndarray:
+    """Median sung pitch per beat of a vocal stem (nan where none)."""
+    track = melody_track.track(x.mean(axis=1))
+    spb, out = 60.0 / bpm, []
+    for k in range(beats):
+        seg = track.pitch[int((start + k * spb) * 100) : int((start + (k + 1) * spb) * 100)]
+        seg = seg[np.isfinite(seg)]
+        out.append(float(np.median(seg)) if len(seg) > 5 else np.nan)
+    return np.array(out)
+
+
+def test_upload_cover_of_a_composer_song_keeps_its_melody(service: ServiceHarness) -> None:
+    with service.client(service.new_key(credits=100)) as client:
+        song = {"customMode": True, "instrumental": False, "model": "V4_5", "title": "Source"}
+        source = _submit(client, "", song | {"prompt": COVER_WORDS, "style": "pop, female vocals"})
+        assert source["status"] == "SUCCESS", source
+        original = source["response"]["sunoData"][0]
+        body = song | {
+            "uploadUrl": original["audioUrl"],
+            "prompt": COVER_WORDS,
+            "style": "jazz, piano, male vocals",
+            "title": "Covered",
+        }
+        data = _submit(client, "upload-cover", body)
+        assert data["status"] == "SUCCESS", data
+        assert data["operationType"] == "upload_cover"
+        clips = data["response"]["sunoData"]
+        assert len(clips) == 2 and all(c["tags"] == "jazz, piano, male vocals" for c in clips)
+        assert all(abs(c["duration"] - original["duration"]) < 0.1 for c in clips)
+        mix, _ = sf.read(
+            io.BytesIO(client.get(original["audioUrl"]).content), dtype="float32", always_2d=True
+        )
+        reading = read_recording(mix)
+        a = reading.analysis
+        beats = int(original["duration"] * a.bpm / 60.0) - 1
+        was = _beat_contour(
+            _stems(client, source["taskId"], original["id"])["vocals"], a.bpm, a.downbeat_s, beats
+        )
+        now = _beat_contour(
+            _stems(client, data["taskId"], clips[0]["id"])["vocals"], a.bpm, a.downbeat_s, beats
+        )
+        both = np.isfinite(was) & np.isfinite(now)
+        assert both.sum() >= 12, (was, now)
+        # Pearson's r ignores the transposition (a female line sung by a male voice an octave down)
+        r = float(np.corrcoef(was[both], now[both])[0, 1])
+        assert r >= 0.7, (r, was[both], now[both])

@@ -1,6 +1,6 @@
 """kie's upload-cover / upload-extend: bodies checked like kie's and translated to the upload operations; an
 operation the model's engine cannot do is refused in kie's envelope with nothing charged (the test double
-here does neither; the composer continues recordings but re-sings none). The fetch is tested in
+here does neither; the composer does both). The fetch is tested in
 tests/runtime/test_upload_fetch.py, the whole flow with the composer in test_upload_extend_flow.py."""
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def test_bodies_translate_to_the_upload_operations() -> None:
     assert (inherit.lyrics, inherit.style, inherit.continue_at, inherit.instrumental) == ("", "", None, True)
 
 
-def test_the_composer_continues_recordings_but_covers_none() -> None:
+def test_the_composer_continues_and_covers_recordings() -> None:
     assert ComposerEngine().supports(OperationKind.UPLOAD_EXTEND)
-    assert not ComposerEngine().supports(OperationKind.UPLOAD_COVER)
+    assert ComposerEngine().supports(OperationKind.UPLOAD_COVER)
 
 
 @pytest.mark.parametrize(("path", "body"), [("upload-cover", COVER), ("upload-extend", EXTEND)])

@@ -145,8 +145,10 @@ def _upload(services: Services, key: ApiKey, body: Any, raw: str) -> Task:
 @router.post(
     "/generate/upload-cover",
     summary="Cover outside audio (by uploadUrl) in a new style",
-    description="Checked like kie's; refused (422, nothing charged) while no configured engine can re-sing "
-    "a recording it did not make. Poll /api/v1/generate/record-info.",
+    description="The worker fetches uploadUrl like upload-extend's; the composer keeps the recording's "
+    "tempo, key, chords and sung melody and re-arranges them in `style`, singing `prompt` (two clips). "
+    "Refused (422, nothing charged) where the model's engine cannot cover. "
+    "Poll /api/v1/generate/record-info.",
 )
 async def generate_upload_cover(
     body: KieUploadCoverRequest, request: Request, key: ApiKeyDep, services: ServicesDep

@@ -3,8 +3,8 @@
 The client names audio by URL (`uploadUrl`). The bodies are parsed and checked exactly like kie's, then
 submitted as UPLOAD_COVER / UPLOAD_EXTEND operations; whether they run is the engine's call. The worker
 fetches the URL (tunesmith.media.fetch) before the engine starts. The composer continues a recording
-(UPLOAD_EXTEND) in its tempo and key; no engine re-sings one (UPLOAD_COVER), so that is refused before
-anything is fetched, charged or queued (kie 422, naming the engine).
+(UPLOAD_EXTEND) in its tempo and key and re-sings its melody in a new style (UPLOAD_COVER); a model whose
+engine can do neither is refused before anything is fetched, charged or queued (kie 422, naming the engine).
 """
 
 from __future__ import annotations

@@ -28,6 +28,9 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 - ADD_INSTRUMENTAL / ADD_VOCALS (2 takes): `job.source` = the uploaded recording as for UPLOAD_EXTEND. The
   upload kept sample-exact, with a new backing (on the chords its melody implies) or a new vocal singing
   `request.lyrics`, in its tempo, key and bar grid (see ops/add_part.py).
+- UPLOAD_COVER (2 takes): `job.source` = the uploaded recording. Its tempo, bar grid, key, chords and sung
+  melody, re-arranged in `request.style` and sung with `request.lyrics` (new words from the songwriter in
+  description mode) or played by the lead instrument (see ops/cover.py).
 `check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
 (continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
@@ -142,6 +145,7 @@ class ComposerEngine(Engine):
             OperationKind.UPLOAD_EXTEND,
             OperationKind.ADD_INSTRUMENTAL,
             OperationKind.ADD_VOCALS,
+            OperationKind.UPLOAD_COVER,
         }
     )
 
@@ -150,6 +154,12 @@ class ComposerEngine(Engine):
             raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
         if request.kind is OperationKind.UPLOAD_EXTEND:
             _check_upload_extend(request)
+            return
+        if request.kind is OperationKind.UPLOAD_COVER:
+            if request.custom_mode and not request.instrumental and not request.lyrics.strip():
+                raise InvalidRequest(
+                    "lyrics are required in custom mode unless the cover is instrumental", field="lyrics"
+                )
             return
         if request.kind in (OperationKind.ADD_INSTRUMENTAL, OperationKind.ADD_VOCALS):
             if request.kind is OperationKind.ADD_VOCALS and not request.lyrics.strip():
@@ -212,7 +222,15 @@ class ComposerEngine(Engine):
     def _run(self, job: EngineJob, sink: ProgressSink) -> None:
         kind = job.request.kind
         if kind is not OperationKind.GENERATE:
-            from tunesmith.engines.composer.ops import add_part, concat, crop, extend, replace, upload_extend
+            from tunesmith.engines.composer.ops import (
+                add_part,
+                concat,
+                cover,
+                crop,
+                extend,
+                replace,
+                upload_extend,
+            )
 
             run = {
                 OperationKind.EXTEND: extend.run_extend,
@@ -222,6 +240,7 @@ class ComposerEngine(Engine):
                 OperationKind.UPLOAD_EXTEND: upload_extend.run_upload_extend,
                 OperationKind.ADD_INSTRUMENTAL: add_part.run_add_part,
                 OperationKind.ADD_VOCALS: add_part.run_add_part,
+                OperationKind.UPLOAD_COVER: cover.run_upload_cover,
             }[kind]
             run(job, sink)
             return

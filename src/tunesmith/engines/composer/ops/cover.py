@@ -1,0 +1,179 @@
+"""upload-cover on the composer: a recording's melody and harmony re-arranged and re-sung in a new style.
+
+Input (filled by the runtime, as for upload-extend): `job.source` = the upload as a 44.1 kHz stereo WAV.
+
+The rule:
+- The recording is read (ops/recording.py): tempo, bar grid, key, chords per bar and the melody as a pitch
+  track. The cover keeps its tempo, bar grid, key and chords (ops/over_recording.py) and plays them with the
+  instruments, genre and voice of `request.style` (default "pop").
+- Words: `request.lyrics` (custom mode). The composer cannot transcribe the recording's words, so without
+  lyrics (description mode) the songwriter writes new ones from `request.description` (plan.json's
+  `lyrics_rule` says "new"); an instrumental cover gives the melody to the lead instrument.
+- Melody: the melody writer lays the words out on the recording's bars, then every sung note takes the
+  recording's pitch at that time (the median of its melody track over the note), moved by whole octaves
+  into the new voice's range (one shift for the whole song, so the contour keeps its shape; single notes
+  still outside the range move by an octave; a leap of more than 8 semitones from the note before is read
+  as the tracker's octave error and folded back). Where the recording has no melody, the writer's note
+  stays.
+  So the cover's vocal sings the recording's contour in the recording's key, at the new words' rhythm.
+- Length: the recording's whole bars; words that do not fit are left out (noted in plan.json).
+- Two takes, each with its own seed (different instruments where the genre allows, different layouts).
+The cover is a new performance: its stems, MIDI and word timings are the cover's own; nothing of the
+recording's sound is in it (a mixed recording cannot be separated into parts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from tunesmith.engines.base import EngineError, EngineJob, ProgressSink, SongText
+from tunesmith.engines.composer import artifacts, mastering
+from tunesmith.engines.composer.ops import timeline
+from tunesmith.engines.composer.ops.add_part import read_checked
+from tunesmith.engines.composer.ops.clipio import write_clip
+from tunesmith.engines.composer.ops.continuation import placed_midi, render_stems, speak_lines
+from tunesmith.engines.composer.ops.over_recording import grid_start, place, plan_over, style_over
+from tunesmith.engines.composer.ops.recording import Reading
+from tunesmith.engines.composer.plan import Line, Note, SongPlan
+
+SR = 44100
+DEFAULT_LEAD = 80  # GM square lead, when an instrumental cover's style has no lead instrument
+
+
+def octave_shift(pitches: list[float], low: int, high: int) -> int:
+    """The whole-octave shift that puts the median of `pitches` nearest the middle of [low, high]."""
+    if not pitches:
+        return 0
+    mid, med = (low + high) / 2.0, float(np.median(pitches))
+    return int(12 * round((mid - med) / 12.0))
+
+
+def follow_melody(plan: SongPlan, reading: Reading, t0: float) -> int:
+    """Re-pitch the plan's sung notes to the recording's melody (see the module docstring); how many moved."""
+    spb = 60.0 / plan.style.bpm
+    sung = [(ln, i) for ln in plan.lines if ln.sung for i in range(len(ln.notes))]
+    found: dict[tuple[int, int], float] = {}
+    for ln, i in sung:
+        n = ln.notes[i]
+        p = reading.melody.pitch_at(t0 + n.start * spb, t0 + (n.start + n.dur) * spb)
+        if p is not None:
+            found[(id(ln), i)] = p
+    low, high = plan.vocal_range
+    shift = octave_shift(list(found.values()), low, high)
+    moved, prev = 0, None
+    for ln, i in sung:
+        p = found.get((id(ln), i))
+        if p is None:
+            continue
+        q = int(round(p)) + shift
+        if prev is not None:  # a leap of more than a sixth is more likely the tracker's octave error
+            q += 12 * round((prev - q) / 12.0) if abs(q - prev) > 8 else 0
+        while q < low - 2:
+            q += 12
+        while q > high + 2:
+            q -= 12
+        ln.notes[i] = replace(ln.notes[i], pitch=q)
+        moved, prev = moved + 1, q
+    for ln in plan.lines:
+        if ln.sung:
+            ln.harmony = None  # a second voice written for the old notes would clash
+    return moved
+
+
+def melody_lead(plan: SongPlan, reading: Reading, t0: float) -> None:
+    """An instrumental cover: the recording's melody notes, played by the lead instrument from bar 0."""
+    spb = 60.0 / plan.style.bpm
+    notes = [
+        Note(
+            m.pitch + octave_shift([x.pitch for x in reading.melody.notes], 60, 84),
+            (m.start_s - t0) / spb,
+            (m.end_s - m.start_s) / spb,
+            84,
+        )
+        for m in reading.melody.notes
+        if m.start_s >= t0 and (m.start_s - t0) / spb < plan.total_bars * plan.bar_beats
+    ]
+    if notes:
+        plan.sections[0].lines.append(len(plan.lines))
+        plan.lines.append(Line(0, "", (), notes))
+
+
+def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
+    from tunesmith.engines.composer import pool
+    from tunesmith.engines.composer.engine import _song_text
+
+    req = job.request
+    upload, reading = read_checked(job)
+    if not reading.melody.notes:
+        raise EngineError("no melody was found in the uploaded audio to cover", retryable=False)
+    title, tags, lyrics, language = _song_text(req, job.seed, job.options)
+    tags = tags.strip() or req.style.strip() or "pop"
+    instrumental = req.instrumental or not lyrics.strip()
+    lyrics = "" if instrumental else lyrics
+    sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
+    sink.progress(0.1)
+    style = style_over(replace(req, style=tags), reading, job.seed, instrumental=instrumental)
+    if instrumental and style.lead is None:
+        style = replace(style, lead=DEFAULT_LEAD)
+    t0 = grid_start(reading)
+    spoken = speak_lines(lyrics, style, language) if lyrics else None
+    plans = []
+    for slot in job.clips:
+        plan = plan_over(
+            reading=reading,
+            style=style,
+            lyrics=lyrics,
+            title=title,
+            take=slot.index,
+            seed=job.seed + 7919 * slot.index,
+            language=language,
+            spoken=spoken,
+        )
+        if lyrics:
+            plan.notes.append(f"{follow_melody(plan, reading, t0)} sung notes follow the recording's melody")
+        else:
+            melody_lead(plan, reading, t0)
+        plans.append(plan)
+    executor = pool.get_pool()
+    sung = [pool.submit_vocals(p, executor) if lyrics else {} for p in plans]
+    n = len(upload)
+    rule = "instrumental" if instrumental else ("request" if req.custom_mode else "new")
+    history = [
+        {
+            "op": "upload_cover",
+            "source_clip_id": job.source.clip_id if job.source else None,
+            "upload_duration_s": round(n / SR, 3),
+            "grid_start_s": round(t0, 4),
+            "reading": reading.to_json(),
+        }
+    ]
+    for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
+        stems, lead = render_stems(plan, sung[k])
+        placed = {name: place(s, t0, n) for name, s in stems.items()}
+        mix, gain = mastering.master(sum(placed.values()))
+        piece = (0.0, n / SR, t0)
+        pj = plan.to_json()
+        pj.update(
+            sections=timeline.sections(pj["sections"], piece),
+            grid_offset_s=round(t0, 6),
+            master_gain=gain,
+            history=history,
+            lyrics_rule=rule,
+        )
+        res = write_clip(
+            slot.workdir,
+            mix=mix,
+            stems=placed,
+            lead=place(lead, t0, n) if lead is not None else None,
+            plan=pj,
+            words=timeline.words(artifacts.word_timings(plan), piece),
+            midi=placed_midi(plan, piece),
+            style=style,
+            title=title,
+            tags=tags,
+            lyrics=lyrics,
+        )
+        sink.progress(0.1 + 0.9 * (k + 1) / len(job.clips))
+        sink.complete(slot.index, res)
