@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 
 from tests.api.test_gcui_flow import assert_error
-from tests.api.test_kie_ops import Song, make_song
 from tests.support.inprocess import InProcessService
+from tests.support.kie_client import Song, make_song
 
 
 @pytest.fixture(scope="module")

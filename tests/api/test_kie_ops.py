@@ -8,7 +8,6 @@ import io
 import json
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,63 +18,8 @@ import soundfile as sf
 from PIL import Image
 
 from tests.support.harness import ServiceHarness, wait_for
+from tests.support.kie_client import LYRICS, Song, balance, make_song, poll, song_body
 from tests.support.receiver import CallbackReceiver
-
-SONG_SECONDS = 12.0
-LYRICS = "[Verse]\nCity lights are calling me home tonight\n[Chorus]\nNeon nights we sing along"
-
-
-@dataclass
-class Song:
-    token: str
-    task_id: str
-    clips: list[dict[str, Any]]
-
-
-def song_body(**extra: object) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "customMode": True,
-        "instrumental": False,
-        "model": "V5_5",
-        "style": "pop, female vocals",
-        "title": "Neon Nights",
-        "prompt": LYRICS,
-        "duration": SONG_SECONDS,
-    }
-    body.update(extra)
-    return body
-
-
-def make_song(service: ServiceHarness, token: str, **extra: object) -> Song:
-    with service.client(token) as client:
-        reply = client.post("/api/v1/generate", json=song_body(**extra))
-        assert reply.status_code == 200, reply.text
-        task_id = reply.json()["data"]["taskId"]
-
-        def done() -> dict | None:
-            body = client.get("/api/v1/generate/record-info", params={"taskId": task_id}).json()
-            return body if body.get("data", {}).get("status") == "SUCCESS" else None
-
-        final = wait_for(done, timeout=60, interval=0.4)
-    return Song(token=token, task_id=task_id, clips=final["data"]["response"]["sunoData"])
-
-
-def balance(client: httpx.Client) -> int:
-    return client.get("/api/v1/chat/credit").json()["data"]
-
-
-def poll(client: httpx.Client, path: str, task_id: str, done: Any, timeout: float = 60.0) -> dict:
-    """GET path?taskId= until `done(data)`; the last body."""
-
-    def check() -> dict | None:
-        reply = client.get(path, params={"taskId": task_id})
-        if reply.status_code == 429:
-            return None
-        body = reply.json()
-        assert reply.status_code == 200 and body["code"] == 200, body
-        return body if done(body["data"]) else None
-
-    return wait_for(check, timeout=timeout, interval=0.4)
 
 
 def callbacks_for(receiver: CallbackReceiver, task_id: str, timeout: float = 15.0) -> list[dict]:

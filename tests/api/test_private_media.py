@@ -19,9 +19,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.api.test_kie_ops import poll
 from tests.support.harness import ServiceHarness, composer_settings
-from tests.support.kie_client import poll_until_done
+from tests.support.kie_client import poll, poll_until_done
 from tunesmith.engines.studio.source import decode
 
 pytestmark = pytest.mark.slow

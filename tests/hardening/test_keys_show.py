@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.api.test_kie_flow import custom_body, poll_until_done
 from tests.support.cli import clean_env, run_cli
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.kie_client import custom_body, poll_until_done
 
 
 def test_keys_show_reports_balance_tasks_and_storage(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.test_kie_flow import custom_body, poll_until_done
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
+from tests.support.kie_client import custom_body, poll_until_done
 from tunesmith import __version__
 
 

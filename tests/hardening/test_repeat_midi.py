@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.api.test_kie_ops import balance, make_song, poll
 from tests.support.harness import ServiceHarness
+from tests.support.kie_client import balance, make_song, poll
 
 
 def test_repeat_midi_exports_answer_the_live_task_and_charge_once(service: ServiceHarness) -> None:

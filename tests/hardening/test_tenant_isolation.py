@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.test_kie_ops import make_song, poll
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.kie_client import make_song, poll
 
 OWNER_TITLE = "Owner Only Qzxv"
 OWNER_LYRICS = "[Verse]\nOwner lyric quokka zephyr\n[Chorus]\nOwner chorus quokka"

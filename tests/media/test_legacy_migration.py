@@ -17,9 +17,9 @@ import soundfile as sf
 from sqlalchemy import insert
 from typer.testing import CliRunner
 
-from tests.api.test_kie_ops import poll
 from tests.store.factories import new_task
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.kie_client import poll
 from tests.support.tone_engine import _mp3
 from tunesmith.cli import app
 from tunesmith.domain.operations import OperationKind, SongRequest

@@ -1,9 +1,16 @@
 """A kie.ai client's steps, shared by the API tests of every dialect: a custom-mode generate body and polling
-record-info until the task ends (checking every status on the way is one the seed knows)."""
+record-info until the task ends (checking every status on the way is one the seed knows); a finished song to
+work on (make_song), polling any record route (poll) and the balance."""
 
 from __future__ import annotations
 
-from tests.support.harness import wait_for
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tests.support.harness import ServiceHarness, wait_for
+from tests.support.inprocess import InProcessService
 
 SEED_STATUSES = {
     "PENDING",
@@ -46,3 +53,60 @@ def poll_until_done(client, task_id: str, timeout: float = 60.0) -> tuple[dict, 
         return body if status in ("SUCCESS", "GENERATE_AUDIO_FAILED", "CREATE_TASK_FAILED") else None
 
     return wait_for(done, timeout=timeout, interval=0.35), seen
+
+
+SONG_SECONDS = 12.0
+LYRICS = "[Verse]\nCity lights are calling me home tonight\n[Chorus]\nNeon nights we sing along"
+
+
+@dataclass
+class Song:
+    token: str
+    task_id: str
+    clips: list[dict[str, Any]]
+
+
+def song_body(**extra: object) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "customMode": True,
+        "instrumental": False,
+        "model": "V5_5",
+        "style": "pop, female vocals",
+        "title": "Neon Nights",
+        "prompt": LYRICS,
+        "duration": SONG_SECONDS,
+    }
+    body.update(extra)
+    return body
+
+
+def make_song(service: ServiceHarness | InProcessService, token: str, **extra: object) -> Song:
+    with service.client(token) as client:
+        reply = client.post("/api/v1/generate", json=song_body(**extra))
+        assert reply.status_code == 200, reply.text
+        task_id = reply.json()["data"]["taskId"]
+
+        def done() -> dict | None:
+            body = client.get("/api/v1/generate/record-info", params={"taskId": task_id}).json()
+            return body if body.get("data", {}).get("status") == "SUCCESS" else None
+
+        final = wait_for(done, timeout=60, interval=0.4)
+    return Song(token=token, task_id=task_id, clips=final["data"]["response"]["sunoData"])
+
+
+def balance(client: httpx.Client) -> int:
+    return client.get("/api/v1/chat/credit").json()["data"]
+
+
+def poll(client: httpx.Client, path: str, task_id: str, done: Any, timeout: float = 60.0) -> dict:
+    """GET path?taskId= until `done(data)`; the last body."""
+
+    def check() -> dict | None:
+        reply = client.get(path, params={"taskId": task_id})
+        if reply.status_code == 429:
+            return None
+        body = reply.json()
+        assert reply.status_code == 200 and body["code"] == 200, body
+        return body if done(body["data"]) else None
+
+    return wait_for(check, timeout=timeout, interval=0.4)
