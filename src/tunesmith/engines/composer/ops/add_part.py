@@ -20,6 +20,7 @@ words.json holds the new vocal's words (add-vocals), song.mid the new part's not
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -123,7 +124,7 @@ def run_add_part(job: EngineJob, sink: ProgressSink) -> None:
             new = {"vocals": place(stems["vocals"], t0, n)}
         else:
             new = {name: place(s, t0, n) for name, s in stems.items() if name != "vocals"}
-        new_mix = sum(new.values())
+        new_mix = cast("np.ndarray", sum(new.values()))
         part, gain = fit(new_mix, upload, VOCAL_DB if vocals else BACKING_DB)
         mix = upload + part
         out_stems = {name: s * np.float32(gain) for name, s in new.items()}

@@ -25,6 +25,7 @@ recording's sound is in it (a mixed recording cannot be separated into parts).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 
@@ -152,7 +153,7 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
     for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
         stems, lead = render_stems(plan, sung[k])
         placed = {name: place(s, t0, n) for name, s in stems.items()}
-        mix, gain = mastering.master(sum(placed.values()))
+        mix, gain = mastering.master(cast("np.ndarray", sum(placed.values())))
         piece = (0.0, n / SR, t0)
         pj = plan.to_json()
         pj.update(
