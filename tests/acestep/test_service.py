@@ -317,3 +317,28 @@ def test_zeakai_cover_mode_re_sings_a_clip_made_here(service: ServiceHarness) ->
             assert made["metadata"]["tags"] == "jazz, lounge" and made["metadata"]["prompt"] == LYRICS
             assert made["metadata"]["duration"] == pytest.approx(10.0, abs=0.05)
     assert service.services.store.get_task(task_id).operation.value == "upload_cover"
+
+
+def test_derived_operations_on_an_acestep_song(service: ServiceHarness) -> None:
+    """WAV and timestamped lyrics work (the timings say they are estimated); stems and MIDI are refused
+    before charging, saying why."""
+    token = service.new_key(credits=1000)
+    with service.client(token) as client:
+        song = _done(client, client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"])
+        clip = song["response"]["sunoData"][0]
+        ids = {"taskId": song["taskId"], "audioId": clip["id"]}
+        stamps = client.post("/api/v1/generate/get-timestamped-lyrics", json=ids).json()
+        assert stamps["code"] == 200 and stamps["data"]["estimated"] is True, stamps
+        words = stamps["data"]["alignedWords"]
+        assert [w["word"] for w in words[:2]] == ["hello", "world,"]
+        assert all(0 < w["startS"] < w["endS"] < clip["duration"] for w in words)
+        before = _credits(service, token)
+        for path, body in (
+            ("/api/v1/vocal-removal/generate", {**ids, "type": "separate_vocal"}),
+            ("/api/v1/midi/generate", {"taskId": song["taskId"], "audioId": clip["id"]}),
+        ):
+            reply = client.post(path, json={**body, "callBackUrl": "http://127.0.0.1:9/cb"}).json()
+            assert reply["code"] != 200 and "ACE-Step songs" in reply["msg"], reply
+        assert _credits(service, token) == before
+        wav = client.post("/api/v1/wav/generate", json={**ids, "callBackUrl": "http://127.0.0.1:9/cb"})
+        assert wav.json()["code"] == 200, wav.text

@@ -332,8 +332,9 @@ def check_parts(request: SongRequest, clip: Clip) -> None:
     prefix, what = need
     if not any(name.startswith(prefix) for name in clip.artifacts):
         raise Unsupported(
-            f"No {what} can be made from the audio {clip.id}: it keeps no separate parts (songs relayed "
-            "from an upstream provider keep only their audio and cover; WAV, video and cover art still work)",
+            f"No {what} can be made from the audio {clip.id}: it keeps no separate parts (ACE-Step songs "
+            "and songs relayed from an upstream provider keep only their audio and cover; WAV, video and "
+            "cover art still work)",
             field="audioId",
         )
 
