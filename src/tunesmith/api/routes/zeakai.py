@@ -106,7 +106,7 @@ _submit_route(
     "/submit/cover",
     "cover",
     zeakai.CoverRequest,
-    "5. Generate music, cover mode: the clip re-sung in `tags` (engines that can cover: acestep)",
+    "5. Generate music, cover mode: the clip re-sung in `tags` (by the model's engine, if it covers)",
 )
 _submit_route(
     "/submit/edit",

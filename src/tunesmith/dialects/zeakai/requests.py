@@ -6,9 +6,10 @@ Field names follow Suno's own (`mv`, `tags`, `make_instrumental`, `gpt_descripti
 Lyrics, inspiration and custom mode translate on their own (`song_request_for`). Extend, crop, merge, partial
 edit and cover mode work on one of the caller's clips: the route loads it (`clip_of` names which) and
 `edit_request` checks the times against it and translates. Cover mode is the cover operation on that clip:
-engines that can cover (acestep with the audio tokenizer) re-sing it, the others refuse it at submit with
-nothing charged. Upload stays refused (`NOT_YET`): this server takes no external audio by this route; the
-body is still validated first, so a malformed one is named as such, and nothing is charged or queued.
+engines that can cover (the composer; acestep with the audio tokenizer) re-sing it, the others refuse it at
+submit with nothing charged. Upload stays refused (`NOT_YET`): this server takes no external audio by this
+route; the body is still validated first, so a malformed one is named as such, and nothing is charged or
+queued.
 """
 
 from __future__ import annotations
