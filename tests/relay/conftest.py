@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.relay.relaying import relay_settings
 from tests.support.fault_proxy import FaultProxy
 from tests.support.harness import ServiceHarness, free_port, settings_for_tests
 
@@ -40,3 +43,19 @@ def healthy(upstream: Upstream) -> Iterator[Upstream]:
     upstream.proxy.heal()
     yield upstream
     upstream.proxy.heal()
+
+
+@pytest.fixture
+def relay_for(tmp_path: Path, healthy: Upstream) -> Iterator[Any]:
+    """Start relaying Tunesmiths through the given channels (stopped after the test)."""
+    started: list[ServiceHarness] = []
+
+    def start(channels: list[dict[str, Any]], **overrides: object) -> ServiceHarness:
+        data_dir = tmp_path / f"relay{len(started)}"
+        harness = ServiceHarness(relay_settings(data_dir, channels, **overrides)).start()
+        started.append(harness)
+        return harness
+
+    yield start
+    for harness in started:
+        harness.stop()

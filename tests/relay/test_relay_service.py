@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from tests.relay.relaying import (
     channel,
     decoded_seconds,
     generate_body,
-    relay_settings,
     submit,
     wait_record,
     watched_logs,
@@ -24,22 +22,6 @@ from tests.support.harness import ServiceHarness, free_port, wait_for
 from tests.support.receiver import CallbackReceiver
 
 KINDS = ("kie", "newapi", "gcui")
-
-
-@pytest.fixture
-def relay_for(tmp_path: Path, healthy: Upstream) -> Iterator:  # type: ignore[type-arg]
-    """Start relaying Tunesmiths through the given channels (stopped after the test)."""
-    started: list[ServiceHarness] = []
-
-    def start(channels: list[dict], **overrides: object) -> ServiceHarness:
-        data_dir = tmp_path / f"relay{len(started)}"
-        harness = ServiceHarness(relay_settings(data_dir, channels, **overrides)).start()
-        started.append(harness)
-        return harness
-
-    yield start
-    for harness in started:
-        harness.stop()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -238,48 +220,6 @@ def test_extend_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> No
     assert source_task.engine_state["clips"][source["id"]].encode() in extend_call.body  # the upstream's id
 
 
-def test_derived_operations_on_relayed_songs(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
-    relay = relay_for([channel("g", "gcui", healthy.url, healthy.key)])  # gcui offers no stems
-    key = relay.new_key()
-    with relay.client(key) as client:
-        task_id = submit(client, generate_body(style="pop"))
-        clip = wait_record(client, task_id)["response"]["sunoData"][0]
-        wav_id = submit(client, {"taskId": task_id, "audioId": clip["id"]}, "/api/v1/wav/generate")
-        wav = wait_record(
-            client,
-            wav_id,
-            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_WAV_FAILED"),
-            path="/api/v1/wav/record-info",
-            field="successFlag",
-        )
-        assert wav["successFlag"] == "SUCCESS"
-        assert decoded_seconds(client, wav["response"]["audioWavUrl"]) == pytest.approx(
-            clip["duration"], abs=0.1
-        )
-        mp4_id = submit(client, {"taskId": task_id, "audioId": clip["id"]}, "/api/v1/mp4/generate")
-        mp4 = wait_record(
-            client,
-            mp4_id,
-            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_MP4_FAILED"),
-            path="/api/v1/mp4/record-info",
-            field="successFlag",
-        )
-        assert mp4["successFlag"] == "SUCCESS"
-        video = client.get(mp4["response"]["videoUrl"])
-        assert video.status_code == 200 and video.content[4:8] == b"ftyp"
-        cover_id = submit(client, {"taskId": task_id}, "/api/v1/suno/cover/generate")
-        cover = wait_record(
-            client, cover_id, done=(1, 3), path="/api/v1/suno/cover/record-info", field="successFlag"
-        )
-        assert cover["successFlag"] == 1 and cover["response"]["images"]
-        refused = client.post(
-            "/api/v1/vocal-removal/generate", json={"taskId": task_id, "audioId": clip["id"]}
-        ).json()
-        assert refused["code"] != 200 and "stems" in refused["msg"].lower()
-        credits = client.get("/api/v1/generate/credit").json()["data"]
-    assert credits == 1000 - 12 - 1 - 2 - 1  # song, WAV, video, cover; the refusal charged nothing
-
-
 def test_a_resumed_task_is_never_submitted_twice(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
     from tunesmith.runtime.worker import Worker
 
@@ -354,32 +294,3 @@ def test_the_stream_plays_from_the_relay_while_the_upstream_renders(healthy: Ups
         data, rate = sf.read(io.BytesIO(streamed.content), dtype="float32")
         assert len(data) / rate > 1
         assert wait_record(client, task_id)["status"] == "SUCCESS"
-
-
-def test_stems_of_a_kie_song_are_separated_by_the_upstream(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
-    relay = relay_for([channel("k", "kie", healthy.url, healthy.key)])
-    with relay.client(relay.new_key()) as client:
-        task_id = submit(client, generate_body(style="pop"))
-        clip = wait_record(client, task_id)["response"]["sunoData"][0]
-        body = {"taskId": task_id, "audioId": clip["id"], "type": "separate_vocal"}
-        stems_id = submit(client, body, "/api/v1/vocal-removal/generate")
-        stems = wait_record(
-            client,
-            stems_id,
-            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED"),
-            path="/api/v1/vocal-removal/record-info",
-            field="successFlag",
-        )
-        assert stems["successFlag"] == "SUCCESS", stems
-        for name in ("vocalUrl", "instrumentalUrl"):
-            url = stems["response"][name]
-            assert url.startswith(relay.base_url + "/media/")
-            assert decoded_seconds(client, url) == pytest.approx(clip["duration"], abs=0.1)
-        midi = client.post("/api/v1/midi/generate", json={"taskId": task_id, "audioId": clip["id"]}).json()
-        assert midi["code"] != 200 and "MIDI" in midi["msg"]
-    sent = healthy.proxy.requests("POST", "/api/v1/vocal-removal/generate")[-1]
-    source = relay.services.store.get_task(task_id)
-    assert source is not None
-    upstream = json.loads(sent.body)
-    assert upstream["taskId"] == source.engine_state["ticket"]["task_id"]
-    assert upstream["audioId"] == source.engine_state["clips"][clip["id"]]

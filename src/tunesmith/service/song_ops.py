@@ -161,8 +161,11 @@ class SongOps:
         if clip.state is not ClipState.COMPLETE:
             raise InvalidRequest(f"The audio {clip.id} is not finished yet", field="audioId")
         timings = clip.artifacts.get("timings")
-        if task.request.instrumental or not clip.lyrics.strip() or not timings:
+        if task.request.instrumental or not clip.lyrics.strip():
             raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")
+        if not timings:
+            why = f"The audio {clip.id} has no word timings: the engine that made it keeps none"
+            raise InvalidRequest(why, field="audioId")
         data = aligned_data(clip_files.word_timings(self.media, clip), clip_files.waveform(self.media, clip))
         if not data.get("alignedWords"):
             raise InvalidRequest("The audio is instrumental: it has no lyrics to timestamp", field="audioId")

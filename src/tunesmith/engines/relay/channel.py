@@ -294,6 +294,11 @@ class Channel(ABC):
         """Where each task is, by upstream task id (at most `batch_size` tickets). Tasks the upstream does not
         know are left out. Raises ChannelUnavailable."""
 
+    def word_timings(self, ticket: Ticket, clip_id: str) -> list[dict[str, Any]] | None:
+        """When each word of a finished clip is sung, as the upstream timed it (`[{word, start_s, end_s}]`),
+        or None when this kind of upstream keeps no timings. Raises ChannelUnavailable."""
+        return None
+
 
 # ── shared mapping helpers ────────────────────────────────────────────────────────────────────────────────
 
@@ -334,6 +339,20 @@ def suno_clip(item: dict[str, Any]) -> UpstreamClip:
         duration=as_float(meta.get("duration")) or as_float(item.get("duration")),
         error=text(meta.get("error_message")) or text(item.get("error_message")),
     )
+
+
+def timed_words(items: Any, start: str, end: str) -> list[dict[str, Any]]:
+    """`[{word, start_s, end_s}]` from an upstream's word list (its own names for the times); words the
+    upstream could not place (`success: false`) or without times are left out."""
+    words: list[dict[str, Any]] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or item.get("success") is False:
+            continue
+        word = text(item.get("word")).strip()
+        begin, finish = as_float(item.get(start)), as_float(item.get(end))
+        if word and begin is not None and finish is not None:
+            words.append({"word": word, "start_s": begin, "end_s": max(begin, finish)})
+    return words
 
 
 def first_error(clips: Sequence[UpstreamClip]) -> str:

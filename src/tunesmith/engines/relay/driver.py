@@ -378,7 +378,10 @@ class RelayDriver(EngineDriver):
                 ours.stream.cancel()
             ours.mirroring = True
             workdir = task.hosted.job.clips[index].workdir
-            args = (task.hosted.job.request, clip, workdir, self._limits(task))
+            timings = None
+            if task.slot is not None and task.ticket is not None:
+                timings = partial(task.slot.channel.word_timings, task.ticket, clip.id)
+            args = (task.hosted.job.request, clip, workdir, self._limits(task), timings)
             self._io.submit(self._background, "mirror", task.id, {"index": index}, mirror_clip, *args)
             return
         if clip.stream_url and ours.stream is None and self._streams_open < self.config.max_streams:

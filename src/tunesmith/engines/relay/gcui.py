@@ -31,6 +31,7 @@ from tunesmith.engines.relay.channel import (
     stage_from_clips,
     suno_clip,
     text,
+    timed_words,
 )
 
 
@@ -115,6 +116,15 @@ class GcuiChannel(Channel):
         if status != 200 or not isinstance(data, dict):
             raise ChannelUnavailable(f"{self.name}: /api/get_limit answered {status}{self.http.detail(data)}")
         return f"credits {data.get('credits_left')}"
+
+    def word_timings(self, ticket: Ticket, clip_id: str) -> list[dict[str, Any]] | None:
+        """gcui's aligned lyrics of one clip (`[{word, start_s, end_s, success, p_align}]`)."""
+        status, data = self.http.call("GET", "/api/get_aligned_lyrics", params={"song_id": clip_id})
+        if status != 200 or not isinstance(data, list):
+            raise ChannelUnavailable(
+                f"{self.name}: /api/get_aligned_lyrics answered {status}{self.http.detail(data)}"
+            )
+        return timed_words(data, "start_s", "end_s")
 
     def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:
         ids = [clip_id for t in tickets for clip_id in t.clip_ids]

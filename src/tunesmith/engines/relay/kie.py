@@ -30,6 +30,7 @@ from tunesmith.engines.relay.channel import (
     as_float,
     moderation,
     text,
+    timed_words,
 )
 
 REFUSAL_CODES = frozenset({400, 409, 413, 422})
@@ -151,6 +152,16 @@ class KieChannel(Channel):
                 f"{self.name}: credit check answered code {code}{self.http.detail(data)}"
             )
         return f"credits {data.get('data')}"
+
+    def word_timings(self, ticket: Ticket, clip_id: str) -> list[dict[str, Any]] | None:
+        """kie's timestamped lyrics of one clip (synchronous, `alignedWords[{word, startS, endS}]`)."""
+        path = "/api/v1/generate/get-timestamped-lyrics"
+        status, data = self.http.call("POST", path, body={"taskId": ticket.task_id, "audioId": clip_id})
+        code = _code(status, data)
+        payload = data.get("data") if isinstance(data, dict) else None
+        if code != 200 or not isinstance(payload, dict):
+            raise ChannelUnavailable(f"{self.name}: {path} answered code {code}{self.http.detail(data)}")
+        return timed_words(payload.get("alignedWords"), "startS", "endS")
 
     # ── poll ──────────────────────────────────────────────────────────────────────────────────────────
     def poll(self, tickets: Sequence[Ticket]) -> dict[str, UpstreamTask]:

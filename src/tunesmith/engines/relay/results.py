@@ -4,14 +4,21 @@ leaves empty (custom mode's own title, style and lyrics)."""
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.base import ClipResult, SongText
-from tunesmith.engines.relay.channel import UpstreamClip, UpstreamTask
+from tunesmith.engines.relay.channel import ChannelUnavailable, UpstreamClip, UpstreamTask
 from tunesmith.engines.relay.mirror import MirrorLimits, mirror_audio, mirror_image
+
+log = logging.getLogger(__name__)
+
+TIMINGS_NAME = "words.json"  # the composer's name for its word timings (artifact "timings")
 
 
 def song_text(request: SongRequest, clip: UpstreamClip) -> SongText:
@@ -22,15 +29,45 @@ def song_text(request: SongRequest, clip: UpstreamClip) -> SongText:
     )
 
 
-def mirror_clip(request: SongRequest, clip: UpstreamClip, workdir: Path, limits: MirrorLimits) -> ClipResult:
+def mirror_clip(
+    request: SongRequest,
+    clip: UpstreamClip,
+    workdir: Path,
+    limits: MirrorLimits,
+    timings: Callable[[], list[dict[str, Any]] | None] | None = None,
+) -> ClipResult:
     """Copy the clip's audio and cover into `workdir` (raises MirrorFailed for the audio; a cover that
-    cannot be had is left out)."""
+    cannot be had is left out), and the upstream's word timings when it keeps them (`timings`)."""
     audio, duration = mirror_audio(clip.audio_url, workdir, limits)
     image = mirror_image(clip.image_url, workdir, limits) if clip.image_url else None
     text = song_text(request, clip)
+    artifacts = {}
+    if timings is not None and text.lyrics:
+        words = _timings(timings, duration)
+        if words:
+            (workdir / TIMINGS_NAME).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+            artifacts["timings"] = TIMINGS_NAME
     return ClipResult(
-        audio=audio, duration=duration, image=image, title=text.title, tags=text.tags, lyrics=text.lyrics
+        audio=audio,
+        duration=duration,
+        image=image,
+        title=text.title,
+        tags=text.tags,
+        lyrics=text.lyrics,
+        artifacts=artifacts,
     )
+
+
+def _timings(ask: Callable[[], list[dict[str, Any]] | None], duration: float) -> list[dict[str, Any]]:
+    """The upstream's word timings inside the copied song; none (the clip keeps none) when it cannot say:
+    timings are extra, never a reason to fail a finished song."""
+    try:
+        words = ask() or []
+    except ChannelUnavailable as exc:
+        log.info("word timings not copied: %s", exc.message)
+        return []
+    inside = [w for w in words if w["start_s"] < duration]
+    return [{**w, "end_s": min(w["end_s"], duration)} for w in inside]
 
 
 def lyrics_data(upstream: UpstreamTask, channel: str) -> dict[str, Any]:

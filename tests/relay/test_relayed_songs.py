@@ -1,0 +1,116 @@
+"""Operations on relayed songs: what needs only the audio runs here on the copy (WAV, video, cover art); what
+needs what an engine kept (stems, word timings, MIDI) is relayed to the upstream that made the song where its
+kind offers it, and refused where it does not."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.relay.conftest import Upstream
+from tests.relay.relaying import channel, decoded_seconds, generate_body, submit, wait_record
+
+KINDS = ("kie", "newapi", "gcui")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_word_timings_are_the_upstreams_own(kind: str, healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    relay = relay_for([channel("up", kind, healthy.url, healthy.key)])
+    with relay.client(relay.new_key()) as client, healthy.harness.client(healthy.key) as upstream:
+        task_id = submit(client, generate_body(style="pop"))
+        clip = wait_record(client, task_id)["response"]["sunoData"][0]
+        made = relay.services.store.get_task(task_id)
+        assert made is not None
+        their_clip = made.engine_state["clips"][clip["id"]]
+        asked = client.post(
+            "/api/v1/generate/get-timestamped-lyrics", json={"taskId": task_id, "audioId": clip["id"]}
+        ).json()
+        aligned = client.get("/api/get_aligned_lyrics", params={"song_id": clip["id"]})
+        if kind == "newapi":  # new-api offers no timings: none are invented
+            assert asked["code"] != 200 and "timings" in asked["msg"]
+            assert aligned.status_code != 200
+            return
+        assert asked["code"] == 200, asked
+        ours = [(w["word"], w["startS"], w["endS"]) for w in asked["data"]["alignedWords"]]
+        theirs = upstream.get("/api/get_aligned_lyrics", params={"song_id": their_clip}).json()
+        assert ours == [(w["word"], w["start_s"], w["end_s"]) for w in theirs]
+        assert [w for w, _, _ in ours][:3] == ["Lanterns", "on", "the"]
+        assert all(0 <= start <= end <= clip["duration"] for _, start, end in ours)
+        assert aligned.status_code == 200 and [w["word"] for w in aligned.json()] == [w for w, _, _ in ours]
+    asked_upstream = healthy.proxy.requests(
+        "POST" if kind == "kie" else "GET",
+        "/api/v1/generate/get-timestamped-lyrics" if kind == "kie" else "/api/get_aligned_lyrics",
+    )
+    assert any(their_clip.encode() in s.body or their_clip in s.query for s in asked_upstream)
+
+
+def test_derived_operations_on_relayed_songs(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    relay = relay_for([channel("g", "gcui", healthy.url, healthy.key)])  # gcui offers no stems
+    key = relay.new_key()
+    with relay.client(key) as client:
+        task_id = submit(client, generate_body(style="pop"))
+        clip = wait_record(client, task_id)["response"]["sunoData"][0]
+        wav_id = submit(client, {"taskId": task_id, "audioId": clip["id"]}, "/api/v1/wav/generate")
+        wav = wait_record(
+            client,
+            wav_id,
+            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_WAV_FAILED"),
+            path="/api/v1/wav/record-info",
+            field="successFlag",
+        )
+        assert wav["successFlag"] == "SUCCESS"
+        assert decoded_seconds(client, wav["response"]["audioWavUrl"]) == pytest.approx(
+            clip["duration"], abs=0.1
+        )
+        mp4_id = submit(client, {"taskId": task_id, "audioId": clip["id"]}, "/api/v1/mp4/generate")
+        mp4 = wait_record(
+            client,
+            mp4_id,
+            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_MP4_FAILED"),
+            path="/api/v1/mp4/record-info",
+            field="successFlag",
+        )
+        assert mp4["successFlag"] == "SUCCESS"
+        video = client.get(mp4["response"]["videoUrl"])
+        assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+        cover_id = submit(client, {"taskId": task_id}, "/api/v1/suno/cover/generate")
+        cover = wait_record(
+            client, cover_id, done=(1, 3), path="/api/v1/suno/cover/record-info", field="successFlag"
+        )
+        assert cover["successFlag"] == 1 and cover["response"]["images"]
+        refused = client.post(
+            "/api/v1/vocal-removal/generate", json={"taskId": task_id, "audioId": clip["id"]}
+        ).json()
+        assert refused["code"] != 200 and "stems" in refused["msg"].lower()
+        credits = client.get("/api/v1/generate/credit").json()["data"]
+    assert credits == 1000 - 12 - 1 - 2 - 1  # song, WAV, video, cover; the refusal charged nothing
+
+
+def test_stems_of_a_kie_song_are_separated_by_the_upstream(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    relay = relay_for([channel("k", "kie", healthy.url, healthy.key)])
+    with relay.client(relay.new_key()) as client:
+        task_id = submit(client, generate_body(style="pop"))
+        clip = wait_record(client, task_id)["response"]["sunoData"][0]
+        body = {"taskId": task_id, "audioId": clip["id"], "type": "separate_vocal"}
+        stems_id = submit(client, body, "/api/v1/vocal-removal/generate")
+        stems = wait_record(
+            client,
+            stems_id,
+            done=("SUCCESS", "CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED"),
+            path="/api/v1/vocal-removal/record-info",
+            field="successFlag",
+        )
+        assert stems["successFlag"] == "SUCCESS", stems
+        for name in ("vocalUrl", "instrumentalUrl"):
+            url = stems["response"][name]
+            assert url.startswith(relay.base_url + "/media/")
+            assert decoded_seconds(client, url) == pytest.approx(clip["duration"], abs=0.1)
+        midi = client.post("/api/v1/midi/generate", json={"taskId": task_id, "audioId": clip["id"]}).json()
+        assert midi["code"] != 200 and "MIDI" in midi["msg"]
+    sent = healthy.proxy.requests("POST", "/api/v1/vocal-removal/generate")[-1]
+    source = relay.services.store.get_task(task_id)
+    assert source is not None
+    upstream = json.loads(sent.body)
+    assert upstream["taskId"] == source.engine_state["ticket"]["task_id"]
+    assert upstream["audioId"] == source.engine_state["clips"][clip["id"]]
