@@ -4,12 +4,15 @@ kind offers it, and refused where it does not."""
 
 from __future__ import annotations
 
+import io
 import json
 
+import pretty_midi
 import pytest
 
 from tests.relay.conftest import Upstream
 from tests.relay.relaying import channel, decoded_seconds, generate_body, submit, wait_record
+from tunesmith.settings import DEFAULT_COSTS as COST
 
 KINDS = ("kie", "newapi", "gcui")
 
@@ -87,9 +90,9 @@ def test_derived_operations_on_relayed_songs(healthy: Upstream, relay_for) -> No
     assert credits == 1000 - 12 - 1 - 2 - 1  # song, WAV, video, cover; the refusal charged nothing
 
 
-def test_stems_of_a_kie_song_are_separated_by_the_upstream(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+def test_stems_and_midi_of_a_kie_song_are_made_by_the_upstream(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
     relay = relay_for([channel("k", "kie", healthy.url, healthy.key)])
-    with relay.client(relay.new_key()) as client:
+    with relay.client(relay.new_key(credits=100)) as client:
         task_id = submit(client, generate_body(style="pop"))
         clip = wait_record(client, task_id)["response"]["sunoData"][0]
         body = {"taskId": task_id, "audioId": clip["id"], "type": "separate_vocal"}
@@ -106,11 +109,37 @@ def test_stems_of_a_kie_song_are_separated_by_the_upstream(healthy: Upstream, re
             url = stems["response"][name]
             assert url.startswith(relay.base_url + "/media/")
             assert decoded_seconds(client, url) == pytest.approx(clip["duration"], abs=0.1)
-        midi = client.post("/api/v1/midi/generate", json={"taskId": task_id, "audioId": clip["id"]}).json()
-        assert midi["code"] != 200 and "MIDI" in midi["msg"]
+        # MIDI is the upstream's too, made from its separation (kie's way); the music task alone is refused.
+        refused = client.post("/api/v1/midi/generate", json={"taskId": task_id, "audioId": clip["id"]}).json()
+        assert refused["code"] != 200 and "MIDI" in refused["msg"] and "vocal-removal" in refused["msg"]
+        midi_id = submit(client, {"taskId": stems_id}, "/api/v1/midi/generate")
+        midi = wait_record(
+            client, midi_id, done=(1, 2, 3), path="/api/v1/midi/record-info", field="successFlag"
+        )
+        assert midi["successFlag"] == 1, midi
+        assert midi["recordTaskId"] == stems_id
+        credits = client.get("/api/v1/generate/credit").json()["data"]
+        midi_file = client.get(midi["midiUrl"])
     sent = healthy.proxy.requests("POST", "/api/v1/vocal-removal/generate")[-1]
     source = relay.services.store.get_task(task_id)
-    assert source is not None
+    separation = relay.services.store.get_task(stems_id)
+    assert source is not None and separation is not None
     upstream = json.loads(sent.body)
     assert upstream["taskId"] == source.engine_state["ticket"]["task_id"]
     assert upstream["audioId"] == source.engine_state["clips"][clip["id"]]
+    [asked] = healthy.proxy.requests("POST", "/api/v1/midi/generate")[-1:]
+    assert json.loads(asked.body)["taskId"] == separation.engine_state["ticket"]["task_id"]
+    # The notes are the upstream's, exactly as its own record reports them.
+    made = relay.services.store.get_task(midi_id)
+    assert made is not None
+    with healthy.harness.client(healthy.key) as up:
+        theirs = up.get(
+            "/api/v1/midi/record-info", params={"taskId": made.engine_state["ticket"]["task_id"]}
+        ).json()["data"]["midiData"]
+    assert midi["midiData"]["instruments"] == theirs["instruments"]
+    notes = sum(len(i["notes"]) for i in theirs["instruments"])
+    assert notes > 0
+    song = pretty_midi.PrettyMIDI(io.BytesIO(midi_file.content))
+    assert sum(len(i.notes) for i in song.instruments) == notes
+    assert song.get_end_time() == pytest.approx(clip["duration"], abs=0.01)
+    assert credits == 100 - 12 - COST["stems"] - COST["midi"]  # the refusal charged nothing

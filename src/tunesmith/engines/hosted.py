@@ -55,6 +55,9 @@ class HostedTask:
     # The saved state of the task that made `job.source` (an extension continues a clip the same engine
     # made: the state says where it lives upstream); empty when there is no source or none was saved.
     source_state: Mapping[str, Any] = field(default_factory=dict)
+    # The saved state of the task the request named when that is not the one that made the source clip
+    # (MIDI from a separation task: the separation as the upstream knows it); empty otherwise.
+    named_state: Mapping[str, Any] = field(default_factory=dict)
 
 
 class EngineDriver(ABC):

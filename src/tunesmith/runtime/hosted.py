@@ -188,6 +188,7 @@ class HostedRunner:
                 deadline=deadline,
                 state=dict(task.engine_state),
                 source_state=self._source_state(task),
+                named_state=self._named_state(task),
             )
         )
 
@@ -196,3 +197,12 @@ class HostedRunner:
         clip = self.worker.store.get_clip(clip_id) if clip_id else None
         source = self.worker.store.get_task(clip.task_id) if clip is not None else None
         return dict(source.engine_state) if source is not None else {}
+
+    def _named_state(self, task: Task) -> dict[str, Any]:
+        clip_id = task.request.source_clip_id
+        clip = self.worker.store.get_clip(clip_id) if clip_id else None
+        named_id = task.source_task_id
+        if not named_id or (clip is not None and clip.task_id == named_id):
+            return {}
+        named = self.worker.store.get_task(named_id)
+        return dict(named.engine_state) if named is not None else {}

@@ -149,6 +149,7 @@ class UpstreamTask:
     reason: str = ""
     lyrics: tuple[dict[str, str], ...] = ()  # lyrics tasks: [{"title", "text"}] once written
     files: tuple[tuple[str, str], ...] = ()  # derived tasks (stems): (part, URL) once made
+    data: dict[str, Any] = field(default_factory=dict)  # derived tasks' data (MIDI: kie's midiData)
 
 
 @dataclass(frozen=True, kw_only=True)

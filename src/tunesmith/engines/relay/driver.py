@@ -41,7 +41,7 @@ from tunesmith.engines.relay.config import RelayConfig
 from tunesmith.engines.relay.kinds import make_channel
 from tunesmith.engines.relay.mirror import MirrorFailed, MirrorLimits, StreamCopy
 from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
-from tunesmith.engines.relay.results import lyrics_data, mirror_clip, mirror_files, song_text
+from tunesmith.engines.relay.results import derived_files, lyrics_data, mirror_clip, song_text
 from tunesmith.engines.relay.schedule import Polled, PollSchedule
 from tunesmith.engines.relay.state import ClipCopy, OpenTask, Outcome
 
@@ -337,7 +337,7 @@ class RelayDriver(EngineDriver):
             if upstream.stage is Stage.SUCCESS:
                 self._lyrics(task, upstream)
             return
-        if job.request.kind is OperationKind.STEMS:
+        if job.request.kind in (OperationKind.STEMS, OperationKind.MIDI):
             if upstream.stage is Stage.SUCCESS and not (task.files.mirroring or task.closed):
                 self._mirror_files(task, upstream)
             return
@@ -446,15 +446,13 @@ class RelayDriver(EngineDriver):
             self._fail(task, FailureKind.GENERATE_AUDIO_FAILED, "the derived task has nowhere to write")
             return
         task.files.mirroring = True
-        args = (upstream.files, workdir, self._limits(task))
-        self._io.submit(self._background, "files", task.id, {}, mirror_files, *args)
+        args = (task.hosted.job, upstream, workdir, self._limits(task))
+        self._io.submit(self._background, "files", task.id, {}, derived_files, *args)
 
     def _files_mirrored(self, task: OpenTask, outcome: Outcome) -> None:
         if self._copy_failed(task, task.files, outcome, "files"):
             return
-        names, seconds = outcome.value
-        kind = str(task.hosted.job.request.extra.get("type") or "separate_vocal")
-        data = {"type": kind, "parts": list(names), "durations": seconds}
+        names, data = outcome.value
         self._report(task, lambda p: p.result(names, data))
         self._report(task, lambda p: p.done())
         self._close(task)

@@ -19,6 +19,8 @@ from tunesmith.engines.relay.config import RelayConfig
 from tunesmith.engines.relay.failover import ON_UPSTREAM_SONG
 from tunesmith.engines.relay.kinds import KINDS
 
+NAMES = {OperationKind.STEMS: "stems", OperationKind.MIDI: "MIDI"}
+
 
 class RelayEngine(HostedEngine):
     name = "relay"
@@ -63,8 +65,8 @@ class RelayEngine(HostedEngine):
             )
 
     def check_source(self, request: SongRequest, source: Task) -> None:
-        """An extension or separation runs on the channel that made the song: it must have been relayed,
-        and that channel's kind must offer the operation."""
+        """An extension, separation or MIDI runs on the channel that made the song: it must have been
+        relayed, and that channel's kind must offer the operation (MIDI: from the upstream's separation)."""
         if request.kind not in ON_UPSTREAM_SONG:
             return
         name = source.engine_state.get("channel")
@@ -79,11 +81,17 @@ class RelayEngine(HostedEngine):
                 field="audioId",
             )
         if request.kind not in KINDS[channel.kind].operations:
-            what = "stems" if request.kind is OperationKind.STEMS else request.kind.value
+            what = NAMES.get(request.kind, request.kind.value)
             raise Unsupported(
                 f"No {what} can be made from this song: relay channel {name} ({channel.kind}) that made it "
                 "does not offer them",
                 field="audioId",
+            )
+        if request.kind is OperationKind.MIDI and request.source_task_id in (None, source.id):
+            raise Unsupported(
+                f"MIDI of this song is made by relay channel {name} from its separation of the song: give "
+                "the taskId of a finished vocal-removal task of it",
+                field="taskId",
             )
 
     def driver(self) -> EngineDriver:

@@ -27,7 +27,7 @@ from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
 log = logging.getLogger(__name__)
 
 # Operations on a song an upstream made: they run on the channel that made it, naming its ids there.
-ON_UPSTREAM_SONG = frozenset({OperationKind.EXTEND, OperationKind.STEMS})
+ON_UPSTREAM_SONG = frozenset({OperationKind.EXTEND, OperationKind.STEMS, OperationKind.MIDI})
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,10 @@ class Submitted:
 
 
 def source_of(hosted: HostedTask) -> tuple[UpstreamRef | None, str | None]:
-    """For an operation on a relayed song (extend, stems): the source clip as the upstream that made it
-    knows it, and that channel (the only one that knows the clip). (None, None) for other operations and
-    for songs that were not relayed."""
+    """For an operation on a relayed song (extend, stems, MIDI): the source clip as the upstream that made
+    it knows it, and that channel (the only one that knows the clip); for MIDI the task is the upstream's
+    separation of the song. (None, None) for other operations and for songs (or separations) that were not
+    relayed through that channel."""
     job = hosted.job
     if job.source is None or job.request.kind not in ON_UPSTREAM_SONG:
         return None, None
@@ -53,6 +54,11 @@ def source_of(hosted: HostedTask) -> tuple[UpstreamRef | None, str | None]:
     clip_id = (made.get("clips") or {}).get(job.source.clip_id)
     ticket = made.get("ticket") or {}
     channel = made.get("channel")
+    if job.request.kind is OperationKind.MIDI:  # made from the upstream's separation of the song
+        named = hosted.named_state
+        ticket = named.get("ticket") or {}
+        if named.get("channel") != channel or ticket.get("kind") != OperationKind.STEMS.value:
+            return None, None
     if not clip_id or not channel:
         return None, None
     ref = UpstreamRef(
@@ -67,7 +73,8 @@ def submit(picker: ChannelPicker, hosted: HostedTask, state: dict[str, Any]) -> 
     job, request = hosted.job, hosted.job.request
     source, only = source_of(hosted)
     if request.kind in ON_UPSTREAM_SONG and source is None:
-        refusal = UpstreamRefused(f"the song for {request.kind.value} was not made through a relay channel")
+        what = "the song's separation" if request.kind is OperationKind.MIDI else "the song"
+        refusal = UpstreamRefused(f"{what} for {request.kind.value} was not made through a relay channel")
         return Submitted("refused", refusal=refusal)
     attempts: list[dict[str, Any]] = state.setdefault("attempts", [])
     reasons: list[str] = []

@@ -1,5 +1,5 @@
-"""kie.ai / sunoapi.org upstreams: `/api/v1/generate`, `/generate/extend`, `/lyrics`, `/vocal-removal` and
-their record-info.
+"""kie.ai / sunoapi.org upstreams: `/api/v1/generate`, `/generate/extend`, `/lyrics`, `/vocal-removal`,
+`/midi` and their record-info; `/generate/get-timestamped-lyrics` for word timings.
 
 kie answers `{"code": int, "msg", "data"}` with the real outcome in the body's `code` (often inside HTTP 200).
 It has no batch query: each open task is one `record-info` request, and kie allows at most 3 of those per
@@ -59,6 +59,16 @@ STEM_URL_KEYS: dict[str, str] = {
     "woodwinds": "woodwindsUrl",
     "other": "otherUrl",
 }
+RECORD_PATHS: dict[OperationKind, str] = {
+    OperationKind.LYRICS: "/api/v1/lyrics/record-info",
+    OperationKind.STEMS: "/api/v1/vocal-removal/record-info",
+    OperationKind.MIDI: "/api/v1/midi/record-info",
+}
+# MIDI's successFlag is a number: 0 pending, 1 done, 2 not created, 3 failed.
+MIDI_FAILED: dict[Any, FailureKind] = {
+    2: FailureKind.CREATE_TASK_FAILED,
+    3: FailureKind.GENERATE_AUDIO_FAILED,
+}
 SEPARATION_FAILED = frozenset({"CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED", "CALLBACK_EXCEPTION"})
 STAGES = {
     "PENDING": Stage.PENDING,
@@ -71,7 +81,13 @@ STAGES = {
 class KieChannel(Channel):
     kind = "kie"
     operations = frozenset(
-        {OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.LYRICS, OperationKind.STEMS}
+        {
+            OperationKind.GENERATE,
+            OperationKind.EXTEND,
+            OperationKind.LYRICS,
+            OperationKind.STEMS,
+            OperationKind.MIDI,
+        }
     )
     batch_size = 1
     max_polls_per_task_second = 3.0
@@ -102,6 +118,10 @@ class KieChannel(Channel):
         callback = {"callBackUrl": self.config.callback_url} if self.config.callback_url else {}
         if submission.kind is OperationKind.LYRICS:
             return "/api/v1/lyrics", {"prompt": r.description or r.lyrics, **callback}
+        if submission.kind is OperationKind.MIDI:
+            if submission.source is None:
+                raise UpstreamRefused("MIDI needs the upstream's separation of the song")
+            return "/api/v1/midi/generate", {"taskId": submission.source.task_id, **callback}
         if submission.kind is OperationKind.STEMS:
             if submission.source is None:
                 raise UpstreamRefused("vocal removal needs the source clip")
@@ -173,15 +193,7 @@ class KieChannel(Channel):
         return found
 
     def _poll_one(self, ticket: Ticket) -> UpstreamTask | None:
-        lyrics = ticket.kind is OperationKind.LYRICS
-        stems = ticket.kind is OperationKind.STEMS
-        path = (
-            "/api/v1/lyrics/record-info"
-            if lyrics
-            else "/api/v1/vocal-removal/record-info"
-            if stems
-            else "/api/v1/generate/record-info"
-        )
+        path = RECORD_PATHS.get(ticket.kind, "/api/v1/generate/record-info")
         status, data = self.http.call("GET", path, params={"taskId": ticket.task_id})
         code = _code(status, data)
         if code in NOT_FOUND_CODES:
@@ -189,9 +201,29 @@ class KieChannel(Channel):
         record = data.get("data") if isinstance(data, dict) else None
         if code != 200 or not isinstance(record, dict):
             raise ChannelUnavailable(f"{self.name}: {path} answered code {code}{self.http.detail(data)}")
-        if stems:
+        if ticket.kind is OperationKind.STEMS:
             return self._stems(ticket, record)
-        return self._lyrics(ticket, record) if lyrics else self._music(ticket, record)
+        if ticket.kind is OperationKind.MIDI:
+            return self._midi(ticket, record)
+        return (
+            self._lyrics(ticket, record)
+            if ticket.kind is OperationKind.LYRICS
+            else self._music(ticket, record)
+        )
+
+    def _midi(self, ticket: Ticket, record: dict[str, Any]) -> UpstreamTask:
+        flag = record.get("successFlag")
+        if flag in MIDI_FAILED:
+            return UpstreamTask(
+                task_id=ticket.task_id,
+                stage=Stage.FAILED,
+                failure=MIDI_FAILED[flag],
+                reason=self._reason(record, "MIDI generation failed"),
+            )
+        data = record.get("midiData")
+        if flag != 1 or not isinstance(data, dict):
+            return UpstreamTask(task_id=ticket.task_id, stage=Stage.PENDING)
+        return UpstreamTask(task_id=ticket.task_id, stage=Stage.SUCCESS, data=data)
 
     def _stems(self, ticket: Ticket, record: dict[str, Any]) -> UpstreamTask:
         flag = text(record.get("successFlag"))

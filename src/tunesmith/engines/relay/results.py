@@ -1,6 +1,6 @@
 """What a relayed task reports, built from what the upstream said: the song's text, each clip's result
-(its files mirrored into the clip folder), a lyrics task's result data. The request fills what an upstream
-leaves empty (custom mode's own title, style and lyrics)."""
+(its files mirrored into the clip folder), a lyrics task's result data, a derived task's files and data.
+The request fills what an upstream leaves empty (custom mode's own title, style and lyrics)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from tunesmith.domain.operations import SongRequest
-from tunesmith.engines.base import ClipResult, SongText
+from tunesmith.domain.operations import OperationKind, SongRequest
+from tunesmith.engines.base import ClipResult, EngineJob, SongText
 from tunesmith.engines.relay.channel import ChannelUnavailable, UpstreamClip, UpstreamTask
-from tunesmith.engines.relay.mirror import MirrorLimits, mirror_audio, mirror_image
+from tunesmith.engines.relay.midi import instruments_from, write_midi
+from tunesmith.engines.relay.mirror import MirrorFailed, MirrorLimits, mirror_audio, mirror_image
 
 log = logging.getLogger(__name__)
 
@@ -101,3 +102,22 @@ def mirror_files(
         name = part + (suffix if suffix in AUDIO_SUFFIXES else ".mp3")
         names[part], seconds[part] = mirror_audio(url, workdir, limits, name=name)
     return names, seconds
+
+
+def derived_files(
+    job: EngineJob, upstream: UpstreamTask, workdir: Path, limits: MirrorLimits
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """A finished derived task's files in `workdir` and its result data: stems copied from the upstream,
+    or MIDI written from the upstream's notes. Raises MirrorFailed when a file cannot be had."""
+    duration = job.source.duration if job.source is not None else 0.0
+    if job.request.kind is OperationKind.MIDI:
+        instruments = instruments_from(upstream.data, duration)
+        if not any(inst["notes"] for inst in instruments):
+            raise MirrorFailed("the upstream's MIDI holds no notes")
+        return write_midi(instruments, workdir, duration), {
+            "duration": round(duration, 3),
+            "instruments": instruments,
+        }
+    names, seconds = mirror_files(upstream.files, workdir, limits)
+    kind = str(job.request.extra.get("type") or "separate_vocal")
+    return names, {"type": kind, "parts": list(names), "durations": seconds}
