@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -58,13 +59,18 @@ def test_a_kie_client_gets_two_songs_served_from_the_relays_own_media(
         assert logs.holding(healthy.key) == []
 
 
-@pytest.mark.parametrize("failure", ["refused connection", "wrong key", "429", "hang"])
-def test_the_first_channel_dead_the_second_serves(failure: str, healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("failure", ["refused connection", "wrong key", "429", "500", "hang", "slow body"])
+def test_the_first_channel_dead_the_second_serves(  # type: ignore[no-untyped-def]
+    failure: str, healthy: Upstream, relay_for, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, key = healthy.url, healthy.key
     if failure == "refused connection":
         url = f"http://127.0.0.1:{free_port()}"
     elif failure == "wrong key":
         key = "sk-not-a-key-of-this-upstream"
+    elif failure == "slow body":  # the answer trickles in: each read is quick, the whole is too slow
+        monkeypatch.setattr(healthy.proxy, "slow_bytes_per_s", 30)
+        healthy.proxy.fail("slow", "/api/v1/generate")
     else:
         healthy.proxy.fail(failure, "/api/v1/generate")  # only the kie channel's submits
     relay = relay_for(
@@ -74,15 +80,18 @@ def test_the_first_channel_dead_the_second_serves(failure: str, healthy: Upstrea
         ],
         relay_request_timeout_seconds=1.5,
     )
-    key = relay.new_key()
-    with relay.client(key) as client:
+    with watched_logs() as logs, relay.client(relay.new_key()) as client:
         task_id = submit(client, generate_body(style="pop"))
-        assert wait_record(client, task_id)["status"] == "SUCCESS"
+        data = wait_record(client, task_id)
+        assert data["status"] == "SUCCESS"
+        assert healthy.key not in json.dumps(data)
     task = relay.services.store.get_task(task_id)
     assert task is not None and task.engine_state["channel"] == "alive"
     outcomes = [(a["channel"], a["outcome"]) for a in task.engine_state["attempts"]]
     assert outcomes == [("dead", "unavailable"), ("alive", "accepted")]
     assert "dead" in task.engine_state["attempts"][0]["error"]
+    assert healthy.key not in json.dumps(task.engine_state)
+    assert logs.holding(healthy.key) == []
 
 
 def test_all_channels_down_fails_clearly_and_refunds_once(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
@@ -177,15 +186,16 @@ def test_one_new_api_fetch_per_cycle_for_twenty_open_tasks(tmp_path: Path, relay
             with relay.client(key) as client:
                 ids = [submit(client, generate_body(title=f"Take {i}")) for i in range(20)]
             store = relay.services.store
-            wait_for(lambda: all(store.get_task(t).engine_state.get("ticket") for t in ids), timeout=20)  # type: ignore[union-attr]
+            wait_for(lambda: all(store.get_task(t).engine_state.get("ticket") for t in ids), timeout=90)  # type: ignore[union-attr]
             upstream_ids = {store.get_task(t).engine_state["ticket"]["task_id"] for t in ids}  # type: ignore[union-attr]
             time.sleep(0.6)  # let a cycle that started before the last acceptance pass
             start = time.monotonic()
             time.sleep(3.0)
             calls = [s for s in proxy.requests("POST", "/suno/fetch") if s.at >= start]
-            assert 4 <= len(calls) <= 8  # one per 0.5 s cycle
+            assert 2 <= len(calls) <= 7  # one per 0.5 s cycle (fewer when the machine is busy)
+            assert all(b.at - a.at >= 0.4 for a, b in pairwise(calls))  # never two in one cycle
             for call in calls:
-                assert set(json.loads(call.body)["ids"]) == upstream_ids
+                assert set(json.loads(call.body)["ids"]) == upstream_ids  # every open task in each
 
 
 def test_extend_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]

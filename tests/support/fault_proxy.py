@@ -7,7 +7,7 @@ Faults (set with `fail(...)`, per path prefix or for everything):
 - "429"    answer 429 Too Many Requests
 - "500"    answer 500 Internal Server Error
 - "hang"   hold the request without answering until the fault is cleared (or the proxy stops)
-- "slow"   pass the answer through, but trickle its body (`slow_bytes_per_s`)
+- "slow"   pass the answer through, but trickle its body (`slow_bytes_per_s`, SLOW_CHUNK bytes at a time)
 Bodies pass through chunk by chunk, so a live stream (`/stream/<clip>`) keeps flowing through the proxy.
 """
 
@@ -32,6 +32,7 @@ HOP_HEADERS = frozenset(
         "host",
     }
 )
+SLOW_CHUNK = 16
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class FaultProxy:
                     handler.send_header(name, value)
             handler.end_headers()
             kept = bytearray()
-            for chunk in response.iter_raw(256 if fault == "slow" else None):
+            for chunk in response.iter_raw(SLOW_CHUNK if fault == "slow" else None):
                 if len(kept) < 1_000_000:
                     kept += chunk
                 if fault == "slow":

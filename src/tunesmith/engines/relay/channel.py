@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,15 @@ from tunesmith.domain.states import FailureKind
 from tunesmith.engines.relay.config import ChannelConfig
 
 MAX_REASON = 300
+MAX_ANSWER_BYTES = 20_000_000  # a JSON answer (200 tasks of clips) is far smaller; media never come this way
+
+
+class _TooSlow(Exception):
+    """The upstream's answer took longer than the request's time, a chunk at a time."""
+
+
+class _TooBig(Exception):
+    """The upstream's answer is larger than any answer of a Suno-style API."""
 
 
 class ChannelUnavailable(Exception):
@@ -214,20 +224,44 @@ class ChannelHttp:
         where = f"{self.config.name}: {method} {path}"
         wait = timeout or self.timeout
         try:
-            response = self.client.request(method, path, json=body, params=params, timeout=wait)
+            status, content = self._exchange(method, path, body, params, wait)
         except httpx.TimeoutException:
             raise ChannelUnavailable(f"{where} timed out after {wait:g} s") from None
         except httpx.HTTPError as exc:
             detail = str(exc) or type(exc).__name__
             raise ChannelUnavailable(f"{where} failed: {self.redact(detail)}") from None
+        except _TooSlow:
+            raise ChannelUnavailable(f"{where} timed out after {wait:g} s (the answer trickled)") from None
+        except _TooBig:
+            raise ChannelUnavailable(f"{where} answered more than {MAX_ANSWER_BYTES} bytes") from None
         try:
-            data = response.json()
+            data = json.loads(content)
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
             data = None
-        status = response.status_code
         if status == 429 or status >= 500:
             raise ChannelUnavailable(f"{where} answered {status}{self.detail(data)}")
         return status, data
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        params: Mapping[str, str] | None,
+        wait: float,
+    ) -> tuple[int, bytes]:
+        """(status, body). `wait` bounds the whole exchange, not just each read: an upstream that trickles
+        its answer a byte at a time is given up on once `wait` has passed (at most one read later)."""
+        deadline = time.monotonic() + wait
+        with self.client.stream(method, path, json=body, params=params, timeout=wait) as response:
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) > MAX_ANSWER_BYTES:
+                    raise _TooBig
+                if time.monotonic() > deadline:
+                    raise _TooSlow
+            return response.status_code, bytes(content)
 
     def detail(self, data: Any) -> str:
         """': <message>' from an answer's usual message fields, redacted; '' when there is none."""
