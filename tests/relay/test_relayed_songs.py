@@ -143,3 +143,39 @@ def test_stems_and_midi_of_a_kie_song_are_made_by_the_upstream(healthy: Upstream
     assert sum(len(i.notes) for i in song.instruments) == notes
     assert song.get_end_time() == pytest.approx(clip["duration"], abs=0.01)
     assert credits == 100 - 12 - COST["stems"] - COST["midi"]  # the refusal charged nothing
+
+
+def test_replace_section_of_a_kie_song_runs_on_its_upstream(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    relay = relay_for([channel("k", "kie", healthy.url, healthy.key)])
+    replace = {
+        "prompt": "[Chorus]\nNew words",
+        "tags": "pop",
+        "title": "Harbor (Edit)",
+        "infillStartS": 2.5,
+        "infillEndS": 12.5,
+        "fullLyrics": "[Verse]\nLanterns on the harbor\n[Chorus]\nNew words",
+    }
+    with relay.client(relay.new_key()) as client:
+        task_id = submit(client, generate_body(style="pop test:seconds=24"))
+        clip = wait_record(client, task_id)["response"]["sunoData"][0]
+        edit_id = submit(
+            client, {"taskId": task_id, "audioId": clip["id"], **replace}, "/api/v1/generate/replace-section"
+        )
+        edited = wait_record(client, edit_id)
+        assert edited["status"] == "SUCCESS", edited
+        takes = edited["response"]["sunoData"]
+        assert len(takes) == 2 and all(t["title"] == "Harbor (Edit)" for t in takes)
+        for take in takes:
+            assert take["audioUrl"].startswith(relay.base_url + "/media/")
+            assert decoded_seconds(client, take["audioUrl"]) == pytest.approx(24.0, abs=0.1)
+    source = relay.services.store.get_task(task_id)
+    assert source is not None
+    [sent] = healthy.proxy.requests("POST", "/api/v1/generate/replace-section")[-1:]
+    asked = json.loads(sent.body)
+    assert asked["taskId"] == source.engine_state["ticket"]["task_id"]
+    assert asked["audioId"] == source.engine_state["clips"][clip["id"]]
+    assert (asked["infillStartS"], asked["infillEndS"], asked["fullLyrics"]) == (
+        2.5,
+        12.5,
+        replace["fullLyrics"],
+    )

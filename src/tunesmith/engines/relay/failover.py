@@ -27,7 +27,9 @@ from tunesmith.engines.relay.picker import ChannelPicker, ChannelSlot
 log = logging.getLogger(__name__)
 
 # Operations on a song an upstream made: they run on the channel that made it, naming its ids there.
-ON_UPSTREAM_SONG = frozenset({OperationKind.EXTEND, OperationKind.STEMS, OperationKind.MIDI})
+ON_UPSTREAM_SONG = frozenset(
+    {OperationKind.EXTEND, OperationKind.REPLACE_SECTION, OperationKind.STEMS, OperationKind.MIDI}
+)
 
 
 @dataclass(frozen=True)

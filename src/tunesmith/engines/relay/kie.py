@@ -1,5 +1,6 @@
-"""kie.ai / sunoapi.org upstreams: `/api/v1/generate`, `/generate/extend`, `/lyrics`, `/vocal-removal`,
-`/midi` and their record-info; `/generate/get-timestamped-lyrics` for word timings.
+"""kie.ai / sunoapi.org upstreams: `/api/v1/generate`, `/generate/extend`, `/generate/replace-section`,
+`/lyrics`, `/vocal-removal`, `/midi` and their record-info; `/generate/get-timestamped-lyrics` for word
+timings.
 
 kie answers `{"code": int, "msg", "data"}` with the real outcome in the body's `code` (often inside HTTP 200).
 It has no batch query: each open task is one `record-info` request, and kie allows at most 3 of those per
@@ -87,6 +88,7 @@ class KieChannel(Channel):
             OperationKind.LYRICS,
             OperationKind.STEMS,
             OperationKind.MIDI,
+            OperationKind.REPLACE_SECTION,
         }
     )
     batch_size = 1
@@ -118,6 +120,8 @@ class KieChannel(Channel):
         callback = {"callBackUrl": self.config.callback_url} if self.config.callback_url else {}
         if submission.kind is OperationKind.LYRICS:
             return "/api/v1/lyrics", {"prompt": r.description or r.lyrics, **callback}
+        if submission.kind is OperationKind.REPLACE_SECTION:
+            return "/api/v1/generate/replace-section", self._replace_section(submission, callback)
         if submission.kind is OperationKind.MIDI:
             if submission.source is None:
                 raise UpstreamRefused("MIDI needs the upstream's separation of the song")
@@ -163,6 +167,24 @@ class KieChannel(Channel):
             duration=r.duration,
         )
         return "/api/v1/generate", _without_empty(body)
+
+    def _replace_section(self, submission: Submission, callback: dict[str, str]) -> dict[str, Any]:
+        r, source = submission.request, submission.source
+        if source is None or r.span is None:
+            raise UpstreamRefused("replace section needs the source clip and the span")
+        body = {
+            "taskId": source.task_id,
+            "audioId": source.clip_id,
+            "prompt": r.lyrics,
+            "tags": r.style,
+            "title": r.title,
+            "negativeTags": r.negative_style,
+            "infillStartS": round(r.span[0], 2),
+            "infillEndS": round(r.span[1], 2),
+            "fullLyrics": str(r.extra.get("full_lyrics") or ""),
+            **callback,
+        }
+        return _without_empty(body)
 
     def probe(self) -> str:
         status, data = self.http.call("GET", "/api/v1/chat/credit")
