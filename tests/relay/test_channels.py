@@ -182,3 +182,20 @@ def test_unknown_upstream_tasks_are_left_out(healthy: Upstream) -> None:
             "0" * 32, ["00000000-0000-4000-8000-000000000000"]
         )
         assert ch.poll([ticket]) == {}
+
+
+def test_upstream_word_timings_lose_section_tags_and_unplaced_words() -> None:
+    from tunesmith.engines.relay.channel import timed_words
+
+    kie = [  # as kie's documentation shows them: a section's tag rides on its first word
+        {"word": "[Verse]\nWaggin'", "success": True, "startS": 1.36, "endS": 1.79, "palign": 0},
+        {"word": "[Chorus]", "success": True, "startS": 2.0, "endS": 2.1},
+        {"word": "tail", "success": False, "startS": 2.2, "endS": 2.5},
+        {"word": "late", "success": True, "startS": 3.0, "endS": 2.9},
+        {"word": "bad", "success": True, "startS": "soon", "endS": 4.0},
+    ]
+    assert timed_words(kie, "startS", "endS") == [
+        {"word": "Waggin'", "start_s": 1.36, "end_s": 1.79},
+        {"word": "late", "start_s": 3.0, "end_s": 3.0},
+    ]
+    assert timed_words({"not": "a list"}, "start_s", "end_s") == []

@@ -19,6 +19,7 @@ an upstream's answer passes through `ChannelHttp.redact` first.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -35,6 +36,7 @@ from tunesmith.domain.states import FailureKind
 from tunesmith.engines.relay.config import ChannelConfig
 
 MAX_REASON = 300
+SECTION_TAG = re.compile(r"\[[^\]]*\]")
 MAX_ANSWER_BYTES = 20_000_000  # a JSON answer (200 tasks of clips) is far smaller; media never come this way
 
 
@@ -377,13 +379,14 @@ def suno_clip(item: dict[str, Any]) -> UpstreamClip:
 
 
 def timed_words(items: Any, start: str, end: str) -> list[dict[str, Any]]:
-    """`[{word, start_s, end_s}]` from an upstream's word list (its own names for the times); words the
-    upstream could not place (`success: false`) or without times are left out."""
+    """`[{word, start_s, end_s}]` from an upstream's word list (its own names for the times), without the
+    section tags kie leaves on a section's first word; words the upstream could not place (`success:
+    false`) or without times are left out."""
     words: list[dict[str, Any]] = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict) or item.get("success") is False:
             continue
-        word = text(item.get("word")).strip()
+        word = " ".join(SECTION_TAG.sub(" ", text(item.get("word"))).split())  # kie: "[Verse]\nWaggin'"
         begin, finish = as_float(item.get(start)), as_float(item.get(end))
         if word and begin is not None and finish is not None:
             words.append({"word": word, "start_s": begin, "end_s": max(begin, finish)})
