@@ -203,7 +203,7 @@ def test_one_new_api_fetch_per_cycle_for_twenty_open_tasks(tmp_path: Path, relay
                 assert set(json.loads(call.body)["ids"]) == upstream_ids  # every open task in each
 
 
-def test_extend_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+def test_extend_concat_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
     relay = relay_for([channel("g", "gcui", healthy.url, healthy.key)])
     key = relay.new_key()
     with relay.client(key) as client:
@@ -223,6 +223,17 @@ def test_extend_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> No
         extended = wait_record(client, extended_id)
         assert extended["status"] == "SUCCESS"
         assert all(c["audioUrl"].startswith(relay.base_url) for c in extended["response"]["sunoData"])
+        # The chain joined by the upstream that made it (gcui's /api/concat), asked in gcui's dialect.
+        last = extended["response"]["sunoData"][0]
+        joined = client.post("/api/concat", json={"clip_id": last["id"]})
+        assert joined.status_code == 200, joined.text
+        concat_id = joined.json()["id"]
+        deadline = time.monotonic() + 60
+        while (clip := client.get("/api/get", params={"ids": concat_id}).json()[0])["status"] != "complete":
+            assert clip["status"] != "error" and time.monotonic() < deadline, clip
+            time.sleep(0.4)
+        assert clip["audio_url"].startswith(relay.base_url + "/media/")
+        joined_seconds = decoded_seconds(client, clip["audio_url"])
         lyrics_id = submit(client, {"prompt": "a lighthouse keeper"}, "/api/v1/lyrics")
         lyrics = wait_record(client, lyrics_id, path="/api/v1/lyrics/record-info")
         assert lyrics["status"] == "SUCCESS"
@@ -233,6 +244,15 @@ def test_extend_and_lyrics_through_the_relay(healthy: Upstream, relay_for) -> No
     source_task = relay.services.store.get_task(task_id)
     assert source_task is not None
     assert source_task.engine_state["clips"][source["id"]].encode() in extend_call.body  # the upstream's id
+    concat_call = json.loads(healthy.proxy.requests("POST", "/api/concat")[-1].body)
+    assert concat_call == {"clip_id": made.engine_state["clips"][last["id"]]}
+    joined_task = relay.services.store.get_clip(concat_id)
+    assert joined_task is not None
+    their_clip = relay.services.store.get_task(joined_task.task_id).engine_state["clips"][concat_id]  # type: ignore[union-attr]
+    with healthy.harness.client(healthy.key) as upstream:
+        [theirs] = upstream.get("/api/get", params={"ids": their_clip}).json()
+    assert joined_seconds == pytest.approx(theirs["duration"], abs=0.1)
+    assert joined_seconds > last["duration"]  # the whole chain, not the last part
 
 
 def test_a_resumed_task_is_never_submitted_twice(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]

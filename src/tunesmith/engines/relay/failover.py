@@ -28,7 +28,13 @@ log = logging.getLogger(__name__)
 
 # Operations on a song an upstream made: they run on the channel that made it, naming its ids there.
 ON_UPSTREAM_SONG = frozenset(
-    {OperationKind.EXTEND, OperationKind.REPLACE_SECTION, OperationKind.STEMS, OperationKind.MIDI}
+    {
+        OperationKind.EXTEND,
+        OperationKind.CONCAT,  # the chain ends at the source clip; its parts were made on the same channel
+        OperationKind.REPLACE_SECTION,
+        OperationKind.STEMS,
+        OperationKind.MIDI,
+    }
 )
 
 

@@ -1,5 +1,5 @@
-"""gcui-art suno-api upstreams: `/api/generate`, `/api/custom_generate`, `/api/extend_audio`,
-`/api/generate_lyrics`, and `GET /api/get?ids=` to read clips.
+"""gcui-art suno-api upstreams: `/api/generate`, `/api/custom_generate`, `/api/extend_audio`, `/api/concat`,
+`/api/generate_lyrics`, and `GET /api/get?ids=` to read clips (`/api/get_aligned_lyrics` for word timings).
 
 gcui has no task ids: a submit answers the new clips (`AudioInfo[]`), and those clip ids are what is polled.
 `GET /api/get?ids=a,b,...` reads the clips of many tasks at once, so the driver batches every open task of
@@ -37,7 +37,9 @@ from tunesmith.engines.relay.channel import (
 
 class GcuiChannel(Channel):
     kind = "gcui"
-    operations = frozenset({OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.LYRICS})
+    operations = frozenset(
+        {OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT, OperationKind.LYRICS}
+    )
     batch_size = 50  # tasks per /api/get (two clip ids each)
     # /api/generate_lyrics answers once the lyrics are written (gcui-art polls Suno every 2 s meanwhile).
     lyrics_wait_seconds = 120.0
@@ -51,6 +53,8 @@ class GcuiChannel(Channel):
         )
         if status == 200 and submission.kind is OperationKind.LYRICS and isinstance(data, dict):
             return self._lyrics(submission, data)
+        if status == 200 and submission.kind is OperationKind.CONCAT and isinstance(data, dict):
+            data = [data]  # /api/concat answers the one new clip, not a list
         if status == 200 and isinstance(data, list):
             clips = [suno_clip(c) for c in data if isinstance(c, dict)]
             ids = [c.id for c in clips if c.id]
@@ -67,6 +71,10 @@ class GcuiChannel(Channel):
         r = submission.request
         if submission.kind is OperationKind.LYRICS:
             return "/api/generate_lyrics", {"prompt": r.description or r.lyrics}
+        if submission.kind is OperationKind.CONCAT:
+            if submission.source is None:
+                raise UpstreamRefused("concat needs the last clip of the chain")
+            return "/api/concat", {"clip_id": submission.source.clip_id}
         common = {"model": submission.model, "wait_audio": False}
         if submission.kind is OperationKind.EXTEND:
             source = submission.source
