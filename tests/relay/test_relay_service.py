@@ -276,7 +276,7 @@ def test_a_resumed_task_is_never_submitted_twice(healthy: Upstream, relay_for) -
     assert task is not None and len(task.engine_state["attempts"]) == 1
 
 
-def test_relay_status_shows_each_channel_now_and_as_workers_see_it(
+def test_relay_status_and_metrics_show_each_channel_as_workers_see_it(
     healthy: Upstream, relay_for, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
@@ -309,6 +309,22 @@ def test_relay_status_shows_each_channel_now_and_as_workers_see_it(
         app, ["relay", "status", "--no-probe", "--data-dir", str(relay.settings.data_dir)]
     )
     assert table.exit_code == 0 and "down" in table.output and healthy.key not in table.output
+    # The same view in /metrics, one series per channel and worker.
+    with relay.client() as client:
+        exported = client.get("/metrics").text
+    worker = up_seen["worker"]
+    assert (
+        f'tunesmith_relay_channel_submits_total{{channel="up",kind="gcui",worker="{worker}"}} 1.0' in exported
+    )
+    assert (
+        f'tunesmith_relay_channel_submit_failures_total{{channel="down",kind="kie",worker="{worker}"}} 1.0'
+        in (exported)
+    )
+    assert (
+        f'tunesmith_relay_channel_breaker{{channel="up",kind="gcui",state="closed",worker="{worker}"}} 1.0'
+        in exported
+    )
+    assert healthy.key not in exported
 
 
 def test_the_stream_plays_from_the_relay_while_the_upstream_renders(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]

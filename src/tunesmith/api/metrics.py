@@ -69,6 +69,26 @@ class ServiceCollector(Collector):
         yield beats
 
 
+class RelayCollector(Collector):
+    """The relay's channels as its workers last reported them (engines.relay.gauges): open tasks, breaker
+    state, submits, failures, polls, files copied; nothing when no relay worker reports."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[Any]:
+        from tunesmith.engines.relay.gauges import relay_families
+
+        for family in relay_families(self.store):
+            if not family.samples:
+                continue
+            kind = CounterMetricFamily if family.type == "counter" else GaugeMetricFamily
+            metric = kind(family.name, family.help, labels=list(family.labels))
+            for labels, value in family.samples:
+                metric.add_metric(list(labels), value)
+            yield metric
+
+
 class Metrics:
     """One registry per app: the HTTP metrics this process counts and the service collector."""
 
@@ -88,6 +108,7 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(ServiceCollector(store))
+        self.registry.register(RelayCollector(store))
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, dialect: str, route: str, status: int, seconds: float) -> None:

@@ -1,19 +1,9 @@
-"""Relay channel health as metric samples, for a `/metrics` exporter: plain data, so this module needs no
-metrics library and the exporter (prometheus-client) only turns each `Family` into its own metric family.
+"""Relay channel health as metric families for `GET /metrics` (api.metrics.RelayCollector turns each
+`Family` into a prometheus-client family): plain data, so the engine needs no metrics library.
 
 The samples come from what every worker's drivers report into the store (`engine_health`, every few
 seconds), so an API process that runs no worker exports its workers' view. One series per channel and
-worker; counters count since that worker started. Channels are named, never their keys.
-
-An exporter's collector, for instance:
-
-    for family in relay_families(store):
-        metric = (CounterMetricFamily if family.type == "counter" else GaugeMetricFamily)(
-            family.name, family.help, labels=family.labels)
-        for labels, value in family.samples:
-            metric.add_metric(labels, value)
-        yield metric
-"""
+worker; counters count since that worker started. Channels are named, never their keys."""
 
 from __future__ import annotations
 
