@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pretty_midi
 import pytest
@@ -49,7 +50,7 @@ def test_word_timings_are_the_upstreams_own(kind: str, healthy: Upstream, relay_
 
 
 def test_derived_operations_on_relayed_songs(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
-    relay = relay_for([channel("g", "gcui", healthy.url, healthy.key)])  # gcui offers no stems
+    relay = relay_for([channel("n", "newapi", healthy.url, healthy.key)])  # new-api offers no stems
     key = relay.new_key()
     with relay.client(key) as client:
         task_id = submit(client, generate_body(style="pop"))
@@ -179,3 +180,29 @@ def test_replace_section_of_a_kie_song_runs_on_its_upstream(healthy: Upstream, r
         12.5,
         replace["fullLyrics"],
     )
+
+
+def test_stems_of_a_gcui_song_are_the_upstreams_stem_clips(healthy: Upstream, relay_for) -> None:  # type: ignore[no-untyped-def]
+    relay = relay_for([channel("g", "gcui", healthy.url, healthy.key)])
+    with relay.client(relay.new_key()) as client:
+        task_id = submit(client, generate_body(style="pop"))
+        clip = wait_record(client, task_id)["response"]["sunoData"][0]
+        answer = client.post("/api/generate_stems", json={"audio_id": clip["id"]})
+        assert answer.status_code == 200, answer.text
+        ids = ",".join(stem["id"] for stem in answer.json())
+        deadline = time.monotonic() + 60
+        while True:
+            stems = client.get("/api/get", params={"ids": ids}).json()
+            if all(stem["status"] == "complete" for stem in stems):
+                break
+            assert all(stem["status"] != "error" for stem in stems) and time.monotonic() < deadline, stems
+            time.sleep(0.4)
+        parts = {s["title"].rsplit("(", 1)[-1].rstrip(")").lower(): s for s in stems}
+        assert set(parts) == {"vocals", "drums", "bass", "other"}  # as the upstream split it
+        for stem in stems:
+            assert stem["audio_url"].startswith(relay.base_url + "/media/")
+            assert decoded_seconds(client, stem["audio_url"]) == pytest.approx(clip["duration"], abs=0.1)
+    source = relay.services.store.get_task(task_id)
+    assert source is not None
+    [asked] = healthy.proxy.requests("POST", "/api/generate_stems")[-1:]
+    assert json.loads(asked.body) == {"audio_id": source.engine_state["clips"][clip["id"]]}

@@ -1,5 +1,6 @@
 """gcui-art suno-api upstreams: `/api/generate`, `/api/custom_generate`, `/api/extend_audio`, `/api/concat`,
-`/api/generate_lyrics`, and `GET /api/get?ids=` to read clips (`/api/get_aligned_lyrics` for word timings).
+`/api/generate_stems`, `/api/generate_lyrics`, and `GET /api/get?ids=` to read clips (stems are clips too;
+`/api/get_aligned_lyrics` for word timings).
 
 gcui has no task ids: a submit answers the new clips (`AudioInfo[]`), and those clip ids are what is polled.
 `GET /api/get?ids=a,b,...` reads the clips of many tasks at once, so the driver batches every open task of
@@ -12,7 +13,9 @@ no credits), 429 and 5xx make the driver try another channel.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from tunesmith.domain.operations import OperationKind
@@ -24,6 +27,7 @@ from tunesmith.engines.relay.channel import (
     Stage,
     Submission,
     Ticket,
+    UpstreamClip,
     UpstreamRefused,
     UpstreamTask,
     first_error,
@@ -34,11 +38,19 @@ from tunesmith.engines.relay.channel import (
     timed_words,
 )
 
+PART = re.compile(r"\(([A-Za-z][A-Za-z ]*)\)\s*$")
+
 
 class GcuiChannel(Channel):
     kind = "gcui"
     operations = frozenset(
-        {OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT, OperationKind.LYRICS}
+        {
+            OperationKind.GENERATE,
+            OperationKind.EXTEND,
+            OperationKind.CONCAT,
+            OperationKind.LYRICS,
+            OperationKind.STEMS,
+        }
     )
     batch_size = 50  # tasks per /api/get (two clip ids each)
     # /api/generate_lyrics answers once the lyrics are written (gcui-art polls Suno every 2 s meanwhile).
@@ -59,7 +71,10 @@ class GcuiChannel(Channel):
             clips = [suno_clip(c) for c in data if isinstance(c, dict)]
             ids = [c.id for c in clips if c.id]
             if ids:
-                return Accepted(ticket=submission.ticket(ids[0], ids))
+                ticket = submission.ticket(ids[0], ids)
+                if submission.kind is OperationKind.STEMS:  # one stem clip per part, as many as it makes
+                    ticket = replace(ticket, clips=len(ids))
+                return Accepted(ticket=ticket)
             raise ChannelUnavailable(f"{self.name}: {path} answered no clips")
         reason = f"{self.name}: {path} refused ({status}){self.http.detail(data)}"
         if status in (400, 413, 422):
@@ -71,6 +86,10 @@ class GcuiChannel(Channel):
         r = submission.request
         if submission.kind is OperationKind.LYRICS:
             return "/api/generate_lyrics", {"prompt": r.description or r.lyrics}
+        if submission.kind is OperationKind.STEMS:
+            if submission.source is None:
+                raise UpstreamRefused("stems need the source clip")
+            return "/api/generate_stems", {"audio_id": submission.source.clip_id}
         if submission.kind is OperationKind.CONCAT:
             if submission.source is None:
                 raise UpstreamRefused("concat needs the last clip of the chain")
@@ -149,6 +168,9 @@ class GcuiChannel(Channel):
             mine = tuple(clips[i] for i in ticket.clip_ids if i in clips)
             if not mine:
                 continue
+            if ticket.kind is OperationKind.STEMS:
+                found[ticket.task_id] = self._stems(ticket, mine)
+                continue
             stage = stage_from_clips(mine, expected=ticket.clips, instrumental=ticket.instrumental)
             if stage is Stage.FAILED:
                 detail = self.http.redact(first_error(mine) or "a clip failed")
@@ -167,3 +189,32 @@ class GcuiChannel(Channel):
             else:
                 found[ticket.task_id] = UpstreamTask(task_id=ticket.task_id, stage=stage, clips=mine)
         return found
+
+    def _stems(self, ticket: Ticket, stems: Sequence[UpstreamClip]) -> UpstreamTask:
+        """A separation is its stem clips: done when every one has its audio, each file named by the part
+        its title ends with ("Song (Vocals)" -> vocals)."""
+        if any(c.status == "error" for c in stems):
+            detail = self.http.redact(first_error(stems) or "a stem failed")
+            return UpstreamTask(
+                task_id=ticket.task_id,
+                stage=Stage.FAILED,
+                failure=FailureKind.GENERATE_AUDIO_FAILED,
+                reason=f"{self.name}: {detail}",
+            )
+        if len(stems) < len(ticket.clip_ids) or not all(
+            c.status == "complete" and c.audio_url for c in stems
+        ):
+            return UpstreamTask(task_id=ticket.task_id, stage=Stage.PENDING)
+        files: list[tuple[str, str]] = []
+        for index, stem in enumerate(stems):
+            part = stem_part(stem.title) or f"stem_{index + 1}"
+            if part in dict(files):
+                part = f"{part}_{index + 1}"
+            files.append((part, stem.audio_url))
+        return UpstreamTask(task_id=ticket.task_id, stage=Stage.SUCCESS, files=tuple(files))
+
+
+def stem_part(title: str) -> str:
+    """The part a stem clip's title names in its last parentheses, as our part names are spelled."""
+    found = PART.search(title)
+    return "_".join(found.group(1).lower().split()) if found else ""
