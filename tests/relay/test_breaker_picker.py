@@ -82,7 +82,7 @@ def test_models_map_and_operations_limit_the_channels() -> None:
     p = picker(config("v5only", models={"V5": "V5"}), config("any", kind="gcui"))
     assert [s.name for s in p.eligible(OperationKind.GENERATE, "V4_5")] == ["any"]
     assert {s.name for s in p.eligible(OperationKind.GENERATE, "V5")} == {"v5only", "any"}
-    assert p.eligible(OperationKind.CONCAT, "V5") == []
+    assert p.eligible(OperationKind.CROP, "V5") == []  # no upstream kind crops
     assert p.get("any").channel.upstream_model("V5") == "chirp-v5"  # gcui speaks Suno's names
     assert p.get("v5only").channel.upstream_model("V5") == "V5"
 
