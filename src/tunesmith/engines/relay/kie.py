@@ -66,7 +66,7 @@ RECORD_PATHS: dict[OperationKind, str] = {
     OperationKind.MIDI: "/api/v1/midi/record-info",
 }
 # MIDI's successFlag is a number: 0 pending, 1 done, 2 not created, 3 failed.
-MIDI_FAILED: dict[Any, FailureKind] = {
+MIDI_FAILED: dict[int, FailureKind] = {
     2: FailureKind.CREATE_TASK_FAILED,
     3: FailureKind.GENERATE_AUDIO_FAILED,
 }
@@ -234,7 +234,7 @@ class KieChannel(Channel):
         )
 
     def _midi(self, ticket: Ticket, record: dict[str, Any]) -> UpstreamTask:
-        flag = record.get("successFlag")
+        flag = _number(record.get("successFlag"))
         if flag in MIDI_FAILED:
             return UpstreamTask(
                 task_id=ticket.task_id,
@@ -351,3 +351,11 @@ def _clip(item: dict[str, Any]) -> UpstreamClip:
 
 def _without_empty(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None and v != ""}
+
+
+def _number(value: Any) -> int:
+    """An integer flag that some upstreams send as a string ("1"); 0 (pending) for anything else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -42,7 +42,7 @@ def mirror_clip(
     audio, duration = mirror_audio(clip.audio_url, workdir, limits)
     image = mirror_image(clip.image_url, workdir, limits) if clip.image_url else None
     text = song_text(request, clip)
-    artifacts = {}
+    artifacts: dict[str, str] = {}
     if timings is not None and text.lyrics:
         words = _timings(timings, duration)
         if words:
