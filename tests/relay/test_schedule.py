@@ -38,6 +38,17 @@ def test_kie_tasks_keep_within_three_polls_a_second_and_slow_down_with_age() -> 
     assert PollSchedule(5.0).spacing(old, kie, 60.0) == 7.5
 
 
+def test_a_kie_task_waits_its_spacing_from_when_its_poll_came_back() -> None:
+    schedule, kie = PollSchedule(0.05), channel("kie")
+    first, second = Polled("a", "kie", accepted_at=0.0), Polled("b", "kie", accepted_at=0.0)
+    assert schedule.due(kie, [first, second], 1.0) == [first, second]
+    # The job sent b's request late (after a's answer), and came back at 1.3: b's next request waits a
+    # full spacing from then, not from 1.0 when the job was due.
+    schedule.answered("kie", True, [first, second], kie, now=1.3)
+    assert schedule.due(kie, [first, second], 1.36) == []
+    assert schedule.due(kie, [first, second], 1.3 + 1.05 / 3 + 0.001) == [first, second]
+
+
 def test_a_failing_channel_backs_off_and_recovers() -> None:
     schedule, gcui = PollSchedule(1.0), channel("gcui")
     tasks = [Polled("t", "gcui", accepted_at=0.0)]

@@ -301,8 +301,11 @@ class RelayDriver(EngineDriver):
 
     def _polled(self, outcome: Outcome) -> None:
         name = outcome.channel
-        self._schedule.answered(name, outcome.error is None)
         slot = self.picker.get(name)
+        tasks = [self._tasks.get(task_id) for task_id in outcome.extra["ids"]]
+        polled = [t.poll for t in tasks if t is not None and t.poll is not None]
+        channel = slot.channel if slot is not None else None
+        self._schedule.answered(name, outcome.error is None, polled, channel, self._clock())
         if slot is None:
             return
         if outcome.error is not None:

@@ -4,7 +4,7 @@
   that channel.
 - kie (no batch query): each task on its own timer, every `interval`, up to 4× slower as it ages (+1× per
   AGE_STEP_S), never more often than the upstream's per-task limit allows (kie: 3 per second; a little
-  slack keeps any one-second window at 3).
+  slack keeps any one-second window at 3), counted from when the poll came back, not when it was due.
 - At most one poll request in flight per channel; a channel whose polls fail waits longer each time
   (doubling, at most MAX_BACKOFF_S) until it answers again.
 Not thread-safe: the driver's scheduler thread owns it.
@@ -67,9 +67,22 @@ class PollSchedule:
             self._in_flight.add(name)
         return due
 
-    def answered(self, channel: str, ok: bool) -> None:
-        """A poll request of `channel` came back (ok) or failed."""
+    def answered(
+        self,
+        channel: str,
+        ok: bool,
+        polled: Iterable[Polled] = (),
+        at: Channel | None = None,
+        now: float = 0.0,
+    ) -> None:
+        """A poll job of `channel` came back (ok) or failed at `now`. For a channel polled task by task
+        (`at`, batch size 1), each `polled` task then waits its full spacing from now: its request was sent
+        at some moment of the job, so spacing from the job's start alone could bring two requests of one
+        task closer than the upstream's limit when one job sends late and the next sends early."""
         self._in_flight.discard(channel)
+        if at is not None and at.batch_size == 1:
+            for task in polled:
+                task.next_at = max(task.next_at, now + self.spacing(task, at, now))
         if ok:
             self._backoff.pop(channel, None)
         else:
