@@ -342,3 +342,23 @@ def test_derived_operations_on_an_acestep_song(service: ServiceHarness) -> None:
         assert _credits(service, token) == before
         wav = client.post("/api/v1/wav/generate", json={**ids, "callBackUrl": "http://127.0.0.1:9/cb"})
         assert wav.json()["code"] == 200, wav.text
+
+
+def test_the_engine_process_never_connects_to_the_network(
+    tmp_path: Path, tiny_checkpoint: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's engine processes start with a guard that refuses and records any connect beyond
+    loopback (tests/acestep/netguard); a whole generate runs, and the guard saw no connect."""
+    import os
+
+    log = tmp_path / "netguard.log"
+    guard = Path(__file__).parent / "netguard"
+    monkeypatch.setenv("ACESTEP_NETGUARD_LOG", str(log))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(guard), os.environ.get("PYTHONPATH", "")]))
+    harness = ServiceHarness(acestep_settings(tmp_path / "data", tiny_checkpoint))
+    with harness, harness.client(harness.new_key()) as client:
+        task_id = client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"]
+        assert len(_done(client, task_id)["response"]["sunoData"]) == 2
+    lines = log.read_text().splitlines()
+    assert any(line.startswith("armed ") for line in lines), "the guard never ran in an engine process"
+    assert not [line for line in lines if line.startswith("connect ")], lines
