@@ -84,7 +84,13 @@ def test_callbacks_arrive_in_order(service: ServiceHarness) -> None:
         assert {"audio_url", "stream_audio_url", "image_url", "model_name"} <= set(
             complete["data"]["data"][0]
         )
-        deliveries = client.get(f"/tunesmith/v1/tasks/{task_id}/callbacks").json()["deliveries"]
+
+        # the sender records a delivery once the receiver's answer is back, a moment after the receiver saw it
+        def recorded() -> list | None:
+            deliveries = client.get(f"/tunesmith/v1/tasks/{task_id}/callbacks").json()["deliveries"]
+            return deliveries if all(d["status"] != "pending" for d in deliveries) else None
+
+        deliveries = wait_for(recorded, timeout=20)
         assert [(d["stage"], d["status"]) for d in deliveries] == [
             ("text", "delivered"),
             ("first", "delivered"),
