@@ -35,21 +35,28 @@ class TunesmithApp(FastAPI):
     """FastAPI with a fast lane in front: the most-polled routes skip the middleware stack and the router."""
 
     fast_lane = FastLane({})
+    _lane_routes: dict[str, tuple[str, LaneRoute]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        dialect = errors.dialect_for_path(scope["path"])
-        label = dialect.name if dialect is not None else "none"
-        logs.begin(dialect=label, route=scope["path"])
+        path = scope["path"]
         route = self.fast_lane.find(scope)
         if route is None:
+            dialect = errors.dialect_for_path(path)
+            label = dialect.name if dialect is not None else "none"
+            logs.begin(dialect=label, route=path)
             await measured(self.state.metrics, label, super().__call__, scope, receive, send)
             return
+        lane = self._lane_routes.get(path)
+        if lane is None:  # once per lane path: its dialect, and the route object the metrics read
+            owner = errors.dialect_for_path(path)
+            lane = self._lane_routes[path] = (owner.name if owner is not None else "none", LaneRoute(path))
         scope["app"] = self
-        scope["route"] = LaneRoute(scope["path"])
-        await measured(self.state.metrics, label, route, scope, receive, send)
+        scope["route"] = lane[1]
+        logs.begin(dialect=lane[0], route=path)
+        await measured(self.state.metrics, lane[0], route, scope, receive, send)
 
 
 class LaneRoute:
@@ -99,6 +106,7 @@ def create_app(services: Services) -> FastAPI:
             endpoint: Any = lane[path]  # a plain ASGI app, which Starlette's Route runs as it is
             app.router.add_route(path, endpoint, methods=["GET"], include_in_schema=False)
     app.fast_lane = FastLane(lane)
+    app._lane_routes = {}
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_body_bytes)
     _document_plain_routes(app, [getattr(m, "OPENAPI_PATHS", {}) for m in _dialect_modules()])
     return app
