@@ -348,3 +348,17 @@ def test_a_short_requested_song_sings_every_line_before_it_grows_the_intro(
     assert abs(plan.duration - 30.0) <= plan.bar_beats * plan.spb + 1
     intro = span(plan, "Intro")
     assert intro[1] - intro[0] <= 30.0 / 3 + 0.01
+
+
+def test_numbers_in_a_line_are_sung_as_their_own_words(tmp_path: Path) -> None:
+    """espeak reads "21" as two words at one text position; the line is still sung, each written word once."""
+    sheet = "[Verse]\nlantern morning river number 21\nin 1999 we had 2 cars\n[Chorus]\nwe rise we fall\n"
+    _, words, _ = song(tmp_path, sheet)
+    sung = [w["word"] for w in words]
+    assert sung == [
+        *["lantern", "morning", "river", "number", "21"],
+        *["in", "1999", "we", "had", "2", "cars"],
+        *["we", "rise", "we", "fall"],
+    ]
+    starts = [w["start_s"] for w in words]
+    assert starts == sorted(starts)

@@ -216,6 +216,9 @@ def _owners(events: list[tuple[int, int]], count: int, expected: list[int]) -> l
     and its text positions can drift after such a merge, so events are matched to runs of words by dynamic
     programming: each event takes the consecutive words whose expected syllables best match its own, near
     the word its position points at; its syllables are then shared out in order, one word at least each."""
+    # espeak reads a number or an abbreviation as several words at one text position ("21": "twenty one"):
+    # one written word, one event
+    events = [ev for k, ev in enumerate(events) if k == 0 or ev[1] != events[k - 1][1]]
     groups = [(a, b, g) for (a, g), (b, _) in zip(events, [*events[1:], (count, 0)], strict=True) if b > a]
     n_words = len(expected)
     if not groups or n_words == 0:
@@ -254,4 +257,5 @@ def _owners(events: list[tuple[int, int]], count: int, expected: list[int]) -> l
             take = left if w == b - 1 else max(1 if left > later else 0, min(expected[w], left - later))
             owners += [w] * take
             left -= take
-    return owners
+    # more events than words can leave syllables unowned: they belong to the last word sung
+    return (owners + [owners[-1] if owners else 0] * count)[:count]
