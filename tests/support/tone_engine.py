@@ -112,7 +112,9 @@ def _stems(seconds: float, freq: float, words: list[dict], seed: int) -> dict[st
 
 
 def _midi(path: Path, seconds: float, freq: float, vocal: bool) -> None:
-    import pretty_midi
+    from tunesmith.engines.midi_library import load_pretty_midi
+
+    pretty_midi = load_pretty_midi()
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=120.0)
     root = int(round(69 + 12 * float(np.log2(freq / 440.0))))

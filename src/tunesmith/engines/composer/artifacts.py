@@ -50,7 +50,9 @@ def word_timings(plan: SongPlan) -> list[dict]:
 
 
 def write_midi(path: Path, plan: SongPlan, tracks: list[Track]) -> None:
-    import pretty_midi
+    from tunesmith.engines.midi_library import load_pretty_midi
+
+    pretty_midi = load_pretty_midi()
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=plan.style.bpm)
     num = 6 if plan.style.meter == 6 else plan.bar_beats

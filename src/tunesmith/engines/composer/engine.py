@@ -204,7 +204,10 @@ class ComposerEngine(Engine):
         _vocal_chain(beep, None)
         mastering.master(np.stack([beep, beep], axis=1) * np.float32(0.1))
         import PIL.ImageDraw  # noqa: F401
-        import pretty_midi  # noqa: F401
+
+        from tunesmith.engines.midi_library import load_pretty_midi
+
+        load_pretty_midi()
         import scipy.signal  # noqa: F401
 
         pool.get_pool()

@@ -37,6 +37,9 @@ class _SoundFont:
     that changes the first notes of the next render, which would break same-seed-same-audio)."""
 
     def __init__(self, path: str) -> None:
+        from tunesmith.engines.midi_library import load_pretty_midi
+
+        load_pretty_midi()  # imports fluidsynth without its CI line on stdout
         import fluidsynth
 
         self.fs = fluidsynth

@@ -33,7 +33,9 @@ def instruments_from(data: Any, duration: float) -> list[dict[str, Any]]:
 
 def write_midi(instruments: list[dict[str, Any]], workdir: Path, duration: float) -> dict[str, str]:
     """`song.mid` in `workdir` holding `instruments`, ending at `duration`: the task's files."""
-    import pretty_midi
+    from tunesmith.engines.midi_library import load_pretty_midi
+
+    pretty_midi = load_pretty_midi()
 
     song = pretty_midi.PrettyMIDI()
     for inst in instruments:

@@ -34,7 +34,9 @@ def make(job: EngineJob, sink: ProgressSink) -> None:
 
 def fit_to(path: Path, target: Path, duration: float) -> list[dict[str, Any]]:
     """Write `path` to `target` ending at `duration` seconds; return its instruments as kie's midiData."""
-    import pretty_midi
+    from tunesmith.engines.midi_library import load_pretty_midi
+
+    pretty_midi = load_pretty_midi()
 
     pm = pretty_midi.PrettyMIDI(str(path))
     out: list[dict[str, Any]] = []

@@ -87,7 +87,9 @@ def sections(source: list[dict[str, Any]], piece: Piece) -> list[dict[str, Any]]
 def write_midi(path: Path, sources: list[tuple[Path | None, Piece]], tempo: float) -> None:
     """One MIDI file from pieces of several: instruments matched by (name, program, drum); notes kept when
     they start inside their piece, cut at its end, moved by its offset. Key and meter from the first."""
-    import pretty_midi
+    from tunesmith.engines.midi_library import load_pretty_midi
+
+    pretty_midi = load_pretty_midi()
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=tempo)
     insts: dict[tuple[str, int, bool], Any] = {}
