@@ -67,7 +67,7 @@ def write_midi(path: Path, plan: SongPlan, tracks: list[Track]) -> None:
                 pretty_midi.Note(velocity=v, pitch=p, start=s, end=max(e, s + 0.01)) for p, s, e, v in notes
             ]
             pm.instruments.append(inst)
-    voices: dict[str, pretty_midi.Instrument] = {}
+    voices: dict[str, Any] = {}  # pretty_midi.Instrument by voice
     for ln in plan.lines:
         if not ln.sung:
             continue
