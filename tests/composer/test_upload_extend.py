@@ -281,7 +281,8 @@ def test_a_missing_upload_is_an_engine_error(engine, tmp_path):
         (request(continue_at=float("nan")), "continue_at"),
         (request(continue_at=float("inf")), "continue_at"),
         (request(duration=-5.0), "duration"),
-        (SongRequest(kind=OperationKind.UPLOAD_COVER, style="pop"), "kind"),
+        (SongRequest(kind=OperationKind.STEMS, style="pop"), "kind"),  # a studio-engine operation
+        (SongRequest(kind=OperationKind.UPLOAD_COVER, style="pop", custom_mode=True), "lyrics"),
     ],
 )
 def test_check_refuses_bad_upload_requests(req, field):
@@ -296,6 +297,6 @@ def test_check_accepts_an_upload_extend_without_a_clip_id():
     from tunesmith.engines.composer.engine import ComposerEngine
 
     eng = ComposerEngine()
-    assert OperationKind.UPLOAD_EXTEND in eng.operations and OperationKind.UPLOAD_COVER not in eng.operations
+    assert {OperationKind.UPLOAD_EXTEND, OperationKind.UPLOAD_COVER} <= eng.operations
     eng.check(request())
     eng.check(request(continue_at=12.5, lyrics=MORE))
