@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.acestep.checkpoints import nan_copy, truncated_copy, upstream_layout
+from tests.acestep.doubles import OomPipeForTests
 from tests.acestep.jobs import LYRICS, RecordingSink, job
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.acestep.engine import AceStepEngine
@@ -93,30 +94,11 @@ def test_instrumental_and_description_modes(
 def test_out_of_memory_on_two_takes_retries_one_at_a_time(
     engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path
 ) -> None:
-    import torch
-
     from tunesmith.engines.acestep.loading import load
 
     engine.run(job(tmp_path / "ref", CUSTOM, tiny_checkpoint), RecordingSink())
     loaded = load(engine.config)
-    real = loaded.pipe
-
-    class OomOnBatchPipeForTests:
-        """TEST DOUBLE: the real pipeline, except that a batch of several takes runs out of memory."""
-
-        def __init__(self) -> None:
-            self.batches: list[int] = []
-
-        def __call__(self, **kwargs):  # type: ignore[no-untyped-def]
-            self.batches.append(len(kwargs["prompt"]))
-            if len(kwargs["prompt"]) > 1:
-                raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
-            return real(**kwargs)
-
-        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-            return getattr(real, name)
-
-    double = OomOnBatchPipeForTests()
+    double = OomPipeForTests(loaded.pipe)
     loaded.pipe = double
     engine._runner._loaded = loaded
     sink = RecordingSink()
@@ -125,20 +107,21 @@ def test_out_of_memory_on_two_takes_retries_one_at_a_time(
     for k in (0, 1):
         retried, _ = sf.read(tmp_path / f"oom/clip{k}/audio.wav")
         batched, _ = sf.read(tmp_path / f"ref/clip{k}/audio.wav")
-        assert np.abs(retried - batched).max() < 2e-3
+        assert np.abs(retried - batched).max() < 2e-3  # the same takes the batch would have given
+
+    double.always = True
+    double.batches.clear()
+    with pytest.raises(EngineError) as failed:
+        engine.run(job(tmp_path / "oom-again", CUSTOM, tiny_checkpoint), RecordingSink())
+    assert double.batches == [2, 1]  # one retry, one take at a time, then the task fails
+    message = failed.value.message
+    assert "out of GPU memory even one take at a time" in message and not failed.value.retryable
+    assert "TUNESMITH_ACESTEP_OFFLOAD=1" in message and "shorten the song" in message
     engine.close()
 
 
 def test_nan_weights_fail_with_what_to_do(tiny_checkpoint: Path, tmp_path: Path) -> None:
-    import torch
-    from safetensors.torch import load_file, save_file
-
-    broken = tmp_path / "nan"
-    shutil.copytree(tiny_checkpoint, broken)
-    weights = next((broken / "transformer").glob("*.safetensors"))
-    tensors = load_file(weights)
-    tensors["proj_out_conv.bias"] = torch.full_like(tensors["proj_out_conv.bias"], float("nan"))
-    save_file(tensors, weights)
+    broken = nan_copy(tiny_checkpoint, tmp_path / "nan")
     engine = AceStepEngine()
     with pytest.raises(EngineError) as failed:
         engine.run(job(tmp_path, CUSTOM, broken), RecordingSink())
@@ -147,17 +130,19 @@ def test_nan_weights_fail_with_what_to_do(tiny_checkpoint: Path, tmp_path: Path)
 
 
 def test_wrong_checkpoint_layouts_fail_cleanly(tiny_checkpoint: Path, tmp_path: Path) -> None:
-    upstream = tmp_path / "Ace-Step1.5"
-    (upstream / "acestep-v15-turbo").mkdir(parents=True)
-    damaged = tmp_path / "damaged"
-    shutil.copytree(tiny_checkpoint, damaged)
-    weights = next((damaged / "transformer").glob("*.safetensors"))
-    weights.write_bytes(weights.read_bytes()[:100])
+    upstream = upstream_layout(tmp_path / "checkpoints")
+    one_model = tmp_path / "acestep-v15-xl-turbo"
+    one_model.mkdir()
+    (one_model / "config.json").write_text("{}")
+    damaged = truncated_copy(tiny_checkpoint, tmp_path / "damaged")
     for folder, says in (
         (upstream, "upstream ACE-Step layout"),
+        (one_model, "upstream ACE-Step layout"),
         (tmp_path / "nowhere", "does not exist"),
         (damaged, "could not be loaded"),
     ):
         with pytest.raises(EngineError) as failed:
             AceStepEngine().run(job(tmp_path / folder.name, CUSTOM, folder), RecordingSink())
         assert says in failed.value.message and not failed.value.retryable
+        if "upstream" in says:  # what to do: convert it, or download the diffusers repository
+            assert "convert_ace_step_to_diffusers.py" in failed.value.message

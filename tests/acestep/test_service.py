@@ -5,7 +5,6 @@ instrumental), callbacks, extend, replace section, upload-cover, and failures re
 from __future__ import annotations
 
 import io
-import shutil
 import threading
 import time
 from functools import partial
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.acestep.checkpoints import truncated_copy, upstream_layout
 from tests.acestep.jobs import LYRICS
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
 from tests.support.kie_client import poll_until_done
@@ -260,8 +260,7 @@ def test_cover_refused_before_charging_without_the_audio_tokenizer(
 
 
 def test_engine_not_ready_is_refused_at_submit_with_nothing_charged(tmp_path: Path) -> None:
-    upstream = tmp_path / "Ace-Step1.5"
-    (upstream / "acestep-v15-turbo").mkdir(parents=True)
+    upstream = upstream_layout(tmp_path / "Ace-Step1.5")
     settings = acestep_settings(tmp_path / "data", upstream)
     with ServiceHarness(settings, with_worker=False) as harness:
         token = harness.new_key(credits=100)
@@ -276,10 +275,7 @@ def test_engine_not_ready_is_refused_at_submit_with_nothing_charged(tmp_path: Pa
 
 
 def test_damaged_checkpoint_fails_the_task_and_refunds_once(tmp_path: Path, tiny_checkpoint: Path) -> None:
-    damaged = tmp_path / "damaged"
-    shutil.copytree(tiny_checkpoint, damaged)
-    weights = next((damaged / "transformer").glob("*.safetensors"))
-    weights.write_bytes(weights.read_bytes()[:100])
+    damaged = truncated_copy(tiny_checkpoint, tmp_path / "damaged")
     with ServiceHarness(acestep_settings(tmp_path / "data", damaged)) as harness:
         token = harness.new_key(credits=100)
         with harness.client(token) as client:

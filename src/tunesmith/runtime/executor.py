@@ -169,10 +169,28 @@ class EngineProcess:
             if self._conn.poll(timeout):
                 return self._conn.recv()
         except (EOFError, OSError) as exc:
-            raise ChildDied(f"engine process exited (code {self.exitcode})") from exc
+            raise self._died() from exc
         if not self.alive:
-            raise ChildDied(f"engine process exited (code {self.exitcode})")
+            raise self._died()
         return None
+
+    def _died(self) -> ChildDied:
+        """What the task's failure says when its engine process is gone: how it ended, and what to do."""
+        if self._proc is not None:
+            self._proc.join(1.0)  # reaped, so its exit status is known
+        code = self.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited (status {code})"
+        return ChildDied(
+            f"the engine process {how} before the song was finished; submit the task again. If nobody "
+            "stopped it, the machine most likely ran out of memory (see the system log, e.g. dmesg): give "
+            "the worker more memory, run fewer tasks at once (TUNESMITH_WORKERS) or make shorter songs"
+        )
 
     @property
     def exitcode(self) -> int | None:

@@ -112,7 +112,7 @@ def inspect_checkpoint(folder: str | Path) -> CheckpointInfo:
         return CheckpointInfo(path=path, problem=f"checkpoint folder {path} does not exist")
     index_file = path / "model_index.json"
     if not index_file.is_file():
-        upstream = any((path / name).is_dir() for name in ("acestep-v15-turbo", "acestep-v15-base"))
+        upstream = _upstream_layout(path)
         what = "is the upstream ACE-Step layout, not diffusers'" if upstream else "has no model_index.json"
         return CheckpointInfo(path=path, problem=f"checkpoint folder {path} {what}: {CONVERT_HINT}")
     try:
@@ -134,6 +134,14 @@ def inspect_checkpoint(folder: str | Path) -> CheckpointInfo:
     turbo = bool(config.get("is_turbo")) or version == "turbo"
     can_cover = all(_component(path, index, part) for part in COVER_PARTS)
     return CheckpointInfo(path=path, turbo=turbo, can_cover=can_cover, model_version=version)
+
+
+def _upstream_layout(path: Path) -> bool:
+    """Upstream ACE-Step's checkpoints folder (acestep-v15-turbo/, acestep-v15-xl-base/...), or one model
+    folder of it (its own config.json, no model_index.json)."""
+    if path.name.startswith("acestep-v15") and (path / "config.json").is_file():
+        return True
+    return any(child.is_dir() and child.name.startswith("acestep-v15") for child in path.iterdir())
 
 
 def _component(path: Path, index: dict[str, Any], part: str) -> bool:
