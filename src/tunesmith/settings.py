@@ -28,6 +28,7 @@ DEFAULT_COSTS: dict[str, int] = {
     "upload_extend": 12,
     "add_instrumental": 12,
     "add_vocals": 12,
+    "upload": 2,
     "replace_section": 6,
     "crop": 2,
     "wav": 1,

@@ -106,18 +106,14 @@ def test_a_kie_task_reads_through_zeakai(service: ServiceHarness) -> None:
         assert [c["metadata"]["prompt"] for c in final["clips"]] == ["[Verse]\nCity lights"] * 2
 
 
-@pytest.mark.parametrize(
-    ("route", "body", "word"),
-    [
-        ("upload", {"url": "https://example.com/a.mp3"}, "upload"),
-    ],
-)
-def test_operations_not_available_yet_are_refused_and_charge_nothing(
-    service: ServiceHarness, route: str, body: dict, word: str
+def test_an_upload_the_models_engine_cannot_import_is_refused_and_charges_nothing(
+    service: ServiceHarness,
 ) -> None:
+    """The tone test double imports nothing: refused at submit (the composer's: test_upload_clips_flow)."""
     token = service.new_key(credits=100)
     with service.client(token) as client:
-        assert_error(client.post(f"{BASE}/submit/{route}", json=body), 400, 9, word, "not available yet")
+        reply = client.post(f"{BASE}/submit/upload", json={"url": "https://example.com/a.mp3"})
+        assert_error(reply, 400, 9, "upload", "not supported")
     key = service.services.keys.authenticate(f"Bearer {token}")
     assert service.services.keys.balance(key) == 100
 

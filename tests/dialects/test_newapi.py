@@ -324,16 +324,19 @@ def test_invalid_music_requests(body: dict[str, Any]) -> None:
         to_song_request(MusicRequest.model_validate(body))
 
 
-@pytest.mark.parametrize(
-    "operation",
-    [
-        lambda: upload_operation(UploadRequest(url="https://example.com/a.mp3")),
-    ],
-)
-def test_operations_without_an_engine_are_refused(operation: Any) -> None:
-    song = operation()
-    with pytest.raises(Unsupported, match="not supported yet"):
-        refuse_unimplemented(song)
+def test_upload_is_an_import_of_the_url_in_the_default_model() -> None:
+    song = refuse_unimplemented(upload_operation(UploadRequest(url=" https://example.com/a.mp3 ")))
+    assert (song.kind, song.model, song.title) == (OperationKind.UPLOAD, "V3_5", "")
+    assert song.extra["upload_url"] == "https://example.com/a.mp3" and song.extra["upload_field"] == "url"
+    named = upload_operation(
+        UploadRequest(audio_url="https://example.com/b.mp3", title="Demo", mv="chirp-v4")
+    )
+    assert (named.model, named.title, named.extra["upload_field"]) == ("V4", "Demo", "audio_url")
+    with pytest.raises(InvalidRequest) as caught:
+        upload_operation(UploadRequest(title="no address"))
+    assert caught.value.field == "url"
+    with pytest.raises(InvalidRequest):
+        upload_operation(UploadRequest(url="https://example.com/a.mp3", mv="chirp-v9"))
 
 
 @pytest.mark.parametrize(

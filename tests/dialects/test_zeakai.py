@@ -267,11 +267,6 @@ def test_rule_violations_name_the_field(
     assert caught.value.field == field
 
 
-REFUSED = [
-    (zeakai.UploadRequest, {"url": "https://example.com/a.mp3"}, "upload"),
-]
-
-
 def test_lyrics_request_is_a_lyrics_operation() -> None:
     song = zeakai.song_request_for(zeakai.LyricsRequest(prompt=" the sea "))
     assert (song.kind, song.description) == (OperationKind.LYRICS, "the sea")
@@ -291,13 +286,15 @@ def test_edits_name_the_clip_they_work_on(cls: type[BaseModel], body: dict) -> N
     assert zeakai.clip_of(cls.model_validate(body))[0] == "c1"
 
 
-@pytest.mark.parametrize(("cls", "body", "word"), REFUSED)
-def test_other_operations_are_refused_as_not_available_yet(
-    cls: type[BaseModel], body: dict, word: str
-) -> None:
-    with pytest.raises(Unsupported) as caught:
-        zeakai.song_request_for(cls.model_validate(body))
-    assert word in caught.value.message and "not available yet" in caught.value.message
+def test_upload_is_an_import_of_the_url() -> None:
+    song = zeakai.song_request_for(zeakai.UploadRequest(url=" https://example.com/a.mp3 ", title="Demo"))
+    assert (song.kind, song.model, song.title) == (OperationKind.UPLOAD, "V3_5", "Demo")
+    assert song.extra == {"upload_url": "https://example.com/a.mp3", "upload_field": "url"}
+    with pytest.raises(InvalidRequest) as caught:
+        zeakai.song_request_for(zeakai.UploadRequest(url="https://example.com/a.mp3", mv="chirp-v9"))
+    assert caught.value.field == "mv"
+    with pytest.raises(PayloadTooLarge):
+        zeakai.song_request_for(zeakai.UploadRequest(url="https://example.com/a.mp3", title="t" * 81))
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ class OperationKind(StrEnum):
     UPLOAD_EXTEND = "upload_extend"
     ADD_INSTRUMENTAL = "add_instrumental"
     ADD_VOCALS = "add_vocals"
+    UPLOAD = "upload"  # an outside recording brought in as a clip (new-api / zeakAi upload), to edit later
     # Derived: the result is files or data about an existing clip or task (Task.result), no new clips.
     LYRICS = "lyrics"
     WAV = "wav"
@@ -48,6 +49,7 @@ UPLOAD_OPERATIONS: frozenset[OperationKind] = frozenset(
         OperationKind.UPLOAD_EXTEND,
         OperationKind.ADD_INSTRUMENTAL,
         OperationKind.ADD_VOCALS,
+        OperationKind.UPLOAD,
     }
 )
 
@@ -62,6 +64,7 @@ CLIPS_PER_OPERATION: dict[OperationKind, int] = {
     OperationKind.ADD_VOCALS: 2,
     OperationKind.CONCAT: 1,
     OperationKind.CROP: 1,
+    OperationKind.UPLOAD: 1,
     **{kind: 0 for kind in DERIVED_OPERATIONS},
 }
 

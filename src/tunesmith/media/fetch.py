@@ -98,17 +98,19 @@ def fetch_audio(
     max_seconds: float,
     timeout: float,
     resolver: Resolver | None = None,
+    field: str = FIELD,
 ) -> FetchedAudio:
     """Download `url` (guarded, pinned, bounded) and decode it to `dest_dir/upload.wav`.
 
     `allow` lists hosts, IPs or CIDRs reachable despite being private (as for callbacks); `resolver` replaces
-    the system resolver (tests). Raises FetchFailed.
+    the system resolver (tests); `field` names the URL in messages (the dialect's own field name). Raises
+    FetchFailed.
     """
     dest_dir.mkdir(parents=True, exist_ok=True)
     original = dest_dir / _DOWNLOAD_NAME
     try:
-        size, content_type = _download(url, original, allow, max_bytes, timeout, resolver, FIELD, None)
-        wav, duration = _decode(original, dest_dir, max_seconds, content_type)
+        size, content_type = _download(url, original, allow, max_bytes, timeout, resolver, field, None)
+        wav, duration = _decode(original, dest_dir, max_seconds, content_type, field)
     finally:
         original.unlink(missing_ok=True)
     return FetchedAudio(wav=wav, duration=duration, source_bytes=size, content_type=content_type)
@@ -321,10 +323,12 @@ def _timed_out(target: Target, watchdog: _Watchdog, field: str) -> FetchFailed:
 # ── decoding ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _decode(original: Path, dest_dir: Path, max_seconds: float, content_type: str) -> tuple[Path, float]:
+def _decode(
+    original: Path, dest_dir: Path, max_seconds: float, content_type: str, field: str = FIELD
+) -> tuple[Path, float]:
     """ffmpeg `original` into `dest_dir/upload.wav`; returns it and its duration."""
     if original.stat().st_size == 0:
-        raise _undecodable("the file is empty", content_type)
+        raise _undecodable("the file is empty", content_type, field)
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise RuntimeError("ffmpeg is not installed: it is needed to decode uploaded audio")
@@ -363,19 +367,20 @@ def _decode(original: Path, dest_dir: Path, max_seconds: float, content_type: st
                 command, capture_output=True, timeout=DECODE_TIMEOUT_S, check=False, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired:
-            raise _undecodable(f"decoding took longer than {DECODE_TIMEOUT_S:g} s", content_type) from None
+            took = f"decoding took longer than {DECODE_TIMEOUT_S:g} s"
+            raise _undecodable(took, content_type, field) from None
         if done.returncode != 0:
-            raise _undecodable(_ffmpeg_error(done.stderr, original), content_type)
+            raise _undecodable(_ffmpeg_error(done.stderr, original), content_type, field)
         try:
             info = sf.info(str(partial))
         except (RuntimeError, OSError) as exc:  # soundfile's LibsndfileError is a RuntimeError
-            raise _undecodable(f"the decoded audio is unreadable ({exc})", content_type) from None
+            raise _undecodable(f"the decoded audio is unreadable ({exc})", content_type, field) from None
         duration = info.frames / float(info.samplerate) if info.samplerate else 0.0
         if info.frames <= 0 or duration <= 0:
-            raise FetchFailed(f"{FIELD}: the file holds no audio (0 s)", retryable=False)
+            raise FetchFailed(f"{field}: the file holds no audio (0 s)", retryable=False)
         if duration > max_seconds + DURATION_TOLERANCE_S:
             raise FetchFailed(
-                f"{FIELD}: the audio is longer than the limit of {_seconds(max_seconds)}", retryable=False
+                f"{field}: the audio is longer than the limit of {_seconds(max_seconds)}", retryable=False
             )
         os.replace(partial, final)
     finally:
@@ -397,9 +402,9 @@ def _ffmpeg_error(stderr: bytes, original: Path) -> str:
     return _clip(detail)
 
 
-def _undecodable(why: str, content_type: str) -> FetchFailed:
+def _undecodable(why: str, content_type: str, field: str = FIELD) -> FetchFailed:
     hint = f" (the server sent {content_type.split(';')[0]})" if content_type else ""
-    return FetchFailed(f"{FIELD}: could not decode audio: {why}{hint}", retryable=False)
+    return FetchFailed(f"{field}: could not decode audio: {why}{hint}", retryable=False)
 
 
 # ── wording ───────────────────────────────────────────────────────────────────────────────────────────────

@@ -179,7 +179,7 @@ class SourceLoader:
         if notes:
             request = replace(request, extra={**request.extra, "replay": notes})
         source = None
-        if task.operation in UPLOAD_OPERATIONS:
+        if task.operation in UPLOAD_OPERATIONS and request.extra.get("upload_url"):
             source = self.upload(task)
             if source is None:
                 raise EngineError(

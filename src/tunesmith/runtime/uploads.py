@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tunesmith.domain.models import Task
 from tunesmith.engines.base import SourceClip
-from tunesmith.media.fetch import fetch_audio
+from tunesmith.media.fetch import FIELD, fetch_audio
 from tunesmith.settings import Settings
 
 log = logging.getLogger("tunesmith.runtime.worker")
@@ -28,6 +28,7 @@ def upload_source(task: Task, scratch: Path, settings: Settings) -> SourceClip:
         max_bytes=settings.upload_max_bytes,
         max_seconds=settings.upload_max_seconds,
         timeout=settings.upload_timeout_seconds,
+        field=str(task.request.extra.get("upload_field") or FIELD),
     )
     log.info(
         "task %s: fetched uploadUrl (%d bytes, %s, %.1f s)",

@@ -120,7 +120,8 @@ class TaskService:
             )
         upload_url = request.extra.get("upload_url")
         if upload_url:  # a private address is refused now; the worker checks again when it fetches
-            check_callback_url(upload_url, allow=self.settings.upload_allow, field="uploadUrl")
+            field = str(request.extra.get("upload_field") or "uploadUrl")
+            check_callback_url(upload_url, allow=self.settings.upload_allow, field=field)
         if request.kind in ONE_PER_CLIP and request.source_clip_id:
             with self._one_per_clip:  # two first requests at once must not both get in (in this process)
                 earlier = self.existing(key, request.kind, clip_id=request.source_clip_id)

@@ -1,9 +1,10 @@
 """new-api / GoAmz routes (`/suno/...`): a new-api client, or new-api itself using Tunesmith as its "Suno API"
 channel, works here by changing its base URL.
 
-Extend is `/suno/submit/music` with `continue_clip_id` + `task_id` (+ `continue_at`); concat and lyrics have
-their own submit routes. Every task reads through `/suno/fetch/{id}` (a lyrics task as action LYRICS, its
-`data` the single lyrics object) and a lyrics task also through `/suno/lyrics/{id}`.
+Extend is `/suno/submit/music` with `continue_clip_id` + `task_id` (+ `continue_at`); concat, lyrics and
+upload (an outside recording imported as a clip) have their own submit routes. Every task reads through
+`/suno/fetch/{id}` (a lyrics task as action LYRICS, its `data` the single lyrics object) and a lyrics task
+also through `/suno/lyrics/{id}`.
 """
 
 from __future__ import annotations
@@ -107,7 +108,15 @@ async def submit_concat(
     return await _submit(request, key, services, song, body.notify_hook)
 
 
-@router.post("/submit/upload", summary="Upload audio by URL (not supported yet: refused)")
+@router.post(
+    "/submit/upload",
+    summary="Import an audio file by URL as a clip (to extend, concat, crop, cover...)",
+    description="The worker fetches `url` (public addresses only; size, length and time are capped) and "
+    'makes one clip of metadata.type "upload" that is the recording itself. Its id is then '
+    "`continue_clip_id` (with this task's id as `task_id`) for an extension, or `clip_id` for concat. "
+    "A file that cannot be fetched or read, or is silent, fails the task (FAILURE, fail_reason) and "
+    "refunds it; a private or malformed address is refused at submit, and nothing is charged.",
+)
 async def submit_upload(
     body: newapi.UploadRequest, request: Request, key: ApiKeyDep, services: ServicesDep
 ) -> JsonResponse:

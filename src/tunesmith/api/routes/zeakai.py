@@ -47,7 +47,7 @@ def _song(services: Services, key: ApiKey, body: BaseModel) -> SongRequest:
     found"), a merge records the chain it joins."""
     target = zeakai.clip_of(body)
     if target is None:
-        return zeakai.song_request_for(body)  # refuses upload
+        return zeakai.song_request_for(body)
     clip = services.tasks.own_clip(key, target[0])
     source = services.tasks.get(key, clip.task_id)
     history = concat_history(services.store, clip.id) if isinstance(body, zeakai.MergeRequest) else None
@@ -115,7 +115,10 @@ _submit_route(
     "6. Partial edit: sing infill_start_s..infill_end_s again (10 s to half the song; 2 clips)",
 )
 _submit_route(
-    "/submit/upload", "upload", zeakai.UploadRequest, "7. Upload music (not available: no external audio)"
+    "/submit/upload",
+    "upload",
+    zeakai.UploadRequest,
+    "7. Upload music: the file at `url` becomes a clip (metadata.type upload) to extend, cover, crop, merge",
 )
 _submit_route(
     "/submit/extend",

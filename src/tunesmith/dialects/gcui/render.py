@@ -50,6 +50,7 @@ _TYPES = {
     OperationKind.CONCAT: "concat",
     OperationKind.UPLOAD_COVER: "upload",
     OperationKind.UPLOAD_EXTEND: "upload",
+    OperationKind.UPLOAD: "upload",
     OperationKind.REPLACE_SECTION: "edit",
     OperationKind.LYRICS: "gen",
 }

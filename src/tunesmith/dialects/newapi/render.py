@@ -192,7 +192,7 @@ def _metadata(task: Task, clip: Clip) -> dict[str, Any]:
 def _clip_type(task: Task) -> str:
     if task.operation is OperationKind.CONCAT:
         return "concat"
-    if task.operation in (OperationKind.UPLOAD_COVER, OperationKind.UPLOAD_EXTEND):
+    if task.operation in (OperationKind.UPLOAD_COVER, OperationKind.UPLOAD_EXTEND, OperationKind.UPLOAD):
         return "upload"
     return "gen"
 

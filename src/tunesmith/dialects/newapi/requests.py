@@ -5,8 +5,10 @@ The field names are new-api's `dto.SunoSubmitReq` plus what the aggregators that
 what an engine cannot work without; unknown fields are ignored because clients send their whole request class.
 
 Every operation is parsed into a SongRequest whatever its kind, and only then refused when this server does
-not offer it (`refuse_unimplemented`: uploads). Extend, concat and lyrics are submitted; an extension is
-checked against its source clip (`continuation`) once the route has loaded it.
+not offer it (`refuse_unimplemented`). Music, extend, concat, lyrics and upload are submitted; an extension is
+checked against its source clip (`continuation`) once the route has loaded it. An upload (`url`, or
+`audio_url` as the aggregators' docs name it) becomes a task of one clip, the recording itself, which
+extend, concat and the clip routes then take like any clip.
 """
 
 from __future__ import annotations
@@ -33,10 +35,15 @@ DEFAULT_MV = "chirp-v3-0"
 # Suno's `major_model_version` as new-api shows it: `v4.5` for every 4.5 variant.
 MAJOR_VERSIONS: dict[str, str] = {**models.MAJOR_VERSIONS, "V4_5PLUS": "v4.5", "V4_5ALL": "v4.5"}
 
-# What this dialect submits; uploads are refused at submit with the dialect's error (there is no upload of
-# external audio here). Whether the engine of the model can run the rest is TaskService's to say.
+# What this dialect submits. Whether the engine of the model can run it is TaskService's to say.
 IMPLEMENTED_KINDS = frozenset(
-    {OperationKind.GENERATE, OperationKind.EXTEND, OperationKind.CONCAT, OperationKind.LYRICS}
+    {
+        OperationKind.GENERATE,
+        OperationKind.EXTEND,
+        OperationKind.CONCAT,
+        OperationKind.LYRICS,
+        OperationKind.UPLOAD,
+    }
 )
 
 MAX_FETCH_IDS = 1000  # new-api polls up to TASK_QUERY_LIMIT (default 1000) tasks per channel at once
@@ -138,14 +145,25 @@ class ConcatRequest(_Body):
 
 
 class UploadRequest(_Body):
-    """`POST /suno/submit/upload`: bring in an audio file by URL, to extend or cover later."""
+    """`POST /suno/submit/upload`: bring in an audio file by URL as a clip, to extend or concat later."""
 
     model_config = ConfigDict(
-        extra="ignore", json_schema_extra={"examples": [{"url": "https://example.com/song.mp3"}]}
+        extra="ignore",
+        json_schema_extra={
+            "examples": [{"url": "https://example.com/song.mp3", "title": "My demo"}],
+        },
     )
 
-    url: str = Field(min_length=1, description="Public URL of the audio file.")
+    url: str = Field("", description="Public URL of the audio file (MP3, WAV, FLAC, OGG, M4A...).")
+    audio_url: str = Field("", description="The same as `url` (the name some aggregators document).")
+    title: str = Field("", description="Title of the clip; default the file's name.")
+    mv: str = Field("", description=f"Model whose engine edits the clip later; default {DEFAULT_MV}.")
     notify_hook: str | None = Field(None, description="Webhook for the finished task.")
+
+    @field_validator("url", "audio_url", "title", "mv", mode="before")
+    @classmethod
+    def _null_text(cls, value: Any) -> Any:
+        return "" if value is None else value
 
 
 class FetchRequest(_Body):
@@ -270,13 +288,22 @@ def concat_operation(req: ConcatRequest) -> SongRequest:
 
 
 def upload_operation(req: UploadRequest) -> SongRequest:
-    return SongRequest(kind=OperationKind.UPLOAD_EXTEND, extra={"upload_url": req.url.strip()})
+    """The import of `url` (or `audio_url`) as a one-clip task; the worker fetches it."""
+    url = req.url.strip() or req.audio_url.strip()
+    if not url:
+        raise InvalidRequest("url is required: the address of the audio file", field="url")
+    mv = req.mv.strip() or DEFAULT_MV
+    return SongRequest(
+        kind=OperationKind.UPLOAD,
+        model=resolve_model(mv, field="mv"),
+        custom_mode=True,
+        instrumental=True,
+        title=req.title.strip(),
+        extra={"upload_url": url, "upload_field": "url" if req.url.strip() else "audio_url", "mv": mv},
+    )
 
 
-_REFUSALS: dict[OperationKind, str] = {
-    OperationKind.UPLOAD_EXTEND: "uploading audio (/suno/submit/upload) is not supported yet",
-    OperationKind.UPLOAD_COVER: "uploading audio (/suno/submit/upload) is not supported yet",
-}
+_REFUSALS: dict[OperationKind, str] = {}
 
 
 def refuse_unimplemented(song: SongRequest) -> SongRequest:

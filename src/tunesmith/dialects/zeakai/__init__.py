@@ -15,7 +15,6 @@ from tunesmith.dialects.zeakai.render import (
 )
 from tunesmith.dialects.zeakai.requests import (
     EDITS,
-    NOT_YET,
     CoverRequest,
     CropRequest,
     CustomRequest,
@@ -28,7 +27,6 @@ from tunesmith.dialects.zeakai.requests import (
     clip_of,
     edit_request,
     model_for,
-    not_available,
     song_request_for,
 )
 
@@ -36,7 +34,6 @@ __all__ = [
     "ERROR_CODES",
     "MAJOR_VERSIONS",
     "EDITS",
-    "NOT_YET",
     "STATUSES",
     "CoverRequest",
     "CropRequest",
@@ -52,7 +49,6 @@ __all__ = [
     "clip_status",
     "edit_request",
     "model_for",
-    "not_available",
     "render_fetch",
     "render_lyrics",
     "render_submit",

@@ -28,6 +28,7 @@ _TYPES = {
     OperationKind.CONCAT: "concat",
     OperationKind.UPLOAD_COVER: "gen",
     OperationKind.UPLOAD_EXTEND: "gen",
+    OperationKind.UPLOAD: "upload",
     OperationKind.REPLACE_SECTION: "edit_v3_export",
     OperationKind.LYRICS: "lyrics",
 }

@@ -7,9 +7,8 @@ Lyrics, inspiration and custom mode translate on their own (`song_request_for`).
 edit and cover mode work on one of the caller's clips: the route loads it (`clip_of` names which) and
 `edit_request` checks the times against it and translates. Cover mode is the cover operation on that clip:
 engines that can cover (the composer; acestep with the audio tokenizer) re-sing it, the others refuse it at
-submit with nothing charged. Upload stays refused (`NOT_YET`): this server takes no external audio by this
-route; the body is still validated first, so a malformed one is named as such, and nothing is charged or
-queued.
+submit with nothing charged. Upload imports the recording at `url` as a one-clip task (the worker fetches
+it); that clip is then a source for extend, cover, crop and merge like any other.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from tunesmith.dialects.kie import MODEL_LIMITS
 from tunesmith.dialects.models import resolve_model
 from tunesmith.dialects.validation import RequestBody
 from tunesmith.domain.edits import check_continue_at, check_crop, check_infill, finished
-from tunesmith.domain.errors import InvalidRequest, NotFound, PayloadTooLarge, Unsupported
+from tunesmith.domain.errors import InvalidRequest, NotFound, PayloadTooLarge
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 
@@ -167,11 +166,13 @@ class PartialEditRequest(_Song):
 
 
 class UploadRequest(_Body):
-    """7. Upload: register an audio file by URL, to extend or cover it afterwards."""
+    """7. Upload: register an audio file by URL as a clip, to extend or cover it afterwards."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"url": "https://example.com/song.mp3"}]})
 
-    url: str = Field(min_length=1, description="Public URL of an MP3/WAV file.")
+    url: str = Field(min_length=1, description="Public URL of an audio file (MP3, WAV, FLAC, M4A...).")
+    title: str = Field("", description="Title of the clip; default the file's name.")
+    mv: str = Field(DEFAULT_MV, description="Model whose engine edits the clip later.")
 
 
 class ExtendRequest(_Song):
@@ -237,10 +238,6 @@ class LyricsRequest(_Body):
     prompt: str = Field(min_length=1, description="The idea the lyrics are about.")
 
 
-# Operations on the seed's menu that the service cannot do, with the words the refusal uses.
-NOT_YET: dict[type[BaseModel], str] = {
-    UploadRequest: "upload",
-}
 # Operations on an existing clip, with the body field that names it.
 EDITS: dict[type[BaseModel], str] = {
     ExtendRequest: "continue_clip_id",
@@ -251,14 +248,6 @@ EDITS: dict[type[BaseModel], str] = {
 }
 
 
-def not_available(what: str) -> Unsupported:
-    """The refusal for upload."""
-    return Unsupported(
-        f"{what} is not available yet on this server: it takes no external audio. Generate (inspiration "
-        "or custom mode), extend, crop, merge, edit or cover a song made here instead"
-    )
-
-
 def clip_of(body: BaseModel) -> tuple[str, str] | None:
     """(clip id, field name) for an operation on an existing clip; None for the others."""
     field = EDITS.get(type(body))
@@ -266,7 +255,7 @@ def clip_of(body: BaseModel) -> tuple[str, str] | None:
 
 
 def song_request_for(body: BaseModel) -> SongRequest:
-    """The SongRequest for lyrics, inspiration or custom mode; Unsupported for upload."""
+    """The SongRequest for lyrics, inspiration or custom mode, or upload."""
     if isinstance(body, LyricsRequest):
         if not body.prompt.strip():
             raise InvalidRequest("prompt is required: the idea the lyrics are about", field="prompt")
@@ -277,10 +266,8 @@ def song_request_for(body: BaseModel) -> SongRequest:
         return _custom(body)
     if type(body) in EDITS:
         raise TypeError(f"{type(body).__name__} works on a clip: use edit_request")
-    if type(body) in NOT_YET:
-        if isinstance(body, _Song):
-            model_for(body.mv)  # a bad mv is named before the refusal: the client must fix both
-        raise not_available(NOT_YET[type(body)])
+    if isinstance(body, UploadRequest):
+        return _upload(body)
     raise TypeError(f"not a zeakAi request body: {type(body).__name__}")
 
 
@@ -379,6 +366,22 @@ def edit_request(
             extra={"is_infill": body.is_infill, "concat_history": history or []},
         )
     raise TypeError(f"not a zeakAi edit body: {type(body).__name__}")
+
+
+def _upload(body: UploadRequest) -> SongRequest:
+    url = body.url.strip()
+    if not url:
+        raise InvalidRequest("url is required: the address of the audio file", field="url")
+    model = model_for(body.mv)
+    _limit(body.title, "title", MODEL_LIMITS[model].title, model)
+    return SongRequest(
+        kind=OperationKind.UPLOAD,
+        model=model,
+        custom_mode=True,
+        instrumental=True,
+        title=body.title.strip(),
+        extra={"upload_url": url, "upload_field": "url"},
+    )
 
 
 def _lyrics_limits(prompt: str, tags: str, title: str, model: str) -> None:

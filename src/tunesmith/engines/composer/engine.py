@@ -31,6 +31,9 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 - UPLOAD_COVER (2 takes): `job.source` = the uploaded recording. Its tempo, bar grid, key, chords and sung
   melody, re-arranged in `request.style` and sung with `request.lyrics` (new words from the songwriter in
   description mode) or played by the lead instrument (see ops/cover.py).
+- UPLOAD (1 clip): `job.source` = the uploaded recording. The clip is the recording, sample for sample,
+  with a plan.json of its tempo, bar grid and key, so the edits above take it as their source
+  (see ops/upload_import.py).
 `check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
 (continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
@@ -146,6 +149,7 @@ class ComposerEngine(Engine):
             OperationKind.ADD_INSTRUMENTAL,
             OperationKind.ADD_VOCALS,
             OperationKind.UPLOAD_COVER,
+            OperationKind.UPLOAD,
         }
     )
 
@@ -154,6 +158,8 @@ class ComposerEngine(Engine):
             raise InvalidRequest(f"the composer engine cannot do {request.kind.value}", field="kind")
         if request.kind is OperationKind.UPLOAD_EXTEND:
             _check_upload_extend(request)
+            return
+        if request.kind is OperationKind.UPLOAD:
             return
         if request.kind is OperationKind.UPLOAD_COVER:
             if request.custom_mode and not request.instrumental and not request.lyrics.strip():
@@ -233,6 +239,7 @@ class ComposerEngine(Engine):
                 extend,
                 replace,
                 upload_extend,
+                upload_import,
             )
 
             run = {
@@ -244,6 +251,7 @@ class ComposerEngine(Engine):
                 OperationKind.ADD_INSTRUMENTAL: add_part.run_add_part,
                 OperationKind.ADD_VOCALS: add_part.run_add_part,
                 OperationKind.UPLOAD_COVER: cover.run_upload_cover,
+                OperationKind.UPLOAD: upload_import.run_import,
             }[kind]
             run(job, sink)
             return

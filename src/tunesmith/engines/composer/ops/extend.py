@@ -10,7 +10,9 @@ What is sung (the rule):
   sections that start at or after `continue_at` (the part of the song the cut left out); when the cut is
   after the last of them, the source's last chorus (or last sung section) once more. An instrumental source
   (or an instrumental request) continues as an instrumental of `request.duration` (default 60 s).
-The style (key, tempo, instruments, voice) is always the source's; `request.style` only names the clip's tags.
+The style (key, tempo, instruments, voice) is always the source's; `request.style` only names the clip's tags,
+except for a recording imported by upload (plan `imported`), whose instruments and voice were only a guess:
+there the request's tags choose them (ops/upload_import.py).
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def run_extend(job: EngineJob, sink: ProgressSink) -> None:
         raise EngineError(problem, retryable=False)
     c = float(req.continue_at)  # type: ignore[arg-type]
     style = src.style
+    if src.plan.get("imported") and req.style.strip():  # an outside recording: its sound is only a guess
+        from tunesmith.engines.composer.ops.upload_import import restyled
+
+        style = restyled(style, req, job.seed)
     lyrics = continuation_lyrics(req, src.plan, c)
     if lyrics.strip() and style.voice is None:  # an instrumental source that is now sung
         style = replace(style, voice="male" if req.vocal_gender == "m" else "female")

@@ -233,7 +233,7 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
             out_lead = timeline.join(silence[:, 0], lead[start:], at - xf, xf)[:n]
         piece = (cut / SR, plan.duration, (at - cut) / SR)  # render time -> clip time
         pj = plan.to_json()
-        sections = [_upload_section(c, a, style)] + timeline.sections(pj["sections"], piece)
+        sections = [upload_section(c, a, style)] + timeline.sections(pj["sections"], piece)
         sections[-1]["end_s"] = round(n / SR, 3)
         pj.update(
             sections=sections,
@@ -262,7 +262,7 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
         sink.complete(slot.index, res)
 
 
-def _upload_section(c: float, a: Analysis, style: Style) -> dict[str, Any]:
+def upload_section(c: float, a: Analysis, style: Style) -> dict[str, Any]:
     return {
         "kind": "upload",
         "label": "Upload",
