@@ -7,8 +7,6 @@ operator's mistakes before it starts anything (tunesmith.startup): each is one l
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +20,7 @@ from tunesmith.media.commands import app as media_app
 from tunesmith.settings import Settings, load_settings
 from tunesmith.startup import OperatorError
 from tunesmith.startup.console import OperatorGroup, set_debug, setup_logging
+from tunesmith.startup.stopping import StopSignals
 
 if TYPE_CHECKING:
     from tunesmith.runtime.worker import Worker
@@ -122,11 +121,6 @@ def _prepare(settings: Settings, engines: Sequence[str] = ()) -> Services:
     return build_services(settings, run_migrations=False)
 
 
-def _on_stop_signals(handler: Any) -> None:
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, handler)
-
-
 @app.command(epilog=SOURCES)
 def serve(
     host: Annotated[
@@ -150,6 +144,7 @@ def serve(
     from tunesmith.startup.listen import bind
     from tunesmith.startup.serving import server_config
 
+    signals = StopSignals().install()  # a signal from now on is never lost (tunesmith.startup.stopping)
     settings = _settings(host=host, port=port, data_dir=data_dir, workers=workers, config=config)
     listener = bind(settings.host, settings.port)  # before any process starts: a port in use is one line
     try:
@@ -158,13 +153,17 @@ def serve(
         listener.close()
         raise
     worker: Worker | None = None
-    stopping = threading.Event()
     try:
+        if signals.requested.is_set():
+            return
         _announce_first_key(services)
         app_ = create_app(services)
         if settings.workers > 0:
             worker = build_worker(services, settings)
+            signals.on_again(worker.hurry)  # a second signal cuts the running tasks' grace short
             worker.start(warm=[settings.default_engine])
+        if signals.requested.is_set():
+            return
         level = "debug" if settings.debug else "warning"
         server = uvicorn.Server(server_config(app_, settings, log_level=level, access_log=False))
         base = settings.effective_public_url
@@ -175,14 +174,11 @@ def serve(
             settings.port,
             base,
         )
-        # uvicorn stops on the first SIGINT/SIGTERM, then raises it again once its handlers are gone: these
-        # take that one quietly, so the worker below stops gracefully; one more cuts the tasks' grace short.
-        _on_stop_signals(lambda *_: worker.hurry() if worker is not None and stopping.is_set() else None)
-        server.run(sockets=[listener])
+        with signals.serving(server):
+            server.run(sockets=[listener])
         log.info("API stopped")
     finally:
         if worker is not None:
-            stopping.set()
             worker.stop()
         services.close()
         listener.close()
@@ -203,20 +199,16 @@ def worker(
     """Run workers only, against the same database and media store as the API."""
     from tunesmith.services import build_worker
 
+    signals = StopSignals().install()  # a signal from now on is never lost (tunesmith.startup.stopping)
     settings = _settings(data_dir=data_dir, workers=workers, config=config)
     services = _prepare(settings, engine or ())
-    stop = threading.Event()
-    runner = build_worker(services, settings, engines=engine or None)
-
-    def on_signal(*_: object) -> None:
-        if stop.is_set():
-            runner.hurry()
-        stop.set()
-
-    _on_stop_signals(on_signal)
-    log.info("worker %s: Ctrl-C stops it gracefully (twice: at once)", runner.worker_id)
     try:
-        runner.run_until(stop)
+        if signals.requested.is_set():
+            return
+        runner = build_worker(services, settings, engines=engine or None)
+        signals.on_again(runner.hurry)
+        log.info("worker %s: Ctrl-C stops it gracefully (twice: at once)", runner.worker_id)
+        runner.run_until(signals.requested)
     finally:
         services.close()
 

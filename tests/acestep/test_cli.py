@@ -74,7 +74,7 @@ def test_serve_warns_about_a_not_ready_engine_and_never_imports_torch(
         line = server.wait_for("engine acestep is not ready")
         assert "does not exist" in line and "V5, V5_5" in line and " WARNING " in line
         server.wait_for(f"listening on 127.0.0.1:{port}")
-        # answering: uvicorn's own signal handlers are in place (a SIGINT sent before them is swallowed)
+        # it answers (a stop signal sent any earlier stops it too: tests/cli/test_early_stop.py)
         wait_for(lambda: _answers(port))
     finally:
         assert server.stop(signal.SIGINT) == 0, server.output
