@@ -145,8 +145,8 @@ def test_worker_puts_the_operator_options_in_the_job(tmp_path: Path, monkeypatch
     media = LocalMediaStore(tmp_path / "media")
 
     def job_for(settings: Settings) -> EngineJob:
-        worker = Worker(None, media, None, settings)  # type: ignore[arg-type] - _build_job needs neither
-        return worker._build_job(task, tmp_path / "scratch")
+        worker = Worker(None, media, None, settings)  # type: ignore[arg-type] - build_job needs neither
+        return worker.build_job(task, tmp_path / "scratch")
 
     assert job_for(Settings(data_dir=tmp_path)).options == {}
     monkeypatch.setenv("TUNESMITH_LYRICS_MODEL_URL", "http://127.0.0.1:11434/v1")
