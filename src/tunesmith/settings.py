@@ -29,6 +29,7 @@ DEFAULT_COSTS: dict[str, int] = {
     "add_instrumental": 12,
     "add_vocals": 12,
     "upload": 2,
+    "mashup": 12,
     "replace_section": 6,
     "crop": 2,
     "wav": 1,

@@ -22,6 +22,7 @@ class OperationKind(StrEnum):
     ADD_INSTRUMENTAL = "add_instrumental"
     ADD_VOCALS = "add_vocals"
     UPLOAD = "upload"  # an outside recording brought in as a clip (new-api / zeakAi upload), to edit later
+    MASHUP = "mashup"  # two outside recordings (`extra["upload_urls"]`) combined into one song
     # Derived: the result is files or data about an existing clip or task (Task.result), no new clips.
     LYRICS = "lyrics"
     WAV = "wav"
@@ -42,7 +43,8 @@ DERIVED_OPERATIONS: frozenset[OperationKind] = frozenset(
     }
 )
 
-# Operations on outside audio: the worker fetches `extra["upload_url"]` into the job's source.
+# Operations on outside audio: the worker fetches `extra["upload_url"]` into the job's source (a mashup's
+# `extra["upload_urls"]`: the first is the source, both are listed in `extra["uploads"]`).
 UPLOAD_OPERATIONS: frozenset[OperationKind] = frozenset(
     {
         OperationKind.UPLOAD_COVER,
@@ -50,6 +52,7 @@ UPLOAD_OPERATIONS: frozenset[OperationKind] = frozenset(
         OperationKind.ADD_INSTRUMENTAL,
         OperationKind.ADD_VOCALS,
         OperationKind.UPLOAD,
+        OperationKind.MASHUP,
     }
 )
 
@@ -62,6 +65,7 @@ CLIPS_PER_OPERATION: dict[OperationKind, int] = {
     OperationKind.UPLOAD_EXTEND: 2,
     OperationKind.ADD_INSTRUMENTAL: 2,
     OperationKind.ADD_VOCALS: 2,
+    OperationKind.MASHUP: 2,
     OperationKind.CONCAT: 1,
     OperationKind.CROP: 1,
     OperationKind.UPLOAD: 1,

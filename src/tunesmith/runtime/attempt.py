@@ -20,7 +20,7 @@ from tunesmith.media.fetch import FetchFailed
 from tunesmith.runtime.executor import ChildDied, EngineProcess
 from tunesmith.runtime.reporter import LeaseLost, TaskReporter, TextRefused, TextUnreviewed, attempt_outcome
 from tunesmith.runtime.sources import build_job
-from tunesmith.runtime.uploads import upload_source
+from tunesmith.runtime.uploads import upload_source, with_uploads
 
 if TYPE_CHECKING:
     from tunesmith.runtime.worker import Worker
@@ -141,6 +141,8 @@ class SlotAttempt:
             if task.request.extra.get("upload_url"):
                 job = replace(job, source=upload_source(task, reporter.scratch, self.settings))
                 reporter.upload = job.source.wav if job.source is not None else None
+            elif task.request.extra.get("upload_urls"):
+                job = with_uploads(job, task, reporter.scratch, self.settings)
         except FetchFailed as exc:
             log.warning("task %s: %s", task.id, exc.message)
             failure = (

@@ -118,9 +118,8 @@ class TaskService:
             callback_url = check_callback_url(
                 callback_url, allow=self.settings.callback_allow, field=callback_field
             )
-        upload_url = request.extra.get("upload_url")
-        if upload_url:  # a private address is refused now; the worker checks again when it fetches
-            field = str(request.extra.get("upload_field") or "uploadUrl")
+        # a private address is refused now; the worker checks again when it fetches
+        for upload_url, field in upload_urls(request):
             check_callback_url(upload_url, allow=self.settings.upload_allow, field=field)
         if request.kind in ONE_PER_CLIP and request.source_clip_id:
             with self._one_per_clip:  # two first requests at once must not both get in (in this process)
@@ -323,6 +322,14 @@ class TaskService:
             self.snapshots.offer(task)
         found = cached | loaded
         return [found[t] for t in ids if t in found and found[t].key_id == key.id]
+
+
+def upload_urls(request: SongRequest) -> list[tuple[str, str]]:
+    """(URL, field name) of each outside recording the request names."""
+    single = request.extra.get("upload_url")
+    if single:
+        return [(str(single), str(request.extra.get("upload_field") or "uploadUrl"))]
+    return [(str(u), "uploadUrlList") for u in request.extra.get("upload_urls") or []]
 
 
 def check_parts(request: SongRequest, clip: Clip) -> None:

@@ -1,10 +1,11 @@
-"""kie.ai / sunoapi.org routes that add a part to an uploaded recording: add-instrumental and add-vocals.
+"""kie.ai / sunoapi.org routes that make a song from uploaded recordings: add-instrumental, add-vocals and
+mashup (two recordings).
 
 Like upload-extend, the worker fetches `uploadUrl` (the safe fetcher: public addresses unless allow-listed,
 size, duration and time caps) before the engine runs; a URL that cannot be fetched or decoded fails the task
 with errorCode 451 and refunds it once. The result is read through the music record-info
 (`GET /api/v1/generate/record-info`; operationType upload_cover, kie's enum has no other word for
-them, and type ADD_INSTRUMENTAL / ADD_VOCALS). Like routes.kie_ops this
+them, and type ADD_INSTRUMENTAL / ADD_VOCALS / MASHUP). Like routes.kie_ops this
 module claims no prefix of its own: routes.kie owns `/api/v1`.
 """
 
@@ -25,6 +26,7 @@ from tunesmith.dialects.kie.add_parts import (
     add_instrumental_request,
     add_vocals_request,
 )
+from tunesmith.dialects.kie.uploads import KieMashupRequest, mashup_request
 from tunesmith.domain.models import ApiKey, Task
 from tunesmith.services import Services
 
@@ -35,7 +37,9 @@ router = APIRouter(prefix="/api/v1", tags=[TAG], route_class=dialect_route(DIALE
 
 
 def _submit(services: Services, key: ApiKey, body: Any, raw: str) -> Task:
-    if isinstance(body, KieAddVocalsRequest):
+    if isinstance(body, KieMashupRequest):
+        song = mashup_request(body)
+    elif isinstance(body, KieAddVocalsRequest):
         song = add_vocals_request(body)
     else:
         song = add_instrumental_request(body)
@@ -69,5 +73,19 @@ async def generate_add_instrumental(
 )
 async def generate_add_vocals(
     body: KieAddVocalsRequest, request: Request, key: ApiKeyDep, services: ServicesDep
+) -> JsonResponse:
+    return await _submitted(services, key, body, request)
+
+
+@router.post(
+    "/generate/mashup",
+    summary="Two recordings (uploadUrlList, exactly two) combined into one song in style: two clips",
+    description="The melody of the first recording (sung with prompt, or played by the lead when "
+    "instrumental) over the tempo, bar grid, key and chords of the second, in style, as long as the "
+    "second. Each URL is fetched like uploadUrl; one that cannot be fetched or read fails the task with "
+    "errorCode 451 and refunds it. Poll /api/v1/generate/record-info (type MASHUP).",
+)
+async def generate_mashup(
+    body: KieMashupRequest, request: Request, key: ApiKeyDep, services: ServicesDep
 ) -> JsonResponse:
     return await _submitted(services, key, body, request)

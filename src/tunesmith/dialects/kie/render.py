@@ -48,6 +48,7 @@ _OPERATION_TYPES = {
     OperationKind.CONCAT: "extend",
     OperationKind.ADD_INSTRUMENTAL: "upload_cover",  # new music made from an uploaded recording
     OperationKind.ADD_VOCALS: "upload_cover",
+    OperationKind.MASHUP: "upload_cover",
     OperationKind.REPLACE_SECTION: "generate",
     OperationKind.LYRICS: "generate",
 }

@@ -1,4 +1,5 @@
-"""kie's operations on outside audio: `POST /api/v1/generate/upload-cover` and `.../upload-extend`.
+"""kie's operations on outside audio: `POST /api/v1/generate/upload-cover`, `.../upload-extend` and
+`.../mashup`.
 
 The client names audio by URL (`uploadUrl`). The bodies are parsed and checked exactly like kie's, then
 submitted as UPLOAD_COVER / UPLOAD_EXTEND operations; whether they run is the engine's call. The worker
@@ -16,6 +17,7 @@ from pydantic import Field, field_validator
 
 from tunesmith.dialects.kie.requests import KieGenerateRequest, KieModel, to_song_request
 from tunesmith.dialects.validation import RequestBody
+from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.net.urlguard import CallbackUrlRefused, parse_url
 
@@ -63,6 +65,30 @@ class KieUploadExtendRequest(RequestBody):
     @classmethod
     def _url(cls, value: Any) -> Any:
         return _checked_url(value)
+
+
+class KieMashupRequest(KieGenerateRequest):
+    """`mashup`: the generate body plus exactly two recordings to combine, by URL."""
+
+    uploadUrlList: list[str] = Field(description="The two recordings to combine (exactly two URLs).")
+
+    @field_validator("uploadUrlList", mode="before")
+    @classmethod
+    def _urls(cls, value: Any) -> Any:
+        return [_checked_url(v) for v in value] if isinstance(value, list) else value
+
+
+def mashup_request(req: KieMashupRequest) -> SongRequest:
+    """The melody (and words, when none are given) of the first recording over the harmony and groove of the
+    second, in `style` (docs/engines/outside-audio.md); kie takes exactly two recordings."""
+    if len(req.uploadUrlList) != 2:
+        raise InvalidRequest(
+            f"uploadUrlList must hold exactly 2 URLs, got {len(req.uploadUrlList)}", field="uploadUrlList"
+        )
+    song = to_song_request(req)
+    return replace(
+        song, kind=OperationKind.MASHUP, extra={**song.extra, "upload_urls": list(req.uploadUrlList)}
+    )
 
 
 def upload_cover_request(req: KieUploadCoverRequest) -> SongRequest:

@@ -24,8 +24,9 @@ recording's sound is in it (a mixed recording cannot be separated into parts).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from tunesmith.engines.composer.ops.continuation import placed_midi, render_stem
 from tunesmith.engines.composer.ops.over_recording import grid_start, place, plan_over, style_over
 from tunesmith.engines.composer.ops.recording import Reading
 from tunesmith.engines.composer.plan import Line, Note, SongPlan
+from tunesmith.engines.composer.style import Style
 
 SR = 44100
 DEFAULT_LEAD = 80  # GM square lead, when an instrumental cover's style has no lead instrument
@@ -51,14 +53,25 @@ def octave_shift(pitches: list[float], low: int, high: int) -> int:
     return int(12 * round((mid - med) / 12.0))
 
 
-def follow_melody(plan: SongPlan, reading: Reading, t0: float) -> int:
-    """Re-pitch the plan's sung notes to the recording's melody (see the module docstring); how many moved."""
-    spb = 60.0 / plan.style.bpm
+# (first beat, last beat) of a plan note -> the source melody's pitch there (fractional MIDI), or None
+PitchAt = Callable[[float, float], "float | None"]
+
+
+def recording_pitch(reading: Reading, t0: float, bpm: float) -> PitchAt:
+    """The recording's melody at a plan's beats, when the plan's bar 0 is the recording's time t0."""
+    spb = 60.0 / bpm
+    return lambda a, b: reading.melody.pitch_at(t0 + a * spb, t0 + b * spb)
+
+
+def follow_melody(plan: SongPlan, reading: Reading, t0: float, pitch_at: PitchAt | None = None) -> int:
+    """Re-pitch the plan's sung notes to the recording's melody (see the module docstring); how many moved.
+    `pitch_at` reads the melody at plan beats (default: the recording's, from its time t0 on)."""
+    pitch_at = pitch_at or recording_pitch(reading, t0, plan.style.bpm)
     sung = [(ln, i) for ln in plan.lines if ln.sung for i in range(len(ln.notes))]
     found: dict[tuple[int, int], float] = {}
     for ln, i in sung:
         n = ln.notes[i]
-        p = reading.melody.pitch_at(t0 + n.start * spb, t0 + (n.start + n.dur) * spb)
+        p = pitch_at(n.start, n.start + n.dur)
         if p is not None:
             found[(id(ln), i)] = p
     low, high = plan.vocal_range
@@ -102,7 +115,6 @@ def melody_lead(plan: SongPlan, reading: Reading, t0: float) -> None:
 
 
 def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
-    from tunesmith.engines.composer import pool
     from tunesmith.engines.composer.engine import _song_text
 
     req = job.request
@@ -137,8 +149,6 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
         else:
             melody_lead(plan, reading, t0)
         plans.append(plan)
-    executor = pool.get_pool()
-    sung = [pool.submit_vocals(p, executor) if lyrics else {} for p in plans]
     n = len(upload)
     rule = "instrumental" if instrumental else ("request" if req.custom_mode else "new")
     history = [
@@ -150,6 +160,30 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
             "reading": reading.to_json(),
         }
     ]
+    render_takes(job, sink, plans, style, n=n, t0=t0, history=history, rule=rule, text=(title, tags, lyrics))
+
+
+def render_takes(
+    job: EngineJob,
+    sink: ProgressSink,
+    plans: list[SongPlan],
+    style: Style,
+    *,
+    n: int,
+    t0: float,
+    history: list[dict[str, Any]],
+    rule: str,
+    text: tuple[str, str, str],
+    rebuildable: bool = True,
+) -> None:
+    """Render each take's plan (bar 0 at clip time t0, n samples long), master it and write its clip, its
+    cover drawn for `style`; `text` is (title, tags, lyrics). `rebuildable` False: the runtime keeps the
+    lossless files (no rebuild)."""
+    from tunesmith.engines.composer import pool
+
+    title, tags, lyrics = text
+    executor = pool.get_pool()
+    sung = [pool.submit_vocals(p, executor) if lyrics else {} for p in plans]
     for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
         stems, lead = render_stems(plan, sung[k])
         placed = {name: place(s, t0, n) for name, s in stems.items()}
@@ -177,4 +211,4 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
             lyrics=lyrics,
         )
         sink.progress(0.1 + 0.9 * (k + 1) / len(job.clips))
-        sink.complete(slot.index, res)
+        sink.complete(slot.index, res if rebuildable else replace(res, rebuildable=False))
