@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -135,14 +136,18 @@ def test_wrong_checkpoint_layouts_fail_cleanly(tiny_checkpoint: Path, tmp_path: 
     one_model.mkdir()
     (one_model / "config.json").write_text("{}")
     damaged = truncated_copy(tiny_checkpoint, tmp_path / "damaged")
+    old_converter = tmp_path / "old-converter"  # what copies of the converter before 0.42 wrote
+    shutil.copytree(tiny_checkpoint, old_converter)
+    shutil.rmtree(old_converter / "scheduler")
     for folder, says in (
         (upstream, "upstream ACE-Step layout"),
         (one_model, "upstream ACE-Step layout"),
+        (old_converter, "lacks scheduler"),
         (tmp_path / "nowhere", "does not exist"),
         (damaged, "could not be loaded"),
     ):
         with pytest.raises(EngineError) as failed:
             AceStepEngine().run(job(tmp_path / folder.name, CUSTOM, folder), RecordingSink())
         assert says in failed.value.message and not failed.value.retryable
-        if "upstream" in says:  # what to do: convert it, or download the diffusers repository
-            assert "convert_ace_step_to_diffusers.py" in failed.value.message
+        if "upstream" in says or "lacks" in says:  # what to do: convert it (with which script), or download
+            assert "convert_ace_step_to_diffusers.py of diffusers v0.42.1" in failed.value.message

@@ -5,6 +5,8 @@ instrumental), callbacks, extend, replace section, upload-cover, and failures re
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
@@ -343,8 +345,8 @@ def test_derived_operations_on_an_acestep_song(service: ServiceHarness) -> None:
 def test_the_engine_process_never_connects_to_the_network(
     tmp_path: Path, tiny_checkpoint: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The worker's engine processes start with a guard that refuses and records any connect beyond
-    loopback (tests/acestep/netguard); a whole generate runs, and the guard saw no connect."""
+    """The worker's engine processes start with a guard that refuses and records any IP connect, loopback
+    included (tests/acestep/netguard); a whole generate runs, and the guard saw no connect."""
     import os
 
     log = tmp_path / "netguard.log"
@@ -358,3 +360,12 @@ def test_the_engine_process_never_connects_to_the_network(
     lines = log.read_text().splitlines()
     assert any(line.startswith("armed ") for line in lines), "the guard never ran in an engine process"
     assert not [line for line in lines if line.startswith("connect ")], lines
+    # and the guard does refuse: a guarded process connecting to loopback fails, and the connect is logged
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), timeout=5)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert probe.returncode != 0 and "refused by the test guard" in probe.stderr, probe.stderr
+    assert [line for line in log.read_text().splitlines() if line.startswith("connect ")]

@@ -1,12 +1,12 @@
 """TEST GUARD (tests only): loaded by every Python process started with this folder on PYTHONPATH and
-ACESTEP_NETGUARD_LOG set. It records that it is armed, then refuses and records every connect to an address
-that is not loopback, so a test can prove that the engine process never touches the network."""
+ACESTEP_NETGUARD_LOG set. It records that it is armed, then refuses and records every IP connect, loopback
+included (an engine process has no reason to open one: a local hub mirror or proxy would be a connect too),
+so a test can prove that the engine process never touches the network."""
 
 import os
 import socket
 
 _LOG = os.environ.get("ACESTEP_NETGUARD_LOG")
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 if _LOG:
     with open(_LOG, "a", encoding="utf-8") as _f:
@@ -16,9 +16,6 @@ if _LOG:
 
     def _blocked(sock: socket.socket, address: object) -> bool:
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return False
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if host in _LOOPBACK:
             return False
         with open(_LOG, "a", encoding="utf-8") as f:
             f.write(f"connect {os.getpid()} {address}\n")

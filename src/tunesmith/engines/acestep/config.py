@@ -24,7 +24,8 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "bf16", "fp16", "fp32")
 INSTALL_HINT = "install the extra: scripts/install.sh --acestep (or pip install 'tunesmith[acestep]')"
 CONVERT_HINT = (
-    "convert the upstream layout with diffusers' scripts/convert_ace_step_to_diffusers.py, or download "
+    "convert the upstream layout with scripts/convert_ace_step_to_diffusers.py of diffusers v0.42.1 (older "
+    "copies of the script leave out the scheduler and audio tokenizer), or download "
     "ACE-Step/acestep-v15-xl-turbo-diffusers (see docs/engines/acestep.md)"
 )
 
