@@ -10,8 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.test_lifecycle import Running
-from tests.support.cli import clean_env, run_cli
+from tests.support.cli import Running, clean_env, run_cli
 from tests.support.harness import TONE_ENGINE, free_port, wait_for
 from tunesmith.domain.operations import MODEL_NAMES
 

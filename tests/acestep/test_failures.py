@@ -9,7 +9,7 @@ import signal
 from pathlib import Path
 
 from tests.acestep.checkpoints import nan_copy
-from tests.acestep.test_service import _custom, acestep_settings
+from tests.acestep.service_setup import acestep_body, acestep_settings
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.kie_client import poll_until_done
 
@@ -59,7 +59,7 @@ def test_killed_engine_process_fails_the_task_refunds_once_and_the_worker_goes_o
         with harness.client(token) as client:
             first = wait_for(lambda: _engine_processes() - before, timeout=60)
             assert len(first) == 1, first  # one slot, one engine process (warmed with the tone engine)
-            task_id = client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"]
+            task_id = client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"]
             # the text is known: the engine process is loading the checkpoint or rendering the takes
             wait_for(lambda: _status(client, task_id) == "TEXT_SUCCESS", timeout=120, interval=0.05)
             (victim,) = first
@@ -72,7 +72,7 @@ def test_killed_engine_process_fails_the_task_refunds_once_and_the_worker_goes_o
             assert task.refunded and task.attempts == 1
 
             # the worker is alive: it starts a new engine process and makes the next acestep song
-            again = client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"]
+            again = client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"]
             final, _ = poll_until_done(client, again, timeout=240)
             assert final["data"]["status"] == "SUCCESS", final
             assert len(final["data"]["response"]["sunoData"]) == 2
@@ -94,9 +94,9 @@ def test_out_of_memory_and_nan_fail_with_what_to_do_and_refund_once(
     with ServiceHarness(settings) as harness:
         token = harness.new_key(credits=100)
         with harness.client(token) as client:
-            nan = client.post("/api/v1/generate", json=_custom(model="V5")).json()["data"]["taskId"]
+            nan = client.post("/api/v1/generate", json=acestep_body(model="V5")).json()["data"]["taskId"]
             oom = client.post(
-                "/api/v1/generate", json=_custom(model="V5_5", style="synth pop, oom:always")
+                "/api/v1/generate", json=acestep_body(model="V5_5", style="synth pop, oom:always")
             ).json()["data"]["taskId"]
             message = _failed(client, nan)
             assert "NaN" in message and "TUNESMITH_ACESTEP_DTYPE=fp16 use bf16 or fp32" in message
@@ -108,5 +108,5 @@ def test_out_of_memory_and_nan_fail_with_what_to_do_and_refund_once(
                 task = harness.services.store.get_task(task_id)
                 assert task.refunded and task.attempts == 1  # not retried: the same call fails the same way
             # the worker takes the next task
-            other = client.post("/api/v1/generate", json=_custom(model="V4_5")).json()["data"]["taskId"]
+            other = client.post("/api/v1/generate", json=acestep_body(model="V4_5")).json()["data"]["taskId"]
             assert poll_until_done(client, other, timeout=60)[0]["data"]["status"] == "SUCCESS"

@@ -19,45 +19,16 @@ import soundfile as sf
 
 from tests.acestep.checkpoints import truncated_copy, upstream_layout
 from tests.acestep.jobs import LYRICS
-from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
+from tests.acestep.service_setup import acestep_body, acestep_settings
+from tests.support.harness import ServiceHarness, wait_for
 from tests.support.kie_client import poll_until_done
 from tests.support.receiver import CallbackReceiver
-from tunesmith.domain.operations import MODEL_NAMES
-
-ACESTEP_MODELS = {"V5": "acestep", "V5_5": "acestep"}
-
-
-def acestep_settings(data_dir: Path, checkpoint: Path, **more: object):  # type: ignore[no-untyped-def]
-    models = {m: "tests.support.tone_engine:ToneEngineForTests" for m in MODEL_NAMES} | ACESTEP_MODELS
-    return settings_for_tests(
-        data_dir,
-        models=models,
-        acestep_checkpoint=str(checkpoint),
-        acestep_max_seconds=20,
-        upload_allow=["127.0.0.1"],
-        lease_seconds=30.0,
-        query_limit_per_task=10,  # kie's record-info and qhaigc's task route polled side by side
-        **more,
-    )
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory, tiny_checkpoint: Path):  # type: ignore[no-untyped-def]
     with ServiceHarness(acestep_settings(tmp_path_factory.mktemp("svc"), tiny_checkpoint)) as harness:
         yield harness
-
-
-def _custom(**more: object) -> dict:
-    body = {
-        "customMode": True,
-        "instrumental": False,
-        "model": "V5_5",
-        "title": "Morning Light",
-        "style": "synth pop, 100 bpm, A minor",
-        "prompt": LYRICS,
-        "duration": 10,
-    }
-    return body | more
 
 
 def _done(client, task_id: str) -> dict:  # type: ignore[no-untyped-def]
@@ -80,7 +51,7 @@ def _credits(service: ServiceHarness, token: str) -> int:
 def test_custom_generate_goes_text_first_complete_with_callbacks(service: ServiceHarness) -> None:
     token = service.new_key()
     with CallbackReceiver() as receiver, service.client(token) as client:
-        reply = client.post("/api/v1/generate", json=_custom(callBackUrl=receiver.url))
+        reply = client.post("/api/v1/generate", json=acestep_body(callBackUrl=receiver.url))
         assert reply.status_code == 200 and reply.json()["code"] == 200, reply.text
         task_id = reply.json()["data"]["taskId"]
         percents = _qhaigc_percents(client, task_id)
@@ -97,9 +68,9 @@ def test_custom_generate_goes_text_first_complete_with_callbacks(service: Servic
         wait_for(lambda: len(receiver.received) >= 3, timeout=20)
         assert receiver.stages() == ["text", "first", "complete"]
         assert set(seen) <= {"PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"}
+        seen_percents = percents.result(timeout=240)  # the poller's client stays open until it is done
     assert service.services.store.get_task(task_id).engine == "acestep"
     # new-api/qhaigc percentages move with the diffusion steps, not only with the task's states
-    seen_percents = percents.result(timeout=240)
     assert seen_percents == sorted(seen_percents) and seen_percents[-1] == 100
     assert set(seen_percents) - {0, 10, 30, 60, 75, 90, 100}, seen_percents
 
@@ -130,7 +101,7 @@ def test_description_and_instrumental_songs(service: ServiceHarness) -> None:
         ).json()["data"]["taskId"]
         instrumental = client.post(
             "/api/v1/generate",
-            json=_custom(model="V5", instrumental=True, prompt="", style="ambient piano, 70 bpm"),
+            json=acestep_body(model="V5", instrumental=True, prompt="", style="ambient piano, 70 bpm"),
         ).json()["data"]["taskId"]
         words = _done(client, described)["response"]["sunoData"]
         assert len(words) == 2 and words[0]["title"] and "[" in words[0]["prompt"] and words[0]["tags"]
@@ -156,7 +127,7 @@ def test_extend_then_replace_section_keeps_audio_outside_the_span(
 ) -> None:
     with service.client(service.new_key()) as client:
         song = _done(
-            client, client.post("/api/v1/generate", json=_custom(duration=20)).json()["data"]["taskId"]
+            client, client.post("/api/v1/generate", json=acestep_body(duration=20)).json()["data"]["taskId"]
         )
         source = song["response"]["sunoData"][0]
         reply = client.post(
@@ -267,12 +238,12 @@ def test_engine_not_ready_is_refused_at_submit_with_nothing_charged(tmp_path: Pa
     with ServiceHarness(settings, with_worker=False) as harness:
         token = harness.new_key(credits=100)
         with harness.client(token) as client:
-            body = client.post("/api/v1/generate", json=_custom()).json()
+            body = client.post("/api/v1/generate", json=acestep_body()).json()
             assert body["code"] == 455 and body["data"] is None, body
             assert "engine acestep" in body["msg"] and "upstream ACE-Step layout" in body["msg"]
             assert client.get("/api/v1/generate/credit").json()["data"] == 100
             # models on other engines still work
-            other = client.post("/api/v1/generate", json=_custom(model="V4_5")).json()
+            other = client.post("/api/v1/generate", json=acestep_body(model="V4_5")).json()
             assert other["code"] == 200, other
 
 
@@ -281,7 +252,7 @@ def test_damaged_checkpoint_fails_the_task_and_refunds_once(tmp_path: Path, tiny
     with ServiceHarness(acestep_settings(tmp_path / "data", damaged)) as harness:
         token = harness.new_key(credits=100)
         with harness.client(token) as client:
-            task_id = client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"]
+            task_id = client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"]
             final, _ = poll_until_done(client, task_id, timeout=240)
             data = final["data"]
             assert data["status"] == "GENERATE_AUDIO_FAILED", data
@@ -290,13 +261,13 @@ def test_damaged_checkpoint_fails_the_task_and_refunds_once(tmp_path: Path, tiny
             task = harness.services.store.get_task(task_id)
             assert task.refunded and task.attempts == 1  # not retried: a broken checkpoint stays broken
             # the worker is alive and takes the next task
-            other = client.post("/api/v1/generate", json=_custom(model="V4_5")).json()["data"]["taskId"]
+            other = client.post("/api/v1/generate", json=acestep_body(model="V4_5")).json()["data"]["taskId"]
             assert poll_until_done(client, other, timeout=60)[0]["data"]["status"] == "SUCCESS"
 
 
 def test_zeakai_cover_mode_re_sings_a_clip_made_here(service: ServiceHarness) -> None:
     with service.client(service.new_key()) as client:
-        song = _done(client, client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"])
+        song = _done(client, client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"])
         clip = song["response"]["sunoData"][0]
         reply = client.post(
             "/suno/task/submit/cover", json={"cover_clip_id": clip["id"], "tags": "jazz, lounge"}
@@ -322,7 +293,7 @@ def test_derived_operations_on_an_acestep_song(service: ServiceHarness) -> None:
     before charging, saying why."""
     token = service.new_key(credits=1000)
     with service.client(token) as client:
-        song = _done(client, client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"])
+        song = _done(client, client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"])
         clip = song["response"]["sunoData"][0]
         ids = {"taskId": song["taskId"], "audioId": clip["id"]}
         stamps = client.post("/api/v1/generate/get-timestamped-lyrics", json=ids).json()
@@ -355,7 +326,7 @@ def test_the_engine_process_never_connects_to_the_network(
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(guard), os.environ.get("PYTHONPATH", "")]))
     harness = ServiceHarness(acestep_settings(tmp_path / "data", tiny_checkpoint))
     with harness, harness.client(harness.new_key()) as client:
-        task_id = client.post("/api/v1/generate", json=_custom()).json()["data"]["taskId"]
+        task_id = client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"]
         assert len(_done(client, task_id)["response"]["sunoData"]) == 2
     lines = log.read_text().splitlines()
     assert any(line.startswith("armed ") for line in lines), "the guard never ran in an engine process"

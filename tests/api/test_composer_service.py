@@ -12,6 +12,7 @@ import soundfile as sf
 
 from tests.support.harness import ServiceHarness, composer_settings
 from tests.support.kie_client import poll_until_done
+from tests.support.newapi_client import newapi_task
 
 pytestmark = pytest.mark.slow
 
@@ -81,8 +82,6 @@ def test_extend_twice_then_concat_with_the_composer(composer_service: ServiceHar
     """Issue 5's chain with the real engine, through new-api: generate → extend → extend → concat gives one
     clip as long as the spans it uses, with no click at the joins."""
     import numpy as np
-
-    from tests.api.test_song_ops import newapi_task
 
     with composer_service.client(composer_service.new_key()) as client:
         song = newapi_task(

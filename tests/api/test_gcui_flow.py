@@ -11,6 +11,7 @@ import httpx
 import pytest
 import soundfile as sf
 
+from tests.support.gcui_client import assert_error
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
 from tests.support.kie_client import custom_body as kie_body
 from tests.support.kie_client import poll_until_done as kie_poll
@@ -33,15 +34,6 @@ def custom(**extra: object) -> dict:
     }
     body.update(extra)
     return body
-
-
-def assert_error(reply: httpx.Response, status: int, *words: str) -> None:
-    assert reply.status_code == status, reply.text
-    assert reply.headers["content-type"].startswith("application/json")
-    body = reply.json()
-    assert list(body) == ["error"] and isinstance(body["error"], str) and body["error"], body
-    for word in words:
-        assert word.lower() in body["error"].lower(), body
 
 
 def poll_clips(client: httpx.Client, ids: list[str], timeout: float = 60.0) -> tuple[list[dict], list[str]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_gcui_flow import GET_FIELDS
 from tests.support.inprocess import InProcessService
 from tests.support.kie_client import custom_body
+from tunesmith.dialects.gcui import GET_FIELDS
 
 
 @pytest.fixture(scope="module")

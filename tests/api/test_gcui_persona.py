@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.api.test_gcui_flow import assert_error
+from tests.support.gcui_client import assert_error
 from tests.support.inprocess import InProcessService
 from tests.support.kie_client import Song, make_song
 

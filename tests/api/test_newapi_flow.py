@@ -10,18 +10,12 @@ import httpx
 import pytest
 import soundfile as sf
 
-from tests.dialects.test_newapi import SEED_CLIP, SEED_ENUMS, SEED_FETCH, assert_same_shape
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.kie_client import custom_body
+from tests.support.newapi_client import MUSIC
+from tests.support.newapi_samples import SEED_CLIP, SEED_ENUMS, SEED_FETCH, assert_same_shape
 from tests.support.receiver import CallbackReceiver
 from tunesmith.dialects import registry
-
-MUSIC = {
-    "prompt": "[Verse]\nWalking down the streets\n[Chorus]\nCity lights",
-    "tags": "emotional punk",
-    "title": "City Lights",
-    "mv": "chirp-v3-5",
-}
 
 
 def submit(client: httpx.Client, **extra: object) -> str:

@@ -13,6 +13,7 @@ import pytest
 import soundfile as sf
 
 from tests.support.harness import ServiceHarness, wait_for
+from tests.support.newapi_client import newapi_task
 from tests.support.tone_engine import EXTEND_EXTRA_SECONDS
 
 TOLERANCE = 0.5  # seconds: a join's length is the sum of the spans it uses, within this
@@ -212,17 +213,6 @@ def test_kie_edits_refuse_bad_input_in_kies_envelope(service: ServiceHarness) ->
 
 
 # ── new-api ───────────────────────────────────────────────────────────────────────────────────────────
-
-
-def newapi_task(client: httpx.Client, reply: httpx.Response, timeout: float = 60) -> dict:
-    assert reply.status_code == 200 and reply.json()["code"] == "success", reply.text
-    task_id = reply.json()["data"]
-
-    def done() -> dict | None:
-        data = client.get(f"/suno/fetch/{task_id}").json()["data"]
-        return data if data["status"] in ("SUCCESS", "FAILURE") else None
-
-    return wait_for(done, timeout=timeout, interval=0.3)
 
 
 def newapi_error(reply: httpx.Response, status: int, code: str, *words: str) -> None:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_lifecycle import TONE_ENV, Running
-from tests.support.cli import clean_env, survivors
+from tests.support.cli import TONE_ENV, Running, clean_env, survivors
 from tests.support.harness import free_port
 
 STOP_WITHIN_S = 30.0

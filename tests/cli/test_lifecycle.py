@@ -4,76 +4,15 @@ duration, and a stop on Ctrl-C or SIGTERM that logs itself and leaves no process
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
-import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.cli import clean_env, run_cli, survivors, tunesmith_command
-from tests.support.harness import TONE_ENGINE, free_port
-from tunesmith.domain.operations import MODEL_NAMES
-
-TONE_ENV = {
-    "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
-    "TUNESMITH_MODELS": json.dumps({model: TONE_ENGINE for model in MODEL_NAMES}),
-    "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
-}
-
-
-class Running:
-    """A `tunesmith` process in its own session, its output collected line by line as it comes."""
-
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [*tunesmith_command(), *args],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def wait_for(self, words: str, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = next((line for line in self.lines if words in line), None)
-            if found is not None:
-                return found
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise AssertionError(f"{words!r} never logged; output:\n{self.output}")
-
-    def stop(self, sig: int = signal.SIGINT, timeout: float = 30) -> int:
-        """Send `sig`, wait for the exit; the exit status."""
-        self.proc.send_signal(sig)
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            raise AssertionError(f"did not stop within {timeout} s:\n{self.output}") from None
-        self._reader.join(5)
-        return code
+from tests.support.cli import TONE_ENV, Running, clean_env, run_cli, survivors
+from tests.support.harness import free_port
 
 
 def test_serve_starts_quietly_logs_each_task_and_stops_cleanly(tmp_path: Path) -> None:

@@ -4,22 +4,11 @@ names the problem, exit status 1, no traceback (unless --debug), and no process 
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import CliRun, clean_env, run_cli
-from tests.support.harness import free_port
-
-
-@dataclass
-class Mistake:
-    args: list[str]
-    expected: list[str]  # words the one line must contain
-    env: dict[str, str] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # written into the working folder first
-
+from tests.support.cli import Mistake, assert_one_clear_line, clean_env, run_cli, run_mistake
 
 MISTAKES: dict[str, Mistake] = {
     "config file missing (--config)": Mistake(
@@ -93,41 +82,19 @@ MISTAKES: dict[str, Mistake] = {
 }
 
 
-def _run(mistake: Mistake, folder: Path) -> CliRun:
-    for name, text in mistake.files.items():
-        (folder / name).write_text(text)
-    args = [*mistake.args]
-    if args[0] in ("serve", "worker", "migrate", "keys") and "--data-dir" not in args:
-        args = [*args, "--data-dir", str(folder / "data")]
-    if args[0] == "serve":
-        args = [*args, "--port", str(free_port())]
-    return run_cli(args, folder, clean_env(**mistake.env), timeout=30)
-
-
-def assert_one_clear_line(run: CliRun, expected: list[str]) -> None:
-    assert run.returncode == 1, (run.returncode, run.stderr)
-    assert len(run.error_lines) == 1, run.stderr
-    line = run.error_lines[0]
-    assert line.startswith("error: "), line
-    for words in expected:
-        assert words in line, (words, line)
-    assert "Traceback" not in run.stderr + run.stdout
-    assert run.left_behind == [], run.left_behind
-
-
 @pytest.mark.parametrize("name", list(MISTAKES))
 def test_mistake_is_one_clear_line(name: str, tmp_path: Path) -> None:
-    run = _run(MISTAKES[name], tmp_path)
+    run = run_mistake(MISTAKES[name], tmp_path)
     assert_one_clear_line(run, MISTAKES[name].expected)
 
 
 def test_password_never_shown(tmp_path: Path) -> None:
-    run = _run(MISTAKES["unreachable PostgreSQL"], tmp_path)
+    run = run_mistake(MISTAKES["unreachable PostgreSQL"], tmp_path)
     assert "secret" not in run.stderr and "***" in run.stderr
 
 
 def test_keys_never_create_a_database_by_mistake(tmp_path: Path) -> None:
-    run = _run(MISTAKES["keys on a folder with no database"], tmp_path)
+    run = run_mistake(MISTAKES["keys on a folder with no database"], tmp_path)
     assert run.returncode == 1
     assert not (tmp_path / "data" / "tunesmith.db").exists()
 

@@ -10,8 +10,8 @@ import pytest
 import soundfile as sf
 from signals import SR, band, click_track, drum_track, progression
 from sink import RecordingSink
+from tests.support.composer_jobs import make_job
 
-from conftest import make_job
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.ops.analysis import analyse
 from tunesmith.engines.composer.style import NOTE_NAMES

@@ -7,8 +7,8 @@ import json
 import pytest
 from checks import assert_take
 from sink import RecordingSink
+from tests.support.composer_jobs import make_job
 
-from conftest import make_job
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.lyrics import clean_line, parse_lyrics, tokens

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.support.composer_jobs import LYRICS
 from typer.testing import CliRunner
-
-from conftest import LYRICS
 
 
 @pytest.fixture(scope="module")

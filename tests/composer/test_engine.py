@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 from sink import RecordingSink
+from tests.support.composer_jobs import LYRICS, make_job
 
-from conftest import LYRICS, make_job
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import SongRequest
 

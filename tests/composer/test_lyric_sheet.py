@@ -292,8 +292,8 @@ def test_rendered_sheet_duet_solo_mixed_language_and_fade(engine, tmp_path: Path
     import soundfile as sf
     from checks import assert_take
     from sink import RecordingSink
+    from tests.support.composer_jobs import make_job
 
-    from conftest import make_job
     from tunesmith.domain.operations import SongRequest
 
     sheet = (

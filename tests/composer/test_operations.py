@@ -14,8 +14,8 @@ import pytest
 import soundfile as sf
 from checks import assert_take
 from sink import RecordingSink
+from tests.support.composer_jobs import LYRICS, make_job
 
-from conftest import LYRICS, make_job
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from checks import lead_pitch_errors
 from sink import RecordingSink
+from tests.support.composer_jobs import make_job
 
-from conftest import make_job
 from tunesmith.domain.operations import SongRequest
 
 ZH = """[Verse]

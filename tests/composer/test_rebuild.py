@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 from sink import RecordingSink
+from tests.support.composer_jobs import LYRICS
 
-from conftest import LYRICS
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineJob, SourceClip
 

@@ -11,8 +11,8 @@ import pretty_midi
 import soundfile as sf
 from signals import SR, band
 from sink import RecordingSink
+from tests.support.composer_jobs import LYRICS, make_job
 
-from conftest import LYRICS, make_job
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.ops import melody_track
 from tunesmith.engines.composer.ops.recording import read_recording

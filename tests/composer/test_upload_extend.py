@@ -19,8 +19,8 @@ import soundfile as sf
 from checks import assert_take
 from signals import band, write_wav
 from sink import RecordingSink
+from tests.support.composer_jobs import make_job
 
-from conftest import make_job
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import ClipSlot, EngineError, EngineJob, SourceClip

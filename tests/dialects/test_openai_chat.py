@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.dialects.test_newapi import URLS, clip, task
+from tests.support.newapi_samples import URLS, clip, task
 
 from tunesmith.dialects.openai_chat import (
     DEFAULT_WAIT_SECONDS,

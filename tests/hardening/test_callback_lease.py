@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from tests.runtime.test_callbacks import Receiver, later, new_task, payload, receiver, sender, store
+from tests.support.callback_delivery import Receiver, later, new_task, payload, receiver, sender, store
 from tunesmith.runtime.callbacks import CallbackSender
 
 __all__ = ["receiver", "store"]  # fixtures

@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.test_lifecycle import TONE_ENV, Running
-from tests.support.cli import clean_env, run_cli
+from tests.support.cli import TONE_ENV, Running, clean_env, run_cli
 from tests.support.harness import free_port, wait_for
 from tests.support.receiver import CallbackReceiver
 

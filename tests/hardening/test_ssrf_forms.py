@@ -7,9 +7,9 @@ import ipaddress
 
 import pytest
 
-from tests.api.test_newapi_flow import MUSIC
 from tests.support.harness import ServiceHarness
 from tests.support.kie_client import custom_body
+from tests.support.newapi_client import MUSIC
 from tunesmith.net.urlguard import CallbackUrlRefused, check_callback_url, refusal_reason
 
 # (IPv6 literal, the form named in the refusal, the IPv4 address it reaches)

@@ -3,16 +3,15 @@ S3-compatible server process (moto's standalone server) on loopback."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.media_stores import MakeStore
 from tunesmith.media.local import LocalMediaStore
 from tunesmith.media.s3 import S3MediaStore
 from tunesmith.media.store import MediaStore
-
-MakeStore = Callable[[str], MediaStore]
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -17,28 +16,12 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from tests.support.recordings import make_media
 from tunesmith.media.fetch import FetchedAudio, FetchFailed, fetch_audio
 
 LOOPBACK = ["127.0.0.1"]
 MAX_BYTES = 200_000
 HTML = b"<!doctype html><html><head><title>Not here</title></head><body><p>Sorry.</p></body></html>\n"
-
-
-def make_media(folder: Path) -> dict[str, bytes]:
-    """Real files made by ffmpeg: a 3 s MP3, a 6 s MP3 and a video without an audio stream."""
-
-    def ffmpeg(name: str, *args: str) -> bytes:
-        path = folder / name
-        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args, str(path)], check=True)
-        return path.read_bytes()
-
-    return {
-        "/song.mp3": ffmpeg("song.mp3", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-ac", "2"),
-        "/long.mp3": ffmpeg("long.mp3", "-f", "lavfi", "-i", "sine=frequency=330:duration=6", "-ac", "2"),
-        "/video.mp4": ffmpeg(
-            "video.mp4", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-pix_fmt", "yuv420p"
-        ),
-    }
 
 
 class QuietServer(ThreadingHTTPServer):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.media.conftest import MakeStore
+from tests.support.media_stores import MakeStore
 from tunesmith.media.local import LocalMediaStore
 from tunesmith.media.s3 import S3MediaStore, parse_s3_url
 from tunesmith.media.store import MediaMissing, MediaStore, check_key

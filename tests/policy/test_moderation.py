@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.policy.test_written_text import assert_refused_and_refunded
-from tests.songwriter.test_chat_model import dead_url
+from tests.support.chat_server import dead_url
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
 from tests.support.moderation_server import ModerationServerForTests
+from tests.support.refusals import assert_refused_and_refunded
 from tunesmith.policy.check import ContentPolicy, Finding
 from tunesmith.policy.moderation import ModerationClient, ModerationUnavailable, Verdict, endpoint
 
@@ -117,7 +117,9 @@ def test_a_flagged_request_is_refused_and_a_flagged_written_text_fails_the_task(
         lambda: (t := service.services.store.get_task(task_id)) is not None and t.is_terminal and t
     )
     assert task.failure is not None and task.failure.kind.value == "SENSITIVE_WORD_ERROR"
-    assert_refused_and_refunded(service, token, task_id, "lyrics", "harassment", source="moderation")
+    assert_refused_and_refunded(
+        service, token, task_id, "lyrics", "harassment", source="moderation", granted=CREDITS
+    )
     assert all(r["headers"]["Authorization"] == "Bearer sk-mod" for r in server.requests)
 
 

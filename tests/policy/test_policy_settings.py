@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_operator_mistakes import Mistake, _run, assert_one_clear_line
+from tests.support.cli import Mistake, assert_one_clear_line, run_mistake
 
 MISTAKES: dict[str, Mistake] = {
     "word list missing": Mistake(
@@ -49,7 +49,7 @@ MISTAKES: dict[str, Mistake] = {
 
 @pytest.mark.parametrize("name", list(MISTAKES))
 def test_policy_mistake_is_one_clear_line(name: str, tmp_path: Path) -> None:
-    assert_one_clear_line(_run(MISTAKES[name], tmp_path), MISTAKES[name].expected)
+    assert_one_clear_line(run_mistake(MISTAKES[name], tmp_path), MISTAKES[name].expected)
 
 
 def test_the_moderation_url_and_key_are_never_shown(tmp_path: Path) -> None:
@@ -61,6 +61,6 @@ def test_the_moderation_url_and_key_are_never_shown(tmp_path: Path) -> None:
             "TUNESMITH_MODERATION_KEY": "sk-9",
         },
     )
-    run = _run(mistake, tmp_path)
+    run = run_mistake(mistake, tmp_path)
     assert_one_clear_line(run, mistake.expected)
     assert "hunter2" not in run.stderr and "sk-9" not in run.stderr

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.support.harness import ServiceHarness, settings_for_tests
+from tests.support.kie_client import poll_until_done
 
 BLOCKLIST = """\
 # terms for these tests (made-up words, so no clean text holds them by chance)
@@ -265,8 +266,6 @@ def stripping(tmp_path: Path) -> Iterator[ServiceHarness]:
 
 
 def test_artist_names_can_be_stripped_with_a_note(stripping: ServiceHarness) -> None:
-    from tests.api.test_kie_flow import poll_until_done
-
     token = stripping.new_key(credits=CREDITS)
     with stripping.client(token) as client:
         style = "dreamy pop, in the style of Taylor Swift, 周杰伦-style piano, upbeat"
@@ -282,8 +281,6 @@ def test_artist_names_can_be_stripped_with_a_note(stripping: ServiceHarness) -> 
 
 
 def test_a_persona_named_with_a_term_is_refused(stripping: ServiceHarness) -> None:
-    from tests.api.test_kie_flow import poll_until_done
-
     token = stripping.new_key(credits=CREDITS)
     with stripping.client(token) as client:
         task_id = client.post("/api/v1/generate", json=kie_custom(style="pop, test:seconds=20")).json()

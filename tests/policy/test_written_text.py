@@ -11,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.songwriter.test_chat_model import ChatServerForTests, completion, songs_json
+from tests.support.chat_server import ChatServerForTests, completion, songs_json
 from tests.support.harness import TONE_ENGINE, ServiceHarness, settings_for_tests, wait_for
 from tests.support.receiver import CallbackReceiver
+from tests.support.refusals import assert_refused_and_refunded
 from tunesmith.domain.operations import MODEL_NAMES
-from tunesmith.domain.states import FailureKind, TaskState
+from tunesmith.domain.states import FailureKind
 
 # The tone test engine titles every description-mode song "Test Tone"; the chat model double writes
 # lyrics that hide "snarkle".
@@ -52,28 +53,6 @@ def policed(
         yield service
 
 
-def _key_id(service: ServiceHarness, token: str) -> str:
-    return service.services.keys.authenticate(f"Bearer {token}").id
-
-
-def assert_refused_and_refunded(
-    service: ServiceHarness, token: str, task_id: str, field: str, term: str, source: str = "blocklist"
-) -> None:
-    """The task failed for sensitive words, made no audio, was charged and refunded exactly once, and
-    keeps the finding for the operator."""
-    task = service.services.store.get_task(task_id)
-    assert task is not None and task.state is TaskState.FAILED and task.failure is not None
-    assert task.failure.kind is FailureKind.SENSITIVE_WORD_ERROR and task.failure.code == 400
-    assert f"the {field} written for this song" in task.failure.message
-    assert term not in task.failure.message.lower()
-    assert task.engine_state["policy"] == {"field": field, "source": source, "detail": term}
-    assert all(c.audio_key is None and c.stream_key is None for c in task.clips)
-    assert service.services.store.media_of(task_ids=[task_id]) == []
-    ledger = service.services.store.ledger(_key_id(service, token))
-    assert [e["reason"].split(":")[0] for e in ledger].count("refund") == 1
-    assert service.services.keys.balance(service.services.keys.authenticate(f"Bearer {token}")) == CREDITS
-
-
 def _poll(client: httpx.Client, url: str, done: Any, timeout: float = 60.0) -> dict:
     def check() -> dict | None:
         reply = client.get(url)
@@ -102,7 +81,7 @@ def test_kie_description_song_ends_in_sensitive_word_error(policed: ServiceHarne
     assert "sensitive words" in record["errorMessage"] and "test tone" not in record["errorMessage"].lower()
     assert record["response"]["sunoData"] == []
     assert receiver.stages() == ["error"] and receiver.received[0]["code"] == 400
-    assert_refused_and_refunded(policed, token, task_id, "title", "test tone")
+    assert_refused_and_refunded(policed, token, task_id, "title", "test tone", granted=CREDITS)
 
 
 def test_newapi_and_zeakai_and_qhaigc_report_failure(policed: ServiceHarness) -> None:
@@ -188,7 +167,7 @@ def test_lyrics_written_by_the_chat_model_end_the_lyrics_task(
     assert record["status"] == "SENSITIVE_WORD_ERROR", record
     assert "snarkle" not in str(record).lower() and "sn4rkle" not in str(record).lower()
     assert receiver.received[0]["code"] == 400 and receiver.received[0]["data"]["callbackType"] == "error"
-    assert_refused_and_refunded(policed, token, task_id, "lyrics", "snarkle")
+    assert_refused_and_refunded(policed, token, task_id, "lyrics", "snarkle", granted=CREDITS)
 
 
 def test_the_composer_never_renders_refused_lyrics(policed: ServiceHarness) -> None:
@@ -204,7 +183,7 @@ def test_the_composer_never_renders_refused_lyrics(policed: ServiceHarness) -> N
             timeout=120,
         )["data"]
     assert record["status"] == "SENSITIVE_WORD_ERROR", record
-    assert_refused_and_refunded(policed, token, task_id, "lyrics", "snarkle")
+    assert_refused_and_refunded(policed, token, task_id, "lyrics", "snarkle", granted=CREDITS)
 
 
 def test_clean_written_text_goes_on(policed: ServiceHarness) -> None:
@@ -235,4 +214,4 @@ def test_newapi_notify_hook_gets_the_failed_task(policed: ServiceHarness) -> Non
     (task,) = receiver.received
     assert task["task_id"] == task_id and task["status"] == "FAILURE" and task["progress"] == "100%"
     assert "sensitive words" in task["fail_reason"] and "test tone" not in task["fail_reason"].lower()
-    assert_refused_and_refunded(policed, token, task_id, "title", "test tone")
+    assert_refused_and_refunded(policed, token, task_id, "title", "test tone", granted=CREDITS)

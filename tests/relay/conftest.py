@@ -4,7 +4,6 @@ fault-injecting proxy. Its public URL is the proxy's, so media fetches go throug
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,7 @@ import pytest
 from tests.relay.relaying import relay_settings
 from tests.support.fault_proxy import FaultProxy
 from tests.support.harness import ServiceHarness, free_port, settings_for_tests
-
-
-@dataclass
-class Upstream:
-    harness: ServiceHarness
-    proxy: FaultProxy
-    key: str
-
-    @property
-    def url(self) -> str:
-        return self.proxy.url
+from tests.support.relay_upstream import Upstream
 
 
 @pytest.fixture(scope="module")

@@ -7,57 +7,19 @@ import time
 
 import pytest
 
-from tests.relay.conftest import Upstream
 from tests.support.harness import free_port
+from tests.support.relay_upstream import Upstream, channel, follow, song
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.domain.states import FailureKind
 from tunesmith.engines.relay.channel import (
-    Channel,
     ChannelUnavailable,
     Stage,
     Submission,
     UpstreamRef,
     UpstreamRefused,
-    UpstreamTask,
 )
-from tunesmith.engines.relay.config import ChannelConfig
-from tunesmith.engines.relay.kinds import make_channel
 
 KINDS = ("kie", "newapi", "gcui")
-SLOW = "test:slow=0.3"  # the upstream's tone engine pauses between stages, so each stage can be seen
-
-
-def channel(kind: str, base_url: str, key: str, timeout: float = 10.0) -> Channel:
-    config = ChannelConfig(name=f"{kind}-test", kind=kind, base_url=base_url, key=key)
-    return make_channel(config, timeout=timeout)
-
-
-def song(**overrides: object) -> SongRequest:
-    values: dict = dict(
-        custom_mode=True,
-        lyrics="[Verse]\nSun on the water",
-        style=f"pop {SLOW}",
-        title="Harbor",
-        model="V4_5",
-    )
-    values.update(overrides)
-    return SongRequest(**values)
-
-
-def follow(ch: Channel, ticket, timeout: float = 30.0) -> tuple[UpstreamTask, list[Stage]]:  # type: ignore[no-untyped-def]
-    """Poll until the task is finished; the last answer and every stage seen on the way."""
-    stages: list[Stage] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = ch.poll([ticket])
-        task = found.get(ticket.task_id)
-        if task is not None:
-            if not stages or stages[-1] is not task.stage:
-                stages.append(task.stage)
-            if task.stage in (Stage.SUCCESS, Stage.FAILED):
-                return task, stages
-        time.sleep(0.35)  # kie allows 3 record-info queries per second per task
-    raise AssertionError(f"upstream task {ticket.task_id} did not finish; stages {stages}")
 
 
 @pytest.mark.parametrize("kind", KINDS)

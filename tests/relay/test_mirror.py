@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from tests.relay.conftest import Upstream
-from tests.relay.test_channels import channel, follow, song
+from tests.support.relay_upstream import Upstream, channel, follow, song
 from tunesmith.engines.relay.channel import Submission, UpstreamTask
 from tunesmith.engines.relay.mirror import (
     MirrorFailed,

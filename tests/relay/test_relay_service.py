@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.relay.conftest import Upstream
 from tests.relay.relaying import (
     channel,
     decoded_seconds,
@@ -21,6 +20,7 @@ from tests.relay.relaying import (
 )
 from tests.support.harness import ServiceHarness, free_port, wait_for
 from tests.support.receiver import CallbackReceiver
+from tests.support.relay_upstream import Upstream
 
 KINDS = ("kie", "newapi", "gcui")
 

@@ -11,8 +11,8 @@ import time
 import pretty_midi
 import pytest
 
-from tests.relay.conftest import Upstream
 from tests.relay.relaying import channel, decoded_seconds, generate_body, submit, wait_record
+from tests.support.relay_upstream import Upstream
 from tunesmith.settings import DEFAULT_COSTS as COST
 
 KINDS = ("kie", "newapi", "gcui")

@@ -9,18 +9,16 @@ to take UPLOAD_EXTEND, that checks the source contract and renders the recording
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.media.test_fetch import QuietServer, make_media
 from tests.support.harness import ServiceHarness, settings_for_tests, wait_for
 from tests.support.kie_client import poll_until_done
+from tests.support.recordings import FileServer, make_media
 from tests.support.tone_engine import RATE, ToneEngineForTests
 from tunesmith.domain.operations import MODEL_NAMES, OperationKind
 from tunesmith.domain.states import FailureKind
@@ -77,48 +75,11 @@ def _check_source(job: EngineJob) -> None:
         raise EngineError("the upload source breaks the contract: " + "; ".join(problems), code=500)
 
 
-class UploadServer:
-    """Serves /song.mp3; /flaky.mp3 answers 503 once, then the song; anything else is 404."""
-
-    def __init__(self, song: bytes) -> None:
-        self.requests: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                server.requests.append(self.path)
-                flaky_first = self.path == "/flaky.mp3" and server.requests.count(self.path) == 1
-                if self.path in ("/song.mp3", "/flaky.mp3") and not flaky_first:
-                    status, body, kind = 200, song, "audio/mpeg"
-                else:
-                    status, body, kind = (503 if flaky_first else 404), b"no", "text/plain"
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> UploadServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UploadServer]:
-    with UploadServer(make_media(tmp_path_factory.mktemp("media"))["/song.mp3"]) as server:
+def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileServer]:
+    """Serves /song.mp3; /flaky.mp3 answers 503 once, then the song; anything else is 404."""
+    song = ("audio/mpeg", make_media(tmp_path_factory.mktemp("media"))["/song.mp3"])
+    with FileServer({"/song.mp3": song, "/flaky.mp3": song}, flaky={"/flaky.mp3"}) as server:
         yield server
 
 
@@ -154,7 +115,7 @@ def submit(client, upload_url: str) -> str:  # type: ignore[no-untyped-def]
     return reply.json()["data"]["taskId"]
 
 
-def test_the_upload_is_fetched_and_extended(service: ServiceHarness, files: UploadServer) -> None:
+def test_the_upload_is_fetched_and_extended(service: ServiceHarness, files: FileServer) -> None:
     with service.client(service.new_key(credits=100)) as client:
         task_id = submit(client, files.url("/song.mp3"))
         final, _ = poll_until_done(client, task_id)
@@ -177,7 +138,7 @@ def test_the_upload_is_fetched_and_extended(service: ServiceHarness, files: Uplo
 
 
 def test_an_upload_that_cannot_be_fetched_fails_with_451_and_a_refund(
-    service: ServiceHarness, files: UploadServer
+    service: ServiceHarness, files: FileServer
 ) -> None:
     with service.client(service.new_key(credits=100)) as client:
         task_id = submit(client, files.url("/missing.mp3"))
@@ -195,7 +156,7 @@ def test_an_upload_that_cannot_be_fetched_fails_with_451_and_a_refund(
     assert task.attempts == 1  # a 404 is not retried
 
 
-def test_a_transient_fetch_failure_is_retried(service: ServiceHarness, files: UploadServer) -> None:
+def test_a_transient_fetch_failure_is_retried(service: ServiceHarness, files: FileServer) -> None:
     with service.client(service.new_key(credits=100)) as client:
         task_id = submit(client, files.url("/flaky.mp3"))
         final, _ = poll_until_done(client, task_id)
@@ -205,7 +166,7 @@ def test_a_transient_fetch_failure_is_retried(service: ServiceHarness, files: Up
     assert task is not None and task.attempts == 2
 
 
-def test_a_private_upload_url_is_refused_at_submit(tmp_path: Path, files: UploadServer) -> None:
+def test_a_private_upload_url_is_refused_at_submit(tmp_path: Path, files: FileServer) -> None:
     """Without upload_allow, loopback is off limits: refused at submit (422, nothing charged or fetched);
     the fetcher refuses it again in the worker (tests/media/test_fetch.py)."""
     settings = settings_for_tests(

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.runtime.test_worker_recovery import submit
 from tests.support.harness import ServiceHarness, settings_for_tests
-from tests.support.kie_client import poll_until_done
+from tests.support.kie_client import poll_until_done, submit
 
 LOGGER = "tunesmith.runtime.worker"
 

@@ -13,18 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.support.harness import TONE_ENGINE, ServiceHarness, settings_for_tests, wait_for
-from tests.support.kie_client import custom_body, poll_until_done
+from tests.support.kie_client import poll_until_done, submit
 from tunesmith.domain.operations import MODEL_NAMES
 from tunesmith.domain.states import QueueStatus, TaskState
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def submit(service: ServiceHarness, token: str, **body: object) -> str:
-    with service.client(token) as client:
-        reply = client.post("/api/v1/generate", json=custom_body(**body))
-    assert reply.status_code == 200, reply.text
-    return reply.json()["data"]["taskId"]
 
 
 def test_full_flow_on_each_backend(tmp_path: Path, backend_url: str) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
+from tests.support.chat_server import (
+    RAIN,
+    SNOW,
+    CannedReply,
+    ChatServerForTests,
+    completion,
+    dead_url,
+    songs_json,
+)
 from tunesmith.engines.composer.songwriter import WrittenSong
 from tunesmith.engines.composer.songwriter.chat_model import (
     MAX_LYRICS,
@@ -23,106 +26,6 @@ from tunesmith.engines.composer.songwriter.chat_model import (
     ChatModelError,
     ChatModelUnavailable,
 )
-
-SNOW = "[Verse]\nFirst snow on the hutong roofs\nLanterns glow in white\n\n[Chorus]\nBeijing, hold me tonight"
-RAIN = "[Verse]\nRain on the window pane\nI hear your name\n\n[Bridge]\nAnd the night comes down"
-
-
-@dataclass
-class CannedReply:
-    """One answer of the test double: an HTTP status, a body, and how long to wait before sending it."""
-
-    status: int = 200
-    body: str = ""
-    delay: float = 0.0
-
-
-def completion(content: str, model: str = "test-model") -> CannedReply:
-    """An OpenAI chat completion whose message says `content`."""
-    return CannedReply(
-        body=json.dumps(
-            {
-                "id": "chatcmpl-test",
-                "object": "chat.completion",
-                "model": model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": content},
-                        "finish_reason": "stop",
-                    }
-                ],
-            }
-        )
-    )
-
-
-def songs_json(*songs: dict[str, Any], fenced: bool = True) -> str:
-    text = json.dumps({"songs": list(songs)}, ensure_ascii=False, indent=2)
-    return f"Here are your songs!\n```json\n{text}\n```\nEnjoy." if fenced else text
-
-
-class ChatServerForTests:
-    """A test double of an OpenAI-compatible chat server (Ollama, vLLM...) on 127.0.0.1: answers
-    `POST /v1/chat/completions` with the canned replies in order (the last one repeats) and records every
-    request (path, headers, JSON body)."""
-
-    def __init__(self, *replies: CannedReply) -> None:
-        self.replies = list(replies) or [CannedReply(status=500, body="no reply set")]
-        self.requests: list[dict[str, Any]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                server.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "json": json.loads(raw or b"null")}
-                )
-                reply = server.replies[min(len(server.requests), len(server.replies)) - 1]
-                if reply.delay:
-                    time.sleep(reply.delay)
-                data = reply.body.encode()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up (timeout tests)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-
-    def options(self, *, model: str = "test-model", key: str = "", timeout: float = 10.0) -> dict[str, Any]:
-        """EngineJob.options pointing at this server."""
-        return {"lyrics_model": {"url": self.url, "model": model, "key": key, "timeout": timeout}}
-
-    def __enter__(self) -> ChatServerForTests:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-def dead_url() -> str:
-    """A loopback URL nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/v1"
 
 
 @pytest.fixture

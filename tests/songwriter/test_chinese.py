@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from pypinyin import Style, lazy_pinyin
 
+from tests.support.lyric_sections import sections
 from tunesmith.engines.composer.songwriter import write_song
 from tunesmith.engines.composer.songwriter.phonetics_zh import RHYME_CLASSES, sung_length
-
-from .conftest import sections
 
 SPRING = "一首关于春天的轻快 J-Pop 歌曲"
 _CLASS = {final: name for name, finals in RHYME_CLASSES.items() for final in finals}

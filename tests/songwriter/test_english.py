@@ -5,10 +5,9 @@ from __future__ import annotations
 import pronouncing
 import pytest
 
+from tests.support.lyric_sections import sections
 from tunesmith.engines.composer.songwriter import write_song
 from tunesmith.engines.composer.songwriter.phonetics_en import last_word, syllables
-
-from .conftest import sections
 
 GUITAR = "a groovy dance song about writing a face-melting guitar solo"
 

@@ -6,10 +6,9 @@ import re
 
 import pytest
 
+from tests.support.lyric_sections import sections
 from tunesmith.engines.composer.songwriter import WrittenSong, write_lyrics_variants, write_song
 from tunesmith.engines.composer.songwriter.language import detect_language
-
-from .conftest import sections
 
 GUITAR = "a groovy dance song about writing a face-melting guitar solo"
 

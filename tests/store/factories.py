@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tunesmith.domain.models import ApiKey, Clip, Task
@@ -49,6 +50,12 @@ def new_task(
             for i in range(clips)
         ),
     )
+
+
+def sung_with(key_id: str, persona_id: str | None, seconds: int, clip_count: int = 2) -> Task:
+    """A task whose request is sung with `persona_id`, created `seconds` after T0."""
+    task = new_task(key_id, created_at=T0 + timedelta(seconds=seconds), clips=clip_count)
+    return replace(task, request=SongRequest(lyrics="la la", persona_id=persona_id))
 
 
 def queued(store: Store, key_id: str, count: int, **kwargs: object) -> list[Task]:

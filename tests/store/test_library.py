@@ -3,8 +3,7 @@ without ids), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from tests.store.factories import new_key
-from tests.store.test_persona_tasks import sung_with
+from tests.store.factories import new_key, sung_with
 from tunesmith.store.sql import SqlStore
 
 

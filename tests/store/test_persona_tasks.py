@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,19 +15,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select
 
 from tests.store.databases import create_pg_schema, drop_pg_schema
-from tests.store.factories import T0, new_key, new_task
+from tests.store.factories import T0, new_key, sung_with
 from tunesmith.domain.models import Task
-from tunesmith.domain.operations import SongRequest
 from tunesmith.store.database import make_engine
 from tunesmith.store.migrate import alembic_config, current_revision, head_revision, upgrade
 from tunesmith.store.rows import clip_values, task_values
 from tunesmith.store.sql import SqlStore
 from tunesmith.store.tables import api_keys, clips, metadata, tasks
-
-
-def sung_with(key_id: str, persona_id: str | None, seconds: int, clip_count: int = 2) -> Task:
-    task = new_task(key_id, created_at=T0 + timedelta(seconds=seconds), clips=clip_count)
-    return replace(task, request=SongRequest(lyrics="la la", persona_id=persona_id))
 
 
 def test_tasks_with_persona_are_the_keys_own_newest_first(store: SqlStore) -> None:

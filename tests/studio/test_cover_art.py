@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from tests.studio.conftest import run_op
+from tests.support.studio_ops import run_op
 from tunesmith.domain.operations import OperationKind
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.studio.conftest import run_op
+from tests.support.studio_ops import run_op
 from tunesmith.domain.operations import OperationKind
 from tunesmith.engines.base import EngineError
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.songwriter.test_chat_model import (
+from tests.support.chat_server import (
     RAIN,
     SNOW,
     CannedReply,
@@ -23,7 +23,7 @@ from tests.songwriter.test_chat_model import (
     dead_url,
     songs_json,
 )
-from tests.studio.conftest import RecordingSink
+from tests.support.studio_ops import RecordingSink
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import EngineJob

@@ -9,7 +9,7 @@ from pathlib import Path
 import mido
 import pretty_midi
 
-from tests.studio.conftest import run_op
+from tests.support.studio_ops import run_op
 from tunesmith.domain.operations import OperationKind
 from tunesmith.engines.base import SourceClip
 

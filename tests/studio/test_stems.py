@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.studio.conftest import run_op
+from tests.support.studio_ops import run_op
 from tunesmith.domain.operations import OperationKind
 from tunesmith.engines.base import EngineError, SourceClip
 from tunesmith.engines.studio.stems import matched_parts

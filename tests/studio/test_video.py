@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.studio.conftest import run_op
+from tests.support.studio_ops import run_op
 from tunesmith.domain.operations import OperationKind
 from tunesmith.engines.base import SourceClip
 from tunesmith.engines.studio import captions

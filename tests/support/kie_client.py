@@ -55,6 +55,14 @@ def poll_until_done(client, task_id: str, timeout: float = 60.0) -> tuple[dict, 
     return wait_for(done, timeout=timeout, interval=0.35), seen
 
 
+def submit(service: ServiceHarness, token: str, **body: object) -> str:
+    """Submit a custom-mode generate as `token`; the new task's id (the submit must be accepted)."""
+    with service.client(token) as client:
+        reply = client.post("/api/v1/generate", json=custom_body(**body))
+    assert reply.status_code == 200, reply.text
+    return str(reply.json()["data"]["taskId"])
+
+
 SONG_SECONDS = 12.0
 LYRICS = "[Verse]\nCity lights are calling me home tonight\n[Chorus]\nNeon nights we sing along"
 

@@ -1,11 +1,15 @@
 """Outside recordings with known answers, and a loopback file server that serves them (the upload tests'
-uploadUrl): a sung line (a voice-like tone with vibrato, no backing) and a band (drums and chords)."""
+uploadUrl): a sung line (a voice-like tone with vibrato, no backing), a band (drums and chords), and plain
+MP3s and a silent video made by ffmpeg (make_media)."""
 
 from __future__ import annotations
 
 import io
+import subprocess
 import threading
+from collections.abc import Collection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import numpy as np
 import soundfile as sf
@@ -62,19 +66,41 @@ def wav_bytes(x: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-class FileServer:
-    """Serves `files` (path -> (content type, bytes)) on 127.0.0.1; anything else is 404."""
+def make_media(folder: Path) -> dict[str, bytes]:
+    """Real files made by ffmpeg: a 3 s MP3, a 6 s MP3 and a video without an audio stream."""
 
-    def __init__(self, files: dict[str, tuple[str, bytes]]) -> None:
+    def ffmpeg(name: str, *args: str) -> bytes:
+        path = folder / name
+        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args, str(path)], check=True)
+        return path.read_bytes()
+
+    return {
+        "/song.mp3": ffmpeg("song.mp3", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-ac", "2"),
+        "/long.mp3": ffmpeg("long.mp3", "-f", "lavfi", "-i", "sine=frequency=330:duration=6", "-ac", "2"),
+        "/video.mp4": ffmpeg(
+            "video.mp4", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-pix_fmt", "yuv420p"
+        ),
+    }
+
+
+class FileServer:
+    """Serves `files` (path -> (content type, bytes)) on 127.0.0.1; anything else is 404. A path in `flaky`
+    answers 503 to its first request (a transient failure a fetcher should retry), then its file."""
+
+    def __init__(self, files: dict[str, tuple[str, bytes]], flaky: Collection[str] = ()) -> None:
         self.files = files
+        self.flaky = set(flaky)
         self.requests: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 server.requests.append(self.path)
+                flaky_first = self.path in server.flaky and server.requests.count(self.path) == 1
                 kind, body = server.files.get(self.path, ("text/plain", b"no"))
-                self.send_response(200 if self.path in server.files else 404)
+                if flaky_first:
+                    kind, body = "text/plain", b"no"
+                self.send_response(503 if flaky_first else 200 if self.path in server.files else 404)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

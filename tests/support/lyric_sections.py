@@ -1,10 +1,8 @@
-"""Helpers for reading written lyrics back: sections and their lines."""
+"""Reading written lyrics back: their sections and lines (the songwriter's tests)."""
 
 from __future__ import annotations
 
 import re
-
-import pytest
 
 HEADER = re.compile(r"^\[([A-Za-z][A-Za-z0-9 \-]*)\]$")
 
@@ -18,8 +16,3 @@ def sections(lyrics: str) -> list[tuple[str, list[str]]]:
         assert match, f"block without a header: {block!r}"
         out.append((match.group(1), rest))
     return out
-
-
-@pytest.fixture
-def parse_sections():
-    return sections
