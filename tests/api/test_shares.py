@@ -61,7 +61,8 @@ def test_only_the_owner_shares_and_revokes_and_only_finished_clips(service: Serv
         token = owner.post("/tunesmith/v1/shares", json=body).json()["token"]
         assert stranger.delete(f"/tunesmith/v1/shares/{token}").status_code == 404
         assert stranger.get("/tunesmith/v1/shares").json()["shares"] == []
-        assert service.client().get(f"/studio/share/{token}").status_code == 200  # still shared
+        with service.client() as anyone:
+            assert anyone.get(f"/studio/share/{token}").status_code == 200  # still shared
 
         slow = owner.post(
             "/api/v1/generate",

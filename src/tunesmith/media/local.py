@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,7 +86,11 @@ class LocalMediaStore(MediaStore):
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise MediaMissing(key) from None
         lo, hi = byte_span(os.fstat(handle.fileno()).st_size, start, end)
-        return _chunks(handle, lo, hi, chunk)
+        chunks = _chunks(handle, lo, hi, chunk)
+        # a generator dropped before its first chunk never enters its `with`: close the file when it goes
+        # (a stream follower cancelled between opening a piece and reading it left it to the collector)
+        weakref.finalize(chunks, handle.close)
+        return chunks
 
     def download(self, key: str, dest: Path) -> Path:
         path = self._path(key)
