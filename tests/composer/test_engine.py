@@ -65,7 +65,8 @@ def test_artifacts_exist(song):
             assert key in res.artifacts
         from PIL import Image
 
-        assert Image.open(wd / res.image).size == (1024, 1024)
+        with Image.open(wd / res.image) as cover:
+            assert cover.size == (1024, 1024)
 
 
 def test_master_loudness_and_peaks(song):

@@ -125,13 +125,14 @@ def test_connections_past_the_cap_are_refused_with_503(tmp_path) -> None:  # typ
     settings = settings_for_tests(tmp_path, max_connections=20)
     with ServiceHarness(settings, with_worker=False) as service:
         held = [connect(service) for _ in range(20)]
+        extra: list[socket.socket] = []
         try:
             time.sleep(0.3)  # let the server register them
             extra = [connect(service) for _ in range(5)]
             refused = read_until_closed(extra, within=5)
             assert len(refused) == 5 and all(a.startswith(b"HTTP/1.1 503 ") for a in refused.values())
         finally:
-            for sock in held:
+            for sock in held + extra:
                 sock.close()
         token = service.new_key()
         time.sleep(0.3)
