@@ -21,7 +21,7 @@ from tests.acestep.checkpoints import truncated_copy, upstream_layout
 from tests.acestep.jobs import LYRICS
 from tests.acestep.service_setup import acestep_body, acestep_settings
 from tests.support.harness import ServiceHarness, wait_for
-from tests.support.kie_client import poll_until_done
+from tests.support.kie_client import poll, poll_until_done
 from tests.support.receiver import CallbackReceiver
 
 
@@ -289,8 +289,8 @@ def test_zeakai_cover_mode_re_sings_a_clip_made_here(service: ServiceHarness) ->
 
 
 def test_derived_operations_on_an_acestep_song(service: ServiceHarness) -> None:
-    """WAV and timestamped lyrics work (the timings say they are estimated); stems and MIDI are refused
-    before charging, saying why."""
+    """WAV, MP4 and timestamped lyrics work (the timings say they are estimated); stems and MIDI are
+    refused before charging, saying why."""
     token = service.new_key(credits=1000)
     with service.client(token) as client:
         song = _done(client, client.post("/api/v1/generate", json=acestep_body()).json()["data"]["taskId"])
@@ -311,6 +311,27 @@ def test_derived_operations_on_an_acestep_song(service: ServiceHarness) -> None:
         assert _credits(service, token) == before
         wav = client.post("/api/v1/wav/generate", json={**ids, "callBackUrl": "http://127.0.0.1:9/cb"})
         assert wav.json()["code"] == 200, wav.text
+        video = client.post(
+            "/api/v1/mp4/generate",
+            json={
+                **ids,
+                "author": "Nova Lane",
+                "domainName": "example.com",
+                "callBackUrl": "http://127.0.0.1:9/cb",
+            },
+        )
+        assert video.json()["code"] == 200, video.text
+        made = poll(client, "/api/v1/wav/record-info", wav.json()["data"]["taskId"], _settled, timeout=120)
+        assert made["data"]["successFlag"] == "SUCCESS", made
+        audio, rate = _decoded(client, made["data"]["response"]["audioWavUrl"])
+        assert rate == 44100 and abs(len(audio) / rate - clip["duration"]) < 0.05
+        made = poll(client, "/api/v1/mp4/record-info", video.json()["data"]["taskId"], _settled, timeout=180)
+        assert made["data"]["successFlag"] == "SUCCESS", made
+        assert client.get(made["data"]["response"]["videoUrl"]).headers["content-type"] == "video/mp4"
+
+
+def _settled(data: dict) -> bool:
+    return data["successFlag"] != "PENDING"
 
 
 def test_the_engine_process_never_connects_to_the_network(
