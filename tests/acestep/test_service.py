@@ -94,14 +94,30 @@ def _qhaigc_percents(client, task_id: str):  # type: ignore[no-untyped-def]
 
 
 def test_description_and_instrumental_songs(service: ServiceHarness) -> None:
-    with service.client(service.new_key()) as client:
+    with (
+        service.client(service.new_key()) as client,
+        CallbackReceiver() as on_described,
+        CallbackReceiver() as on_instrumental,
+    ):
         described = client.post(
             "/api/v1/generate",
-            json={"customMode": False, "instrumental": False, "model": "V5", "prompt": "a song about rain"},
+            json={
+                "customMode": False,
+                "instrumental": False,
+                "model": "V5",
+                "prompt": "a song about rain",
+                "callBackUrl": on_described.url,
+            },
         ).json()["data"]["taskId"]
         instrumental = client.post(
             "/api/v1/generate",
-            json=acestep_body(model="V5", instrumental=True, prompt="", style="ambient piano, 70 bpm"),
+            json=acestep_body(
+                model="V5",
+                instrumental=True,
+                prompt="",
+                style="ambient piano, 70 bpm",
+                callBackUrl=on_instrumental.url,
+            ),
         ).json()["data"]["taskId"]
         words = _done(client, described)["response"]["sunoData"]
         assert len(words) == 2 and words[0]["title"] and "[" in words[0]["prompt"] and words[0]["tags"]
@@ -109,8 +125,12 @@ def test_description_and_instrumental_songs(service: ServiceHarness) -> None:
         assert all(c["duration"] == pytest.approx(20.0, abs=0.05) for c in words)
         plain = _done(client, instrumental)["response"]["sunoData"]
         assert len(plain) == 2 and all(c["prompt"] == "" for c in plain)
-        audio, rate = _decoded(client, plain[1]["audioUrl"])
-        assert abs(len(audio) / rate - plain[1]["duration"]) < 0.15
+        for clip in (words[0], plain[1]):
+            audio, rate = _decoded(client, clip["audioUrl"])
+            assert abs(len(audio) / rate - clip["duration"]) < 0.15
+        for receiver in (on_described, on_instrumental):
+            wait_for(lambda r=receiver: len(r.received) >= 3, timeout=20)
+            assert receiver.stages() == ["text", "first", "complete"]
 
 
 def _master(service: ServiceHarness, clip_id: str, tmp: Path) -> np.ndarray:
