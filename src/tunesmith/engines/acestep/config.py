@@ -178,13 +178,19 @@ def readiness(config: AceStepConfig) -> Readiness:
     ops = ["generate", "extend", "upload_extend", "replace_section", "crop", "concat"]
     if info.can_cover:
         ops.append("upload_cover")
+    if info.can_extract:
+        ops.append("stems")
     steps = config.steps or info.default_steps
     details = {
         "checkpoint": str(info.path),
         "model": f"{info.model_version or ('turbo' if info.turbo else 'unknown')}, {steps} steps",
         "operations": ", ".join(ops),
         "cover": "yes" if info.can_cover else "no (the checkpoint has no audio_tokenizer folders)",
-        "stems/MIDI": "no (ACE-Step songs keep no separate parts)",
+        "stems/MIDI": (
+            "stems yes (extract, base checkpoint); MIDI no"
+            if info.can_extract
+            else "no (ACE-Step songs keep no separate parts; stems need a base checkpoint)"
+        ),
         "device": f"{config.device}, {config.dtype}{', CPU offload' if config.offload else ''}",
     }
     return Readiness(ready=True, details=details)

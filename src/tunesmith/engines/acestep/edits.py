@@ -43,7 +43,7 @@ def _frames(seconds: float) -> float:
     return round(seconds / FRAME_S) * FRAME_S
 
 
-def _tensor(audio44: np.ndarray, rate: int) -> Any:
+def as_tensor(audio44: np.ndarray, rate: int) -> Any:
     """44.1 kHz [n, 2] -> a [2, n] float32 tensor at the pipeline's rate."""
     import torch
 
@@ -89,7 +89,7 @@ def run_extend(runner: Runner, job: EngineJob, sink: ProgressSink, *, upload: bo
         seconds=len(padded) / cuts.SR,
         metas=metas_from_style(tags),
         task_type="repaint",
-        src_audio=_tensor(padded, rate),
+        src_audio=as_tensor(padded, rate),
         repainting_start=ctx_seconds,
         repainting_end=None,
     )
@@ -138,7 +138,7 @@ def run_replace(runner: Runner, job: EngineJob, sink: ProgressSink) -> None:
         seconds=duration,
         metas=metas_from_style(tags),
         task_type="repaint",
-        src_audio=_tensor(audio, runner.loaded.sample_rate),
+        src_audio=as_tensor(audio, runner.loaded.sample_rate),
         repainting_start=_frames(start),
         repainting_end=_frames(end),
     )
@@ -167,7 +167,7 @@ def run_cover(runner: Runner, job: EngineJob, sink: ProgressSink) -> None:
         seconds=len(audio) / cuts.SR,
         metas=metas_from_style(tags),
         task_type="cover",
-        src_audio=_tensor(audio, runner.loaded.sample_rate),
+        src_audio=as_tensor(audio, runner.loaded.sample_rate),
         cover_strength=float(np.clip(strength, 0.0, 1.0)),
     )
     runner.render_takes(job, sink, call, text)

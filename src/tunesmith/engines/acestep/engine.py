@@ -54,9 +54,19 @@ class AceStepEngine(Engine):
             self._readiness = (now, readiness(self.config))
         return self._readiness[1]
 
+    def supports(self, kind: OperationKind) -> bool:
+        """Stems of its songs too, when the checkpoint is a base one (ACE-Step's `extract`)."""
+        if kind is OperationKind.STEMS:
+            return self._can_extract()
+        return kind in self.operations
+
+    def _can_extract(self) -> bool:
+        info = inspect_checkpoint(self.config.checkpoint)
+        return not info.problem and info.can_extract
+
     def check(self, request: SongRequest) -> None:
         kind = request.kind
-        if kind not in self.operations:
+        if not self.supports(kind):
             raise Unsupported(f"the acestep engine cannot do {kind.value}", field="model")
         if kind is OperationKind.UPLOAD_COVER:
             info = inspect_checkpoint(self.config.checkpoint)

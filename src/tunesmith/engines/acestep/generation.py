@@ -46,6 +46,7 @@ class Call:
     repainting_start: float | None = None
     repainting_end: float | None = None
     cover_strength: float = 1.0
+    track_name: str | None = None  # extract: the part to take out of src_audio ("vocals", "drums", ...)
 
 
 @dataclass
@@ -140,6 +141,8 @@ def _denoise(loaded: Loaded, call: Call, seeds: list[int], on_progress: Callable
         kwargs.update(src_audio=call.src_audio, audio_cover_strength=call.cover_strength)
         if call.task_type == "repaint":
             kwargs.update(repainting_start=call.repainting_start, repainting_end=call.repainting_end)
+        if call.track_name:
+            kwargs.update(track_name=call.track_name)
     with torch.inference_mode():
         result = pipe(
             prompt=[call.prompt] * n,

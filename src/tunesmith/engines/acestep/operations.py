@@ -70,6 +70,10 @@ class Runner:
             edits.run_concat(job, sink)
         elif kind is OperationKind.GENERATE:
             self.generate(job, sink)
+        elif kind is OperationKind.STEMS:
+            from tunesmith.engines.acestep import stems
+
+            stems.run_stems(self, job, sink)
         else:
             edits.EDITS[kind](self, job, sink)
 
