@@ -9,15 +9,22 @@ The rule:
 - Words: `request.lyrics` (custom mode). The composer cannot transcribe the recording's words, so without
   lyrics (description mode) the songwriter writes new ones from `request.description` (plan.json's
   `lyrics_rule` says "new"); an instrumental cover gives the melody to the lead instrument.
-- Melody: the melody writer lays the words out on the recording's bars, then every sung note takes the
-  recording's pitch at that time (the median of its melody track over the note), moved by whole octaves
-  into the new voice's range (one shift for the whole song, so the contour keeps its shape; single notes
-  still outside the range move by an octave; a leap of more than 8 semitones from the note before is read
-  as the tracker's octave error and folded back). Where the recording has no melody, the writer's note
-  stays.
-  So the cover's vocal sings the recording's contour in the recording's key, at the new words' rhythm.
-- Length: the recording's whole bars; words that do not fit are left out (noted in plan.json).
-- Two takes, each with its own seed (different instruments where the genre allows, different layouts).
+- Melody: the words are sung on the recording's own melody notes (`sing_on_melody`), so the cover sings
+  its tune (rhythm and contour) whatever the melody writer's seed would have laid out. The melody track's
+  notes are grouped into phrases (a rest of a beat or more ends one), without the single notes the track
+  took from another part between two sung ones (more than 7 semitones below or above both neighbours: the
+  bass under a held note). The sung lines take them in order: each syllable, one per note, takes a note's
+  onset, length and pitch; after a line, the few notes left of its phrase stay unsung and the next line
+  starts at the next phrase. Pitches move by whole octaves into the new voice's range (one shift for the
+  whole song, so the contour keeps its shape; single notes still outside the range move by an octave; a
+  leap of more than 8 semitones from the note before is read as the tracker's octave error and folded
+  back). Lines move to the sections they now fall in. A recording whose track has no notes keeps the
+  writer's rhythm, each note taking the recording's pitch at its time (`follow_melody`).
+  The cover is only as right as the melody track: where it reads the bass instead of a low voice in the same
+  register, the cover sings the bass line (bench/cover_contour_bench.py measures it).
+- Length: the recording's whole bars; words that do not fit are left out (noted in plan.json), as are lines
+  left when the recording's phrases run out.
+- Two takes, each with its own seed (different instruments where the genre allows).
 The cover is a new performance: its stems, MIDI and word timings are the cover's own; nothing of the
 recording's sound is in it (a mixed recording cannot be separated into parts).
 """
@@ -96,6 +103,113 @@ def follow_melody(plan: SongPlan, reading: Reading, t0: float, pitch_at: PitchAt
     return moved
 
 
+MIN_NOTE_S = 0.08  # shorter melody-track notes are the tracker's fragments, not sung notes
+PHRASE_GAP_BEATS = 1.0
+MIN_SUNG_BEATS = 0.2
+LEFTOVER_NOTES = 4
+INTRUSION = 7
+
+
+def melody_phrases(reading: Reading, t0: float, bpm: float, total_beats: float) -> list[list[Note]]:
+    """The recording's melody notes in plan beats (bar 0 at time t0), grouped into phrases (a rest of
+    PHRASE_GAP_BEATS ends one), each without the notes the track took from another part for a moment
+    (`without_intrusions`). Each note's pitch is the median of the track over it."""
+    spb = 60.0 / bpm
+    phrases: list[list[Note]] = []
+    end = -1e9
+    for m in reading.melody.notes:
+        start, dur = (m.start_s - t0) / spb, (m.end_s - m.start_s) / spb
+        if m.end_s - m.start_s < MIN_NOTE_S or start < 0 or start >= total_beats:
+            continue
+        p = reading.melody.pitch_at(m.start_s, m.end_s)
+        note = Note(int(round(p)) if p is not None else m.pitch, start, min(dur, total_beats - start))
+        if not phrases or start - end >= PHRASE_GAP_BEATS:
+            phrases.append([])
+        phrases[-1].append(note)
+        end = start + dur
+    return [clean for ph in phrases if (clean := without_intrusions(ph))]
+
+
+def without_intrusions(notes: list[Note]) -> list[Note]:
+    """The phrase without the notes the track took from another part for a moment: a note more than
+    INTRUSION semitones below (or above) both its neighbours is the bass (or a fill) between sung notes."""
+    out = list(notes)
+    changed = True
+    while changed and len(out) >= 3:
+        changed = False
+        for i in range(1, len(out) - 1):
+            a, p, b = out[i - 1].pitch, out[i].pitch, out[i + 1].pitch
+            if p < min(a, b) - INTRUSION or p > max(a, b) + INTRUSION:
+                del out[i]
+                changed = True
+                break
+    return out
+
+
+def sing_on_melody(plan: SongPlan, reading: Reading, t0: float) -> int:
+    """Sing the plan's lines on the recording's melody notes (see the module docstring); how many notes
+    were placed. 0 when the recording has no melody notes (the caller then follows the pitch only)."""
+    total = plan.total_bars * plan.bar_beats
+    phrases = melody_phrases(reading, t0, plan.style.bpm, total)
+    flat = [n for ph in phrases for n in ph]
+    if not flat:
+        return 0
+    starts = [sum(len(ph) for ph in phrases[:k]) for k in range(len(phrases))]
+    low, high = plan.vocal_range
+    shift = octave_shift([float(n.pitch) for n in flat], low, high)
+    pos, placed, dropped, prev_q = 0, 0, 0, None
+    last: Line | None = None
+    for ln in plan.lines:
+        if not ln.sung:
+            continue
+        if ln.doubled and last is not None and len(ln.notes) == len(last.notes):
+            pairs = zip(ln.notes, last.notes, strict=True)
+            ln.notes = [replace(n, pitch=o.pitch, start=o.start, dur=o.dur) for n, o in pairs]
+            ln.harmony = None
+            continue
+        if pos + len(ln.notes) > len(flat):
+            ln.notes, ln.spoken, ln.harmony = [], None, None  # no tune left to sing it on
+            dropped += 1
+            continue
+        out = []
+        for i, n in enumerate(ln.notes):
+            src = flat[pos + i]
+            nxt = flat[pos + i + 1].start if pos + i + 1 < len(flat) else total
+            dur = max(MIN_SUNG_BEATS, min(src.dur, nxt - src.start, total - src.start))
+            q = src.pitch + shift
+            if prev_q is not None and abs(q - prev_q) > 8:  # more likely the tracker's octave error
+                q += 12 * round((prev_q - q) / 12.0)
+            while q < low - 2:
+                q += 12
+            while q > high + 2:
+                q -= 12
+            out.append(replace(n, pitch=q, start=src.start, dur=dur))
+            prev_q = q
+        ln.notes, ln.harmony, last = out, None, ln
+        placed += len(out)
+        pos += len(out)
+        nxt = next((k for k in starts if k >= pos), len(flat))
+        pos = nxt if nxt - pos <= LEFTOVER_NOTES else pos  # a phrase's few last notes stay unsung
+    _regroup(plan)
+    if dropped:
+        plan.notes.append(f"{dropped} line(s) left out: the recording's melody ran out")
+    return placed
+
+
+def _regroup(plan: SongPlan) -> None:
+    """Each line in the section its first note now falls in (word timings are clamped to their section)."""
+    for sec in plan.sections:
+        sec.lines = []
+    for i, ln in enumerate(plan.lines):
+        if ln.notes:
+            bar = int(ln.notes[0].start // plan.bar_beats)
+            ln.section = next(
+                (k for k, s in enumerate(plan.sections) if s.start_bar <= bar < s.start_bar + s.bars),
+                len(plan.sections) - 1,
+            )
+        plan.sections[ln.section].lines.append(i)
+
+
 def melody_lead(plan: SongPlan, reading: Reading, t0: float) -> None:
     """An instrumental cover: the recording's melody notes, played by the lead instrument from bar 0."""
     spb = 60.0 / plan.style.bpm
@@ -145,7 +259,13 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
             spoken=spoken,
         )
         if lyrics:
-            plan.notes.append(f"{follow_melody(plan, reading, t0)} sung notes follow the recording's melody")
+            placed = sing_on_melody(plan, reading, t0)
+            if placed:
+                plan.notes.append(f"{placed} sung notes on the recording's melody notes")
+            else:
+                plan.notes.append(
+                    f"{follow_melody(plan, reading, t0)} sung notes follow the recording's pitch"
+                )
         else:
             melody_lead(plan, reading, t0)
         plans.append(plan)
