@@ -13,9 +13,9 @@ from pathlib import Path
 import pretty_midi
 import pytest
 from sink import RecordingSink
+from tests.support.composer_jobs import make_job
 from tests.support.recordings import LINE, band, sung_line, wav_bytes
 
-from conftest import make_job
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import SourceClip
 
