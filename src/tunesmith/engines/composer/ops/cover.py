@@ -9,18 +9,19 @@ The rule:
 - Words: `request.lyrics` (custom mode). The composer cannot transcribe the recording's words, so without
   lyrics (description mode) the songwriter writes new ones from `request.description` (plan.json's
   `lyrics_rule` says "new"); an instrumental cover gives the melody to the lead instrument.
-- Melody: the words are sung on the recording's own melody notes (`sing_on_melody`), so the cover sings
-  its tune (rhythm and contour) whatever the melody writer's seed would have laid out. The melody track's
-  notes are grouped into phrases (a rest of a beat or more ends one), without the single notes the track
-  took from another part between two sung ones (more than 7 semitones below or above both neighbours: the
-  bass under a held note). The sung lines take them in order: each syllable, one per note, takes a note's
-  onset, length and pitch; after a line, the few notes left of its phrase stay unsung and the next line
-  starts at the next phrase. Pitches move by whole octaves into the new voice's range (one shift for the
-  whole song, so the contour keeps its shape; single notes still outside the range move by an octave; a
-  leap of more than 8 semitones from the note before is read as the tracker's octave error and folded
-  back). Lines move to the sections they now fall in. A recording whose track has no notes keeps the
-  writer's rhythm, each note taking the recording's pitch at its time (`follow_melody`).
-  The cover is only as right as the melody track: where it reads the bass instead of a low voice in the same
+- Melody: the words are sung on the recording's own melody notes (`sing_on_melody`), so the cover sings its
+  tune (rhythm and contour) whatever the melody writer's seed would have laid out. The melody track's notes
+  are grouped into phrases (a rest of a beat or more ends one), without the single notes the track took from
+  another part between two sung ones (more than 7 semitones below or above both neighbours: the bass under a
+  held note) and, when the recording has a singer, without the held notes (0.3 s or more) that have no
+  singer's vibrato (an instrument's: the bass, or a lead between verses). The sung lines take them in order:
+  each syllable, one per note, takes a note's onset, length and pitch; after a line, the few notes left of its
+  phrase stay unsung and the next line starts at the next phrase. Pitches move by whole octaves into the new
+  voice's range (one shift for the whole song, so the contour keeps its shape; single notes still outside the
+  range move by an octave; a leap of more than 8 semitones from the note before is read as the tracker's
+  octave error and folded back). Lines move to the sections they now fall in. A recording whose track has no
+  notes keeps the writer's rhythm, each note taking the recording's pitch at its time (`follow_melody`). The
+  cover is only as right as the melody track: where it reads the bass instead of a low voice in the same
   register, the cover sings the bass line (bench/cover_contour_bench.py measures it).
 - Length: the recording's whole bars; words that do not fit are left out (noted in plan.json), as are lines
   left when the recording's phrases run out.
@@ -108,6 +109,7 @@ PHRASE_GAP_BEATS = 1.0
 MIN_SUNG_BEATS = 0.2
 LEFTOVER_NOTES = 4
 INTRUSION = 7
+HELD_S = 0.3  # melody_track.VIBRATO_MIN_S: from this long a sung note shows its vibrato
 
 
 def melody_phrases(reading: Reading, t0: float, bpm: float, total_beats: float) -> list[list[Note]]:
@@ -121,6 +123,8 @@ def melody_phrases(reading: Reading, t0: float, bpm: float, total_beats: float) 
         start, dur = (m.start_s - t0) / spb, (m.end_s - m.start_s) / spb
         if m.end_s - m.start_s < MIN_NOTE_S or start < 0 or start >= total_beats:
             continue
+        if reading.vocals and m.end_s - m.start_s >= HELD_S and not m.vibrato:
+            continue  # a held note without a singer's vibrato, in a sung recording: an instrument's
         p = reading.melody.pitch_at(m.start_s, m.end_s)
         note = Note(int(round(p)) if p is not None else m.pitch, start, min(dur, total_beats - start))
         if not phrases or start - end >= PHRASE_GAP_BEATS:
