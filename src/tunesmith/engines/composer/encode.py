@@ -16,7 +16,14 @@ STREAM_QUALITY = 7
 
 
 def _pcm16(x: np.ndarray) -> np.ndarray:
-    return (np.clip(x, -1.0, 1.0) * 32767.0).round().astype(np.int16)
+    """16-bit PCM of float audio (int16 input is taken as already converted); one float temporary, not three
+    (a 3-minute master is 66 MB per float copy, and the MP3 and WAV writers run at the same time)."""
+    if x.dtype == np.int16:
+        return x
+    y = np.clip(x, -1.0, 1.0, dtype=np.float32)
+    y *= np.float32(32767.0)
+    np.rint(y, out=y)
+    return y.astype(np.int16)
 
 
 def _encoder(quality: int = 5):  # noqa: ANN202 - lameenc has no stubs
@@ -39,7 +46,7 @@ class StreamWriter:
         self.file = open(path, "wb")  # noqa: SIM115 - kept open across calls, closed in close()
 
     def write(self, stereo: np.ndarray) -> None:
-        data = self.enc.encode(_pcm16(stereo).tobytes())
+        data = self.enc.encode(_pcm16(stereo))
         if data:
             self.file.write(data)
             self.file.flush()
@@ -50,16 +57,18 @@ class StreamWriter:
 
 
 def write_mp3(path: Path, stereo: np.ndarray) -> None:
+    """`stereo` as float audio, or int16 PCM already converted by `_pcm16`."""
     enc = _encoder()
-    data = enc.encode(_pcm16(stereo).tobytes()) + enc.flush()
+    data = enc.encode(_pcm16(stereo)) + enc.flush()
     path.write_bytes(bytes(data))
 
 
 def write_wav(path: Path, stereo: np.ndarray, *, float32: bool = False) -> None:
+    """A float32 WAV of `stereo`, or 16-bit PCM (from float audio, or int16 PCM already converted)."""
     import soundfile as sf
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if float32:
-        sf.write(str(path), stereo.astype(np.float32), SR, subtype="FLOAT")
+        sf.write(str(path), np.asarray(stereo, dtype=np.float32), SR, subtype="FLOAT")
     else:
         sf.write(str(path), _pcm16(stereo), SR, subtype="PCM_16")

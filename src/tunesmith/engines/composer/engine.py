@@ -305,7 +305,8 @@ class ComposerEngine(Engine):
                 )
             )
         executor = pool.get_pool()
-        vocals = [pool.submit_vocals(plan, executor) for plan in plans]
+        sung: dict = {}  # lines shared by the takes are sung once
+        vocals = [pool.submit_vocals(plan, executor, sung) for plan in plans]
         n = len(job.clips)
         for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
             out = render_take(

@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.arrange import Track
-from tunesmith.engines.composer.encode import write_mp3, write_wav
+from tunesmith.engines.composer.encode import _pcm16, write_mp3, write_wav
 from tunesmith.engines.composer.plan import SongPlan
 
 STEM_NAMES = ("vocals", "drums", "bass", "other")
@@ -29,15 +30,18 @@ def finish_take(
     stems: dict[str, np.ndarray],
     lead: np.ndarray | None,
     timings: dict[str, float],
+    *,
+    measured: float | None = None,
 ) -> dict[str, str]:
     """Master `stems` (summed) into audio.mp3/audio.wav and write the stems and artifacts; returns the
-    artifact map. `lead` is the dry lead vocal alone (mono), written as stems/lead.wav for pitch checks."""
+    artifact map. `lead` is the dry lead vocal alone (mono), written as stems/lead.wav for pitch checks.
+    `measured` is the summed stems' loudness where the render already measured it."""
     tm = time.perf_counter()
     mix = stems["drums"] + stems["bass"]
     mix += stems["other"]
     if "vocals" in stems:
         mix += stems["vocals"]
-    mastered, gain = mastering.master(mix)
+    mastered, gain = mastering.master(mix, measured)
     del mix
     timings["master"] = time.perf_counter() - tm
     te = time.perf_counter()
@@ -63,11 +67,12 @@ def submit_audio(
     stems: dict[str, np.ndarray],
     lead: np.ndarray | None,
     arts: dict[str, str],
-) -> list[Future[None]]:
+) -> list[Future[Any]]:
     """Start the audio writes every clip has (master as MP3 + WAV, float32 stems, the dry lead) on `ex`,
     recording the stem files in `arts`; the caller waits on the returned futures."""
-    jobs = [ex.submit(write_mp3, workdir / "audio.mp3", mastered)]
-    jobs.append(ex.submit(write_wav, workdir / "audio.wav", mastered))
+    pcm = ex.submit(_pcm16, mastered)  # converted once for both writers
+    jobs: list[Future[Any]] = [pcm, ex.submit(lambda: write_mp3(workdir / "audio.mp3", pcm.result()))]
+    jobs.append(ex.submit(lambda: write_wav(workdir / "audio.wav", pcm.result())))
     for name in STEM_NAMES:
         if name in stems:
             jobs.append(ex.submit(write_wav, workdir / "stems" / f"{name}.wav", stems[name], float32=True))

@@ -7,10 +7,13 @@ not pay for worker start-up; shut down at exit.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import multiprocessing as mp
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+
+import numpy as np
 
 from tunesmith.engines.composer.plan import SongPlan
 from tunesmith.engines.composer.singer import LineJob, SungNote, sing
@@ -83,33 +86,84 @@ def speak_fresh(texts: list[str], language: str, voice: str) -> dict:
     return ex.submit(speak_all, texts, language, voice).result()
 
 
-def line_job(plan: SongPlan, index: int) -> LineJob | None:
+def line_job(plan: SongPlan, index: int) -> tuple[LineJob, float] | None:
+    """The singer's job for one line and the song time its notes are counted from. The notes are given
+    relative to the line's first note, so a line sung again with the same words and tune (a repeated chorus)
+    is the same job, sung once."""
     line = plan.lines[index]
     if not line.sung or not line.notes or line.spoken is None:
         return None
     syl = line.spoken.syllables
-    return LineJob(
-        audio=line.spoken.audio,
-        syllables=tuple(
-            (syl[n.syllable].start, syl[n.syllable].v0, syl[n.syllable].v1, syl[n.syllable].end)
-            for n in line.notes
+    first = line.notes[0].start
+    return (
+        LineJob(
+            audio=line.spoken.audio,
+            syllables=tuple(
+                (syl[n.syllable].start, syl[n.syllable].v0, syl[n.syllable].v1, syl[n.syllable].end)
+                for n in line.notes
+            ),
+            notes=tuple(
+                SungNote(n.pitch, plan.seconds(n.start - first), plan.seconds(n.dur)) for n in line.notes
+            ),
+            harmony=tuple(line.harmony) if line.harmony else None,
         ),
-        notes=tuple(SungNote(n.pitch, plan.seconds(n.start), plan.seconds(n.dur)) for n in line.notes),
-        harmony=tuple(line.harmony) if line.harmony else None,
+        plan.seconds(first),
     )
 
 
-def submit_vocals(plan: SongPlan, pool: ProcessPoolExecutor | None) -> dict[int, Future]:
-    """Start singing every line of a take, in song order. Without a pool the lines are sung lazily inline."""
-    out: dict[int, Future] = {}
-    for i in range(len(plan.lines)):
-        job = line_job(plan, i)
-        if job is None:
-            continue
-        if pool is not None:
-            out[i] = pool.submit(sing, job)
+Sung = tuple[float, np.ndarray, np.ndarray | None]
+
+
+def _job_key(job: LineJob) -> tuple[object, ...]:
+    audio = job.audio
+    return (
+        hashlib.blake2b(audio.tobytes(), digest_size=16).digest(),
+        len(audio),
+        job.syllables,
+        job.notes,
+        job.harmony,
+    )
+
+
+def _at(base: Future[Sung], offset: float) -> Future[Sung]:
+    """`base`'s sung line moved to start `offset` seconds later (the arrays are shared, never written)."""
+    out: Future[Sung] = Future()
+
+    def done(f: Future[Sung]) -> None:
+        exc = f.exception()
+        if exc is not None:
+            out.set_exception(exc)
         else:
-            f: Future = Future()
-            f.set_result(sing(job))
-            out[i] = f
+            origin, lead, harm = f.result()
+            out.set_result((origin + offset, lead, harm))
+
+    base.add_done_callback(done)
+    return out
+
+
+def submit_vocals(
+    plan: SongPlan,
+    pool: ProcessPoolExecutor | None,
+    sung: dict[tuple[object, ...], Future[Sung]] | None = None,
+) -> dict[int, Future[Sung]]:
+    """Start singing every line of a take, in song order. A line that repeats an earlier one (same speech,
+    same notes relative to its start, same harmony; in this take or, through a shared `sung`, another) is
+    sung once and placed at each of its times. Without a pool the lines are sung inline."""
+    seen: dict[tuple[object, ...], Future[Sung]] = {} if sung is None else sung
+    out: dict[int, Future[Sung]] = {}
+    for i in range(len(plan.lines)):
+        made = line_job(plan, i)
+        if made is None:
+            continue
+        job, offset = made
+        key = _job_key(job)
+        base = seen.get(key)
+        if base is None:
+            if pool is not None:
+                base = pool.submit(sing, job)
+            else:
+                base = Future()
+                base.set_result(sing(job))
+            seen[key] = base
+        out[i] = _at(base, offset)
     return out

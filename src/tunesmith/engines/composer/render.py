@@ -129,6 +129,38 @@ def _mix_line(
         lead_buf[lo : lo + k] += lead[lo - s0 : lo - s0 + k] * np.float32(VOCAL_GAIN)
 
 
+def _final_until(plan: SongPlan, vocals: dict[int, Future], total: int) -> list[int]:
+    """Per section: the sample up to which the mix is final once that section is mixed: its backing is
+    placed, and no later line starts before (a line starts at most 0.14 s of onset consonants before its first
+    note; 0.25 s is kept). A [Fade Out] changes the last seconds at the very end, so they wait for it."""
+    last = total - (min(total, int(plan.fade_s * SR)) if plan.fade_s > 0 else 0)
+    starts = [
+        plan.seconds(line.notes[0].start) - 0.25 if li in vocals and line.notes else np.inf
+        for li, line in enumerate(plan.lines)
+    ]
+    out: list[int] = []
+    later = np.inf
+    for i in reversed(range(len(plan.sections))):
+        end = int(round(plan.section_span(i)[1] * SR))
+        out.append(int(max(0, min(end, later * SR, last))))
+        later = min([later] + [starts[li] for li in plan.sections[i].lines])
+    return out[::-1]
+
+
+def _measure(
+    meter: mastering.LoudnessMeter, stems: dict[str, np.ndarray], voc: np.ndarray, vocals: bool, until: int
+) -> None:
+    """Feed the meter the final mix from where it stopped up to `until`, summed as finish_take sums it."""
+    a = meter.samples
+    if until <= a:
+        return
+    mix = stems["drums"][a:until] + stems["bass"][a:until]
+    mix += stems["other"][a:until]
+    if vocals:
+        mix += voc[a:until]
+    meter.feed(mix)
+
+
 def render_take(
     plan: SongPlan,
     workdir: Path,
@@ -149,6 +181,8 @@ def render_take(
     lead_buf = np.zeros(total, np.float32)
     ir = mastering.reverb_ir()
     backing = _BackingAhead(plan, tracks)
+    meter = mastering.LoudnessMeter()
+    final_until = _final_until(plan, vocals, total)
     stream = StreamWriter(workdir / "stream.mp3")
     stream_gain: float | None = None
     streamed = 0
@@ -184,6 +218,7 @@ def render_take(
             chunk *= np.float32(stream_gain)
             stream.write(np.tanh(chunk / np.float32(0.89)) * np.float32(0.89))  # stream-only safety
             streamed = stop
+            _measure(meter, stems, voc, has_vocals, final_until[i])
             t_mix += time.perf_counter() - tm
             if first_audio is None:
                 first_audio = time.perf_counter() - t0
@@ -202,7 +237,10 @@ def render_take(
         env = np.cos(np.linspace(0.0, np.pi / 2, n, dtype=np.float32)) ** 2
         for data in stems.values():
             data[total - n : total] *= env[:, None]
-    arts = finish_take(plan, workdir, tracks, stems, lead_buf if has_vocals else None, timings)
+    _measure(meter, stems, voc, has_vocals, total)
+    arts = finish_take(
+        plan, workdir, tracks, stems, lead_buf if has_vocals else None, timings, measured=meter.value()
+    )
     timings["total"] = time.perf_counter() - t0
     return TakeOutput(
         audio="audio.mp3",
