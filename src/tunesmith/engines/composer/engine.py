@@ -261,9 +261,11 @@ class ComposerEngine(Engine):
             }[kind]
             run(job, sink)
             return
+        from concurrent.futures import Future, ThreadPoolExecutor
+
         from tunesmith.engines.composer import pool
         from tunesmith.engines.composer.compose import build_plan, second_voice, sung_texts
-        from tunesmith.engines.composer.render import render_take
+        from tunesmith.engines.composer.render import TakeOutput, start_take
         from tunesmith.engines.composer.style import parse_style
         from tunesmith.engines.composer.syllables import voice_for
 
@@ -285,10 +287,12 @@ class ComposerEngine(Engine):
         others = None
         if not instrumental and style.voice:
             texts = sung_texts(lyrics)
-            spoken = pool.speak_fresh(texts, language, voice_for(language, style.voice)[0])
+            own = pool.start_speaking(texts, language, voice_for(language, style.voice)[0])
             other = second_voice(style, lyrics)
-            if other:
-                others = {other: pool.speak_fresh(texts, language, voice_for(language, other)[0])}
+            second = pool.start_speaking(texts, language, voice_for(language, other)[0]) if other else None
+            spoken = own()
+            if other and second:
+                others = {other: second()}
         for slot in job.clips:
             plans.append(
                 build_plan(
@@ -308,26 +312,50 @@ class ComposerEngine(Engine):
         sung: dict = {}  # lines shared by the takes are sung once
         vocals = [pool.submit_vocals(plan, executor, sung) for plan in plans]
         n = len(job.clips)
-        for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
-            out = render_take(
-                plan,
-                slot.workdir,
-                vocals[k],
-                on_stream=functools.partial(sink.streaming, slot.index),
-                on_progress=_share_of(sink, k, n),
-            )
-            sink.complete(
-                slot.index,
-                ClipResult(
-                    audio=out.audio,
-                    duration=round(out.duration, 3),
-                    wav=out.wav,
-                    image=out.image,
-                    title=title,
-                    tags=tags,
-                    lyrics=lyrics,
-                    artifacts=out.artifacts,
-                    rebuildable=True,
-                    replay=replay,
-                ),
-            )
+        # each take's master and files are written in this thread while the next take renders; clips are
+        # reported complete from this thread, in order, as soon as they are written
+        pending: list[tuple[int, Future[TakeOutput]]] = []
+
+        def report(wait: bool) -> None:
+            while pending and (wait or pending[0][1].done()):
+                index, fut = pending.pop(0)
+                out = fut.result()
+                sink.complete(
+                    index,
+                    ClipResult(
+                        audio=out.audio,
+                        duration=round(out.duration, 3),
+                        wav=out.wav,
+                        image=out.image,
+                        title=title,
+                        tags=tags,
+                        lyrics=lyrics,
+                        artifacts=out.artifacts,
+                        rebuildable=True,
+                        replay=replay,
+                    ),
+                )
+
+        def progress(share: Callable[[float], None]) -> Callable[[float], None]:
+            def step(fraction: float) -> None:
+                share(fraction)
+                report(wait=False)
+
+            return step
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="finish-take") as finisher:
+            for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
+                pending.append(
+                    (
+                        slot.index,
+                        start_take(
+                            plan,
+                            slot.workdir,
+                            vocals[k],
+                            on_stream=functools.partial(sink.streaming, slot.index),
+                            on_progress=progress(_share_of(sink, k, n)),
+                            finish_on=finisher,
+                        ),
+                    )
+                )
+            report(wait=True)

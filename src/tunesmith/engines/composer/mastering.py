@@ -13,12 +13,15 @@ the last section, so each measurement is vectorised and works in cache-sized blo
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 import numpy as np
 
 SR = 44100
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.3  # a little under -1 dBTP: leaves room for rounding and dither
 _BLOCK = 1 << 13  # samples per true-peak block: the (block, 20) window matrix stays in cache
+_LOUDNESS_BLOCK = 1 << 20
 
 
 def reverb_ir(seconds: float = 1.2, seed: int = 7) -> np.ndarray:
@@ -87,18 +90,23 @@ def _k_weighted_power(x: np.ndarray, zi: np.ndarray | None = None) -> tuple[np.n
     return np.einsum("cn,cn->n", y, y), zf  # channel gains are 1 for L/R
 
 
-def _gated(power: np.ndarray) -> float:
-    """BS.1770-4 gating (400 ms blocks, 75% overlap, absolute -70 and relative -10 LU gates) of `power`."""
-    n = len(power)
+_T_G, _STEP = 0.4, 0.25  # BS.1770-4 gating blocks: 400 ms, 75% overlap
+
+
+def _block_edges(j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and end sample of gating blocks `j` (pyloudnorm's layout; ends not clipped to the signal)."""
+    return (_T_G * (j * _STEP) * SR).astype(np.int64), (_T_G * (j * _STEP + 1) * SR).astype(np.int64)
+
+
+def _gated(n: int, csum: dict[int, float]) -> float:
+    """BS.1770-4 gating (absolute -70 and relative -10 LU gates) of `n` samples, given the cumulative
+    K-weighted power at every block edge (`csum[k]` = power summed over samples < k)."""
     if n < SR // 2:
         return -70.0
-    csum = np.concatenate([[0.0], np.cumsum(power)])
-    t_g, step = 0.4, 0.25
-    blocks = int(np.round((n / SR - t_g) / (t_g * step))) + 1
-    j = np.arange(blocks)
-    lo = (t_g * (j * step) * SR).astype(np.int64)
-    hi = np.minimum((t_g * (j * step + 1) * SR).astype(np.int64), n)
-    z = (csum[hi] - csum[lo]) / (t_g * SR)
+    blocks = int(np.round((n / SR - _T_G) / (_T_G * _STEP))) + 1
+    lo, hi = _block_edges(np.arange(blocks))
+    hi = np.minimum(hi, n)
+    z = (np.array([csum[int(k)] for k in hi]) - np.array([csum[int(k)] for k in lo])) / (_T_G * SR)
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10.0 * np.log10(z)
     gated = block_lufs >= -70.0
@@ -111,64 +119,94 @@ def _gated(power: np.ndarray) -> float:
 
 
 def loudness(x: np.ndarray) -> float:
-    """Integrated loudness (LUFS) per ITU-R BS.1770-4, numerically what pyloudnorm reports."""
+    """Integrated loudness (LUFS) per ITU-R BS.1770-4, numerically what pyloudnorm reports. Filtered in
+    blocks (the filter state carries over, so the value is the same): the float64 copies of a whole
+    3-minute song took ~0.3 GB."""
     if len(x) < SR // 2:
         return -70.0
-    return _gated(_k_weighted_power(x)[0])
+    meter = LoudnessMeter()
+    for a in range(0, len(x), _LOUDNESS_BLOCK):
+        meter.feed(x[a : a + _LOUDNESS_BLOCK])
+    return meter.value()
 
 
 class LoudnessMeter:
-    """`loudness` of a signal fed in consecutive pieces (the filter state carries over, so the value is the
-    one `loudness` gives for the whole): a render measures its mix while it waits for the singers, and the
-    master after the last section starts from the number instead of filtering minutes of audio again."""
+    """`loudness` of a signal fed in consecutive pieces (the filter state carries over and the power is
+    summed in the same order, so the value is the one `loudness` gives for the whole): a render measures its
+    mix while it waits for the singers, and the master after the last section starts from the number instead
+    of filtering minutes of audio again. Only the running sum at the gating blocks' edges is kept."""
 
     def __init__(self) -> None:
         self.zi: np.ndarray | None = None
-        self.powers: list[np.ndarray] = []
         self.samples = 0
+        self.total = 0.0  # K-weighted power summed over every sample fed
+        self.csum: dict[int, float] = {0: 0.0}
 
     def feed(self, x: np.ndarray) -> None:
-        if len(x):
-            power, self.zi = _k_weighted_power(x, self.zi)
-            self.powers.append(power)
-            self.samples += len(x)
+        if not len(x):
+            return
+        power, self.zi = _k_weighted_power(x, self.zi)
+        a, b = self.samples, self.samples + len(x)
+        run = np.cumsum(np.concatenate([[self.total], power]))  # run[k]: the sum before sample a + k
+        hop = _T_G * _STEP * SR
+        j = np.arange(max(0, int((a - _T_G * SR) / hop) - 2), int(b / hop) + 3)
+        edges = np.concatenate(_block_edges(j))
+        edges = edges[(edges > a) & (edges <= b)]
+        self.csum.update(zip(edges.tolist(), run[edges - a].tolist(), strict=True))
+        self.total = float(run[-1])
+        self.samples = b
 
     def value(self) -> float:
-        """The loudness of everything fed; the meter is spent after this (its buffers are released)."""
-        power = np.concatenate(self.powers) if self.powers else np.zeros(0)
-        self.powers = []
-        return _gated(power)
+        """The loudness of everything fed."""
+        return _gated(self.samples, {**self.csum, self.samples: self.total})
 
 
-def limit(x: np.ndarray, ceiling: float) -> np.ndarray:
+def limit(x: np.ndarray, ceiling: float, in_place: bool = False) -> np.ndarray:
     """Look-ahead peak limiter: gain = ceiling / (peak over +-5 ms), released over ~80 ms, then smoothed by a
     5 ms moving average that may only lower it, so peaks are caught before they happen and the gain moves
-    without clicks. All steps are linear-time filters (no per-sample Python, no long convolutions)."""
+    without clicks. All steps are linear-time filters (no per-sample Python, no long convolutions). With
+    `in_place` (float32 `x` only) the gain is applied to `x` itself."""
     from scipy.ndimage import maximum_filter1d, uniform_filter1d
     from scipy.signal import lfilter
 
-    peak = np.abs(x[:, 0]) if x.shape[1] == 1 else np.maximum(np.abs(x[:, 0]), np.abs(x[:, 1]))
+    peak = np.abs(x[:, 0])
+    if x.shape[1] > 1:
+        np.maximum(peak, np.abs(x[:, 1]), out=peak)
     attack = int(0.005 * SR)
-    need = np.minimum(1.0, ceiling / np.maximum(maximum_filter1d(peak, 2 * attack + 1), 1e-9))
+    held = maximum_filter1d(peak, 2 * attack + 1)
+    del peak
+    need = np.minimum(1.0, ceiling / np.maximum(held, 1e-9))
+    del held
     coeff = np.exp(-1.0 / (0.08 * SR))
-    smooth = 1.0 - lfilter([1 - coeff], [1, -coeff], 1.0 - need)
+    smooth = lfilter([1 - coeff], [1, -coeff], 1.0 - need)
+    np.subtract(1.0, smooth, out=smooth)
     gain = np.minimum(need, smooth)
-    gain = np.minimum(gain, uniform_filter1d(gain, attack, mode="constant"))
-    return (x * gain[:, None].astype(np.float32)).astype(np.float32)
+    del need, smooth
+    np.minimum(gain, uniform_filter1d(gain, attack, mode="constant"), out=gain)
+    if in_place and x.dtype == np.float32:
+        x *= gain[:, None].astype(np.float32)
+        return x
+    out = x * gain[:, None].astype(np.float32)
+    return out if out.dtype == np.float32 else out.astype(np.float32)
 
 
-def master(mix: np.ndarray, measured: float | None = None) -> tuple[np.ndarray, float]:
+def master(
+    mix: np.ndarray, measured: float | None = None, ex: Executor | None = None
+) -> tuple[np.ndarray, float]:
     """Loudness-normalise and limit the mix; returns (master, gain applied before the limiter). `measured` is
-    the mix's loudness where the caller already has it (a `LoudnessMeter` fed during the render)."""
+    the mix's loudness where the caller already has it (a `LoudnessMeter` fed during the render); with `ex`,
+    the true peak is measured there while this thread measures the limited loudness (both release the GIL)."""
     ceiling = 10 ** (CEILING_DBTP / 20)
     sample_ceiling = 10 ** ((CEILING_DBTP - 0.6) / 20)
     gain = 10 ** ((TARGET_LUFS - (loudness(mix) if measured is None else measured)) / 20)
-    out = limit(mix * np.float32(gain), sample_ceiling)
+    out = limit(mix * np.float32(gain), sample_ceiling, in_place=True)
+    peak = ex.submit(true_peak, out) if ex is not None else None
     short = TARGET_LUFS - loudness(out)
     if short > 0.3:  # the limiter took some loudness away: make it up once
         gain *= 10 ** (min(short, 2.0) / 20)
-        out = limit(mix * np.float32(gain), sample_ceiling)
-    tp = true_peak(out)
+        out = limit(mix * np.float32(gain), sample_ceiling, in_place=True)
+        peak = None
+    tp = peak.result() if peak is not None else true_peak(out)
     if tp > ceiling:
         out = out * np.float32(ceiling / tp)
     return np.clip(out, -ceiling, ceiling, out=out), gain

@@ -11,6 +11,7 @@ import hashlib
 import multiprocessing as mp
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
@@ -73,17 +74,46 @@ def shutdown() -> None:
         _pool = _speaker = None
 
 
-def speak_fresh(texts: list[str], language: str, voice: str) -> dict:
-    """Speak lines in a process used for this one call: espeak-ng's state (pitch jitter) carries over between
-    utterances, so a fresh library per request is what makes the same seed give the same audio."""
+SPEAKERS = 2  # fresh speaker processes per request: the lines are split between them, spoken at once
+
+
+def start_speaking(texts: list[str], language: str, voice: str) -> Callable[[], dict]:
+    """Start speaking lines in fresh processes (see `speak_fresh`); the returned call waits for them and gives
+    text -> SpokenLine. The lines are split into `SPEAKERS` runs of consecutive lines of about equal length,
+    a fixed split, so the same request still gives the same audio: speaking is the one step before any
+    rendering can start, and on 2 cores two speakers halve it."""
     global _speaker
     from tunesmith.engines.composer.compose import speak_all
 
     with _lock:
         if _speaker is None:
-            _speaker = ProcessPoolExecutor(max_workers=1, mp_context=_context(), max_tasks_per_child=1)
+            _speaker = ProcessPoolExecutor(max_workers=SPEAKERS, mp_context=_context(), max_tasks_per_child=1)
         ex = _speaker
-    return ex.submit(speak_all, texts, language, voice).result()
+    weight = [len(t) + 1 for t in texts]
+    total = sum(weight)
+    cuts = [0]
+    acc = 0
+    for i, w in enumerate(weight):
+        acc += w
+        if len(cuts) < SPEAKERS and acc * SPEAKERS >= total * len(cuts) and i + 1 < len(texts):
+            cuts.append(i + 1)
+    cuts.append(len(texts))
+    runs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    futures = [ex.submit(speak_all, texts[a:b], language, voice) for a, b in runs]
+
+    def collect() -> dict:
+        out: dict = {}
+        for f in futures:
+            out.update(f.result())
+        return out
+
+    return collect
+
+
+def speak_fresh(texts: list[str], language: str, voice: str) -> dict:
+    """Speak lines in processes used for this one call: espeak-ng's state (pitch jitter) carries over between
+    utterances, so a fresh library per request is what makes the same seed give the same audio."""
+    return start_speaking(texts, language, voice)()
 
 
 def line_job(plan: SongPlan, index: int) -> tuple[LineJob, float] | None:

@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +169,22 @@ def render_take(
     on_stream: Callable[[str], None] | None = None,
     on_progress: Callable[[float], None] | None = None,
 ) -> TakeOutput:
+    """Render one take completely: the sections (streamed as they are mixed), then the master and files."""
+    return start_take(plan, workdir, vocals, on_stream=on_stream, on_progress=on_progress).result()
+
+
+def start_take(
+    plan: SongPlan,
+    workdir: Path,
+    vocals: dict[int, Future],
+    *,
+    on_stream: Callable[[str], None] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    finish_on: Executor | None = None,
+) -> Future[TakeOutput]:
+    """Render the sections of one take here (streamed as they are mixed); the master and the files are made on
+    `finish_on` (inline without one). A task's next take then starts while this one is being written: its
+    backing and mixing fill the cores that one MP3 encoder leaves idle."""
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     workdir.mkdir(parents=True, exist_ok=True)
@@ -238,16 +254,25 @@ def render_take(
         for data in stems.values():
             data[total - n : total] *= env[:, None]
     _measure(meter, stems, voc, has_vocals, total)
-    arts = finish_take(
-        plan, workdir, tracks, stems, lead_buf if has_vocals else None, timings, measured=meter.value()
-    )
-    timings["total"] = time.perf_counter() - t0
-    return TakeOutput(
-        audio="audio.mp3",
-        wav="audio.wav",
-        duration=total / SR,
-        image="cover.png",
-        artifacts=arts,
-        timings=timings,
-        first_audio_s=first_audio,
-    )
+    measured = meter.value()
+    lead = lead_buf if has_vocals else None
+    del voc, lead_buf, backing, meter
+
+    def finish() -> TakeOutput:
+        arts = finish_take(plan, workdir, tracks, stems, lead, timings, measured=measured)
+        timings["total"] = time.perf_counter() - t0
+        return TakeOutput(
+            audio="audio.mp3",
+            wav="audio.wav",
+            duration=total / SR,
+            image="cover.png",
+            artifacts=arts,
+            timings=timings,
+            first_audio_s=first_audio,
+        )
+
+    if finish_on is None:
+        done: Future[TakeOutput] = Future()
+        done.set_result(finish())
+        return done
+    return finish_on.submit(finish)
