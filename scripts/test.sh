@@ -8,4 +8,7 @@ scripts/ensure-services.sh
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 .venv/bin/mypy
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# In parallel (pytest-xdist), one test process per CPU (PYTEST_XDIST_AUTO_NUM_WORKERS=N picks another number):
+# whole files to a process, so that a module's shared service starts once, the longest files first
+# (tests/support/slow_first.py; xdist's own reorder would put the files with the most tests first).
+.venv/bin/python -m pytest -q -p no:cacheprovider -n logical --dist loadfile --no-loadscope-reorder "$@"

@@ -12,8 +12,9 @@ import pytest
 from tests.support.harness import ServiceHarness, settings_for_tests
 from tests.support.inprocess import InProcessService
 
-# The real-browser fixtures (Debian's Chromium through Playwright, outside network blocked): `offline_page`.
-pytest_plugins = ["tests.support.browser"]
+# The real-browser fixtures (Debian's Chromium through Playwright, outside network blocked): `offline_page`;
+# and, when the suite runs in parallel (scripts/test.sh), the longest test files handed out first.
+pytest_plugins = ["tests.support.browser", "tests.support.slow_first"]
 
 PG_ADMIN_URL = os.environ.get(
     "TUNESMITH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
