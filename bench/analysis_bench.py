@@ -31,34 +31,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-IDEAS = (
-    ("a groovy funk song about a late night bus", 3),
-    ("a sad piano ballad about the sea", 5),
-    ("an angry punk song about rent", 7),
-    ("an upbeat pop song about summer love", 11),
-    ("a dark trap song about the city at night", 13),
-    ("a gentle folk song about my grandmother's garden", 17),
-    ("an epic rock anthem about never giving up", 19),
-    ("a smooth r&b slow jam about a rainy sunday", 23),
-    ("a country song about a dusty highway", 29),
-    ("a dreamy lo-fi song about studying late", 31),
-    ("a jazz tune about a coffee shop in paris", 37),
-    ("an energetic edm track about dancing till dawn", 41),
-    ("a heavy metal song about dragons", 43),
-    ("a cheerful j-pop song about school friends", 47),
-    ("a melancholic indie song about an old photograph", 53),
-    ("a hip hop song about growing up in the suburbs", 59),
-    ("a hopeful gospel song about the morning", 61),
-    ("a classical cinematic piece about a lost kingdom, female vocals", 67),
-    ("a bluesy song about a broken guitar", 71),
-    ("a reggae song about island life", 73),
-    ("a soul song about a first kiss", 79),
-    ("an ambient song about floating in space", 83),
-    ("a fast k-pop song about a secret crush", 89),
-    ("a synthwave song about neon highways", 101),
-    ("an acoustic song about leaving home", 107),
-    ("a latin pop song about a summer festival", 109),
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from melody_bench import IDEAS as MELODY_IDEAS  # noqa: E402 - the bench dir is put on the path just above
+
+# melody_bench's songwriter ideas less four (the waltz: the analysis reads 4/4 bars; the lullaby, the grunge
+# song and the Chinese one), so the 26 sung songs are those this benchmark was first measured on
+IDEAS = tuple((idea, seed) for idea, seed in MELODY_IDEAS if seed not in (97, 103, 113, 127))
 INSTRUMENTALS = (
     ("techno, driving, 128 bpm", 201),
     ("bossa nova, relaxed", 203),

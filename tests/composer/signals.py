@@ -106,6 +106,22 @@ def band(bpm: float, seconds: float, offset: float, chords: list[tuple[int, bool
     return x
 
 
+def slow_pad(bpm: float, seconds: float, chords: list[tuple[int, bool]]) -> np.ndarray:
+    """No drums: a sustained chord per bar and a soft-attacked arpeggio on every eighth note (root, third,
+    fifth, octave), as a slow ballad or ambient piece plays; its eighths are as strong as its beats."""
+    pad = progression(chords, 240 / bpm, seconds)
+    out = np.zeros(int(seconds * SR))
+    step, k = 30.0 / bpm, 0
+    while k * step < seconds:
+        root, minor = chords[int(k // 8) % len(chords)]
+        p = (root, root + (3 if minor else 4), root + 7, root + 12)[k % 4] + 12
+        t = _t(1.5 * step)
+        tone = np.sin(2 * np.pi * 440.0 * 2 ** ((p - 69) / 12) * t) * np.minimum(1, t / 0.08) * np.exp(-2 * t)
+        _place(out, 0.3 * tone, k * step)
+        k += 1
+    return 0.5 * pad + _stereo(out)
+
+
 def write_wav(path, x: np.ndarray) -> None:  # noqa: ANN001 - str or Path
     import soundfile as sf
 

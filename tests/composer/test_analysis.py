@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-from signals import SR, band, click_track, drum_track, progression
+from signals import SR, band, click_track, drum_track, progression, slow_pad
 from sink import RecordingSink
 from tests.support.composer_jobs import make_job
 
@@ -43,6 +43,14 @@ def test_drum_kit_tempo_has_no_octave_error(bpm):
     assert abs(a.bpm / bpm - 1) < 0.02, a
     beat = 60.0 / bpm
     assert abs((a.downbeat_s - 0.2 + beat / 2) % beat - beat / 2) < 0.03  # on a beat
+
+
+@pytest.mark.parametrize("bpm", [58.0, 64.0])
+def test_slow_music_without_drums_is_not_read_at_double_tempo(bpm):
+    """A pad and soft eighth-note arpeggios at 64 bpm have as strong an eighth-note pulse as a 128 bpm song's
+    beat; the chords changing every four beats of 64 bpm (every eight of 128) say which it is."""
+    a = analyse(slow_pad(bpm, 40.0, [(A, True), (F, False), (C, False), (G, False)]))
+    assert abs(a.bpm / bpm - 1) < 0.02, a
 
 
 @pytest.mark.parametrize("offset", [0.25, 1.3])
@@ -121,3 +129,18 @@ def test_composer_song_tempo_key_and_bars(engine, tmp_path, style):
     assert abs(a.bpm / plan["tempo_bpm"] - 1) < 0.02, (a, plan["tempo_bpm"])
     assert a.to_json()["key_name"] == plan["key"], (a, plan["key"])
     assert abs(bar_error(a.downbeat_s, plan["grid_offset_s"], plan["tempo_bpm"])) < 0.05
+
+
+def test_fast_composer_punk_is_not_read_at_half_tempo(engine, tmp_path):
+    """185 bpm punk (kick and snare alike on every beat, strums hardest between them) is read at 185, not
+    92.5, with its beats on the kick, not on the off-beats."""
+    req = SongRequest(custom_mode=True, instrumental=True, style="punk, 185 bpm, A major", duration=20)
+    job = make_job(tmp_path, req, seed=3, clips=1)
+    engine.run(job, RecordingSink())
+    wd = job.clips[0].workdir
+    plan = json.loads((wd / "plan.json").read_text())
+    x, sr = sf.read(wd / "audio.wav", dtype="float32")
+    a = analyse(x, sr)
+    assert abs(a.bpm / plan["tempo_bpm"] - 1) < 0.02, (a, plan["tempo_bpm"])
+    beat = 60.0 / plan["tempo_bpm"]
+    assert abs((a.downbeat_s - plan["grid_offset_s"] + beat / 2) % beat - beat / 2) < 0.05, a

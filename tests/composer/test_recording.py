@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pretty_midi
 import soundfile as sf
-from signals import SR, band
+from signals import SR, band, progression
 from sink import RecordingSink
 from tests.support.composer_jobs import LYRICS, make_job
 
@@ -78,6 +78,37 @@ def test_a_sung_line_over_a_band_is_transcribed_and_heard_as_a_voice():
     assert not played.vocals, (
         played.melody.vocal_share
     )  # same notes without a singer's vibrato: an instrument
+
+
+def test_the_melody_path_keeps_its_octave_where_the_salience_flips():
+    """A low voice under a band: its pitch and the octave above score within a few per cent of each other and
+    which wins flips every few frames (renders of low male voices read an octave up, note by note). The path
+    stays on the line through the flips, and still takes a leap that is clear for the length of a note."""
+    rng = np.random.default_rng(3)
+    frames, k = 400, 42
+    score = np.full((frames, k), np.log(0.05))
+    line = np.where(np.arange(frames) < 300, 7, 14)  # a note, then a leap of a seventh
+    flip = (np.arange(frames) // 4) % 2 == 1  # every other 40 ms the octave above wins by a little
+    score[np.arange(frames), line] = np.where(flip, np.log(0.93), 0.0) + rng.normal(0, 0.01, frames)
+    score[np.arange(frames), line + 12] = np.where(flip, 0.0, np.log(0.9)) + rng.normal(0, 0.01, frames)
+    assert (score.argmax(axis=1) == line + 12).mean() > 0.4  # a frame-by-frame reading jumps octaves
+    path = melody_track._path(score, np.ones(frames, bool))
+    assert (path == line).mean() > 0.97, np.unique(path, return_counts=True)
+
+
+def test_held_chords_leave_the_moving_salience_to_the_voice():
+    """The salience less what is held still for a second: a sustained chord goes, a sung line (moving notes)
+    stays, so a low voice inside the band's register is not outweighed by the chords around it."""
+    bpm, frames = 96.0, slice(200, 1000)
+    chord = progression([(A, True)], 12.0, 12.0).mean(axis=1)  # one A minor chord, held for 12 s
+    s = melody_track.salience(chord, SR)
+    a3 = int(round((A - melody_track.LO) / melody_track.RES))
+    assert melody_track._moving(s)[frames, a3].mean() < 0.2 * s[frames, a3].mean()  # tones beat a little
+    line, _ = sung_line(bpm, 12.0, vibrato_cents=30.0)
+    s = melody_track.salience(line, SR)
+    sung = [int(round((p - melody_track.LO) / melody_track.RES)) for p, _ in LINE]
+    kept = np.mean([melody_track._moving(s)[frames, j].max() / s[frames, j].max() for j in sung])
+    assert kept > 0.7, kept
 
 
 def test_silence_reads_as_nothing():

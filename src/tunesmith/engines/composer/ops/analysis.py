@@ -5,16 +5,22 @@ Upload-extend continues outside audio, so it needs the recording's beat and key 
 
 - Onsets: spectral flux (half-wave rectified rise of log-compressed STFT magnitudes, 1024-point frames every
   10 ms), over all bins and over the bins below 200 Hz (kick and bass).
-- Tempo: autocorrelation of the onset envelope, read as a comb (lags L, 2L, 3L, 4L) for every tempo from 60
-  to 180 bpm in 0.05 bpm steps, times a broad log-normal prior around 120 bpm (64 or 128 bpm: 128). Then
+- Tempo: autocorrelation of the onset envelope, read as a comb (lags L, 2L, 3L, 4L) for every tempo from 50
+  to 190 bpm in 0.05 bpm steps, times a broad log-normal prior around 120 bpm (64 or 128 bpm: 128). Then
   the metrical level: the beat is the fastest level whose beats are all alike strong, so twice or 1.5 times
-  that tempo is taken when its beats are (a kick/snare backbeat under eighth-note hats is read at the
-  quarter note, not the half note or a 3:2 grid). Tempos outside 60-180 bpm come out halved or doubled, and
-  music without drums whose eighths are as strong as its beats (arpeggios) can read at twice the tempo.
+  that tempo is taken when its beats are and it is at least FASTER_COMB as periodic (a kick/snare backbeat
+  under eighth-note hats is read at the quarter note, not the half note or a 3:2 grid; a reggae skank on
+  the off-beats does not double). A level above USUAL_BPM must be as periodic and alike as the slower one
+  (STRICT_*): 185 bpm punk, kick and snare alike on every beat, is not 92.5 bpm. Where the pulse is weak
+  (no drums: pads, strings, a slow piano, comb under WEAK_PULSE) the onsets cannot tell 64 bpm from 128
+  (soft eighth-note arpeggios are as strong as the beats), and the harmony decides: chords change on bar
+  lines, so when the chord-change curve does not repeat at the faster tempo's bar, the tempo is halved.
+  Tempos above 190 bpm come out halved.
 - Beat phase and exact period: the grid phase + k * period that collects the most (smoothed) onset strength,
-  searched jointly over phases and periods within +-0.6 % of the comb's tempo. With `at` given, beats near
-  that time weigh most (exponential, 8 s), so the grid is exact where a continuation joins even when a
-  played recording drifts.
+  searched jointly over phases and periods within +-0.6 % of the comb's tempo; moved half a beat when the
+  kick and bass land clearly more there (fast strums and hats hit the off-beats hardest). With `at` given,
+  beats near that time weigh most (exponential, 8 s), so the grid is exact where a continuation joins even
+  when a played recording drifts.
 - Downbeat (4/4 assumed): of the four beat positions in a bar, the one whose beats carry the most
   low-frequency onset (kick, bass notes) plus the most harmonic change (chords change on bar lines), each as
   a t-statistic over the beats so a feature without a pattern adds only noise-level evidence.
@@ -37,7 +43,13 @@ from typing import Any
 
 import numpy as np
 
-BPM_RANGE = (60.0, 180.0)
+BPM_RANGE = (50.0, 190.0)
+FASTER_COMB = 0.6  # a faster beat level must be at least this share as periodic as the comb's best
+USUAL_BPM = 180.0  # a faster beat than this must be as periodic and alike as ...
+STRICT_COMB, STRICT_ALIKE = 0.95, 0.9  # ... these: 185 bpm punk (kick, snare) is not 92.5 bpm
+WEAK_PULSE = 0.3  # comb strength under which the onsets alone do not tell a tempo from its double ...
+STILL_BAR = 0.15  # ... and the harmony decides: no chord rhythm at the faster bar (autocorrelation)
+KICK_SHIFT = 1.3  # move the beats half a beat when the kick and bass land this much more there
 PRIOR_BPM, PRIOR_OCTAVES = 120.0, 1.0
 ALIKE = 0.5  # a beat level whose weakest beats have at least this share of the strongest
 FPS = 100.0  # onset frames per second (hop = sr / FPS)
@@ -88,9 +100,12 @@ def analyse(mix: np.ndarray, sr: int = 44100, *, at: float | None = None) -> Ana
     bpms, comb = _tempo(flux, fps)
     beat_env = _smooth(flux / max(flux.mean(), 1e-12) + low / max(low.mean(), 1e-12))  # kick and bass too
     bpm0, conf = _beat_level(bpms, comb, beat_env, fps, weights)
-    period, phase = _grid(beat_env, 60.0 * fps / bpm0, weights)
-    bpm = round(60.0 * fps / period, 3)
     chroma, chroma_fps, tuning = _chroma(mono, sr)
+    bpm0 = _bar_level(bpm0, conf, chroma, chroma_fps)
+    period, phase = _grid(beat_env, 60.0 * fps / bpm0, weights)
+    if conf >= WEAK_PULSE:
+        phase = _on_the_kick(_smooth(low), period, phase, weights)
+    bpm = round(60.0 * fps / period, 3)
     beats = phase + period * np.arange(-1, int((len(flux) - phase) / period) + 1)
     beats = beats[(beats >= 0) & (beats < len(flux))]
     first = _downbeat(beats, low, chroma, fps, chroma_fps, weights)
@@ -209,14 +224,58 @@ def _beat_level(
 
     def usable(bpm: float) -> bool:
         in_range = BPM_RANGE[0] - 1e-6 <= bpm <= BPM_RANGE[1] + 1e-6
-        return in_range and float(np.interp(bpm, bpms, comb)) >= 0.5 * comb[best]
+        need = STRICT_COMB if bpm > USUAL_BPM else FASTER_COMB
+        return in_range and float(np.interp(bpm, bpms, comb)) >= need * comb[best]
 
     def alike(bpm: float) -> bool:
-        return _alike(env, 60.0 * fps / bpm, weights, fps) >= ALIKE
+        return _alike(env, 60.0 * fps / bpm, weights, fps) >= (STRICT_ALIKE if bpm > USUAL_BPM else ALIKE)
 
     faster = [top * r for r in (2.0, 1.5) if usable(top * r) and alike(top * r)]
     chosen = faster[0] if faster else top
     return chosen, float(np.interp(chosen, bpms, comb))
+
+
+def _on_the_kick(low: np.ndarray, period: float, phase: float, weights: np.ndarray) -> float:
+    """`phase`, or the off-beat half a period from it when the low-frequency onsets (kick, bass) land at
+    least KICK_SHIFT times as strongly there: fast punk strums and hats hit the eighths between the beats
+    hardest, while the kick marks the beat."""
+    idx = np.arange(len(low), dtype=np.float64)
+
+    def strength(ph: float) -> float:
+        pos = ph + period * np.arange(int((len(low) - 1 - ph) / period) + 1)
+        w = np.interp(pos, idx, weights)
+        return float((np.interp(pos, idx, low) * w).sum() / max(w.sum(), 1e-12))
+
+    half = (phase + period / 2) % period
+    return half if strength(half) >= KICK_SHIFT * max(strength(phase), 1e-12) else phase
+
+
+def _bar_level(bpm: float, confidence: float, chroma: np.ndarray, chroma_fps: float) -> float:
+    """`bpm`, or half of it when the pulse is weak (no drums: a pad, strings, a slow piano) and the harmony
+    says the bar is twice as long: the chord-change curve (see `_harmonic_change`) does not repeat at the
+    faster tempo's bar. Chords change on bar lines, so a bar with no chord rhythm is half a bar."""
+    slower = bpm / 2.0
+    if confidence >= WEAK_PULSE or slower < BPM_RANGE[0] or len(chroma) < 4:
+        return bpm
+    change = _harmonic_change(chroma, chroma_fps)
+    lag = 4 * 60.0 / bpm * chroma_fps
+    if len(change) < 3 * lag:
+        return bpm
+    c = change - change.mean()
+    n = len(c)
+    acf = np.correlate(c, c, mode="full")[n - 1 :] / max(float(c @ c), 1e-12)
+    acf = acf / np.maximum(1.0 - np.arange(n) / n, 0.25)
+    return slower if float(np.interp(lag, np.arange(n), acf)) < STILL_BAR else bpm
+
+
+def _harmonic_change(chroma: np.ndarray, chroma_fps: float, window_s: float = 0.5) -> np.ndarray:
+    """Per chroma frame: 1 - cosine of the mean chroma over the `window_s` before it and after it."""
+    w = max(1, int(round(window_s * chroma_fps)))
+    csum = np.concatenate([np.zeros((1, chroma.shape[1])), np.cumsum(chroma, axis=0)])
+    k = np.arange(w, len(chroma) - w + 1)
+    before, after = csum[k] - csum[k - w], csum[k + w] - csum[k]
+    norm = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1)
+    return 1.0 - (before * after).sum(axis=1) / np.maximum(norm, 1e-12)
 
 
 def _alike(env: np.ndarray, period: float, weights: np.ndarray, fps: float) -> float:

@@ -8,10 +8,17 @@ extractors do:
   the frame's strongest, 80 Hz - 5 kHz).
 - Harmonic salience on a 10-cent grid from MIDI 45 to 86 (A2 - D6): each peak adds its amplitude ** POWER
   to the pitches it could be harmonic h (1..HARMONICS) of, weighted ALPHA ** (h - 1) and by a cos² window
-  one semitone wide.
-- The melody is the most salient pitch of each frame; its strength against the frame's total salience says
-  how clearly one line leads. Notes: frames rounded to semitones, runs of one semitone (gaps of up to
-  30 ms bridged) lasting at least MIN_NOTE_S, pitch = the median of the run.
+  one semitone wide. A frame sounds when its best salience is at least SOUNDING of the loud frames'.
+- The melody is the most salient path through the frames, not the most salient pitch of each frame: a
+  Viterbi search over semitones where a frame's score is the log of each semitone's salience against the
+  frame's best, and moving costs JUMP_COST per semitone between sounding frames (free across a rest). The
+  salience of a voice's octave (its even harmonics) and of the octave below (the voice's harmonics plus the
+  band's) is often within a few per cent of the true pitch's, and which wins flips from frame to frame; a
+  line's notes hang together, so the path stays in the register of the notes around it, and a true leap,
+  whose salience is clear for the length of the note, is still taken. Its pitch within the semitone is the
+  salience peak there (parabolic interpolation).
+- Notes: frames rounded to semitones, runs of one semitone (gaps of up to 30 ms bridged) lasting at least
+  MIN_NOTE_S, pitch = the median of the run.
 - Vocal or played: a singer's held notes swing in pitch at 4-8 Hz (vibrato), an instrument's (piano, guitar,
   synths) stay put; chords beating against each other make the tracked pitch jitter, but not periodically.
   `vocals` = at least VOCAL_SHARE of the notes longer than VIBRATO_MIN_S have a vibrato (see `_vibrato`).
@@ -34,8 +41,11 @@ VIBRATO_MIN_S = 0.3
 VIBRATO_CENTS = (6.0, 80.0)
 VIBRATO_SHARE = 0.4
 F_MIN = 80.0  # Hz: lower spectral peaks are left out (the bass's)
-OCTAVE_TOTAL = 0.0  # ... and its whole salience at least this share
-OCTAVE_RATIO = 0.3  # prefer the octave below when its odd-harmonic salience is this share of the best's
+JUMP_COST = 0.5  # path cost per semitone moved between two sounding frames (log-salience units)
+FLOOR = 0.02  # a semitone's score is log(its salience / the frame's best + FLOOR)
+BACKGROUND_S = 1.0
+MOVING_WEIGHT = 0.5
+SOUNDING = 0.15  # a frame sounds when its best salience is at least this share of the loud frames' (95th pct)
 VOCAL_SHARE = 0.15
 
 
@@ -96,13 +106,11 @@ def _peaks(mono: np.ndarray, sr: int) -> tuple[int, np.ndarray, np.ndarray, np.n
     return len(frames), np.concatenate(idx), np.concatenate(freq), np.concatenate(amp)
 
 
-def salience(mono: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
-    """frames x pitch bins (LO + j * RES): the harmonic salience, and its part from odd harmonics (which
-    tells a pitch from the octave above it: only a true f0 has peaks at its odd multiples)."""
+def salience(mono: np.ndarray, sr: int) -> np.ndarray:
+    """frames x pitch bins (LO + j * RES): the harmonic salience."""
     n, fi, f, amp = _peaks(mono, sr)
     nb = int(round((HI - LO) / RES))
     out = np.zeros(n * nb)
-    odd = np.zeros(n * nb)
     comp = amp**POWER
     half = int(round(0.5 / RES))
     for h in range(1, HARMONICS + 1):
@@ -113,40 +121,75 @@ def salience(mono: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
             dist = np.abs(pos - j) * RES
             w = np.cos(np.pi * dist) ** 2 * (dist < 0.5) * ALPHA ** (h - 1) * comp
             ok = (j >= 0) & (j < nb) & (w > 0)
-            add = np.bincount(fi[ok] * nb + j[ok], w[ok], minlength=n * nb)
-            out += add
-            if h % 2:
-                odd += add
-    return out.reshape(n, nb), odd.reshape(n, nb)
+            out += np.bincount(fi[ok] * nb + j[ok], w[ok], minlength=n * nb)
+    return out.reshape(n, nb)
 
 
 def track(mono: np.ndarray, sr: int = 44100) -> MelodyTrack:
     """The predominant melody of `mono` (see the module docstring)."""
-    s, odd = salience(mono, sr)
+    s = salience(mono, sr)
     if s.size == 0:
         return MelodyTrack(pitch=np.zeros(0), notes=[], vocal_share=0.0, vocals=False)
-    best = s.argmax(axis=1)
-    octave = int(round(12 / RES))
     rows = np.arange(len(s))
-    below = np.maximum(best - octave, 0)
-    window = np.stack([s[rows, np.clip(below + d, 0, s.shape[1] - 1)] for d in range(-3, 4)], axis=1)
-    alt = np.clip(below + window.argmax(axis=1) - 3, 0, s.shape[1] - 1)
-    down = (best >= octave) & (odd[rows, alt] >= OCTAVE_RATIO * s[rows, best])
-    down &= s[rows, alt] >= OCTAVE_TOTAL * s[rows, best]
-    best = np.where(down, alt, best)
-    peak = s[np.arange(len(s)), best]
-    # sub-bin pitch by parabolic interpolation of the salience peak
-    left = s[np.arange(len(s)), np.maximum(best - 1, 0)]
-    right = s[np.arange(len(s)), np.minimum(best + 1, s.shape[1] - 1)]
+    top = s.max(axis=1)
+    sounding = top / max(float(np.percentile(top, 95)), 1e-12) > SOUNDING
+    per, half = int(round(1.0 / RES)), int(round(0.5 / RES))
+    cols = (s.shape[1] + half) // per
+
+    def by_semitone(x: np.ndarray) -> np.ndarray:  # semitone c: the bins of LO + c - 0.5 .. LO + c + 0.4
+        padded = np.pad(x, ((0, 0), (half, per)))
+        return padded[:, : cols * per].reshape(len(x), cols, per).max(axis=2)
+
+    semi, moving = by_semitone(s), by_semitone(_moving(s))
+    score = (1.0 - MOVING_WEIGHT) * np.log(semi / np.maximum(top[:, None], 1e-12) + FLOOR)
+    score += MOVING_WEIGHT * np.log(moving / np.maximum(moving.max(axis=1, keepdims=True), 1e-12) + FLOOR)
+    semis = _path(score, sounding)
+    # the salience peak inside the path's semitone, refined by parabolic interpolation
+    window = np.clip(semis[:, None] * per - half + np.arange(per)[None, :], 0, s.shape[1] - 1)
+    best = window[rows, s[rows[:, None], window].argmax(axis=1)]
+    peak = s[rows, best]
+    left = s[rows, np.maximum(best - 1, 0)]
+    right = s[rows, np.minimum(best + 1, s.shape[1] - 1)]
     den = left - 2 * peak + right
     delta = np.clip(0.5 * (left - right) / np.where(den < -1e-12, den, -1e-12), -0.5, 0.5)
-    pitch = LO + (best + delta) * RES
-    level = peak / max(float(np.percentile(peak, 95)), 1e-12)
-    pitch = np.where(level > 0.15, pitch, np.nan)  # nothing (or hardly anything) sounds
+    pitch = np.where(sounding, LO + (best + delta) * RES, np.nan)  # nothing (or hardly anything) sounds
     notes = _notes(pitch)
     long = [n.vibrato for n in notes if n.end_s - n.start_s >= VIBRATO_MIN_S]
     share = float(np.mean(long)) if long else 0.0
     return MelodyTrack(pitch=pitch, notes=notes, vocal_share=round(share, 3), vocals=share >= VOCAL_SHARE)
+
+
+def _moving(s: np.ndarray) -> np.ndarray:
+    """The salience less what is held still for BACKGROUND_S around each frame (its minimum there, after a
+    50 ms smoothing): sustained chords and pads go, a sung line (moving notes, vibrato) stays."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    held = minimum_filter1d(uniform_filter1d(s, 5, axis=0), int(BACKGROUND_S * FPS) | 1, axis=0)
+    return np.maximum(s - held, 0.0)
+
+
+def _path(score: np.ndarray, sounding: np.ndarray) -> np.ndarray:
+    """The semitone (column of `score`, frames x semitones) of each frame on the best path: `score` summed
+    over sounding frames, less JUMP_COST per semitone moved between two sounding frames (see the module
+    docstring)."""
+    n, k = score.shape
+    cost = JUMP_COST * np.abs(np.arange(k)[:, None] - np.arange(k)[None, :])
+    back = np.zeros((n, k), np.int16)
+    total = np.where(sounding[0], score[0], 0.0)
+    cols = np.arange(k)
+    for t in range(1, n):
+        if sounding[t] and sounding[t - 1]:
+            cand = total[:, None] - cost  # [from, to]
+            back[t] = cand.argmax(axis=0)
+            total = cand[back[t], cols] + score[t]
+        else:  # across a rest (or within one) the line may go anywhere
+            back[t] = int(total.argmax())
+            total = total[back[t]] + (score[t] if sounding[t] else 0.0)
+    path = np.zeros(n, int)
+    path[-1] = int(total.argmax())
+    for t in range(n - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return path
 
 
 def _notes(pitch: np.ndarray) -> list[MelodyNote]:
