@@ -15,8 +15,11 @@ extractors do:
   salience of a voice's octave (its even harmonics) and of the octave below (the voice's harmonics plus the
   band's) is often within a few per cent of the true pitch's, and which wins flips from frame to frame; a
   line's notes hang together, so the path stays in the register of the notes around it, and a true leap,
-  whose salience is clear for the length of the note, is still taken. Its pitch within the semitone is the
-  salience peak there (parabolic interpolation).
+  whose salience is clear for the length of the note, is still taken. The score mixes (MOVING_WEIGHT) the
+  salience with the moving salience: the salience less its minimum over BACKGROUND_S around the frame, so
+  sustained chords and pads go and a sung line stays; a low male voice sings inside the band's register,
+  where the held chords would otherwise outweigh it and send the path an octave up. Its pitch within the
+  semitone is the salience peak there (parabolic interpolation).
 - Notes: frames rounded to semitones, runs of one semitone (gaps of up to 30 ms bridged) lasting at least
   MIN_NOTE_S, pitch = the median of the run.
 - Vocal or played: a singer's held notes swing in pitch at 4-8 Hz (vibrato), an instrument's (piano, guitar,
