@@ -49,7 +49,7 @@ FLOOR = 0.02  # a semitone's score is log(its salience / the frame's best + FLOO
 BACKGROUND_S = 1.0
 MOVING_WEIGHT = 0.5
 SOUNDING = 0.15  # a frame sounds when its best salience is at least this share of the loud frames' (95th pct)
-VOCAL_SHARE = 0.15
+VOCAL_SHARE = 0.08  # composer renders: sung 0.1-0.55 (rap, shouting less), played 0 (strings: 0.56)
 
 
 @dataclass(frozen=True)
