@@ -30,7 +30,7 @@ from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.clipio import write_clip
 from tunesmith.engines.composer.ops.continuation import placed_midi, render_stems, speak_lines
-from tunesmith.engines.composer.ops.over_recording import grid_start, place, plan_over, style_over
+from tunesmith.engines.composer.ops.over_recording import grid_start, place, plans_over, style_over
 from tunesmith.engines.composer.ops.recording import Reading, read_recording
 from tunesmith.engines.composer.ops.upload_extend import read_upload
 
@@ -91,19 +91,7 @@ def run_add_part(job: EngineJob, sink: ProgressSink) -> None:
     style = style_over(req, reading, job.seed, instrumental=not vocals, lead=False)
     language = detect_language(lyrics) if lyrics.strip() else "en"
     spoken = speak_lines(lyrics, style, language) if vocals else None
-    plans = [
-        plan_over(
-            reading=reading,
-            style=style,
-            lyrics=lyrics,
-            title=title,
-            take=slot.index,
-            seed=job.seed + 7919 * slot.index,
-            language=language,
-            spoken=spoken,
-        )
-        for slot in job.clips
-    ]
+    plans = plans_over(job, reading, style, lyrics=lyrics, title=title, language=language, spoken=spoken)
     if vocals and any(p.voice is None for p in plans):
         raise EngineError("the style has no voice to sing the words with", retryable=False)
     executor = pool.get_pool()

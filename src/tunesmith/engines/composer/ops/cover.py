@@ -33,7 +33,7 @@ recording's sound is in it (a mixed recording cannot be separated into parts).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -44,10 +44,11 @@ from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.add_part import read_checked
 from tunesmith.engines.composer.ops.clipio import write_clip
 from tunesmith.engines.composer.ops.continuation import placed_midi, render_stems, speak_lines
-from tunesmith.engines.composer.ops.over_recording import grid_start, place, plan_over, style_over
+from tunesmith.engines.composer.ops.over_recording import grid_start, place, plans_over, style_over
 from tunesmith.engines.composer.ops.recording import Reading
 from tunesmith.engines.composer.plan import Line, Note, SongPlan
 from tunesmith.engines.composer.style import Style
+from tunesmith.engines.composer.syllables import SpokenLine
 
 SR = 44100
 DEFAULT_LEAD = 80  # GM square lead, when an instrumental cover's style has no lead instrument
@@ -232,37 +233,73 @@ def melody_lead(plan: SongPlan, reading: Reading, t0: float) -> None:
         plan.lines.append(Line(0, "", (), notes))
 
 
-def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
+@dataclass(frozen=True)
+class SungOver:
+    """What a song re-made over a recording (upload-cover, mashup) says and how it sounds: its words, the
+    style it is played in and where its bar grid starts."""
+
+    title: str
+    tags: str
+    lyrics: str
+    language: str
+    style: Style
+    t0: float
+    spoken: dict[str, SpokenLine] | None
+    rule: str  # plan.json's lyrics_rule: "request", "new" (the songwriter's) or "instrumental"
+
+    @property
+    def text(self) -> tuple[str, str, str]:
+        return self.title, self.tags, self.lyrics
+
+    def plans(self, job: EngineJob, reading: Reading) -> list[SongPlan]:
+        """One plan per take over `reading`'s chords and bar grid."""
+        return plans_over(
+            job,
+            reading,
+            self.style,
+            lyrics=self.lyrics,
+            title=self.title,
+            language=self.language,
+            spoken=self.spoken,
+        )
+
+
+def sung_over(job: EngineJob, sink: ProgressSink, grid: Reading) -> SungOver:
+    """The words (the request's, or the songwriter's in description mode) and the style of a song re-made on
+    `grid`'s tempo, key and chords; the text is reported as soon as it is known."""
     from tunesmith.engines.composer.engine import _song_text
 
     req = job.request
-    upload, reading = read_checked(job)
-    if not reading.melody.notes:
-        raise EngineError("no melody was found in the uploaded audio to cover", retryable=False)
     title, tags, lyrics, language = _song_text(req, job.seed, job.options)
     tags = tags.strip() or req.style.strip() or "pop"
     instrumental = req.instrumental or not lyrics.strip()
     lyrics = "" if instrumental else lyrics
     sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
     sink.progress(0.1)
-    style = style_over(replace(req, style=tags), reading, job.seed, instrumental=instrumental)
+    style = style_over(replace(req, style=tags), grid, job.seed, instrumental=instrumental)
     if instrumental and style.lead is None:
         style = replace(style, lead=DEFAULT_LEAD)
-    t0 = grid_start(reading)
-    spoken = speak_lines(lyrics, style, language) if lyrics else None
-    plans = []
-    for slot in job.clips:
-        plan = plan_over(
-            reading=reading,
-            style=style,
-            lyrics=lyrics,
-            title=title,
-            take=slot.index,
-            seed=job.seed + 7919 * slot.index,
-            language=language,
-            spoken=spoken,
-        )
-        if lyrics:
+    return SungOver(
+        title=title,
+        tags=tags,
+        lyrics=lyrics,
+        language=language,
+        style=style,
+        t0=grid_start(grid),
+        spoken=speak_lines(lyrics, style, language) if lyrics else None,
+        rule="instrumental" if instrumental else ("request" if req.custom_mode else "new"),
+    )
+
+
+def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
+    upload, reading = read_checked(job)
+    if not reading.melody.notes:
+        raise EngineError("no melody was found in the uploaded audio to cover", retryable=False)
+    song = sung_over(job, sink, reading)
+    t0 = song.t0
+    plans = song.plans(job, reading)
+    for plan in plans:
+        if song.lyrics:
             placed = sing_on_melody(plan, reading, t0)
             if placed:
                 plan.notes.append(f"{placed} sung notes on the recording's melody notes")
@@ -272,9 +309,7 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
                 )
         else:
             melody_lead(plan, reading, t0)
-        plans.append(plan)
     n = len(upload)
-    rule = "instrumental" if instrumental else ("request" if req.custom_mode else "new")
     history = [
         {
             "op": "upload_cover",
@@ -284,7 +319,7 @@ def run_upload_cover(job: EngineJob, sink: ProgressSink) -> None:
             "reading": reading.to_json(),
         }
     ]
-    render_takes(job, sink, plans, style, n=n, t0=t0, history=history, rule=rule, text=(title, tags, lyrics))
+    render_takes(job, sink, plans, song.style, n=n, t0=t0, history=history, rule=song.rule, text=song.text)
 
 
 def render_takes(

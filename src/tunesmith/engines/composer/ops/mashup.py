@@ -22,23 +22,21 @@ A recording under 2 s or silent is refused, as is a first recording with no melo
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tunesmith.engines.base import EngineError, EngineJob, ProgressSink, SongText
+from tunesmith.engines.base import EngineError, EngineJob, ProgressSink
 from tunesmith.engines.composer import mastering
-from tunesmith.engines.composer.ops.continuation import speak_lines
 from tunesmith.engines.composer.ops.cover import (
-    DEFAULT_LEAD,
     PitchAt,
     follow_melody,
     octave_shift,
     render_takes,
+    sung_over,
 )
-from tunesmith.engines.composer.ops.over_recording import grid_start, plan_over, style_over
+from tunesmith.engines.composer.ops.over_recording import grid_start
 from tunesmith.engines.composer.ops.recording import Reading, read_recording
 from tunesmith.engines.composer.ops.upload_extend import read_upload
 from tunesmith.engines.composer.plan import Line, Note, SongPlan
@@ -108,8 +106,6 @@ def melody_lead(plan: SongPlan, melody: Reading, shift: int) -> None:
 
 
 def run_mashup(job: EngineJob, sink: ProgressSink) -> None:
-    from tunesmith.engines.composer.engine import _song_text
-
     req = job.request
     uploads = req.extra.get("uploads")
     if not isinstance(uploads, list) or len(uploads) != 2:
@@ -118,36 +114,16 @@ def run_mashup(job: EngineJob, sink: ProgressSink) -> None:
     harmony_audio, harmony = _read(uploads[1], "second")
     if not melody.melody.notes:
         raise EngineError("no melody was found in the first recording to carry", retryable=False)
-    title, tags, lyrics, language = _song_text(req, job.seed, job.options)
-    tags = tags.strip() or req.style.strip() or "pop"
-    instrumental = req.instrumental or not lyrics.strip()
-    lyrics = "" if instrumental else lyrics
-    sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
-    sink.progress(0.1)
-    style = style_over(replace(req, style=tags), harmony, job.seed, instrumental=instrumental)
-    if instrumental and style.lead is None:
-        style = replace(style, lead=DEFAULT_LEAD)
+    song = sung_over(job, sink, harmony)
     shift = transposition(melody, harmony)
-    t0 = grid_start(harmony)
-    spoken = speak_lines(lyrics, style, language) if lyrics else None
-    plans = []
-    for slot in job.clips:
-        plan = plan_over(
-            reading=harmony,
-            style=style,
-            lyrics=lyrics,
-            title=title,
-            take=slot.index,
-            seed=job.seed + 7919 * slot.index,
-            language=language,
-            spoken=spoken,
-        )
-        if lyrics:
+    t0 = song.t0
+    plans = song.plans(job, harmony)
+    for plan in plans:
+        if song.lyrics:
             moved = follow_melody(plan, melody, t0, mapped_pitch(melody, shift))
             plan.notes.append(f"{moved} sung notes follow the first recording's melody")
         else:
             melody_lead(plan, melody, shift)
-        plans.append(plan)
     n = len(harmony_audio)
     history = [
         {
@@ -159,8 +135,15 @@ def run_mashup(job: EngineJob, sink: ProgressSink) -> None:
             "readings": [melody.to_json(), harmony.to_json()],
         }
     ]
-    rule = "instrumental" if instrumental else ("request" if req.custom_mode else "new")
-    text = (title, tags, lyrics)
     render_takes(
-        job, sink, plans, style, n=n, t0=t0, history=history, rule=rule, text=text, rebuildable=False
+        job,
+        sink,
+        plans,
+        song.style,
+        n=n,
+        t0=t0,
+        history=history,
+        rule=song.rule,
+        text=song.text,
+        rebuildable=False,
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from tunesmith.engines.base import EngineJob
 from tunesmith.engines.composer.compose import _Builder
 from tunesmith.engines.composer.harmony import Chord
 from tunesmith.engines.composer.lyrics import parse_lyrics, tokens
@@ -128,6 +129,32 @@ def plan_over(
     plan = b.plan(title, voice, notes)
     plan.tail_s = 0.0
     return plan
+
+
+def plans_over(
+    job: EngineJob,
+    reading: Reading,
+    style: Style,
+    *,
+    lyrics: str,
+    title: str,
+    language: str,
+    spoken: dict[str, SpokenLine] | None,
+) -> list[SongPlan]:
+    """One `plan_over` per take of the job, each take with its own seed."""
+    return [
+        plan_over(
+            reading=reading,
+            style=style,
+            lyrics=lyrics,
+            title=title,
+            take=slot.index,
+            seed=job.seed + 7919 * slot.index,
+            language=language,
+            spoken=spoken,
+        )
+        for slot in job.clips
+    ]
 
 
 def place(x: np.ndarray, at: float, n: int) -> np.ndarray:
