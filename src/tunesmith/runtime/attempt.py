@@ -63,18 +63,7 @@ class SlotAttempt:
 
     def _run_task(self) -> None:
         worker, slot, task = self.worker, self.slot, self.task
-        scratch = worker.scratch.for_task(task.id)
-        reporter = TaskReporter(
-            self.store,
-            worker.media,
-            worker.urls,
-            task,
-            worker.worker_id,
-            scratch=scratch,
-            publisher=worker.publisher,
-            stream_keep_seconds=self.settings.stream_keep_seconds,
-            review=worker.review_written,
-        )
+        reporter = worker.reporter_for(task)
         deadline = time.monotonic() + self.settings.task_timeout_seconds
         log.info("task %s: attempt %d on %s", task.id, task.attempts, worker.worker_id)
         retrying = False

@@ -162,17 +162,7 @@ class HostedRunner:
         worker = self.worker
         worker.hold(task)
         scratch = worker.scratch.for_task(task.id)
-        reporter = TaskReporter(
-            worker.store,
-            worker.media,
-            worker.urls,
-            task,
-            worker.worker_id,
-            scratch=scratch,
-            publisher=worker.publisher,
-            stream_keep_seconds=worker.settings.stream_keep_seconds,
-            review=worker.review_written,
-        )
+        reporter = worker.reporter_for(task)
         port = ReporterPort(reporter)
         self._mine[task.id] = port
         started = task.started_at or datetime.now(UTC)

@@ -36,6 +36,7 @@ from tunesmith.runtime.attempt import SlotAttempt
 from tunesmith.runtime.executor import EngineProcess
 from tunesmith.runtime.hosted import HostedRunner
 from tunesmith.runtime.publisher import Publisher
+from tunesmith.runtime.reporter import TaskReporter
 from tunesmith.runtime.scratch import ScratchSpace
 from tunesmith.runtime.sources import build_job, job_seed
 from tunesmith.runtime.upkeep import heartbeat_loop, sweep_loop
@@ -209,6 +210,20 @@ class Worker:
 
     def is_lost(self, task_id: str) -> bool:
         return self._is_lost(task_id)
+
+    def reporter_for(self, task: Task) -> TaskReporter:
+        """What writes `task`'s reports (state, files, stream, text review) under this worker's lease."""
+        return TaskReporter(
+            self.store,
+            self.media,
+            self.urls,
+            task,
+            self.worker_id,
+            scratch=self.scratch.for_task(task.id),
+            publisher=self.publisher,
+            stream_keep_seconds=self.settings.stream_keep_seconds,
+            review=self.review_written,
+        )
 
     def build_job(self, task: Task, scratch: Path) -> EngineJob:
         return build_job(self.store, self.media, self.settings, task, scratch)
