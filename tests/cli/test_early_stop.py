@@ -60,7 +60,7 @@ def test_a_stop_signal_during_start_up_stops_serve(tmp_path: Path, line: str, wa
         os.killpg(server.proc.pid, signal.SIGKILL)
         still = f"still running {STOP_WITHIN_S:g} s after the signal"
         raise AssertionError(f"{still}:\n{server.output}") from None
-    server._reader.join(5)
+    server.close()
     assert survivors(server.proc.pid) == [], server.output
     if begun or line:
         assert code == 0, server.output

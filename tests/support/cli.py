@@ -160,10 +160,14 @@ class Running:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             raise AssertionError(f"did not stop within {timeout} s:\n{self.output}") from None
+        self.close()
+        return code
+
+    def close(self) -> None:
+        """After the exit: wait for the last output, then close the pipe (not left to the collector)."""
         self._reader.join(5)
         if not self._reader.is_alive() and self.proc.stdout is not None:
-            self.proc.stdout.close()  # read to the end: closed now, not left to the garbage collector
-        return code
+            self.proc.stdout.close()
 
 
 @dataclass
