@@ -588,10 +588,11 @@ def test_zeakai_edits_refuse_bad_input(service: ServiceHarness) -> None:
             zeak_error(client.post(f"{Z}/submit/{route}", json=body), 404, 3)
         # cover mode on an engine that cannot cover (acestep can: tests/acestep): refused, nothing charged
         zeak_error(client.post(f"{Z}/submit/cover", json={"cover_clip_id": clip}), 400, 9, "not supported")
+        # upload imports a recording (UPLOAD) where the model's engine takes one; the tone engine does not
         zeak_error(
             client.post(f"{Z}/submit/upload", json={"url": "https://example.com/a.mp3"}),
             400,
             9,
-            "external audio",
+            "upload is not supported",
         )
     assert ledger(service, token) == before
