@@ -31,12 +31,6 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 - UPLOAD_COVER (2 takes): `job.source` = the uploaded recording. Its tempo, bar grid, key, chords and sung
   melody, re-arranged in `request.style` and sung with `request.lyrics` (new words from the songwriter in
   description mode) or played by the lead instrument (see ops/cover.py).
-- UPLOAD (1 clip): `job.source` = the uploaded recording. The clip is the recording, sample for sample,
-  with a plan.json of its tempo, bar grid and key, so the edits above take it as their source
-  (see ops/upload_import.py).
-- MASHUP (2 takes): `request.extra["uploads"]` = the two recordings fetched by the runtime (`job.source` is
-  the first). The first's melody over the second's tempo, bar grid, key and chords, in `request.style`,
-  sung with `request.lyrics` (new words in description mode) or played by the lead (see ops/mashup.py).
 `check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
 (continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
@@ -139,6 +133,19 @@ def _check_upload_extend(request: SongRequest) -> None:
         raise InvalidRequest(f"duration must be a positive number of seconds, got {d:g}", field="duration")
 
 
+def _release_memory() -> None:
+    """Free what a finished take left behind before the next one allocates its buffers: garbage in reference
+    cycles (the gc's oldest generation runs rarely), and the freed heap that glibc's allocator keeps for
+    reuse (a take's many few-MB arrays; in a 2-clip task it stayed resident next to the second take's)."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class ComposerEngine(Engine):
     name = "composer"
     operations = frozenset(
@@ -152,8 +159,6 @@ class ComposerEngine(Engine):
             OperationKind.ADD_INSTRUMENTAL,
             OperationKind.ADD_VOCALS,
             OperationKind.UPLOAD_COVER,
-            OperationKind.UPLOAD,
-            OperationKind.MASHUP,
         }
     )
 
@@ -163,9 +168,7 @@ class ComposerEngine(Engine):
         if request.kind is OperationKind.UPLOAD_EXTEND:
             _check_upload_extend(request)
             return
-        if request.kind is OperationKind.UPLOAD:
-            return
-        if request.kind in (OperationKind.UPLOAD_COVER, OperationKind.MASHUP):
+        if request.kind is OperationKind.UPLOAD_COVER:
             if request.custom_mode and not request.instrumental and not request.lyrics.strip():
                 raise InvalidRequest(
                     "lyrics are required in custom mode unless the cover is instrumental", field="lyrics"
@@ -241,10 +244,8 @@ class ComposerEngine(Engine):
                 cover,
                 crop,
                 extend,
-                mashup,
                 replace,
                 upload_extend,
-                upload_import,
             )
 
             run = {
@@ -256,11 +257,10 @@ class ComposerEngine(Engine):
                 OperationKind.ADD_INSTRUMENTAL: add_part.run_add_part,
                 OperationKind.ADD_VOCALS: add_part.run_add_part,
                 OperationKind.UPLOAD_COVER: cover.run_upload_cover,
-                OperationKind.UPLOAD: upload_import.run_import,
-                OperationKind.MASHUP: mashup.run_mashup,
             }[kind]
             run(job, sink)
             return
+        import threading
         from concurrent.futures import Future, ThreadPoolExecutor
 
         from tunesmith.engines.composer import pool
@@ -310,11 +310,24 @@ class ComposerEngine(Engine):
             )
         executor = pool.get_pool()
         sung: dict = {}  # lines shared by the takes are sung once
-        vocals = [pool.submit_vocals(plan, executor, sung) for plan in plans]
+        # only the first section's lines are sung before the first audio is out: until then the singers
+        # would take the cores from the backing and the stream encoder that make it
+        held: pool.Held = []
+        vocals = [
+            pool.submit_vocals(plan, executor, sung, held=held, hold_from=1 if k == 0 else 0)
+            for k, plan in enumerate(plans)
+        ]
+
+        def first_audio(index: int, filename: str) -> None:
+            sink.streaming(index, filename)
+            pool.release(held, executor)
+
         n = len(job.clips)
-        # each take's master and files are written in this thread while the next take renders; clips are
-        # reported complete from this thread, in order, as soon as they are written
+        # each take's master and files are made on the finisher thread; the next take renders once the master
+        # is made, while the files are written. Clips are reported complete from this thread, in order, as
+        # soon as they are written
         pending: list[tuple[int, Future[TakeOutput]]] = []
+        mastered = threading.Event()
 
         def report(wait: bool) -> None:
             while pending and (wait or pending[0][1].done()):
@@ -344,18 +357,30 @@ class ComposerEngine(Engine):
             return step
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="finish-take") as finisher:
-            for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
-                pending.append(
-                    (
-                        slot.index,
-                        start_take(
-                            plan,
-                            slot.workdir,
-                            vocals[k],
-                            on_stream=functools.partial(sink.streaming, slot.index),
-                            on_progress=progress(_share_of(sink, k, n)),
-                            finish_on=finisher,
-                        ),
+            try:
+                for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
+                    streaming = first_audio if k == 0 else sink.streaming
+                    if pending:  # the previous take's master made (or its finish failed)
+                        while not mastered.wait(0.05) and not pending[-1][1].done():
+                            pass
+                        _release_memory()
+                    mastered = threading.Event()
+                    pending.append(
+                        (
+                            slot.index,
+                            start_take(
+                                plan,
+                                slot.workdir,
+                                vocals[k],
+                                on_stream=functools.partial(streaming, slot.index),
+                                on_progress=progress(_share_of(sink, k, n)),
+                                finish_on=finisher,
+                                mastered=mastered,
+                            ),
+                        )
                     )
-                )
+            except BaseException:
+                held.clear()  # a take failed before its first audio: the lines nobody will wait for
+                raise
             report(wait=True)
+        _release_memory()  # the next task starts from what warm_up left

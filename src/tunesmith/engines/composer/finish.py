@@ -11,6 +11,7 @@ master measures its true peak on another thread while it measures the limited lo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,12 @@ def finish_take(
     timings: dict[str, float],
     *,
     measured: float | None = None,
+    on_mastered: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """Master `stems` (summed) into audio.mp3/audio.wav and write the stems and artifacts; returns the
     artifact map. `lead` is the dry lead vocal alone (mono), written as stems/lead.wav for pitch checks.
-    `measured` is the summed stems' loudness where the render already measured it."""
+    `measured` is the summed stems' loudness where the render already measured it; `on_mastered` is called
+    once the master is made and the full-song mix behind it is released (what is left is writing files)."""
     te = time.perf_counter()
     arts: dict[str, str] = {}
     with (
@@ -55,6 +58,8 @@ def finish_take(
         mastered, gain = mastering.master(mix, measured, side)
         del mix
         timings["master"] = time.perf_counter() - tm
+        if on_mastered is not None:
+            on_mastered()
         jobs += submit_master(ex, workdir, mastered)
         # the master gain lets an edit (replace section) level new material exactly like the source
         artifacts.write_json(workdir / "plan.json", {**plan.to_json(), "master_gain": float(gain)})

@@ -7,6 +7,7 @@ not pay for worker start-up; shut down at exit.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import multiprocessing as mp
 import os
@@ -171,17 +172,24 @@ def _at(base: Future[Sung], offset: float) -> Future[Sung]:
     return out
 
 
+Held = list[tuple[LineJob, Future[Sung]]]  # jobs not yet sent to the pool, with the futures they complete
+
+
 def submit_vocals(
     plan: SongPlan,
     pool: ProcessPoolExecutor | None,
     sung: dict[tuple[object, ...], Future[Sung]] | None = None,
+    *,
+    held: Held | None = None,
+    hold_from: int = 0,
 ) -> dict[int, Future[Sung]]:
     """Start singing every line of a take, in song order. A line that repeats an earlier one (same speech,
     same notes relative to its start, same harmony; in this take or, through a shared `sung`, another) is
-    sung once and placed at each of its times. Without a pool the lines are sung inline."""
+    sung once and placed at each of its times. Without a pool the lines are sung inline. With `held`, the
+    lines of sections `hold_from` on are only queued there, for `release` to send to the pool."""
     seen: dict[tuple[object, ...], Future[Sung]] = {} if sung is None else sung
     out: dict[int, Future[Sung]] = {}
-    for i in range(len(plan.lines)):
+    for i, line in enumerate(plan.lines):
         made = line_job(plan, i)
         if made is None:
             continue
@@ -189,11 +197,29 @@ def submit_vocals(
         key = _job_key(job)
         base = seen.get(key)
         if base is None:
-            if pool is not None:
-                base = pool.submit(sing, job)
-            else:
+            if pool is None:
                 base = Future()
                 base.set_result(sing(job))
+            elif held is not None and line.section >= hold_from:
+                base = Future()
+                held.append((job, base))
+            else:
+                base = pool.submit(sing, job)
             seen[key] = base
         out[i] = _at(base, offset)
     return out
+
+
+def release(held: Held, pool: ProcessPoolExecutor) -> None:
+    """Send the held jobs to the pool, in order (a second call sends nothing)."""
+    jobs, held[:] = list(held), []
+    for job, target in jobs:
+        pool.submit(sing, job).add_done_callback(functools.partial(_settle, target))
+
+
+def _settle(target: Future[Sung], done: Future[Sung]) -> None:
+    exc = done.exception()
+    if exc is not None:
+        target.set_exception(exc)
+    else:
+        target.set_result(done.result())

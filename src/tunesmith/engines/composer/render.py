@@ -181,10 +181,12 @@ def start_take(
     on_stream: Callable[[str], None] | None = None,
     on_progress: Callable[[float], None] | None = None,
     finish_on: Executor | None = None,
+    mastered: threading.Event | None = None,
 ) -> Future[TakeOutput]:
     """Render the sections of one take here (streamed as they are mixed); the master and the files are made on
-    `finish_on` (inline without one). A task's next take then starts while this one is being written: its
-    backing and mixing fill the cores that one MP3 encoder leaves idle."""
+    `finish_on` (inline without one), and `mastered` is set once the master is made. A task's next take then
+    starts while this one's files are written (wait for `mastered`: the master's full-song buffers and a new
+    take's would raise the peak memory): its backing and mixing fill the cores one MP3 encoder leaves idle."""
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     workdir.mkdir(parents=True, exist_ok=True)
@@ -259,7 +261,16 @@ def start_take(
     del voc, lead_buf, backing, meter
 
     def finish() -> TakeOutput:
-        arts = finish_take(plan, workdir, tracks, stems, lead, timings, measured=measured)
+        arts = finish_take(
+            plan,
+            workdir,
+            tracks,
+            stems,
+            lead,
+            timings,
+            measured=measured,
+            on_mastered=None if mastered is None else mastered.set,
+        )
         timings["total"] = time.perf_counter() - t0
         return TakeOutput(
             audio="audio.mp3",

@@ -10,6 +10,8 @@ This module runs in worker processes: it imports only numpy, scipy and pyworld.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,16 +144,40 @@ def _shape_high_notes(f0: np.ndarray, sp: np.ndarray, ap: np.ndarray, bins: np.n
     sp[hi] = np.where(harm, np.maximum(block, floor), block)
 
 
+_ANALYSES: OrderedDict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
+ANALYSIS_CACHE_BYTES = 48 << 20  # per singer process
+
+
+def _analyse(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WORLD's analysis of spoken audio: f0, spectral envelope, aperiodicity (read-only). A line's speech is
+    sung to several tunes (verses with the same words, every take of a song), so each process keeps the last
+    analyses it made: the analysis is ~20% of singing a line."""
+    import pyworld as pw
+
+    key = hashlib.blake2b(audio.tobytes(), digest_size=16).digest() + len(audio).to_bytes(8, "little")
+    hit = _ANALYSES.get(key)
+    if hit is not None:
+        _ANALYSES.move_to_end(key)
+        return hit
+    x = audio.astype(np.float64)
+    f0, t = pw.dio(x, FS, frame_period=FRAME_MS, f0_floor=60.0, f0_ceil=700.0)
+    f0 = pw.stonemask(x, f0, t, FS)
+    sp = pw.cheaptrick(x, f0, t, FS)
+    ap = pw.d4c(x, f0, t, FS, threshold=0.0)
+    for a in (f0, sp, ap):
+        a.setflags(write=False)
+    _ANALYSES[key] = (f0, sp, ap)
+    while len(_ANALYSES) > 1 and sum(a.nbytes for v in _ANALYSES.values() for a in v) > ANALYSIS_CACHE_BYTES:
+        _ANALYSES.popitem(last=False)
+    return f0, sp, ap
+
+
 def sing(job: LineJob) -> tuple[float, np.ndarray, np.ndarray | None]:
     """(start time in song seconds, lead at 44.1 kHz, harmony at 44.1 kHz or None)."""
     import pyworld as pw
     from scipy.signal import resample_poly
 
-    x = job.audio.astype(np.float64)
-    f0, t = pw.dio(x, FS, frame_period=FRAME_MS, f0_floor=60.0, f0_ceil=700.0)
-    f0 = pw.stonemask(x, f0, t, FS)
-    sp = pw.cheaptrick(x, f0, t, FS)
-    ap = pw.d4c(x, f0, t, FS, threshold=0.0)
+    f0, sp, ap = _analyse(job.audio)
     origin, src, idx, vowel, sounding = _timeline(job)
     n = len(src)
     fi = np.clip(np.round(src).astype(np.int64), 0, len(f0) - 1)
