@@ -31,6 +31,12 @@ words.json and a plan.json whose `history` lists the edits, reported as text -> 
 - UPLOAD_COVER (2 takes): `job.source` = the uploaded recording. Its tempo, bar grid, key, chords and sung
   melody, re-arranged in `request.style` and sung with `request.lyrics` (new words from the songwriter in
   description mode) or played by the lead instrument (see ops/cover.py).
+- UPLOAD (1 clip): `job.source` = the uploaded recording. The clip is the recording, sample for sample,
+  with a plan.json of its tempo, bar grid and key, so the edits above take it as their source
+  (see ops/upload_import.py).
+- MASHUP (2 takes): `request.extra["uploads"]` = the two recordings fetched by the runtime (`job.source` is
+  the first). The first's melody over the second's tempo, bar grid, key and chords, in `request.style`,
+  sung with `request.lyrics` (new words in description mode) or played by the lead (see ops/mashup.py).
 `check` refuses what it can without the source (InvalidRequest); `run` refuses what needs the source
 (continue_at beyond the end, a span past the end or over half the song) with a non-retryable EngineError.
 """
@@ -159,6 +165,8 @@ class ComposerEngine(Engine):
             OperationKind.ADD_INSTRUMENTAL,
             OperationKind.ADD_VOCALS,
             OperationKind.UPLOAD_COVER,
+            OperationKind.UPLOAD,
+            OperationKind.MASHUP,
         }
     )
 
@@ -168,7 +176,9 @@ class ComposerEngine(Engine):
         if request.kind is OperationKind.UPLOAD_EXTEND:
             _check_upload_extend(request)
             return
-        if request.kind is OperationKind.UPLOAD_COVER:
+        if request.kind is OperationKind.UPLOAD:
+            return
+        if request.kind in (OperationKind.UPLOAD_COVER, OperationKind.MASHUP):
             if request.custom_mode and not request.instrumental and not request.lyrics.strip():
                 raise InvalidRequest(
                     "lyrics are required in custom mode unless the cover is instrumental", field="lyrics"
@@ -244,8 +254,10 @@ class ComposerEngine(Engine):
                 cover,
                 crop,
                 extend,
+                mashup,
                 replace,
                 upload_extend,
+                upload_import,
             )
 
             run = {
@@ -257,6 +269,8 @@ class ComposerEngine(Engine):
                 OperationKind.ADD_INSTRUMENTAL: add_part.run_add_part,
                 OperationKind.ADD_VOCALS: add_part.run_add_part,
                 OperationKind.UPLOAD_COVER: cover.run_upload_cover,
+                OperationKind.UPLOAD: upload_import.run_import,
+                OperationKind.MASHUP: mashup.run_mashup,
             }[kind]
             run(job, sink)
             return
