@@ -226,8 +226,16 @@ def test_allow_list_by_name_ip_and_cidr() -> None:
     # an allowed address does not open its neighbours
     assert "private" in refused("http://10.0.0.5/cb", allow=["10.0.0.6", "192.168.0.0/16"])
     assert "loopback" in refused("http://127.0.0.2/cb", allow=["127.0.0.1"])
-    # a name whose addresses are all allowed may be used; localhost resolves to 127.0.0.1 here
-    assert resolve_and_check("http://localhost:9/cb", allow=["127.0.0.0/8"]) == ["127.0.0.1"]
+    # a name whose addresses are all allowed may be used, not one with an address outside the list (a hosts
+    # file may give localhost ::1 as well as 127.0.0.1: resolved through stubs, not this machine's)
+    v4 = fixed_dns({"localhost": ["127.0.0.1"]})
+    assert resolve_and_check("http://localhost:9/cb", allow=["127.0.0.0/8"], resolver=v4) == ["127.0.0.1"]
+    both = fixed_dns({"localhost": ["127.0.0.1", "::1"]})
+    assert "loopback" in refused("http://localhost:9/cb", allow=["127.0.0.0/8"], resolver=both)
+    assert resolve_and_check("http://localhost:9/cb", allow=["127.0.0.0/8", "::1"], resolver=both) == [
+        "127.0.0.1",
+        "::1",
+    ]
     # names allowed by name, resolved through a stub
     dns = fixed_dns({"hooks.corp": ["10.9.9.9"]})
     assert resolve_and_check("http://hooks.corp/cb", ["hooks.corp"], resolver=dns) == ["10.9.9.9"]
