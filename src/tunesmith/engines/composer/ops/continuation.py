@@ -27,6 +27,11 @@ from tunesmith.engines.composer.syllables import SpokenLine, voice_for
 SR = 44100
 
 
+def take_seed(job: EngineJob, index: int) -> int:
+    """The seed of a job's take `index`: one task's takes differ, and the same task gives the same takes."""
+    return job.seed + 7919 * index
+
+
 def continuation_plan(
     *,
     style: Style,
@@ -121,7 +126,7 @@ def plan_takes(
             lyrics=lyrics,
             title=title,
             take=take,
-            seed=job.seed + 7919 * slot.index,
+            seed=take_seed(job, slot.index),
             language=language,
             spoken=spoken,
             **shape,

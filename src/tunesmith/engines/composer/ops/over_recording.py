@@ -18,6 +18,7 @@ from tunesmith.engines.base import EngineJob
 from tunesmith.engines.composer.compose import _Builder
 from tunesmith.engines.composer.harmony import Chord
 from tunesmith.engines.composer.lyrics import parse_lyrics, tokens
+from tunesmith.engines.composer.ops.continuation import take_seed
 from tunesmith.engines.composer.ops.recording import Reading
 from tunesmith.engines.composer.plan import SongPlan
 from tunesmith.engines.composer.style import NOTE_NAMES, Style, parse_style
@@ -149,7 +150,7 @@ def plans_over(
             lyrics=lyrics,
             title=title,
             take=slot.index,
-            seed=job.seed + 7919 * slot.index,
+            seed=take_seed(job, slot.index),
             language=language,
             spoken=spoken,
         )

@@ -53,6 +53,7 @@ from tunesmith.engines.composer.ops.continuation import (
     placed_midi,
     render_stems,
     speak_lines,
+    take_seed,
 )
 from tunesmith.engines.composer.ops.source import read_wav
 from tunesmith.engines.composer.style import Style, parse_style
@@ -191,7 +192,7 @@ def run_upload_extend(job: EngineJob, sink: ProgressSink) -> None:
             lyrics=lyrics,
             title=title,
             take=slot.index,
-            seed=job.seed + 7919 * slot.index,
+            seed=take_seed(job, slot.index),
             language=language,
             lead_in_bars=lead_in,
             instrumental_s=(req.duration or INSTRUMENTAL_S) + (c - bar0),
