@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.support.harness import ServiceHarness, composer_settings, wait_for
-from tests.support.kie_client import poll_until_done
+from tests.support.harness import ServiceHarness
+from tests.support.kie_client import poll_until_done, split_stems
 from tests.support.recordings import A_MINOR, FileServer, band, sung_line, wav_bytes
+from tests.support.uploads import refused_uploads, upload_settings
 from tunesmith.engines.composer.ops import melody_track
 from tunesmith.engines.composer.ops.recording import read_recording
 
@@ -27,16 +28,12 @@ WORDS = "[Verse]\nsing me home tonight\nover the silver sea"
 
 @pytest.fixture(scope="module")
 def files() -> Iterator[FileServer]:
-    silent = np.zeros((int(5 * 44100), 2), np.float32)
     with FileServer(
         {
             "/acappella.wav": ("audio/wav", wav_bytes(sung_line(BPM, SECONDS))),
             "/band.wav": ("audio/wav", wav_bytes(band(BPM, SECONDS))),
-            "/silent.wav": ("audio/wav", wav_bytes(silent)),
             "/song.wav": ("audio/wav", wav_bytes(0.6 * band(BPM, SECONDS) + 0.6 * sung_line(BPM, SECONDS))),
-            "/long.wav": ("audio/wav", wav_bytes(band(BPM, 50.0)[:, 0])),  # 4.4 MB, 50 s
-            "/big.wav": ("audio/wav", wav_bytes(band(BPM, 40.0))),  # 7 MB
-            "/page.html": ("text/html", b"<html><body>not audio</body></html>" * 40),
+            **refused_uploads(BPM),
         }
     ) as server:
         yield server
@@ -44,35 +41,8 @@ def files() -> Iterator[FileServer]:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHarness]:
-    settings = composer_settings(
-        tmp_path_factory.mktemp("parts"),
-        upload_allow=["127.0.0.1"],
-        upload_max_seconds=45.0,
-        upload_max_bytes=6_000_000,
-        upload_timeout_seconds=10.0,
-    )
-    with ServiceHarness(settings) as harness:
+    with ServiceHarness(upload_settings(tmp_path_factory.mktemp("parts"))) as harness:
         yield harness
-
-
-def _stems(client, task_id: str, clip_id: str) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
-    reply = client.post(
-        "/api/v1/vocal-removal/generate", json={"taskId": task_id, "audioId": clip_id, "type": "split_stem"}
-    )
-    assert reply.json()["code"] == 200, reply.text
-    sep = reply.json()["data"]["taskId"]
-
-    def done() -> dict | None:
-        data = client.get("/api/v1/vocal-removal/record-info", params={"taskId": sep}).json()["data"]
-        return data if data["successFlag"] != "PENDING" else None
-
-    data = wait_for(done, timeout=240, interval=0.5)
-    assert data["successFlag"] == "SUCCESS", data
-    out = {}
-    for stem in data["response"]["originData"]:
-        x, _ = sf.read(io.BytesIO(client.get(stem["audio_url"]).content), dtype="float32", always_2d=True)
-        out[stem["stem_type_group_name"].lower()] = x
-    return out
 
 
 def _submit(client, path: str, body: dict) -> dict:  # type: ignore[no-untyped-def]
@@ -92,7 +62,7 @@ def test_add_instrumental_keeps_the_vocal_and_backs_it_in_its_key(service: Servi
         clips = data["response"]["sunoData"]
         assert len(clips) == 2 and clips[0]["id"] != clips[1]["id"]
         assert all(abs(c["duration"] - SECONDS) < 0.05 for c in clips)
-        stems = _stems(client, data["taskId"], clips[0]["id"])
+        stems = split_stems(client, data["taskId"], clips[0]["id"])
         # the vocal stem is the upload (to the 16-bit rounding of the served stem)
         assert len(stems["vocals"]) == len(upload)
         assert np.abs(stems["vocals"] - upload).max() <= 2.0 / 32767
@@ -121,7 +91,7 @@ def test_add_vocals_keeps_the_instrumental_and_sings_the_words_in_its_key(
         assert data["status"] == "SUCCESS", data
         assert (data["operationType"], data["type"]) == ("upload_cover", "ADD_VOCALS")
         clip = data["response"]["sunoData"][0]
-        stems = _stems(client, data["taskId"], clip["id"])
+        stems = split_stems(client, data["taskId"], clip["id"])
         instrumental = sum(v for k, v in stems.items() if k != "vocals")
         assert np.abs(instrumental - upload).max() <= 4.0 / 32767  # the upload, untouched
         vocal = stems["vocals"]
@@ -230,7 +200,7 @@ def test_upload_cover_of_a_song_keeps_its_melody(service: ServiceHarness, files)
         assert all(abs(c["duration"] - SECONDS) < 0.1 for c in clips)
         beats = int(SECONDS * BPM / 60.0) - 1
         was = _beat_contour(sung_line(BPM, SECONDS), BPM, 0.0, beats)
-        now = _beat_contour(_stems(client, data["taskId"], clips[0]["id"])["vocals"], BPM, 0.0, beats)
+        now = _beat_contour(split_stems(client, data["taskId"], clips[0]["id"])["vocals"], BPM, 0.0, beats)
         both = np.isfinite(was) & np.isfinite(now)
         assert both.sum() >= 12, (was, now)
         # after transposition: the cover's contour moved by the median interval, and each beat by whole

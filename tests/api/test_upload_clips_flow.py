@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.support.harness import ServiceHarness, composer_settings, wait_for
+from tests.support.harness import ServiceHarness, wait_for
+from tests.support.kie_client import wav_master
 from tests.support.recordings import FileServer, band, sung_line, wav_bytes
+from tests.support.uploads import refused_uploads, upload_settings
 
 pytestmark = pytest.mark.slow
 
@@ -25,29 +27,13 @@ SONG = 0.6 * band(BPM, SECONDS) + 0.6 * sung_line(BPM, SECONDS)
 
 @pytest.fixture(scope="module")
 def files() -> Iterator[FileServer]:
-    silent = np.zeros((int(5 * 44100), 2), np.float32)
-    with FileServer(
-        {
-            "/demo_song.wav": ("audio/wav", wav_bytes(SONG)),
-            "/silent.wav": ("audio/wav", wav_bytes(silent)),
-            "/long.wav": ("audio/wav", wav_bytes(band(BPM, 50.0)[:, 0])),  # 4.4 MB, 50 s
-            "/big.wav": ("audio/wav", wav_bytes(band(BPM, 40.0))),  # 7 MB
-            "/page.html": ("text/html", b"<html><body>not audio</body></html>" * 40),
-        }
-    ) as server:
+    with FileServer({"/demo_song.wav": ("audio/wav", wav_bytes(SONG)), **refused_uploads(BPM)}) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHarness]:
-    settings = composer_settings(
-        tmp_path_factory.mktemp("uploads"),
-        upload_allow=["127.0.0.1"],
-        upload_max_seconds=45.0,
-        upload_max_bytes=6_000_000,
-        upload_timeout_seconds=10.0,
-    )
-    with ServiceHarness(settings) as harness:
+    with ServiceHarness(upload_settings(tmp_path_factory.mktemp("uploads"))) as harness:
         yield harness
 
 
@@ -78,23 +64,6 @@ def _newapi_done(client: httpx.Client, task_id: str) -> dict:
     return wait_for(done, timeout=300, interval=0.5)
 
 
-def _wav_of(client: httpx.Client, task_id: str, clip_id: str) -> np.ndarray:
-    """The clip's lossless master through kie's WAV route (any dialect's clip is the caller's to convert)."""
-    reply = client.post("/api/v1/wav/generate", json={"taskId": task_id, "audioId": clip_id})
-    assert reply.json()["code"] == 200, reply.text
-    wav_task = reply.json()["data"]["taskId"]
-
-    def done() -> dict | None:
-        data = client.get("/api/v1/wav/record-info", params={"taskId": wav_task}).json()["data"]
-        return data if data["successFlag"] != "PENDING" else None
-
-    data = wait_for(done, timeout=240, interval=0.5)
-    assert data["successFlag"] == "SUCCESS", data
-    x, rate = sf.read(io.BytesIO(client.get(data["response"]["audioWavUrl"]).content), always_2d=True)
-    assert rate == 44100
-    return x.astype(np.float32)
-
-
 def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
     service: ServiceHarness, files: FileServer
 ) -> None:
@@ -109,7 +78,7 @@ def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
         assert clip["status"] == "complete" and clip["title"] == "demo song"
         assert clip["metadata"]["type"] == "upload" and abs(clip["metadata"]["duration"] - SECONDS) < 0.05
         # the clip is the recording, sample for sample (its lossless master, rebuilt from the kept upload)
-        master = _wav_of(client, task_id, clip["id"])
+        master = wav_master(client, task_id, clip["id"])
         assert master.shape == upload.shape and np.abs(master - upload).max() <= 1.0 / 32767
 
         extend = {
@@ -136,7 +105,7 @@ def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
         (whole,) = joined["data"]
         assert whole["metadata"]["concat_history"][0]["id"] == clip["id"]
         assert abs(whole["metadata"]["duration"] - (12 + ext["data"][0]["metadata"]["duration"])) < 0.1
-        song = _wav_of(client, joined_id, whole["id"])
+        song = wav_master(client, joined_id, whole["id"])
         head = slice(0, int(11.9 * 44100))  # the recording up to continue_at (re-mastered with the rest)
         r = float(np.corrcoef(song[head].ravel(), upload[head].ravel())[0, 1])
         assert r > 0.98, r

@@ -1,13 +1,17 @@
 """A kie.ai client's steps, shared by the API tests of every dialect: a custom-mode generate body and polling
 record-info until the task ends (checking every status on the way is one the seed knows); a finished song to
-work on (make_song), polling any record route (poll) and the balance."""
+work on (make_song), polling any record route (poll), the balance, and a clip's stems and lossless master read
+back through kie's own routes (any dialect's clip is the caller's to convert)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import numpy as np
+import soundfile as sf
 
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.inprocess import InProcessService
@@ -118,3 +122,33 @@ def poll(client: httpx.Client, path: str, task_id: str, done: Any, timeout: floa
         return body if done(body["data"]) else None
 
     return wait_for(check, timeout=timeout, interval=0.4)
+
+
+def split_stems(client: httpx.Client, task_id: str, clip_id: str) -> dict[str, np.ndarray]:
+    """The clip split by vocal-removal's split_stem: stem group name (lower case) -> (n, 2) float32."""
+    reply = client.post(
+        "/api/v1/vocal-removal/generate", json={"taskId": task_id, "audioId": clip_id, "type": "split_stem"}
+    )
+    assert reply.json()["code"] == 200, reply.text
+    sep = reply.json()["data"]["taskId"]
+    data = poll(
+        client, "/api/v1/vocal-removal/record-info", sep, lambda d: d["successFlag"] != "PENDING", 240
+    )
+    assert data["data"]["successFlag"] == "SUCCESS", data
+    out = {}
+    for stem in data["data"]["response"]["originData"]:
+        x, _ = sf.read(io.BytesIO(client.get(stem["audio_url"]).content), dtype="float32", always_2d=True)
+        out[stem["stem_type_group_name"].lower()] = x
+    return out
+
+
+def wav_master(client: httpx.Client, task_id: str, clip_id: str) -> np.ndarray:
+    """The clip's lossless master through the WAV route, at 44.1 kHz: (n, channels) float32."""
+    reply = client.post("/api/v1/wav/generate", json={"taskId": task_id, "audioId": clip_id})
+    assert reply.json()["code"] == 200, reply.text
+    wav_task = reply.json()["data"]["taskId"]
+    data = poll(client, "/api/v1/wav/record-info", wav_task, lambda d: d["successFlag"] != "PENDING", 240)
+    assert data["data"]["successFlag"] == "SUCCESS", data
+    x, rate = sf.read(io.BytesIO(client.get(data["data"]["response"]["audioWavUrl"]).content), always_2d=True)
+    assert rate == 44100
+    return x.astype(np.float32)
