@@ -103,7 +103,11 @@ def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
         joined = _newapi_done(client, joined_id)
         assert joined["status"] == "SUCCESS", joined
         (whole,) = joined["data"]
-        assert whole["metadata"]["concat_history"][0]["id"] == clip["id"]
+        # the imported clip is Suno's "upload", the extension made here a "gen"
+        assert whole["metadata"]["concat_history"] == [
+            {"id": clip["id"], "continue_at": None, "type": "upload", "source": "web"},
+            {"id": ext["data"][0]["id"], "continue_at": 12, "type": "gen", "source": "web"},
+        ]
         assert abs(whole["metadata"]["duration"] - (12 + ext["data"][0]["metadata"]["duration"])) < 0.1
         song = wav_master(client, joined_id, whole["id"])
         head = slice(0, int(11.9 * 44100))  # the recording up to continue_at (re-mastered with the rest)

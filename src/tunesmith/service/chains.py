@@ -14,12 +14,20 @@ from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.store.base import Store
 
 MAX_CHAIN = 100
+# Suno's `type` of a clip in a history entry: what the clip is, by the operation that made it (an imported
+# recording is "upload"; a song made here, an extension of one included, is "gen").
+HISTORY_TYPES = {OperationKind.UPLOAD: "upload"}
 
 
 def extension_chain(store: Store, clip_id: str) -> list[tuple[Clip, float | None]]:
     """(clip, continue_at) from the first part to `clip_id`; each part continues the one before it at its
     own `continue_at` (None for the first)."""
-    links: list[tuple[Clip, float | None]] = []
+    return [(clip, at) for clip, at, _ in _chain(store, clip_id)]
+
+
+def _chain(store: Store, clip_id: str) -> list[tuple[Clip, float | None, OperationKind]]:
+    """`extension_chain`, each link with the operation of the task that made its clip."""
+    links: list[tuple[Clip, float | None, OperationKind]] = []
     current: str | None = clip_id
     while current and len(links) < MAX_CHAIN:
         clip = store.get_clip(current)
@@ -27,7 +35,7 @@ def extension_chain(store: Store, clip_id: str) -> list[tuple[Clip, float | None
         if clip is None or made_by is None:
             break
         continues = made_by.operation is OperationKind.EXTEND and made_by.parent_clip_id
-        links.append((clip, made_by.request.continue_at if continues else None))
+        links.append((clip, made_by.request.continue_at if continues else None, made_by.operation))
         current = made_by.parent_clip_id if continues else None
     return links[::-1]
 
@@ -36,8 +44,8 @@ def concat_history(store: Store, clip_id: str) -> list[dict[str, Any]]:
     """Suno's `metadata.concat_history` of a join ending at `clip_id`. The routes store it in the CONCAT
     request's `extra`, so every dialect renders it without walking the chain again."""
     return [
-        {"id": clip.id, "continue_at": at, "type": "gen", "source": "web"}
-        for clip, at in extension_chain(store, clip_id)
+        {"id": clip.id, "continue_at": at, "type": HISTORY_TYPES.get(op, "gen"), "source": "web"}
+        for clip, at, op in _chain(store, clip_id)
     ]
 
 
