@@ -69,8 +69,8 @@ def requests(n: int) -> list[tuple[str, Any, int]]:
 
 
 def render(n: int, cache: Path) -> list[Path]:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
-    from sink import RecordingSink  # tests/composer: the engine's events, recorded
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.engines.base import ClipSlot, EngineJob
     from tunesmith.engines.composer.engine import ComposerEngine
@@ -89,7 +89,7 @@ def render(n: int, cache: Path) -> list[Path]:
         job = EngineJob(
             task_id=name, request=req, clips=(ClipSlot(clip_id=name, index=0, workdir=wd),), seed=seed
         )
-        engine.run(job, RecordingSink())
+        engine.run(job, RecordingSinkForTests())
         print(f"rendered {name} ({req.style[:40]}) in {time.monotonic() - t:.1f} s", flush=True)
     if engine is not None:
         engine.close()

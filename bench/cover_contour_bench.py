@@ -51,8 +51,8 @@ COVER_STYLE = "jazz, piano, male vocals"
 
 
 def render_sources(n: int, cache: Path) -> list[Path]:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
-    from sink import RecordingSink  # tests/composer: the engine's events, recorded
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.operations import SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob
@@ -72,15 +72,15 @@ def render_sources(n: int, cache: Path) -> list[Path]:
         job = EngineJob(
             task_id=wd.name, request=req, clips=(ClipSlot(clip_id=wd.name, index=0, workdir=wd),), seed=seed
         )
-        engine.run(job, RecordingSink())
+        engine.run(job, RecordingSinkForTests())
     if engine is not None:
         engine.close()
     return dirs
 
 
 def cover(src: Path, out: Path, seed: int) -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
-    from sink import RecordingSink
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.operations import OperationKind, SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
@@ -102,7 +102,7 @@ def cover(src: Path, out: Path, seed: int) -> Path:
         seed=seed,
         source=source,
     )
-    run_upload_cover(job, RecordingSink())
+    run_upload_cover(job, RecordingSinkForTests())
     return out / "stems" / "vocals.wav"
 
 

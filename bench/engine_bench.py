@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
 VERSE = (
     "I walk along the empty street\nthe city sleeps beneath my feet\n"
@@ -95,7 +95,7 @@ def load() -> str:
 
 
 def run(engine, clips: int, repeats: int, label: str, outro: int = 0) -> None:  # noqa: ANN001
-    from sink import RecordingSink
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.operations import SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob
@@ -110,14 +110,14 @@ def run(engine, clips: int, repeats: int, label: str, outro: int = 0) -> None:  
         seed=1,
         clips=tuple(ClipSlot(clip_id=f"c{i}", index=i, workdir=tmp / f"c{i}") for i in range(clips)),
     )
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     la = os.getloadavg()[0]
     c0 = cpu_s()
     t0 = time.perf_counter()
     engine.run(job, sink)
     wall = time.perf_counter() - t0
     c1 = cpu_s()
-    res = sink.results()
+    res = sink.clips
     dur = sum(r.duration for r in res.values())
     first = min(t for t, k, _ in sink.events if k == "streaming")
     done = max(t for t, k, _ in sink.events if k == "complete")

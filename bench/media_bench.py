@@ -50,7 +50,7 @@ def storage() -> None:
     from datetime import UTC, datetime
 
     from engine_bench import lyrics
-    from sink import RecordingSink
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.models import Clip, Task
     from tunesmith.domain.operations import OperationKind, SongRequest
@@ -68,9 +68,9 @@ def storage() -> None:
         custom_mode=True, lyrics=lyrics(2, 3), style="pop, bright, female vocals", title="Bench"
     )
     slot = ClipSlot(clip_id="clip", index=0, workdir=tmp / "scratch")
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(EngineJob(task_id="bench", request=request, clips=(slot,), seed=1), sink)
-    result = sink.results()[0]
+    result = sink.clips[0]
     minutes = result.duration / 60
     before = sum(p.stat().st_size for p in slot.workdir.rglob("*") if p.is_file())
     now = datetime.now(UTC)
@@ -112,7 +112,7 @@ def storage() -> None:
     ):
         work = tmp / f"op-{kind.value}"
         work.mkdir()
-        op_sink = RecordingSink()
+        op_sink = RecordingSinkForTests()
         job = EngineJob(
             task_id=kind.value,
             request=SongRequest(kind=kind, source_clip_id="clip", extra=extra),

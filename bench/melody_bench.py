@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
 PROBE_LYRICS = """[Verse]
 I walk along the empty street
@@ -359,7 +360,7 @@ def render(songs: list[Song], n: int) -> None:
 
     import numpy as np
     from checks import lead_pitch_errors, voiced_frame_errors
-    from sink import RecordingSink
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.operations import SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob
@@ -380,7 +381,8 @@ def render(songs: list[Song], n: int) -> None:
             slot = ClipSlot(clip_id=f"b{i}", index=0, workdir=tmp / f"s{i}")
             t0 = time.perf_counter()
             engine.run(
-                EngineJob(task_id=f"b{i}", request=req, clips=(slot,), seed=song.seed), RecordingSink()
+                EngineJob(task_id=f"b{i}", request=req, clips=(slot,), seed=song.seed),
+                RecordingSinkForTests(),
             )
             cents = lead_pitch_errors(slot.workdir)
             fr = voiced_frame_errors(slot.workdir)

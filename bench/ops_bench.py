@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "composer"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
 NEW_VERSE = (
     "[Verse 4]\nthe river runs beneath the bridge\nwe talk until the morning light\n"
@@ -25,7 +25,7 @@ BRIDGE = "[Bridge]\nand if the night should fall apart\nI hold the light inside 
 
 def main() -> None:
     from engine_bench import load, lyrics
-    from sink import RecordingSink
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.operations import OperationKind, SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
@@ -43,13 +43,13 @@ def main() -> None:
             ClipSlot(clip_id=f"{name}{i}", index=i, workdir=tmp / name / str(i)) for i in range(clips)
         )
         job = EngineJob(task_id=name, request=req, clips=slots, seed=11, source=source)
-        sink = RecordingSink()
+        sink = RecordingSinkForTests()
         t0 = time.perf_counter()
         engine.check(req)
         engine.run(job, sink)
         wall = time.perf_counter() - t0
         out = []
-        for i, r in sorted(sink.results().items()):
+        for i, r in sorted(sink.clips.items()):
             wd = slots[i].workdir
             out.append(
                 SourceClip(
@@ -129,7 +129,7 @@ def main() -> None:
 
 def studio(song, tmp: Path) -> None:  # noqa: ANN001 - a SourceClip
     """The derived operations on the same song, through the studio engine."""
-    from sink import RecordingSink
+    from tests.support.sink import RecordingSinkForTests
 
     from tunesmith.domain.operations import OperationKind, SongRequest
     from tunesmith.engines.base import EngineJob
@@ -159,7 +159,7 @@ def studio(song, tmp: Path) -> None:  # noqa: ANN001 - a SourceClip
         )
         job = EngineJob(task_id=name, request=request, clips=(), seed=5, source=song, workdir=workdir)
         t0 = time.perf_counter()
-        engine.run(job, RecordingSink())
+        engine.run(job, RecordingSinkForTests())
         print(f"{name:<16} {time.perf_counter() - t0:6.1f} s")
     t0 = time.perf_counter()
     aligned = aligned_words(song.artifacts["timings"], song.wav)

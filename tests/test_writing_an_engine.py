@@ -10,27 +10,11 @@ from typing import Any
 import pytest
 import soundfile as sf
 
+from tests.support.sink import RecordingSinkForTests
 from tunesmith.domain.operations import SongRequest
-from tunesmith.engines import ClipResult, ClipSlot, EngineError, EngineJob, ProgressSink, SongText
+from tunesmith.engines import ClipSlot, EngineError, EngineJob, SongText
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "writing-an-engine.md"
-
-
-class RecordingSinkForTests(ProgressSink):
-    def __init__(self) -> None:
-        self.events: list[tuple[Any, ...]] = []
-
-    def text(self, text: SongText) -> None:
-        self.events.append(("text", text))
-
-    def streaming(self, index: int, filename: str) -> None:
-        self.events.append(("streaming", index, filename))
-
-    def complete(self, index: int, result: ClipResult) -> None:
-        self.events.append(("complete", index, result))
-
-    def progress(self, fraction: float) -> None:
-        self.events.append(("progress", fraction))
 
 
 def _example_engine() -> type:
@@ -57,13 +41,13 @@ def test_the_documented_engine_keeps_the_contract(tmp_path: Path) -> None:
     sink = RecordingSinkForTests()
     job = _job(tmp_path, 2.0)
     engine.run(job, sink)
-    assert sink.events[0] == ("text", SongText(title="A tone", tags="drone", lyrics=""))
-    completed = [e for e in sink.events if e[0] == "complete"]
-    assert [e[1] for e in completed] == [0, 1]
-    for slot, (_, _, result) in zip(job.clips, completed, strict=True):
+    assert sink.events[0][1:] == ("text", SongText(title="A tone", tags="drone", lyrics=""))
+    completed = [v for _, k, v in sink.events if k == "complete"]
+    assert [index for index, _ in completed] == [0, 1]
+    for slot, (_, result) in zip(job.clips, completed, strict=True):
         info = sf.info(str(slot.workdir / result.audio))
         assert result.duration == 2.0 and abs(info.duration - 2.0) < 0.1
-    assert sink.events[-1] == ("progress", 1.0)
+    assert sink.events[-1][1:] == ("progress", 1.0)
 
 
 def test_the_documented_engine_fails_with_an_engine_error(tmp_path: Path) -> None:

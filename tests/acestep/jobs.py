@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "composer"))
-
-from sink import RecordingSink  # noqa: E402
-
-from tunesmith.domain.operations import SongRequest  # noqa: E402
-from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip  # noqa: E402
+from tunesmith.domain.operations import SongRequest
+from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
 
 LYRICS = "[Verse]\nhello world, the morning light\n[Chorus]\nla la la, we shine tonight"
 
@@ -38,6 +33,3 @@ def job(
         source=source,
         options=options(checkpoint, **more),
     )
-
-
-__all__ = ["LYRICS", "RecordingSink", "job", "options"]

@@ -16,7 +16,8 @@ import soundfile as sf
 
 from tests.acestep.checkpoints import nan_copy, truncated_copy, upstream_layout
 from tests.acestep.doubles import OomPipeForTests
-from tests.acestep.jobs import LYRICS, RecordingSink, job
+from tests.acestep.jobs import LYRICS, job
+from tests.support.sink import RecordingSinkForTests
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.acestep.engine import AceStepEngine
 from tunesmith.engines.base import EngineError
@@ -40,13 +41,13 @@ def engine():  # type: ignore[no-untyped-def]
 def test_custom_generate_makes_two_takes_with_text_stream_and_progress(
     engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path, no_network: list
 ) -> None:
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job(tmp_path, CUSTOM, tiny_checkpoint), sink)
     assert sink.kinds() == ["text", "streaming", "complete", "complete"]
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     steps = [f for _, k, f in sink.events if k == "progress"]
     assert len(steps) >= 8 and steps == sorted(steps) and steps[-1] == pytest.approx(1.0)
-    results = sink.results()
+    results = sink.clips
     for index, result in results.items():
         workdir = tmp_path / f"clip{index}"
         audio, rate = sf.read(workdir / result.audio)
@@ -65,7 +66,7 @@ def test_same_seed_gives_the_same_bytes_and_take_zero_alone(
 ) -> None:
     runs = []
     for name, clips in (("a", 2), ("b", 2), ("solo", 1)):
-        engine.run(job(tmp_path / name, CUSTOM, tiny_checkpoint, clips=clips), RecordingSink())
+        engine.run(job(tmp_path / name, CUSTOM, tiny_checkpoint, clips=clips), RecordingSinkForTests())
         runs.append(tmp_path / name)
     a, b, solo = runs
     assert _digest(a / "clip0/audio.mp3") == _digest(b / "clip0/audio.mp3")
@@ -78,13 +79,13 @@ def test_same_seed_gives_the_same_bytes_and_take_zero_alone(
 def test_instrumental_and_description_modes(
     engine: AceStepEngine, tiny_checkpoint: Path, tmp_path: Path
 ) -> None:
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     request = SongRequest(custom_mode=True, instrumental=True, style="ambient piano, 70 bpm", title="Calm")
     engine.run(job(tmp_path / "i", request, tiny_checkpoint), sink)
     text = next(v for _, k, v in sink.events if k == "text")
-    assert text.lyrics == "" and all(r.lyrics == "" for r in sink.results().values())
+    assert text.lyrics == "" and all(r.lyrics == "" for r in sink.clips.values())
     assert json.loads((tmp_path / "i/clip0/words.json").read_text()) == []
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(
         job(tmp_path / "d", SongRequest(description="a happy song about coffee"), tiny_checkpoint), sink
     )
@@ -97,14 +98,14 @@ def test_out_of_memory_on_two_takes_retries_one_at_a_time(
 ) -> None:
     from tunesmith.engines.acestep.loading import load
 
-    engine.run(job(tmp_path / "ref", CUSTOM, tiny_checkpoint), RecordingSink())
+    engine.run(job(tmp_path / "ref", CUSTOM, tiny_checkpoint), RecordingSinkForTests())
     loaded = load(engine.config)
     double = OomPipeForTests(loaded.pipe)
     loaded.pipe = double
     engine._runner._loaded = loaded
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job(tmp_path / "oom", CUSTOM, tiny_checkpoint), sink)
-    assert double.batches == [2, 1, 1] and len(sink.results()) == 2
+    assert double.batches == [2, 1, 1] and len(sink.clips) == 2
     for k in (0, 1):
         retried, _ = sf.read(tmp_path / f"oom/clip{k}/audio.wav")
         batched, _ = sf.read(tmp_path / f"ref/clip{k}/audio.wav")
@@ -113,7 +114,7 @@ def test_out_of_memory_on_two_takes_retries_one_at_a_time(
     double.always = True
     double.batches.clear()
     with pytest.raises(EngineError) as failed:
-        engine.run(job(tmp_path / "oom-again", CUSTOM, tiny_checkpoint), RecordingSink())
+        engine.run(job(tmp_path / "oom-again", CUSTOM, tiny_checkpoint), RecordingSinkForTests())
     assert double.batches == [2, 1]  # one retry, one take at a time, then the task fails
     message = failed.value.message
     assert "out of GPU memory even one take at a time" in message and not failed.value.retryable
@@ -125,7 +126,7 @@ def test_nan_weights_fail_with_what_to_do(tiny_checkpoint: Path, tmp_path: Path)
     broken = nan_copy(tiny_checkpoint, tmp_path / "nan")
     engine = AceStepEngine()
     with pytest.raises(EngineError) as failed:
-        engine.run(job(tmp_path, CUSTOM, broken), RecordingSink())
+        engine.run(job(tmp_path, CUSTOM, broken), RecordingSinkForTests())
     assert "NaN" in failed.value.message and "bf16 or fp32" in failed.value.message
     assert not failed.value.retryable
 
@@ -147,7 +148,7 @@ def test_wrong_checkpoint_layouts_fail_cleanly(tiny_checkpoint: Path, tmp_path: 
         (damaged, "could not be loaded"),
     ):
         with pytest.raises(EngineError) as failed:
-            AceStepEngine().run(job(tmp_path / folder.name, CUSTOM, folder), RecordingSink())
+            AceStepEngine().run(job(tmp_path / folder.name, CUSTOM, folder), RecordingSinkForTests())
         assert says in failed.value.message and not failed.value.retryable
         if "upstream" in says or "lacks" in says:  # what to do: convert it (with which script), or download
             assert "convert_ace_step_to_diffusers.py of diffusers v0.42.1" in failed.value.message

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 from signals import SR, band, click_track, drum_track, progression, slow_pad
-from sink import RecordingSink
 from tests.support.composer_jobs import make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.ops.analysis import analyse
@@ -120,11 +120,11 @@ def test_three_minutes_of_music_analyse_to_its_tempo():
 def test_composer_song_tempo_key_and_bars(engine, tmp_path, style):
     req = SongRequest(custom_mode=True, instrumental=True, style=style, duration=20)
     job = make_job(tmp_path, req, seed=3, clips=1)
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job, sink)
     wd = job.clips[0].workdir
     plan = json.loads((wd / "plan.json").read_text())
-    x, sr = sf.read(wd / sink.results()[0].wav, dtype="float32")
+    x, sr = sf.read(wd / sink.clips[0].wav, dtype="float32")
     a = analyse(x, sr)
     assert abs(a.bpm / plan["tempo_bpm"] - 1) < 0.02, (a, plan["tempo_bpm"])
     assert a.to_json()["key_name"] == plan["key"], (a, plan["key"])
@@ -136,7 +136,7 @@ def test_fast_composer_punk_is_not_read_at_half_tempo(engine, tmp_path):
     92.5, with its beats on the kick, not on the off-beats."""
     req = SongRequest(custom_mode=True, instrumental=True, style="punk, 185 bpm, A major", duration=20)
     job = make_job(tmp_path, req, seed=3, clips=1)
-    engine.run(job, RecordingSink())
+    engine.run(job, RecordingSinkForTests())
     wd = job.clips[0].workdir
     plan = json.loads((wd / "plan.json").read_text())
     x, sr = sf.read(wd / "audio.wav", dtype="float32")

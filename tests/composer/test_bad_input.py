@@ -6,8 +6,8 @@ import json
 
 import pytest
 from checks import assert_take
-from sink import RecordingSink
 from tests.support.composer_jobs import make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import SongRequest
@@ -52,11 +52,11 @@ def renders(engine, tmp_path_factory):
     out = {}
     for name, req in requests.items():
         engine.check(req)
-        sink = RecordingSink()
+        sink = RecordingSinkForTests()
         job = make_job(tmp_path_factory.mktemp(name), req, seed=3, clips=1)
         engine.run(job, sink)
         text = next(v for _, k, v in sink.events if k == "text")
-        out[name] = (job.clips[0].workdir, sink.results()[0], text)
+        out[name] = (job.clips[0].workdir, sink.clips[0], text)
     return out
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pretty_midi
 import pytest
-from sink import RecordingSink
 from tests.support.composer_jobs import make_job
 from tests.support.recordings import LINE, band, sung_line, wav_bytes
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import SourceClip
@@ -46,7 +46,7 @@ def test_the_cover_sings_the_recordings_line_for_every_seed(engine, tmp_path: Pa
     )
     source = SourceClip(clip_id="up", duration=SECONDS, workdir=tmp_path, wav=wav)
     job = replace(make_job(tmp_path / "out", req, seed=seed, clips=1), source=source)
-    engine.run(job, RecordingSink())
+    engine.run(job, RecordingSinkForTests())
     midi = pretty_midi.PrettyMIDI(str(tmp_path / "out" / "clip0" / "song.mid"))
     sung = sorted((n.start, n.pitch) for i in midi.instruments if i.name == "vocals" for n in i.notes)
     assert len(sung) >= 12, sung

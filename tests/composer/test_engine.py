@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-from sink import RecordingSink
 from tests.support.composer_jobs import LYRICS, make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import SongRequest
@@ -21,7 +21,7 @@ REQUEST = SongRequest(custom_mode=True, lyrics=LYRICS, style="pop, bright, femal
 @pytest.fixture(scope="module")
 def song(engine, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("song")
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     job = make_job(tmp, REQUEST)
     engine.run(job, sink)
     return job, sink
@@ -52,12 +52,12 @@ def test_events_in_order(song):
     for i in range(2):
         assert kinds.index("streaming") < kinds.index("complete")
         assert (job.clips[i].workdir / "stream.mp3").stat().st_size > 0
-    assert set(sink.results()) == {0, 1}
+    assert set(sink.clips) == {0, 1}
 
 
 def test_artifacts_exist(song):
     job, sink = song
-    for i, res in sink.results().items():
+    for i, res in sink.clips.items():
         wd = job.clips[i].workdir
         for rel in [res.audio, res.wav, res.image, *res.artifacts.values()]:
             assert (wd / rel).is_file(), rel
@@ -74,7 +74,7 @@ def test_master_loudness_and_peaks(song):
     from scipy.signal import resample_poly
 
     job, sink = song
-    for i, res in sink.results().items():
+    for i, res in sink.clips.items():
         audio, sr = sf.read(job.clips[i].workdir / res.wav)
         assert sr == 44100 and audio.shape[1] == 2
         lufs = pyloudnorm.Meter(sr).integrated_loudness(audio)
@@ -97,7 +97,7 @@ def test_stems_sum_to_mix(song):
 
 def test_mp3_duration_matches(song):
     job, sink = song
-    for i, res in sink.results().items():
+    for i, res in sink.clips.items():
         out = subprocess.run(
             [
                 "ffprobe",
@@ -147,6 +147,6 @@ def test_word_timings_cover_lyrics(song):
 def test_same_seed_same_audio(engine, song, tmp_path):
     job, sink = song
     again = make_job(tmp_path, REQUEST, clips=1)
-    engine.run(again, RecordingSink())
+    engine.run(again, RecordingSinkForTests())
     first = (job.clips[0].workdir / "audio.wav").read_bytes()
     assert (again.clips[0].workdir / "audio.wav").read_bytes() == first

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 from checks import assert_take
-from sink import RecordingSink
 from tests.support.composer_jobs import LYRICS, make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
@@ -46,11 +46,11 @@ def run_op(engine, tmp: Path, request: SongRequest, source: SourceClip | None, c
     )
     job = EngineJob(task_id=tmp.name, request=request, clips=slots, seed=seed, source=source)
     engine.check(request)
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job, sink)
     kinds = sink.kinds()
     assert kinds[0] == "text" and kinds.count("complete") == clips
-    res = sink.results()
+    res = sink.clips
     return [source_of(slots[i].workdir, res[i], slots[i].clip_id) for i in range(clips)], res
 
 
@@ -64,9 +64,9 @@ def chain(engine, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ops")
     gen = SongRequest(custom_mode=True, lyrics=LYRICS, style="pop, bright, female vocals", title="Shining")
     job = make_job(tmp / "gen", gen, seed=3, clips=1)
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job, sink)
-    song = source_of(job.clips[0].workdir, sink.results()[0], "gen")
+    song = source_of(job.clips[0].workdir, sink.clips[0], "gen")
     c1 = round(song.duration * 0.6, 2)
     ext1_req = SongRequest(
         kind=OperationKind.EXTEND, custom_mode=True, lyrics=MORE, source_clip_id="gen", continue_at=c1
@@ -258,5 +258,5 @@ def test_run_refuses_what_needs_the_source(engine, chain, tmp_path):
             clips=(ClipSlot(clip_id="b", index=0, workdir=tmp_path / "b"),),
         )
         with pytest.raises(EngineError) as err:
-            engine.run(job, RecordingSink())
+            engine.run(job, RecordingSinkForTests())
         assert text in err.value.message and not err.value.retryable

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from checks import lead_pitch_errors
-from sink import RecordingSink
 from tests.support.composer_jobs import make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.operations import SongRequest
 
@@ -46,7 +46,7 @@ def sung(engine, tmp_path_factory):
     for name, (style, lyrics) in CASES.items():
         tmp = tmp_path_factory.mktemp(name)
         job = make_job(tmp, SongRequest(custom_mode=True, lyrics=lyrics, style=style, title="Pitch"), 1, 1)
-        engine.run(job, RecordingSink())
+        engine.run(job, RecordingSinkForTests())
         out[name] = job.clips[0].workdir
     return out
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from sink import RecordingSink
 from tests.support.composer_jobs import LYRICS
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import ClipResult, ClipSlot, EngineJob, SourceClip
@@ -56,9 +56,9 @@ def _same_files(first: Path, again: Path, result: ClipResult) -> None:
 def test_one_take_rebuilt_alone_is_identical(engine, tmp_path: Path) -> None:  # noqa: ANN001
     request = SongRequest(custom_mode=True, lyrics=LYRICS, style="pop, bright, female vocals", title="Again")
     slots = tuple(ClipSlot(clip_id=f"c{i}", index=i, workdir=tmp_path / f"first{i}") for i in range(2))
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(EngineJob(task_id="t", request=request, clips=slots, seed=11), sink)
-    first = sink.results()
+    first = sink.clips
     assert all(r.rebuildable for r in first.values())
     notes = first[1].replay
     assert notes["lyrics"] == LYRICS and notes["title"] == "Again"
@@ -92,9 +92,9 @@ def test_one_take_rebuilt_alone_is_identical(engine, tmp_path: Path) -> None:  #
         continue_at=round(res.duration * 0.5, 2),
     )
     edit_slots = tuple(ClipSlot(clip_id=f"e{i}", index=i, workdir=tmp_path / f"edit{i}") for i in range(2))
-    edit_sink = RecordingSink()
+    edit_sink = RecordingSinkForTests()
     engine.run(EngineJob(task_id="e", request=edit, clips=edit_slots, seed=5, source=source), edit_sink)
-    edited = edit_sink.results()
+    edited = edit_sink.clips
     assert edited[1].rebuildable
     redo_dir = tmp_path / "redo1"
     redo = _render(

@@ -18,8 +18,8 @@ import pytest
 import soundfile as sf
 from checks import assert_take
 from signals import band, write_wav
-from sink import RecordingSink
 from tests.support.composer_jobs import make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
@@ -49,11 +49,11 @@ def run_upload_extend(engine, tmp: Path, request: SongRequest, source: SourceCli
     slots = tuple(ClipSlot(clip_id=f"{tmp.name}-{i}", index=i, workdir=tmp / f"clip{i}") for i in range(2))
     job = EngineJob(task_id=tmp.name, request=request, clips=slots, seed=seed, source=source)
     engine.check(request)
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job, sink)
     kinds = sink.kinds()
     assert kinds[0] == "text" and kinds.count("complete") == 2
-    return slots, sink.results()
+    return slots, sink.clips
 
 
 def request(**kw) -> SongRequest:
@@ -72,12 +72,12 @@ def composer_upload(engine, tmp_path_factory) -> tuple[Path, dict]:
     tmp = tmp_path_factory.mktemp("made")
     req = SongRequest(custom_mode=True, instrumental=True, style="pop, 112 bpm, A minor, piano", duration=20)
     job = make_job(tmp, req, seed=3, clips=1)
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     engine.run(job, sink)
     wd = job.clips[0].workdir
     plan = json.loads((wd / "plan.json").read_text())
     up = tmp_path_factory.mktemp("upload") / "upload.wav"
-    shutil.copy(wd / sink.results()[0].wav, up)
+    shutil.copy(wd / sink.clips[0].wav, up)
     info = sf.info(str(up))
     assert (info.samplerate, info.channels, info.subtype) == (SR, 2, "PCM_16")
     return up, plan
@@ -250,7 +250,7 @@ def test_continue_at_past_the_upload_is_a_final_engine_error(engine, composer_up
             source=upload_source(up),
             clips=(ClipSlot(clip_id="b", index=0, workdir=tmp_path / "b"),),
         )
-        sink = RecordingSink()
+        sink = RecordingSinkForTests()
         with pytest.raises(EngineError) as err:
             engine.run(job, sink)
         assert "continue_at must satisfy" in err.value.message and not err.value.retryable
@@ -269,7 +269,7 @@ def test_a_missing_upload_is_an_engine_error(engine, tmp_path):
             clips=(ClipSlot(clip_id="b", index=0, workdir=tmp_path / "b"),),
         )
         with pytest.raises(EngineError) as err:
-            engine.run(job, RecordingSink())
+            engine.run(job, RecordingSinkForTests())
         assert not err.value.retryable
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.studio_ops import RecordingSink, render_tone, source_of
+from tests.support.sink import RecordingSinkForTests
+from tests.support.studio_ops import render_tone, source_of
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
 
@@ -35,7 +36,7 @@ def composer_song(tmp_path_factory: pytest.TempPathFactory) -> SourceClip:
     tmp = tmp_path_factory.mktemp("composer")
     engine = ComposerEngine()
     engine.warm_up()
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     request = SongRequest(custom_mode=True, lyrics=COMPOSER_LYRICS, style="rock, energetic", title="Shining")
     try:
         engine.run(

@@ -23,7 +23,7 @@ from tests.support.chat_server import (
     dead_url,
     songs_json,
 )
-from tests.support.studio_ops import RecordingSink
+from tests.support.sink import RecordingSinkForTests
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import EngineJob
@@ -50,7 +50,7 @@ def lyrics_task(tmp_path: Path, options: dict[str, Any], *, count: int = 2, seed
         workdir=tmp_path,
         options=options,
     )
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     StudioEngine().run(job, sink)
     assert len(sink.results) == 1
     files, data = sink.results[0]

@@ -1,38 +1,17 @@
-"""Running the studio's operations in the tests: a sink that records what an engine reports, the source clip
-the worker would build from a finished clip, a clip rendered by the tone test double, and one operation run
-through the studio engine (run_op). Shared by the studio tests and their conftest."""
+"""Running the studio's operations in the tests: the source clip the worker would build from a finished clip,
+a clip rendered by the tone test double, and one operation run through the studio engine (run_op). Shared by
+the studio tests and their conftest."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.sink import RecordingSinkForTests
 from tunesmith.domain.operations import OperationKind, SongRequest
-from tunesmith.engines.base import ClipResult, ClipSlot, EngineJob, ProgressSink, SongText, SourceClip
+from tunesmith.engines.base import ClipResult, ClipSlot, EngineJob, SourceClip
 
 LYRICS = "[Verse]\nI walk along the empty street\nthe city sleeps\n[Chorus]\n我们 在 夜里 发光\nshine on"
-
-
-@dataclass
-class RecordingSink(ProgressSink):
-    """A progress sink that keeps what an engine reports: its texts, finished clips and results."""
-
-    texts: list[SongText] = field(default_factory=list)
-    clips: dict[int, ClipResult] = field(default_factory=dict)
-    results: list[tuple[dict[str, str], dict[str, Any]]] = field(default_factory=list)
-
-    def text(self, text: SongText) -> None:
-        self.texts.append(text)
-
-    def streaming(self, index: int, filename: str) -> None:
-        pass
-
-    def complete(self, index: int, result: ClipResult) -> None:
-        self.clips[index] = result
-
-    def result(self, files: dict[str, str], data: dict[str, Any] | None = None) -> None:
-        self.results.append((files, data or {}))
 
 
 def source_of(workdir: Path, result: ClipResult, clip_id: str = "src") -> SourceClip:
@@ -67,7 +46,7 @@ def render_tone(
     )
     tmp.mkdir(parents=True, exist_ok=True)
     slot = ClipSlot(clip_id="src", index=0, workdir=tmp)
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     ToneEngineForTests().run(EngineJob(task_id="src-task", request=request, clips=(slot,), seed=5), sink)
     return source_of(tmp, sink.clips[0])
 
@@ -88,7 +67,7 @@ def run_op(
         source=source,
         workdir=workdir,
     )
-    sink = RecordingSink()
+    sink = RecordingSinkForTests()
     StudioEngine().run(job, sink)
     assert len(sink.results) == 1
     files, data = sink.results[0]
