@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from tests.support.loopback import LoopbackServer
 from tests.support.recordings import make_media
 from tunesmith.media.fetch import FetchedAudio, FetchFailed, fetch_audio
 
@@ -25,14 +26,12 @@ HTML = b"<!doctype html><html><head><title>Not here</title></head><body><p>Sorry
 
 
 class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], OSError):  # a client hanging up is what these tests do
             super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-class FileServer:
+class FileServer(LoopbackServer):
     """Serves the media plus misbehaving paths; records each request's path and Host header."""
 
     def __init__(self, media: dict[str, bytes]) -> None:
@@ -135,21 +134,14 @@ class FileServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler, server_class=QuietServer)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def __enter__(self) -> FileServer:
-        self._thread.start()
-        return self
-
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__exit__(*exc)
 
 
 @pytest.fixture(scope="module")

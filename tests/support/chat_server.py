@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.loopback import JsonApiForTests
 
 SNOW = "[Verse]\nFirst snow on the hutong roofs\nLanterns glow in white\n\n[Chorus]\nBeijing, hold me tonight"
 RAIN = "[Verse]\nRain on the window pane\nI hear your name\n\n[Bridge]\nAnd the night comes down"
@@ -49,59 +49,24 @@ def songs_json(*songs: dict[str, Any], fenced: bool = True) -> str:
     return f"Here are your songs!\n```json\n{text}\n```\nEnjoy." if fenced else text
 
 
-class ChatServerForTests:
+class ChatServerForTests(JsonApiForTests):
     """A test double of an OpenAI-compatible chat server (Ollama, vLLM...) on 127.0.0.1: answers
     `POST /v1/chat/completions` with the canned replies in order (the last one repeats) and records every
     request (path, headers, JSON body)."""
 
     def __init__(self, *replies: CannedReply) -> None:
+        super().__init__()
         self.replies = list(replies) or [CannedReply(status=500, body="no reply set")]
-        self.requests: list[dict[str, Any]] = []
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                server.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "json": json.loads(raw or b"null")}
-                )
-                reply = server.replies[min(len(server.requests), len(server.replies)) - 1]
-                if reply.delay:
-                    time.sleep(reply.delay)
-                data = reply.body.encode()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up (timeout tests)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+    def answer(self, path: str, body: Any) -> tuple[int, str]:
+        reply = self.replies[min(len(self.requests), len(self.replies)) - 1]
+        if reply.delay:
+            time.sleep(reply.delay)
+        return reply.status, reply.body
 
     def options(self, *, model: str = "test-model", key: str = "", timeout: float = 10.0) -> dict[str, Any]:
         """EngineJob.options pointing at this server."""
         return {"lyrics_model": {"url": self.url, "model": model, "key": key, "timeout": timeout}}
-
-    def __enter__(self) -> ChatServerForTests:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
 
 def dead_url() -> str:

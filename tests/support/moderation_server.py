@@ -8,45 +8,20 @@ headers, JSON body)."""
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.support.loopback import JsonApiForTests
 
-class ModerationServerForTests:
+
+class ModerationServerForTests(JsonApiForTests):
     def __init__(self, *flag_words: str, mode: str = "ok", delay: float = 2.0) -> None:
+        super().__init__()
         self.flag_words = list(flag_words) or ["FLAG-ME"]
         self.mode = mode
         self.delay = delay
-        self.requests: list[dict[str, Any]] = []
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                body = json.loads(raw or b"null")
-                server.requests.append({"path": self.path, "headers": dict(self.headers), "json": body})
-                status, answer = server.answer(body)
-                data = answer.encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up (the slow mode)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    def answer(self, body: Any) -> tuple[int, str]:
+    def answer(self, path: str, body: Any) -> tuple[int, str]:
         if self.mode == "slow":
             time.sleep(self.delay)
         if self.mode == "error":
@@ -68,15 +43,3 @@ class ModerationServerForTests:
         if self.mode == "short":
             results = results[:-1]
         return 200, json.dumps({"id": "modr-test", "model": "test-moderation", "results": results})
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> ModerationServerForTests:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import subprocess
-import threading
 from collections.abc import Collection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+
+from tests.support.loopback import LoopbackServer
 
 SR = 44100
 # A minor: the line's notes (MIDI, beats) and the band's chords (root MIDI, minor) one per bar
@@ -83,7 +84,7 @@ def make_media(folder: Path) -> dict[str, bytes]:
     }
 
 
-class FileServer:
+class FileServer(LoopbackServer):
     """Serves `files` (path -> (content type, bytes)) on 127.0.0.1; anything else is 404. A path in `flaky`
     answers 503 to its first request (a transient failure a fetcher should retry), then its file."""
 
@@ -109,17 +110,7 @@ class FileServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> FileServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return f"http://127.0.0.1:{self.port}{path}"
