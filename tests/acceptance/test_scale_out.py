@@ -4,23 +4,17 @@ worker claims it and reads the same through the other API; the submit limit is s
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.harness import TONE_ENGINE, free_port, wait_for
+from tests.support.harness import free_port, wait_for
 from tests.support.kie_client import custom_body
-from tunesmith.domain.operations import MODEL_NAMES
+from tests.support.processes import start_tunesmith, stopped_at_exit, tone_env, wait_healthy
 
 pytestmark = pytest.mark.postgres
-REPO = Path(__file__).resolve().parents[2]
 TOKEN = "tsk_scale-out-test-key"
 RECORD = "/api/v1/generate/record-info"
 
@@ -32,61 +26,27 @@ def fleet(tmp_path: Path, pg_database_url: str) -> Iterator[list[str]]:
         redis.Redis.from_url("redis://127.0.0.1:6379/14").ping()
     except Exception as exc:  # noqa: BLE001
         pytest.skip(f"Redis not reachable on 127.0.0.1:6379: {exc}")
-    env = dict(os.environ)
-    env.update(
+    env = tone_env(
+        TOKEN,
         {
-            "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
             "TUNESMITH_DATA_DIR": str(tmp_path),
             "TUNESMITH_DATABASE_URL": pg_database_url,
             "TUNESMITH_REDIS_URL": "redis://127.0.0.1:6379/14",
-            "TUNESMITH_API_KEYS": TOKEN,
-            "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
-            "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
             "TUNESMITH_SUBMIT_LIMIT": "6",
-            "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
-        }
+        },
     )
     redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
     ports = [free_port(), free_port()]
+    api = env | {"TUNESMITH_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}"}
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tunesmith", "serve", "--workers", "0", "--port", str(port)],
-            env=env | {"TUNESMITH_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}"},
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ] + [
-        subprocess.Popen(
-            [sys.executable, "-m", "tunesmith", "worker"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(2)
+        start_tunesmith(["serve", "--workers", "0", "--port", str(port)], api, tmp_path) for port in ports
     ]
+    procs += [start_tunesmith(["worker"], env, tmp_path) for _ in range(2)]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
+    with stopped_at_exit(procs):
         for base in bases:
-            wait_for(lambda b=base: _healthy(b), timeout=60, interval=0.2)
+            wait_healthy(base)
         yield bases
-    finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/tunesmith/v1/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_two_apis_and_two_workers_share_one_queue(fleet: list[str]) -> None:

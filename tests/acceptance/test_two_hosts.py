@@ -7,11 +7,6 @@ files except through the bucket."""
 from __future__ import annotations
 
 import io
-import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +15,12 @@ import httpx
 import pytest
 import soundfile as sf
 
-from tests.support.harness import TONE_ENGINE, free_port, wait_for
+from tests.support.harness import free_port, wait_for
+from tests.support.processes import start_tunesmith, stopped_at_exit, tone_env, wait_healthy
 from tests.support.s3server import new_bucket
-from tunesmith.domain.operations import MODEL_NAMES
 from tunesmith.media.s3 import S3MediaStore
 
 pytestmark = pytest.mark.postgres
-REPO = Path(__file__).resolve().parents[2]
 TOKEN = "tsk_two-hosts-test-key"
 RECORD = "/api/v1/generate/record-info"
 SLOW = 3.0  # seconds the tone test double waits between stages: a FIRST_SUCCESS window to listen in
@@ -36,64 +30,33 @@ SLOW = 3.0  # seconds the tone test double waits between stages: a FIRST_SUCCESS
 def hosts(tmp_path: Path, pg_database_url: str, s3_endpoint: str) -> Iterator[dict]:
     bucket = new_bucket(s3_endpoint)
     port = free_port()
-    env = dict(os.environ)
-    env.update(
+    env = tone_env(
+        TOKEN,
         {
-            "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
             "TUNESMITH_DATABASE_URL": pg_database_url,
             "TUNESMITH_MEDIA_URL": f"s3://{bucket}/media",
             "TUNESMITH_S3_ENDPOINT_URL": s3_endpoint,
-            "TUNESMITH_API_KEYS": TOKEN,
-            "TUNESMITH_MODELS": json.dumps({m: TONE_ENGINE for m in MODEL_NAMES}),
-            "TUNESMITH_DEFAULT_ENGINE": TONE_ENGINE,
-            "TUNESMITH_POLL_INTERVAL_SECONDS": "0.05",
             "TUNESMITH_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        }
+        },
     )
     api_dir, worker_dir = tmp_path / "api-host", tmp_path / "worker-host"
     api_dir.mkdir()
     worker_dir.mkdir()
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tunesmith", "serve", "--workers", "0", "--port", str(port)]
-            + ["--data-dir", str(api_dir)],
-            env=env,
-            cwd=api_dir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        start_tunesmith(
+            ["serve", "--workers", "0", "--port", str(port), "--data-dir", str(api_dir)], env, api_dir
         ),
-        subprocess.Popen(
-            [sys.executable, "-m", "tunesmith", "worker", "--data-dir", str(worker_dir)],
-            env=env,
-            cwd=worker_dir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
+        start_tunesmith(["worker", "--data-dir", str(worker_dir)], env, worker_dir),
     ]
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _healthy(base), timeout=60, interval=0.2)
+    with stopped_at_exit(procs):
+        wait_healthy(base)
         yield {
             "base": base,
             "api_dir": api_dir,
             "worker_dir": worker_dir,
             "bucket": S3MediaStore(f"s3://{bucket}/media", endpoint_url=s3_endpoint),
         }
-    finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/tunesmith/v1/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _files(folder: Path) -> list[Path]:

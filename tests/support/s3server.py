@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import httpx
 
 from tests.support.harness import free_port, wait_for
+from tests.support.processes import stopped_at_exit
 
 # moto accepts any credentials; these keep boto3 from looking for real ones.
 S3_ENV = {
@@ -43,15 +44,9 @@ def s3_server() -> Iterator[str]:
         env=os.environ | S3_ENV,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    try:
+    with stopped_at_exit([proc], grace=10):
         wait_for(lambda: _answers(endpoint), timeout=30, interval=0.1)
         yield endpoint
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _answers(endpoint: str) -> bool:
