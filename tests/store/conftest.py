@@ -3,6 +3,7 @@
 SQLite gets a copy of a database migrated once per session (migrating per test would dominate the run time).
 PostgreSQL gets its own schema inside the session database (so other suites sharing `pg_database_url` are
 untouched), migrated once and truncated before every test, and a session time zone other than UTC.
+`blank_url` is either backend never migrated.
 """
 
 from __future__ import annotations
@@ -52,6 +53,18 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database (or PostgreSQL schema) never migrated, for the migrations' own tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    database_url: str = request.getfixturevalue("pg_database_url")
+    schema, url = create_pg_schema(database_url, "store_blank")
+    yield url
+    drop_pg_schema(database_url, schema)
 
 
 @pytest.fixture

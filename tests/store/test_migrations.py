@@ -3,32 +3,15 @@ be exactly the one the store's queries are written against."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.store import workers
-from tests.store.databases import create_pg_schema, drop_pg_schema
 from tests.store.factories import new_key
 from tunesmith.store.database import make_engine
 from tunesmith.store.migrate import current_revision, head_revision, upgrade
 from tunesmith.store.sql import SqlStore
 from tunesmith.store.tables import metadata
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database (or PostgreSQL schema) never migrated."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'blank.db'}"
-        return
-    database_url: str = request.getfixturevalue("pg_database_url")
-    schema, url = create_pg_schema(database_url, "store_migrate")
-    yield url
-    drop_pg_schema(database_url, schema)
 
 
 def test_upgrade_reaches_head_and_twice_is_a_no_op(blank_url: str) -> None:

@@ -5,16 +5,12 @@ tasks stored before it existed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select
 
-from tests.store.databases import create_pg_schema, drop_pg_schema
 from tests.store.factories import T0, new_key, sung_with
 from tunesmith.domain.models import Task
 from tunesmith.store.database import make_engine
@@ -55,18 +51,6 @@ def test_an_empty_persona_id_is_no_persona(store: SqlStore) -> None:
 
 
 # ── migration 0004 ────────────────────────────────────────────────────────────────────────────────────
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database (or PostgreSQL schema) never migrated."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'blank.db'}"
-        return
-    database_url: str = request.getfixturevalue("pg_database_url")
-    schema, url = create_pg_schema(database_url, "store_persona")
-    yield url
-    drop_pg_schema(database_url, schema)
-
-
 def _store_at_0003(url: str, rows: list[tuple[Task, str]]) -> None:
     """Write tasks (and their clips) as revision 0003 stored them: with no persona_id column, and each
     task's `request` column as given."""
