@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,9 +40,9 @@ def assert_take(workdir: Path, res: ClipResult, *, vocals: bool) -> dict:
     return plan
 
 
-def lead_pitch_errors(workdir: Path) -> np.ndarray:
-    """Cents between each sung note (from the MIDI's vocal track) and Praat's median f0 over the middle 40%
-    of the note on the dry lead stem; NaN where Praat found no voicing."""
+def _sung_notes_and_f0(workdir: Path) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """The written vocal notes (song.mid's "vocals" track) and Praat's f0 with its frame times over the dry
+    lead stem (0 where unvoiced)."""
     import parselmouth
     import pretty_midi
     import soundfile as sf
@@ -52,7 +53,13 @@ def lead_pitch_errors(workdir: Path) -> np.ndarray:
     pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch_ac(
         time_step=0.005, pitch_floor=60.0, pitch_ceiling=1000.0
     )
-    f0, t = pitch.selected_array["frequency"], pitch.xs()
+    return notes, pitch.selected_array["frequency"], pitch.xs()
+
+
+def lead_pitch_errors(workdir: Path) -> np.ndarray:
+    """Cents between each sung note (from the MIDI's vocal track) and Praat's median f0 over the middle 40%
+    of the note on the dry lead stem; NaN where Praat found no voicing."""
+    notes, f0, t = _sung_notes_and_f0(workdir)
     out = []
     for n in notes:
         a, b = n.start + 0.3 * (n.end - n.start), n.start + 0.7 * (n.end - n.start)
@@ -65,17 +72,7 @@ def lead_pitch_errors(workdir: Path) -> np.ndarray:
 def voiced_frame_errors(workdir: Path) -> np.ndarray:
     """Cents between Praat's f0 and the written note for every voiced frame inside a sung note (glides and
     vibrato included) of the dry lead stem: the frame-level tuning a listener's tools report."""
-    import parselmouth
-    import pretty_midi
-    import soundfile as sf
-
-    pm = pretty_midi.PrettyMIDI(str(workdir / "song.mid"))
-    notes = [n for inst in pm.instruments if inst.name == "vocals" for n in inst.notes]
-    x, sr = sf.read(workdir / "stems" / "lead.wav")
-    pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch_ac(
-        time_step=0.005, pitch_floor=60.0, pitch_ceiling=1000.0
-    )
-    f0, t = pitch.selected_array["frequency"], pitch.xs()
+    notes, f0, t = _sung_notes_and_f0(workdir)
     out = []
     for n in notes:
         sel = (t >= n.start) & (t < n.end) & (f0 > 0)
