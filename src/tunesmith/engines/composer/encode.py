@@ -7,12 +7,14 @@ the critical path of every section; the final master keeps quality 5.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 
 SR = 44100
 STREAM_QUALITY = 7
+MP3_PIECE = SR * 10  # samples per call into LAME for a whole file
 
 
 def _pcm16(x: np.ndarray) -> np.ndarray:
@@ -56,11 +58,22 @@ class StreamWriter:
         self.file.close()
 
 
-def write_mp3(path: Path, stereo: np.ndarray) -> None:
-    """`stereo` as float audio, or int16 PCM already converted by `_pcm16`."""
+def write_mp3(path: Path, stereo: np.ndarray, stop: threading.Event | None = None) -> bool:
+    """`stereo` as float audio, or int16 PCM already converted by `_pcm16`. Encoded in pieces (LAME's output
+    does not depend on how its input is cut), so a draft master can be given up: once `stop` is set, nothing
+    is written and False is returned."""
     enc = _encoder()
-    data = enc.encode(_pcm16(stereo)) + enc.flush()
-    path.write_bytes(bytes(data))
+    pcm = _pcm16(stereo)
+    parts = []
+    for a in range(0, len(pcm), MP3_PIECE):
+        if stop is not None and stop.is_set():
+            return False
+        parts.append(bytes(enc.encode(pcm[a : a + MP3_PIECE])))
+    parts.append(bytes(enc.flush()))
+    if stop is not None and stop.is_set():
+        return False
+    path.write_bytes(b"".join(parts))
+    return True
 
 
 def write_wav(path: Path, stereo: np.ndarray, *, float32: bool = False) -> None:

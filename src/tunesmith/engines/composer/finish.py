@@ -4,15 +4,20 @@ Once the last section is mixed, what remains is one master (loudness + limiter +
 independent writes: the final MP3 (the slowest: LAME at ~120x real time), the WAV, the stems, the MIDI, the
 JSON files and the cover. LAME, libsndfile and numpy release the GIL, so a few threads keep the 2nd core busy
 while the first writes the rest; this is what makes the tail of a render short once the singers are done.
-The stems, MIDI, words and cover do not depend on the master: they are written while it is computed, and the
-master measures its true peak on another thread while it measures the limited loudness.
+The MP3 encode starts as soon as the limiter has run, while the limited loudness and the true peak are
+checked on the other core (a draft given up in the rare case they call for a second pass); the stems, MIDI,
+words and cover do not depend on the master and are written meanwhile, at a lower priority than the encoder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +49,9 @@ def finish_take(
     te = time.perf_counter()
     arts: dict[str, str] = {}
     with (
-        ThreadPoolExecutor(max_workers=3, thread_name_prefix="finish") as ex,
+        ThreadPoolExecutor(max_workers=3, thread_name_prefix="finish", initializer=_behind) as ex,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="true-peak") as side,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="mp3") as mp3,
     ):
         # what does not depend on the master is written while it is computed, on the other core
         jobs = submit_stems(ex, workdir, stems, lead, arts)
@@ -55,12 +61,12 @@ def finish_take(
         mix += stems["other"]
         if "vocals" in stems:
             mix += stems["vocals"]
-        mastered, gain = mastering.master(mix, measured, side)
+        mastered, gain, written = _master_and_write(mix, measured, workdir, ex, side, mp3)
         del mix
         timings["master"] = time.perf_counter() - tm
         if on_mastered is not None:
             on_mastered()
-        jobs += submit_master(ex, workdir, mastered)
+        jobs += written
         # the master gain lets an edit (replace section) level new material exactly like the source
         artifacts.write_json(workdir / "plan.json", {**plan.to_json(), "master_gain": float(gain)})
         for job in jobs:
@@ -68,6 +74,37 @@ def finish_take(
     arts.update(midi="song.mid", plan="plan.json", timings="words.json", stream="stream.mp3")
     timings["encode_and_artifacts"] = time.perf_counter() - te - timings["master"]
     return arts
+
+
+def _master_and_write(
+    mix: np.ndarray,
+    measured: float | None,
+    workdir: Path,
+    ex: ThreadPoolExecutor,
+    side: ThreadPoolExecutor,
+    mp3: ThreadPoolExecutor,
+) -> tuple[np.ndarray, float, list[Future[Any]]]:
+    """(master, gain, the jobs writing it). The MP3 encode (LAME: the longest step of the tail) starts on
+    `mp3` as soon as the limiter has run, while the limited loudness and true peak are checked here and on
+    `side`; in the rare case they call for another pass, that draft is given up and the master made again."""
+    out, gain = mastering.draft(mix, measured)
+    stop = threading.Event()
+    written = submit_master(ex, workdir, out, encoder=mp3, stop=stop)
+    if mastering.holds(out, side):
+        return out, gain, written
+    stop.set()
+    wait(written)  # a draft WAV still being written must not land after the master's
+    del out, written
+    mastered, gain = mastering.master(mix, measured, side)
+    return mastered, gain, submit_master(ex, workdir, mastered, encoder=mp3)
+
+
+def _behind() -> None:
+    """Run this worker thread at a lower priority (Linux: nice is per thread): the stems, MIDI and cover it
+    writes are needed only when the take completes, after the MP3, whose encoder must not wait for them."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
 
 
 def _write_artifacts(plan: SongPlan, workdir: Path, tracks: list[Track]) -> None:
@@ -89,10 +126,19 @@ def submit_audio(
     return submit_master(ex, workdir, mastered) + submit_stems(ex, workdir, stems, lead, arts)
 
 
-def submit_master(ex: ThreadPoolExecutor, workdir: Path, mastered: np.ndarray) -> list[Future[Any]]:
-    """Start writing the master as audio.mp3 and audio.wav on `ex`."""
-    pcm = ex.submit(_pcm16, mastered)  # converted once for both writers
-    jobs: list[Future[Any]] = [pcm, ex.submit(lambda: write_mp3(workdir / "audio.mp3", pcm.result()))]
+def submit_master(
+    ex: ThreadPoolExecutor,
+    workdir: Path,
+    mastered: np.ndarray,
+    *,
+    encoder: ThreadPoolExecutor | None = None,
+    stop: threading.Event | None = None,
+) -> list[Future[Any]]:
+    """Start writing the master as audio.mp3 (on `encoder` where given, else `ex`) and audio.wav (on `ex`);
+    with `stop`, the MP3 is given up, unwritten, once it is set."""
+    enc = encoder or ex
+    pcm = enc.submit(_pcm16, mastered)  # converted once for both writers
+    jobs: list[Future[Any]] = [pcm, enc.submit(lambda: write_mp3(workdir / "audio.mp3", pcm.result(), stop))]
     jobs.append(ex.submit(lambda: write_wav(workdir / "audio.wav", pcm.result())))
     return jobs
 

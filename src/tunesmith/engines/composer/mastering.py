@@ -190,6 +190,12 @@ def limit(x: np.ndarray, ceiling: float, in_place: bool = False) -> np.ndarray:
     return out if out.dtype == np.float32 else out.astype(np.float32)
 
 
+def _levelled(mix: np.ndarray, measured: float | None) -> tuple[np.ndarray, float]:
+    """The mix at the target loudness, through the limiter: (limited audio, gain before the limiter)."""
+    gain = 10 ** ((TARGET_LUFS - (loudness(mix) if measured is None else measured)) / 20)
+    return limit(mix * np.float32(gain), 10 ** ((CEILING_DBTP - 0.6) / 20), in_place=True), gain
+
+
 def master(
     mix: np.ndarray, measured: float | None = None, ex: Executor | None = None
 ) -> tuple[np.ndarray, float]:
@@ -198,8 +204,7 @@ def master(
     the true peak is measured there while this thread measures the limited loudness (both release the GIL)."""
     ceiling = 10 ** (CEILING_DBTP / 20)
     sample_ceiling = 10 ** ((CEILING_DBTP - 0.6) / 20)
-    gain = 10 ** ((TARGET_LUFS - (loudness(mix) if measured is None else measured)) / 20)
-    out = limit(mix * np.float32(gain), sample_ceiling, in_place=True)
+    out, gain = _levelled(mix, measured)
     peak = ex.submit(true_peak, out) if ex is not None else None
     short = TARGET_LUFS - loudness(out)
     if short > 0.3:  # the limiter took some loudness away: make it up once
@@ -210,3 +215,20 @@ def master(
     if tp > ceiling:
         out = out * np.float32(ceiling / tp)
     return np.clip(out, -ceiling, ceiling, out=out), gain
+
+
+def draft(mix: np.ndarray, measured: float | None = None) -> tuple[np.ndarray, float]:
+    """What `master` returns when the limiter keeps the loudness within 0.3 LU and the true peak stays under
+    the ceiling (almost always: the limiter holds the samples 0.6 dB under it): the caller can start encoding
+    this while `holds` checks it, and call `master` only when it does not hold."""
+    ceiling = 10 ** (CEILING_DBTP / 20)
+    out, gain = _levelled(mix, measured)
+    return np.clip(out, -ceiling, ceiling, out=out), gain
+
+
+def holds(draft_out: np.ndarray, ex: Executor) -> bool:
+    """Whether `draft`'s audio is `master`'s: the limited loudness is short of the target by at most 0.3 LU
+    and the true peak (measured on `ex` meanwhile) is under the ceiling."""
+    peak = ex.submit(true_peak, draft_out)
+    short = TARGET_LUFS - loudness(draft_out)
+    return short <= 0.3 and peak.result() <= 10 ** (CEILING_DBTP / 20)
