@@ -40,12 +40,14 @@ def finish_take(
     timings: dict[str, float],
     *,
     measured: float | None = None,
+    mix: np.ndarray | None = None,
     on_mastered: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """Master `stems` (summed) into audio.mp3/audio.wav and write the stems and artifacts; returns the
     artifact map. `lead` is the dry lead vocal alone (mono), written as stems/lead.wav for pitch checks.
-    `measured` is the summed stems' loudness where the render already measured it; `on_mastered` is called
-    once the master is made and the full-song mix behind it is released (what is left is writing files)."""
+    `measured` is the summed stems' loudness where the render already measured it, `mix` the summed stems
+    where it already summed them (float32; mastered in place); `on_mastered` is called once the master is made
+    and the full-song mix behind it is released (what is left is writing files)."""
     te = time.perf_counter()
     arts: dict[str, str] = {}
     with (
@@ -57,11 +59,7 @@ def finish_take(
         jobs = submit_stems(ex, workdir, stems, lead, arts)
         jobs.append(ex.submit(_write_artifacts, plan, workdir, tracks))
         tm = time.perf_counter()
-        mix = stems["drums"] + stems["bass"]
-        mix += stems["other"]
-        if "vocals" in stems:
-            mix += stems["vocals"]
-        mastered, gain, written = _master_and_write(mix, measured, workdir, ex, side, mp3)
+        mastered, gain, written = _master_and_write(stems, mix, measured, workdir, ex, side, mp3)
         del mix
         timings["master"] = time.perf_counter() - tm
         if on_mastered is not None:
@@ -76,8 +74,17 @@ def finish_take(
     return arts
 
 
+def _summed(stems: dict[str, np.ndarray]) -> np.ndarray:
+    mix = stems["drums"] + stems["bass"]
+    mix += stems["other"]
+    if "vocals" in stems:
+        mix += stems["vocals"]
+    return mix
+
+
 def _master_and_write(
-    mix: np.ndarray,
+    stems: dict[str, np.ndarray],
+    mix: np.ndarray | None,
     measured: float | None,
     workdir: Path,
     ex: ThreadPoolExecutor,
@@ -86,8 +93,10 @@ def _master_and_write(
 ) -> tuple[np.ndarray, float, list[Future[Any]]]:
     """(master, gain, the jobs writing it). The MP3 encode (LAME: the longest step of the tail) starts on
     `mp3` as soon as the limiter has run, while the limited loudness and true peak are checked here and on
-    `side`; in the rare case they call for another pass, that draft is given up and the master made again."""
-    out, gain = mastering.draft(mix, measured)
+    `side`; in the rare case they call for another pass, that draft is given up and the master made again
+    from the stems. `mix` (the summed stems, or None) becomes the draft."""
+    out, gain = mastering.draft(_summed(stems) if mix is None else mix, measured, in_place=True)
+    del mix
     stop = threading.Event()
     written = submit_master(ex, workdir, out, encoder=mp3, stop=stop)
     if mastering.holds(out, side):
@@ -95,7 +104,7 @@ def _master_and_write(
     stop.set()
     wait(written)  # a draft WAV still being written must not land after the master's
     del out, written
-    mastered, gain = mastering.master(mix, measured, side)
+    mastered, gain = mastering.master(_summed(stems), measured, side)
     return mastered, gain, submit_master(ex, workdir, mastered, encoder=mp3)
 
 

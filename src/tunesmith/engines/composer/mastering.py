@@ -190,10 +190,15 @@ def limit(x: np.ndarray, ceiling: float, in_place: bool = False) -> np.ndarray:
     return out if out.dtype == np.float32 else out.astype(np.float32)
 
 
-def _levelled(mix: np.ndarray, measured: float | None) -> tuple[np.ndarray, float]:
-    """The mix at the target loudness, through the limiter: (limited audio, gain before the limiter)."""
+def _levelled(mix: np.ndarray, measured: float | None, in_place: bool = False) -> tuple[np.ndarray, float]:
+    """The mix at the target loudness, through the limiter: (limited audio, gain before the limiter); with
+    `in_place` (float32 `mix`), in `mix` itself."""
     gain = 10 ** ((TARGET_LUFS - (loudness(mix) if measured is None else measured)) / 20)
-    return limit(mix * np.float32(gain), 10 ** ((CEILING_DBTP - 0.6) / 20), in_place=True), gain
+    if in_place and mix.dtype == np.float32:
+        mix *= np.float32(gain)
+    else:
+        mix = mix * np.float32(gain)
+    return limit(mix, 10 ** ((CEILING_DBTP - 0.6) / 20), in_place=True), gain
 
 
 def master(
@@ -217,12 +222,13 @@ def master(
     return np.clip(out, -ceiling, ceiling, out=out), gain
 
 
-def draft(mix: np.ndarray, measured: float | None = None) -> tuple[np.ndarray, float]:
+def draft(mix: np.ndarray, measured: float | None = None, in_place: bool = False) -> tuple[np.ndarray, float]:
     """What `master` returns when the limiter keeps the loudness within 0.3 LU and the true peak stays under
     the ceiling (almost always: the limiter holds the samples 0.6 dB under it): the caller can start encoding
-    this while `holds` checks it, and call `master` only when it does not hold."""
+    this while `holds` checks it, and call `master` only when it does not hold. With `in_place` (float32
+    `mix`), the draft is made in `mix` itself."""
     ceiling = 10 ** (CEILING_DBTP / 20)
-    out, gain = _levelled(mix, measured)
+    out, gain = _levelled(mix, measured, in_place)
     return np.clip(out, -ceiling, ceiling, out=out), gain
 
 

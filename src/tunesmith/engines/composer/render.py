@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from tunesmith.engines.composer import mastering
-from tunesmith.engines.composer.arrange import Track, arrange
+from tunesmith.engines.composer.arrange import STEMS, Track, arrange
 from tunesmith.engines.composer.encode import StreamWriter
 from tunesmith.engines.composer.finish import finish_take
 from tunesmith.engines.composer.plan import SongPlan
@@ -82,13 +82,14 @@ class _BackingAhead:
         try:
             for end in self.ends:
                 t = time.perf_counter()
-                part = self.renderer.render_until(end)
+                part = self.renderer.render_block(end)
                 self.busy += time.perf_counter() - t
                 self.out.put(part)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             self.out.put(exc)
 
-    def next(self) -> dict[str, np.ndarray]:
+    def next(self) -> np.ndarray:
+        """The next section's backing: (6, n), L/R of each stem in `STEMS` order."""
         item = self.out.get()
         if isinstance(item, BaseException):
             raise item
@@ -148,13 +149,20 @@ def _final_until(plan: SongPlan, vocals: dict[int, Future], total: int) -> list[
 
 
 def _measure(
-    meter: mastering.LoudnessMeter, stems: dict[str, np.ndarray], voc: np.ndarray, vocals: bool, until: int
+    meter: mastering.LoudnessMeter,
+    stems: dict[str, np.ndarray],
+    voc: np.ndarray,
+    vocals: bool,
+    until: int,
+    mixed: np.ndarray,
 ) -> None:
-    """Feed the meter the final mix from where it stopped up to `until`, summed as finish_take sums it."""
+    """Sum the final mix into `mixed` from where the meter stopped up to `until` (as finish_take would sum
+    it) and feed it to the meter: the master then starts from the summed song and its loudness."""
     a = meter.samples
     if until <= a:
         return
-    mix = stems["drums"][a:until] + stems["bass"][a:until]
+    mix = mixed[a:until]
+    np.add(stems["drums"][a:until], stems["bass"][a:until], out=mix)
     mix += stems["other"][a:until]
     if vocals:
         mix += voc[a:until]
@@ -200,6 +208,7 @@ def start_take(
     ir = mastering.reverb_ir()
     backing = _BackingAhead(plan, tracks)
     meter = mastering.LoudnessMeter()
+    mixed = np.zeros((total, 2), np.float32)  # the final mix, summed as each part of it becomes final
     final_until = _final_until(plan, vocals, total)
     stream = StreamWriter(workdir / "stream.mp3")
     stream_gain: float | None = None
@@ -213,9 +222,9 @@ def start_take(
             part = backing.next()
             t_wait += time.perf_counter() - tb
             a = int(round(start * SR)) if i else 0
-            for name, data in part.items():
-                n = min(len(data), total - a)
-                stems[name][a : a + n] = data[:n]
+            n = min(part.shape[1], total - a)
+            for k, name in enumerate(STEMS):  # one copy, from the synth's planar layout
+                stems[name][a : a + n] = part[2 * k : 2 * k + 2, :n].T
             tv = time.perf_counter()
             for li in plan.sections[i].lines:
                 fut = vocals.get(li)
@@ -236,7 +245,7 @@ def start_take(
             chunk *= np.float32(stream_gain)
             stream.write(np.tanh(chunk / np.float32(0.89)) * np.float32(0.89))  # stream-only safety
             streamed = stop
-            _measure(meter, stems, voc, has_vocals, final_until[i])
+            _measure(meter, stems, voc, has_vocals, final_until[i], mixed)
             t_mix += time.perf_counter() - tm
             if first_audio is None:
                 first_audio = time.perf_counter() - t0
@@ -255,7 +264,7 @@ def start_take(
         env = np.cos(np.linspace(0.0, np.pi / 2, n, dtype=np.float32)) ** 2
         for data in stems.values():
             data[total - n : total] *= env[:, None]
-    _measure(meter, stems, voc, has_vocals, total)
+    _measure(meter, stems, voc, has_vocals, total, mixed)
     measured = meter.value()
     lead = lead_buf if has_vocals else None
     del voc, lead_buf, backing, meter
@@ -269,6 +278,7 @@ def start_take(
             lead,
             timings,
             measured=measured,
+            mix=mixed,
             on_mastered=None if mastered is None else mastered.set,
         )
         timings["total"] = time.perf_counter() - t0

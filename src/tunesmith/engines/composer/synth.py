@@ -64,7 +64,7 @@ class _SoundFont:
             ctypes.c_int,
             ctypes.c_void_p,
             ctypes.c_int,
-            ctypes.POINTER(ctypes.POINTER(ctypes.c_float)),
+            ctypes.c_void_p,  # float *out[nout], filled by numpy (see _Synth.render_into)
         ]
         self.process.restype = ctypes.c_int
 
@@ -83,18 +83,23 @@ class _Synth:
         self.font.lib.fluid_synth_remove_sfont(self.s.synth, self.font.sfont)
         self.s.delete()
 
+    def render_into(self, out: np.ndarray, a: int, b: int) -> None:
+        """Add samples a..b of the six outputs (L/R of each audio group) to `out[:, a:b]` ((6, n) float32, C
+        order; fluid_synth_process mixes into its buffers). The channel pointers are computed by numpy, once
+        per 8192 samples: the backing is rendered in thousands of short runs between note events."""
+        ptrs = out.ctypes.data + np.arange(6, dtype=np.uintp) * np.uintp(out.strides[0])
+        done = a
+        while done < b:
+            k = min(8192, b - done)
+            at = ptrs + np.uintp(done * 4)
+            if self.font.process(self.s.synth, k, 0, None, 6, at.ctypes.data) != 0:
+                raise RuntimeError("fluid_synth_process failed")
+            done += k
+
     def render(self, n: int) -> np.ndarray:
         """(6, n) float32: L/R of each audio group."""
         out = np.zeros((6, n), dtype=np.float32)
-        base = [out[i].ctypes.data for i in range(6)]
-        done = 0
-        fp = ctypes.POINTER(ctypes.c_float)
-        while done < n:
-            k = min(8192, n - done)
-            sub = (fp * 6)(*[ctypes.cast(b + done * 4, fp) for b in base])
-            if self.font.process(self.s.synth, k, 0, None, 6, sub) != 0:
-                raise RuntimeError("fluid_synth_process failed")
-            done += k
+        self.render_into(out, 0, n)
         return out
 
 
@@ -139,27 +144,32 @@ class BackingRenderer:
         self.pos = 0
         self.idx = 0
 
-    def render_until(self, t: float) -> dict[str, np.ndarray]:
-        """Stems (name -> (n, 2) float32) from the current position up to `t` seconds."""
+    def render_block(self, t: float) -> np.ndarray:
+        """(6, n) float32 from the current position up to `t` seconds: L/R of each stem in `STEMS` order."""
         target = int(round(t * SR))
-        chunks = []
-        s = self.synth.s
+        start = self.pos
+        out = np.zeros((6, max(0, target - start)), np.float32)
+        s, synth, events = self.synth.s, self.synth, self.events
         while self.pos < target:
-            nxt = self.events[self.idx][0] if self.idx < len(self.events) else target
+            nxt = events[self.idx][0] if self.idx < len(events) else target
             if nxt <= self.pos:
-                _, order, ch, key, vel = self.events[self.idx]
+                _, order, ch, key, vel = events[self.idx]
                 if order < 0:
-                    s.program_select(ch, self.synth.sfid, 0, key)
+                    s.program_select(ch, synth.sfid, 0, key)
                 elif vel:
                     s.noteon(ch, key, vel)
                 else:
                     s.noteoff(ch, key)
                 self.idx += 1
                 continue
-            n = min(nxt, target) - self.pos
-            chunks.append(self.synth.render(n))
-            self.pos += n
-        block = np.concatenate(chunks, axis=1) if chunks else np.zeros((6, 0), np.float32)
+            end = min(nxt, target)
+            synth.render_into(out, self.pos - start, end - start)
+            self.pos = end
+        return out
+
+    def render_until(self, t: float) -> dict[str, np.ndarray]:
+        """Stems (name -> (n, 2) float32) from the current position up to `t` seconds."""
+        block = self.render_block(t)
         return {name: block[2 * i : 2 * i + 2].T.copy() for i, name in enumerate(STEMS)}
 
     def close(self) -> None:
