@@ -26,6 +26,7 @@ BRIDGE = "[Bridge]\nand if the night should fall apart\nI hold the light inside 
 def main() -> None:
     from engine_bench import load, lyrics
     from tests.support.sink import RecordingSinkForTests
+    from tests.support.studio_ops import source_of
 
     from tunesmith.domain.operations import OperationKind, SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
@@ -48,23 +49,7 @@ def main() -> None:
         engine.check(req)
         engine.run(job, sink)
         wall = time.perf_counter() - t0
-        out = []
-        for i, r in sorted(sink.clips.items()):
-            wd = slots[i].workdir
-            out.append(
-                SourceClip(
-                    clip_id=slots[i].clip_id,
-                    duration=r.duration,
-                    workdir=wd,
-                    title=r.title or "",
-                    tags=r.tags or "",
-                    lyrics=r.lyrics or "",
-                    audio=wd / r.audio,
-                    wav=wd / r.wav,
-                    image=wd / r.image,
-                    artifacts={k: wd / v for k, v in r.artifacts.items()},
-                )
-            )
+        out = [source_of(slots[i].workdir, r, slots[i].clip_id) for i, r in sorted(sink.clips.items())]
         lens = ", ".join(f"{c.duration:.1f} s" for c in out)
         print(f"{name:<16} {wall:6.1f} s  ({clips} clip(s): {lens})")
         return out

@@ -15,29 +15,15 @@ import soundfile as sf
 from checks import assert_take
 from tests.support.composer_jobs import LYRICS, make_job
 from tests.support.sink import RecordingSinkForTests
+from tests.support.studio_ops import source_of
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
-from tunesmith.engines.base import ClipResult, ClipSlot, EngineError, EngineJob, SourceClip
+from tunesmith.engines.base import ClipSlot, EngineError, EngineJob, SourceClip
 
 SR = 44100
 MORE = "[Verse 2]\nthe morning comes to wake the town\nwe never let the music down\n"
 NEW = "[Bridge]\nand if the night should fall apart\nI hold the light inside my heart\n"
-
-
-def source_of(workdir: Path, res: ClipResult, clip_id: str) -> SourceClip:
-    return SourceClip(
-        clip_id=clip_id,
-        duration=res.duration,
-        workdir=workdir,
-        title=res.title or "",
-        tags=res.tags or "",
-        lyrics=res.lyrics or "",
-        audio=workdir / res.audio,
-        wav=workdir / res.wav,
-        image=workdir / res.image,
-        artifacts={k: workdir / v for k, v in res.artifacts.items()},
-    )
 
 
 def run_op(engine, tmp: Path, request: SongRequest, source: SourceClip | None, clips: int, seed: int = 5):
