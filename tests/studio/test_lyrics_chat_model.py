@@ -23,12 +23,11 @@ from tests.support.chat_server import (
     dead_url,
     songs_json,
 )
-from tests.support.sink import RecordingSinkForTests
+from tests.support.studio_ops import run_op
 from tunesmith.domain.models import Task
 from tunesmith.domain.operations import OperationKind, SongRequest
 from tunesmith.engines.base import EngineJob
 from tunesmith.engines.composer.engine import _song_text
-from tunesmith.engines.studio.engine import StudioEngine
 
 PROMPT = "a song about the first snow in Beijing"
 MODEL_SONGS = completion(
@@ -42,18 +41,9 @@ MODEL_SONGS = completion(
 
 def lyrics_task(tmp_path: Path, options: dict[str, Any], *, count: int = 2, seed: int = 1) -> list[dict]:
     """Run the studio's lyrics operation with these engine options; the variants it reported."""
-    job = EngineJob(
-        task_id="lyrics-task",
-        request=SongRequest(kind=OperationKind.LYRICS, description=PROMPT, extra={"count": count}),
-        clips=(),
-        seed=seed,
-        workdir=tmp_path,
-        options=options,
+    files, data = run_op(
+        OperationKind.LYRICS, tmp_path, seed=seed, options=options, description=PROMPT, extra={"count": count}
     )
-    sink = RecordingSinkForTests()
-    StudioEngine().run(job, sink)
-    assert len(sink.results) == 1
-    files, data = sink.results[0]
     assert files == {}
     return data["lyrics"]
 

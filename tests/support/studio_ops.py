@@ -52,9 +52,15 @@ def render_tone(
 
 
 def run_op(
-    kind: OperationKind, workdir: Path, source: SourceClip | None = None, *, seed: int = 1, **request: Any
+    kind: OperationKind,
+    workdir: Path,
+    source: SourceClip | None = None,
+    *,
+    seed: int = 1,
+    options: dict[str, Any] | None = None,
+    **request: Any,
 ) -> tuple[dict[str, str], dict[str, Any]]:
-    """Run one studio operation through the engine; return its (files, data)."""
+    """Run one studio operation through the engine (with these engine options); return its (files, data)."""
     from tunesmith.engines.studio.engine import StudioEngine
 
     if source is not None:
@@ -66,6 +72,7 @@ def run_op(
         seed=seed,
         source=source,
         workdir=workdir,
+        options=options or {},
     )
     sink = RecordingSinkForTests()
     StudioEngine().run(job, sink)
