@@ -14,7 +14,7 @@ import pytest
 import soundfile as sf
 
 from tests.support.harness import ServiceHarness, composer_settings, wait_for
-from tests.support.kie_client import poll_until_done
+from tests.support.kie_client import finished, poll_until_done
 from tests.support.receiver import CallbackReceiver
 
 pytestmark = pytest.mark.slow
@@ -51,11 +51,7 @@ def _song(client: httpx.Client, style: str, lyrics: str) -> dict:
         "prompt": lyrics,
         "duration": 20,
     }
-    reply = client.post("/api/v1/generate", json=body)
-    assert reply.json()["code"] == 200, reply.text
-    final, _ = poll_until_done(client, reply.json()["data"]["taskId"], timeout=300)
-    assert final["data"]["status"] == "SUCCESS", final
-    return final["data"]["response"]["sunoData"][0]
+    return finished(client, body, timeout=300)["response"]["sunoData"][0]
 
 
 def test_mashup_of_two_songs_makes_two_clips_as_long_as_the_second(

@@ -20,7 +20,7 @@ import pytest
 import soundfile as sf
 
 from tests.support.harness import ServiceHarness, composer_settings
-from tests.support.kie_client import poll, poll_until_done
+from tests.support.kie_client import finished, poll
 from tunesmith.engines.studio.source import decode
 
 pytestmark = pytest.mark.slow
@@ -61,10 +61,8 @@ def song(composer: ServiceHarness) -> dict[str, Any]:
             "style": "pop, 110 bpm, female vocals",
             "prompt": LYRICS,
         }
-        task_id = client.post("/api/v1/generate", json=body).json()["data"]["taskId"]
-        final, _ = poll_until_done(client, task_id, timeout=300)
-    assert final["data"]["status"] == "SUCCESS", final
-    return {"token": token, "task_id": task_id, "clips": final["data"]["response"]["sunoData"]}
+        data = finished(client, body, timeout=300)
+    return {"token": token, "task_id": data["taskId"], "clips": data["response"]["sunoData"]}
 
 
 def _public_keys(composer: ServiceHarness) -> set[str]:

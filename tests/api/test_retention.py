@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from tests.support.harness import ServiceHarness, settings_for_tests
-from tests.support.kie_client import custom_body, poll_until_done
+from tests.support.kie_client import custom_body, finished
 from tunesmith.cli import app
 
 RETENTION_DAYS = 14
@@ -31,10 +31,7 @@ def service(backend_url: str, tmp_path: Path) -> Iterator[ServiceHarness]:
 
 
 def _song(client: httpx.Client, **extra: object) -> dict:
-    task_id = client.post("/api/v1/generate", json=custom_body(**extra)).json()["data"]["taskId"]
-    final, _ = poll_until_done(client, task_id)
-    assert final["data"]["status"] == "SUCCESS", final
-    return final["data"]
+    return finished(client, custom_body(**extra))
 
 
 def _age(service: ServiceHarness, task_id: str, days: float) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.support.harness import ServiceHarness, wait_for
-from tests.support.kie_client import poll_until_done
+from tests.support.kie_client import finished
 
 TITLE = 'Sea <script>alert("x")</script> & Sky'
 
@@ -14,9 +14,8 @@ TITLE = 'Sea <script>alert("x")</script> & Sky'
 def finished_song(client: httpx.Client, **extra: object) -> tuple[str, list[dict]]:
     body = {"customMode": True, "instrumental": False, "model": "V4_5", "title": TITLE, "style": "folk"}
     body |= {"prompt": "[Verse]\nWaves on the shore\n[Chorus]\nSing it once more"} | extra
-    task_id = client.post("/api/v1/generate", json=body).json()["data"]["taskId"]
-    final, _ = poll_until_done(client, task_id)
-    return task_id, final["data"]["response"]["sunoData"]
+    data = finished(client, body)
+    return data["taskId"], data["response"]["sunoData"]
 
 
 def test_share_page_shows_the_clip_to_anyone_until_revoked(service: ServiceHarness) -> None:

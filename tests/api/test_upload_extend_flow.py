@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from tests.support.harness import ServiceHarness, composer_settings
-from tests.support.kie_client import poll_until_done
+from tests.support.kie_client import finished, poll_until_done
 
 pytestmark = pytest.mark.slow
 
@@ -32,10 +32,7 @@ def test_upload_extend_continues_a_fetched_recording(composer_service: ServiceHa
             "style": "techno",
             "duration": 20,
         }
-        task_id = client.post("/api/v1/generate", json=song).json()["data"]["taskId"]
-        source, _ = poll_until_done(client, task_id, timeout=240)
-        assert source["data"]["status"] == "SUCCESS", source
-        upload_url = source["data"]["response"]["sunoData"][0]["audioUrl"]
+        upload_url = finished(client, song, timeout=240)["response"]["sunoData"][0]["audioUrl"]
         body = {
             "uploadUrl": upload_url,
             "defaultParamFlag": True,

@@ -1,7 +1,8 @@
 """A kie.ai client's steps, shared by the API tests of every dialect: a custom-mode generate body and polling
-record-info until the task ends (checking every status on the way is one the seed knows); a finished song to
-work on (make_song), polling any record route (poll), the balance, and a clip's stems and lossless master read
-back through kie's own routes (any dialect's clip is the caller's to convert)."""
+record-info until the task ends (checking every status on the way is one the seed knows), or until it has
+succeeded (finished); a finished song to work on (make_song), polling any record route (poll), the balance,
+and a clip's stems and lossless master read back through kie's own routes (any dialect's clip is the
+caller's to convert)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,15 @@ def poll_until_done(client, task_id: str, timeout: float = 60.0) -> tuple[dict, 
         return body if status in ("SUCCESS", "GENERATE_AUDIO_FAILED", "CREATE_TASK_FAILED") else None
 
     return wait_for(done, timeout=timeout, interval=0.35), seen
+
+
+def finished(client: httpx.Client, body: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
+    """Generate `body` and poll until the task ends; its final record's data, which must be SUCCESS."""
+    reply = client.post("/api/v1/generate", json=body)
+    assert reply.status_code == 200 and reply.json()["code"] == 200, reply.text
+    final, _ = poll_until_done(client, reply.json()["data"]["taskId"], timeout=timeout)
+    assert final["data"]["status"] == "SUCCESS", final
+    return dict(final["data"])
 
 
 def submit(service: ServiceHarness, token: str, **body: object) -> str:
