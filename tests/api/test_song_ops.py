@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 
 from tests.support.harness import ServiceHarness, wait_for
-from tests.support.newapi_client import newapi_task
+from tests.support.newapi_client import newapi_task, zeak_task
 from tests.support.tone_engine import EXTEND_EXTRA_SECONDS
 
 TOLERANCE = 0.5  # seconds: a join's length is the sum of the spans it uses, within this
@@ -436,17 +436,6 @@ def test_gcui_edits_refuse_bad_input(service: ServiceHarness) -> None:
 # ── zeakAi ────────────────────────────────────────────────────────────────────────────────────────────
 
 Z = "/suno/task"
-
-
-def zeak_task(client: httpx.Client, reply: httpx.Response) -> dict:
-    assert reply.status_code == 200 and reply.json()["code"] == 1, reply.text
-    task_id = reply.json()["result"]
-
-    def done() -> dict | None:
-        data = client.get(f"{Z}/{task_id}/fetch").json()
-        return data if data["status"] in ("SUCCESS", "FAILURE") else None
-
-    return wait_for(done, timeout=60, interval=0.3)
 
 
 def zeak_error(reply: httpx.Response, status: int, code: int, *words: str) -> None:

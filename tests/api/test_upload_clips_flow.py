@@ -8,13 +8,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-import httpx
 import numpy as np
 import pytest
 import soundfile as sf
 
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.kie_client import wav_master
+from tests.support.newapi_client import newapi_done, newapi_submit, zeak_done, zeak_submit
 from tests.support.recordings import FileServer, band, sung_line, wav_bytes
 from tests.support.uploads import refused_uploads, upload_settings
 
@@ -49,30 +49,15 @@ def _balance(service: ServiceHarness, token: str) -> int:
 # ── new-api ───────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _newapi_submit(client: httpx.Client, path: str, body: dict) -> str:
-    reply = client.post(f"/suno/submit/{path}", json=body)
-    answer = reply.json()
-    assert reply.status_code == 200 and answer["code"] == "success", answer
-    return str(answer["data"])
-
-
-def _newapi_done(client: httpx.Client, task_id: str) -> dict:
-    def done() -> dict | None:
-        data = client.get(f"/suno/fetch/{task_id}").json()["data"]
-        return data if data["status"] in ("SUCCESS", "FAILURE") else None
-
-    return wait_for(done, timeout=300, interval=0.5)
-
-
 def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
     service: ServiceHarness, files: FileServer
 ) -> None:
     upload = _upload_samples(files)
     token = service.new_key(credits=100)
     with service.client(token) as client:
-        task_id = _newapi_submit(client, "upload", {"url": files.url("/demo_song.wav")})
+        task_id = newapi_submit(client, "upload", {"url": files.url("/demo_song.wav")})
         assert _balance(service, token) == 100 - service.settings.cost_of("upload")
-        data = _newapi_done(client, task_id)
+        data = newapi_done(client, task_id, timeout=300)
         assert data["status"] == "SUCCESS" and data["action"] == "MUSIC", data
         (clip,) = data["data"]
         assert clip["status"] == "complete" and clip["title"] == "demo song"
@@ -88,8 +73,8 @@ def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
             "prompt": VERSE,
             "tags": "rock, male vocals",
         }
-        ext_id = _newapi_submit(client, "music", extend)
-        ext = _newapi_done(client, ext_id)
+        ext_id = newapi_submit(client, "music", extend)
+        ext = newapi_done(client, ext_id, timeout=300)
         assert ext["status"] == "SUCCESS", ext
         assert len(ext["data"]) == 2
         for take in ext["data"]:
@@ -99,8 +84,8 @@ def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
             assert abs(len(audio) / rate - take["metadata"]["duration"]) < 0.1 and len(audio) / rate > 5
 
         # Suno's extension holds only the continuation; the concat is the song from the recording's start
-        joined_id = _newapi_submit(client, "concat", {"clip_id": ext["data"][0]["id"]})
-        joined = _newapi_done(client, joined_id)
+        joined_id = newapi_submit(client, "concat", {"clip_id": ext["data"][0]["id"]})
+        joined = newapi_done(client, joined_id, timeout=300)
         assert joined["status"] == "SUCCESS", joined
         (whole,) = joined["data"]
         # the imported clip is Suno's "upload", the extension made here a "gen"
@@ -130,8 +115,8 @@ def test_newapi_bad_uploads_fail_and_are_refunded_once(
 ) -> None:
     token = service.new_key(credits=100)
     with service.client(token) as client:
-        task_id = _newapi_submit(client, "upload", {"url": files.url(path)})
-        data = _newapi_done(client, task_id)
+        task_id = newapi_submit(client, "upload", {"url": files.url(path)})
+        data = newapi_done(client, task_id, timeout=300)
         assert data["status"] == "FAILURE" and data["progress"] == "100%", data
         assert all(word in data["fail_reason"] for word in words), data
         assert all(c["status"] == "error" for c in data["data"])
@@ -158,51 +143,36 @@ def test_newapi_uploads_refused_at_submit_are_not_charged(service: ServiceHarnes
 # ── zeakAi ────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _zeak_submit(client: httpx.Client, route: str, body: dict) -> str:
-    reply = client.post(f"/suno/task/submit/{route}", json=body)
-    answer = reply.json()
-    assert reply.status_code == 200 and answer["code"] == 1, answer
-    return str(answer["result"])
-
-
-def _zeak_done(client: httpx.Client, task_id: str) -> dict:
-    def done() -> dict | None:
-        body = client.get(f"/suno/task/{task_id}/fetch").json()
-        return body if body["status"] in ("SUCCESS", "FAILURE") else None
-
-    return wait_for(done, timeout=300, interval=0.5)
-
-
 def test_zeakai_upload_then_extend_cover_and_crop(service: ServiceHarness, files: FileServer) -> None:
     token = service.new_key(credits=200)
     with service.client(token) as client:
-        up_id = _zeak_submit(client, "upload", {"url": files.url("/demo_song.wav"), "title": "Demo"})
-        up = _zeak_done(client, up_id)
+        up_id = zeak_submit(client, "upload", {"url": files.url("/demo_song.wav"), "title": "Demo"})
+        up = zeak_done(client, up_id, timeout=300)
         assert up["status"] == "SUCCESS", up
         (clip,) = up["clips"]
         assert (clip["title"], clip["metadata"]["type"]) == ("Demo", "upload")
         assert abs(clip["metadata"]["duration"] - SECONDS) < 0.05
 
-        ext_id = _zeak_submit(
+        ext_id = zeak_submit(
             client,
             "extend",
             {"task_id": up_id, "continue_clip_id": clip["id"], "continue_at": 10, "prompt": VERSE},
         )
-        cover_id = _zeak_submit(
+        cover_id = zeak_submit(
             client,
             "cover",
             {"cover_clip_id": clip["id"], "prompt": VERSE, "tags": "jazz, piano, male vocals"},
         )
-        crop_id = _zeak_submit(client, "crop", {"clip_id": clip["id"], "crop_start_s": 2, "crop_end_s": 8})
+        crop_id = zeak_submit(client, "crop", {"clip_id": clip["id"], "crop_start_s": 2, "crop_end_s": 8})
 
-        ext = _zeak_done(client, ext_id)
+        ext = zeak_done(client, ext_id, timeout=300)
         assert ext["status"] == "SUCCESS" and len(ext["clips"]) == 2, ext
         assert all(c["metadata"]["history"][0]["id"] == clip["id"] for c in ext["clips"])
-        cover = _zeak_done(client, cover_id)
+        cover = zeak_done(client, cover_id, timeout=300)
         assert cover["status"] == "SUCCESS" and len(cover["clips"]) == 2, cover
         assert all(abs(c["metadata"]["duration"] - SECONDS) < 0.1 for c in cover["clips"])
         assert all(c["metadata"]["tags"] == "jazz, piano, male vocals" for c in cover["clips"])
-        crop = _zeak_done(client, crop_id)
+        crop = zeak_done(client, crop_id, timeout=300)
         assert crop["status"] == "SUCCESS", crop
         (cut,) = crop["clips"]
         assert abs(cut["metadata"]["duration"] - 6.0) < 0.05
@@ -234,10 +204,10 @@ def test_zeakai_bad_uploads_fail_in_its_envelope_and_are_refunded(
         body = reply.json()
         assert reply.status_code == 400 and body["code"] == 4 and "url" in body["description"], body
         assert _balance(service, token) == 100
-        task_id = _zeak_submit(client, "upload", {"url": files.url("/silent.wav")})
-        data = _zeak_done(client, task_id)
+        task_id = zeak_submit(client, "upload", {"url": files.url("/silent.wav")})
+        data = zeak_done(client, task_id, timeout=300)
         assert data["status"] == "FAILURE" and "silent" in data["failReason"], data
-        task_id = _zeak_submit(client, "upload", {"url": files.url("/page.html")})
-        data = _zeak_done(client, task_id)
+        task_id = zeak_submit(client, "upload", {"url": files.url("/page.html")})
+        data = zeak_done(client, task_id, timeout=300)
         assert data["status"] == "FAILURE" and "url" in data["failReason"], data
     assert _balance(service, token) == 100
