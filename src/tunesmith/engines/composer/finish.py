@@ -1,19 +1,16 @@
 """The end of a take: master the full mix and write every file, with the independent writes overlapped.
 
 Once the last section is mixed, what remains is one master (loudness + limiter + true-peak check) and a set of
-independent writes: the final MP3 (the slowest: LAME at ~120x real time), the WAV, the stems, the MIDI, the
-JSON files and the cover. LAME, libsndfile and numpy release the GIL, so a few threads keep the 2nd core busy
-while the first writes the rest; this is what makes the tail of a render short once the singers are done.
-The MP3 encode starts as soon as the limiter has run, while the limited loudness and the true peak are
-checked on the other core (a draft given up in the rare case they call for a second pass); the stems, MIDI,
-words and cover do not depend on the master and are written meanwhile, at a lower priority than the encoder.
+independent writes: the final MP3 (the slowest: LAME at ~120x real time), the WAV, the MIDI, the JSON files
+and the cover (the stems were written while the take rendered, see stemfiles.py). LAME, libsndfile and numpy
+release the GIL, so a few threads keep the 2nd core busy while the first encodes. The MP3 encode starts as
+soon as the limiter has run, while the limited loudness and the true peak are checked on the other core (a
+draft given up in the rare case they call for a second pass); the MIDI, words and cover do not depend on the
+master and are written meanwhile, at a lower priority than the encoder.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -27,39 +24,34 @@ from tunesmith.engines.composer import artifacts, mastering
 from tunesmith.engines.composer.arrange import Track
 from tunesmith.engines.composer.encode import _pcm16, write_mp3, write_wav
 from tunesmith.engines.composer.plan import SongPlan
-
-STEM_NAMES = ("vocals", "drums", "bass", "other")
+from tunesmith.engines.composer.stemfiles import STEM_NAMES, StemFiles, behind
 
 
 def finish_take(
     plan: SongPlan,
     workdir: Path,
     tracks: list[Track],
-    stems: dict[str, np.ndarray],
-    lead: np.ndarray | None,
+    stem_files: StemFiles,
     timings: dict[str, float],
     *,
-    measured: float | None = None,
-    mix: np.ndarray | None = None,
+    measured: float,
+    mix: np.ndarray,
     on_mastered: Callable[[], None] | None = None,
 ) -> dict[str, str]:
-    """Master `stems` (summed) into audio.mp3/audio.wav and write the stems and artifacts; returns the
-    artifact map. `lead` is the dry lead vocal alone (mono), written as stems/lead.wav for pitch checks.
-    `measured` is the summed stems' loudness where the render already measured it, `mix` the summed stems
-    where it already summed them (float32; mastered in place); `on_mastered` is called once the master is made
-    and the full-song mix behind it is released (what is left is writing files)."""
+    """Master `mix` (the summed stems, float32: mastered in place; `measured` its loudness) into
+    audio.mp3/audio.wav and write the artifacts; returns the artifact map. `stem_files` holds the stems the
+    render wrote (closed here, once written). `on_mastered` is called once the master is made and the
+    full-song mix behind it is released (what is left is writing files)."""
     te = time.perf_counter()
-    arts: dict[str, str] = {}
     with (
-        ThreadPoolExecutor(max_workers=3, thread_name_prefix="finish", initializer=_behind) as ex,
+        ThreadPoolExecutor(max_workers=2, thread_name_prefix="finish", initializer=behind) as ex,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="true-peak") as side,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="mp3") as mp3,
     ):
         # what does not depend on the master is written while it is computed, on the other core
-        jobs = submit_stems(ex, workdir, stems, lead, arts)
-        jobs.append(ex.submit(_write_artifacts, plan, workdir, tracks))
+        jobs = [ex.submit(_write_artifacts, plan, workdir, tracks)]
         tm = time.perf_counter()
-        mastered, gain, written = _master_and_write(stems, mix, measured, workdir, ex, side, mp3)
+        mastered, gain, written = _master_and_write(stem_files.summed, mix, measured, workdir, ex, side, mp3)
         del mix
         timings["master"] = time.perf_counter() - tm
         if on_mastered is not None:
@@ -69,23 +61,17 @@ def finish_take(
         artifacts.write_json(workdir / "plan.json", {**plan.to_json(), "master_gain": float(gain)})
         for job in jobs:
             job.result()
+        stem_files.close()
+    arts = dict(stem_files.arts)
     arts.update(midi="song.mid", plan="plan.json", timings="words.json", stream="stream.mp3")
     timings["encode_and_artifacts"] = time.perf_counter() - te - timings["master"]
     return arts
 
 
-def _summed(stems: dict[str, np.ndarray]) -> np.ndarray:
-    mix = stems["drums"] + stems["bass"]
-    mix += stems["other"]
-    if "vocals" in stems:
-        mix += stems["vocals"]
-    return mix
-
-
 def _master_and_write(
-    stems: dict[str, np.ndarray],
-    mix: np.ndarray | None,
-    measured: float | None,
+    stems: Callable[[], np.ndarray],
+    mix: np.ndarray,
+    measured: float,
     workdir: Path,
     ex: ThreadPoolExecutor,
     side: ThreadPoolExecutor,
@@ -94,8 +80,8 @@ def _master_and_write(
     """(master, gain, the jobs writing it). The MP3 encode (LAME: the longest step of the tail) starts on
     `mp3` as soon as the limiter has run, while the limited loudness and true peak are checked here and on
     `side`; in the rare case they call for another pass, that draft is given up and the master made again
-    from the stems. `mix` (the summed stems, or None) becomes the draft."""
-    out, gain = mastering.draft(_summed(stems) if mix is None else mix, measured, in_place=True)
+    from the summed stems (`stems()`). `mix` becomes the draft."""
+    out, gain = mastering.draft(mix, measured, in_place=True)
     del mix
     stop = threading.Event()
     written = submit_master(ex, workdir, out, encoder=mp3, stop=stop)
@@ -104,16 +90,8 @@ def _master_and_write(
     stop.set()
     wait(written)  # a draft WAV still being written must not land after the master's
     del out, written
-    mastered, gain = mastering.master(_summed(stems), measured, side)
+    mastered, gain = mastering.master(stems(), measured, side)
     return mastered, gain, submit_master(ex, workdir, mastered, encoder=mp3)
-
-
-def _behind() -> None:
-    """Run this worker thread at a lower priority (Linux: nice is per thread): the stems, MIDI and cover it
-    writes are needed only when the take completes, after the MP3, whose encoder must not wait for them."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
 
 
 def _write_artifacts(plan: SongPlan, workdir: Path, tracks: list[Track]) -> None:

@@ -24,6 +24,7 @@ from tunesmith.engines.composer.arrange import STEMS, Track, arrange
 from tunesmith.engines.composer.encode import StreamWriter
 from tunesmith.engines.composer.finish import finish_take
 from tunesmith.engines.composer.plan import SongPlan
+from tunesmith.engines.composer.stemfiles import StemFiles
 from tunesmith.engines.composer.synth import BackingRenderer
 
 SR = 44100
@@ -100,14 +101,13 @@ class _BackingAhead:
         self.renderer.close()
 
 
-def _mix_line(
-    voc: np.ndarray, lead_buf: np.ndarray | None, sung: tuple, ir: np.ndarray, gain: float = 1.0
-) -> None:
-    """Add one sung line (lead + harmony, with reverb) to the vocal stem, and the dry lead to `lead_buf` (None
-    for a second voice's line: the lead stem holds the song's own voice alone)."""
+def _wet_line(
+    lead: np.ndarray, harm: np.ndarray | None, ir: np.ndarray, gain: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A sung line through the vocal chain, panned and with its reverb: (stereo from the line's origin, with
+    the reverb's tail; the levelled lead alone)."""
     from scipy.signal import oaconvolve
 
-    origin, lead, harm = sung
     lead, harm = _vocal_chain(lead, harm)
     if gain != 1.0:  # a backing line sits under the lead
         lead = lead * np.float32(gain)
@@ -119,6 +119,29 @@ def _mix_line(
         _place(dry, 0.0, harm, 0.35, VOCAL_GAIN * 0.25)
     wet = oaconvolve(dry[: len(lead)], ir, axes=0)[: len(dry)] * np.float32(0.18)
     dry[: len(wet)] += wet.astype(np.float32)
+    return dry, lead
+
+
+def _mix_line(
+    voc: np.ndarray,
+    lead_buf: np.ndarray | None,
+    sung: tuple,
+    ir: np.ndarray,
+    gain: float = 1.0,
+    made: dict[tuple[int, float], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+) -> None:
+    """Add one sung line (lead + harmony, with reverb) to the vocal stem, and the dry lead to `lead_buf` (None
+    for a second voice's line: the lead stem holds the song's own voice alone). With `made`, a line sung once
+    and placed again (a repeated chorus line: the same arrays) is filtered and reverberated once."""
+    origin, lead, harm = sung
+    hit = None if made is None else made.get((id(lead), gain))
+    if hit is not None and hit[0] is lead:
+        dry, lead = hit[1], hit[2]
+    else:
+        dry, levelled = _wet_line(lead, harm, ir, gain)
+        if made is not None:
+            made[(id(lead), gain)] = (lead, dry, levelled)
+        lead = levelled
     s0 = int(round(origin * SR))
     lo = max(0, s0)
     n = min(len(dry) - (lo - s0), len(voc) - lo)
@@ -206,10 +229,13 @@ def start_take(
     voc = np.zeros((total + SR * 2, 2), np.float32)
     lead_buf = np.zeros(total, np.float32)
     ir = mastering.reverb_ir()
+    made: dict = {}  # sung lines through the vocal chain and reverb, for their repeats (see _mix_line)
     backing = _BackingAhead(plan, tracks)
     meter = mastering.LoudnessMeter()
     mixed = np.zeros((total, 2), np.float32)  # the final mix, summed as each part of it becomes final
     final_until = _final_until(plan, vocals, total)
+    stem_files = StemFiles(workdir, has_vocals)
+    song = {**stems, "vocals": voc, "lead": lead_buf}  # the buffers the stem files are written from
     stream = StreamWriter(workdir / "stream.mp3")
     stream_gain: float | None = None
     streamed = 0
@@ -231,7 +257,8 @@ def start_take(
                 if fut is not None:
                     line = plan.lines[li]
                     own = line.singer in (None, plan.style.voice) and not line.backing
-                    _mix_line(voc, lead_buf if own else None, fut.result(), ir, 0.6 if line.backing else 1.0)
+                    gain = 0.6 if line.backing else 1.0
+                    _mix_line(voc, lead_buf if own else None, fut.result(), ir, gain, made)
             t_voc += time.perf_counter() - tv
             tm = time.perf_counter()
             last = i == len(plan.sections) - 1
@@ -246,6 +273,7 @@ def start_take(
             stream.write(np.tanh(chunk / np.float32(0.89)) * np.float32(0.89))  # stream-only safety
             streamed = stop
             _measure(meter, stems, voc, has_vocals, final_until[i], mixed)
+            stem_files.write_until(final_until[i], song)
             t_mix += time.perf_counter() - tm
             if first_audio is None:
                 first_audio = time.perf_counter() - t0
@@ -253,6 +281,9 @@ def start_take(
                     on_stream("stream.mp3")
             if on_progress:
                 on_progress((i + 1) / (len(plan.sections) + 1))
+    except BaseException:
+        stem_files.close()
+        raise
     finally:
         backing.close()
         stream.close()
@@ -265,17 +296,17 @@ def start_take(
         for data in stems.values():
             data[total - n : total] *= env[:, None]
     _measure(meter, stems, voc, has_vocals, total, mixed)
+    stem_files.write_until(total, song)
     measured = meter.value()
-    lead = lead_buf if has_vocals else None
-    del voc, lead_buf, backing, meter
+    # the stem files hold what they still have to write; the master needs only the summed mix
+    del stems, song, voc, lead_buf, backing, meter, made
 
     def finish() -> TakeOutput:
         arts = finish_take(
             plan,
             workdir,
             tracks,
-            stems,
-            lead,
+            stem_files,
             timings,
             measured=measured,
             mix=mixed,
