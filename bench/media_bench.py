@@ -33,16 +33,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
-sys.path.insert(0, str(REPO / "tests" / "composer"))
 sys.path.insert(0, str(REPO))
+
+from engine_bench import load  # noqa: E402 - the bench dir is put on the path just above
 
 SHORT_LYRICS = (
     "[Verse]\nLittle light across the water\nCarry me back home\n[Chorus]\nHome, home, carry me home"
 )
-
-
-def load() -> str:
-    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 # ── 1. storage ────────────────────────────────────────────────────────────────────────────────────────

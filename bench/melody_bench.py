@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -405,7 +404,9 @@ def main() -> None:
     ap.add_argument("--render", type=int, default=0, help="render this many corpus songs and measure pitch")
     ap.add_argument("--json", type=Path, help="write the raw figures here")
     args = ap.parse_args()
-    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores")
+    from engine_bench import load  # this folder
+
+    print(load())
     t0 = time.perf_counter()
     songs = corpus()
     results = {"probe": measure(probe()), "corpus": measure(songs)}
