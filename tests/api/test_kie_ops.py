@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 import soundfile as sf
 from PIL import Image
 
+from tests.support.ffprobe import probe
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.kie_client import LYRICS, Song, balance, make_song, poll, song_body
 from tests.support.receiver import CallbackReceiver
@@ -333,16 +333,9 @@ def test_mp4_makes_a_video_ffprobe_reads(
         assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
         path = tmp_path / "video.mp4"
         path.write_bytes(video.content)
-        probe = json.loads(
-            subprocess.run(
-                ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-                capture_output=True,
-                check=True,
-                text=True,
-            ).stdout
-        )
-        assert {s["codec_type"] for s in probe["streams"]} == {"video", "audio"}
-        assert abs(float(probe["format"]["duration"]) - clip["duration"]) < 0.5
+        info = probe(path)
+        assert {s["codec_type"] for s in info["streams"]} == {"video", "audio"}
+        assert abs(float(info["format"]["duration"]) - clip["duration"]) < 0.5
         (cb,) = callbacks_for(receiver, video_id)
         assert cb == {
             "code": 200,

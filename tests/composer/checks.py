@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tests.support.ffprobe import media_seconds
 
 from tunesmith.engines.base import ClipResult
 
 STEM_KEYS = ("stem.drums", "stem.bass", "stem.other")
-
-
-def mp3_seconds(path: Path) -> float:
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return float(out.stdout.strip())
 
 
 def assert_take(workdir: Path, res: ClipResult, *, vocals: bool) -> dict:
@@ -33,7 +23,7 @@ def assert_take(workdir: Path, res: ClipResult, *, vocals: bool) -> dict:
         assert key in res.artifacts, key
     assert ("stem.vocals" in res.artifacts) == vocals
     assert ("stem.lead" in res.artifacts) == vocals
-    assert abs(mp3_seconds(workdir / res.audio) - res.duration) <= 0.1
+    assert abs(media_seconds(workdir / res.audio) - res.duration) <= 0.1
     plan = json.loads((workdir / "plan.json").read_text(encoding="utf-8"))
     assert plan["sections"][0]["start_s"] == 0.0
     assert abs(plan["sections"][-1]["end_s"] - res.duration) < 0.05

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from tests.support.composer_jobs import LYRICS, make_job
+from tests.support.ffprobe import media_seconds
 from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.errors import InvalidRequest
@@ -98,22 +99,7 @@ def test_stems_sum_to_mix(song):
 def test_mp3_duration_matches(song):
     job, sink = song
     for i, res in sink.clips.items():
-        out = subprocess.run(
-            [
-                "ffprobe",
-                "-v",
-                "error",
-                "-show_entries",
-                "format=duration",
-                "-of",
-                "csv=p=0",
-                str(job.clips[i].workdir / res.audio),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert abs(float(out.stdout.strip()) - res.duration) <= 0.1
+        assert abs(media_seconds(job.clips[i].workdir / res.audio) - res.duration) <= 0.1
 
 
 def test_takes_differ(song):

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
+from tests.support.ffprobe import probe
 from tests.support.studio_ops import run_op
 from tunesmith.domain.operations import OperationKind
 from tunesmith.engines.base import SourceClip
 from tunesmith.engines.studio import captions
-
-
-def probe(path: Path) -> dict:
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
 
 
 def test_video_of_a_song(tone_song: SourceClip, tmp_path: Path) -> None:
