@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 import soundfile as sf
 from signals import SR, band, click_track, drum_track, progression, slow_pad
-from tests.support.composer_jobs import make_job
-from tests.support.sink import RecordingSinkForTests
+from tests.support.composer_jobs import render_take
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.ops.analysis import analyse
@@ -119,12 +116,8 @@ def test_three_minutes_of_music_analyse_to_its_tempo():
 @pytest.mark.parametrize("style", ["country, 104 bpm, D major", "hip hop, 90 bpm, E minor"])
 def test_composer_song_tempo_key_and_bars(engine, tmp_path, style):
     req = SongRequest(custom_mode=True, instrumental=True, style=style, duration=20)
-    job = make_job(tmp_path, req, seed=3, clips=1)
-    sink = RecordingSinkForTests()
-    engine.run(job, sink)
-    wd = job.clips[0].workdir
-    plan = json.loads((wd / "plan.json").read_text())
-    x, sr = sf.read(wd / sink.clips[0].wav, dtype="float32")
+    wd, res, plan = render_take(engine, tmp_path, req, seed=3)
+    x, sr = sf.read(wd / res.wav, dtype="float32")
     a = analyse(x, sr)
     assert abs(a.bpm / plan["tempo_bpm"] - 1) < 0.02, (a, plan["tempo_bpm"])
     assert a.to_json()["key_name"] == plan["key"], (a, plan["key"])
@@ -135,10 +128,7 @@ def test_fast_composer_punk_is_not_read_at_half_tempo(engine, tmp_path):
     """185 bpm punk (kick and snare alike on every beat, strums hardest between them) is read at 185, not
     92.5, with its beats on the kick, not on the off-beats."""
     req = SongRequest(custom_mode=True, instrumental=True, style="punk, 185 bpm, A major", duration=20)
-    job = make_job(tmp_path, req, seed=3, clips=1)
-    engine.run(job, RecordingSinkForTests())
-    wd = job.clips[0].workdir
-    plan = json.loads((wd / "plan.json").read_text())
+    wd, _, plan = render_take(engine, tmp_path, req, seed=3)
     x, sr = sf.read(wd / "audio.wav", dtype="float32")
     a = analyse(x, sr)
     assert abs(a.bpm / plan["tempo_bpm"] - 1) < 0.02, (a, plan["tempo_bpm"])

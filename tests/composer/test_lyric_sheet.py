@@ -291,8 +291,7 @@ def test_rendered_sheet_duet_solo_mixed_language_and_fade(engine, tmp_path: Path
     import numpy as np
     import soundfile as sf
     from checks import assert_take
-    from tests.support.composer_jobs import make_job
-    from tests.support.sink import RecordingSinkForTests
+    from tests.support.composer_jobs import render_take
 
     from tunesmith.domain.operations import SongRequest
 
@@ -302,10 +301,7 @@ def test_rendered_sheet_duet_solo_mixed_language_and_fade(engine, tmp_path: Path
         "[Fade Out]\n"
     )
     req = SongRequest(custom_mode=True, lyrics=sheet, style="pop, female vocals, 112 bpm", title="Sheet")
-    sink = RecordingSinkForTests()
-    job = make_job(tmp_path, req, seed=4, clips=1)
-    engine.run(job, sink)
-    wd, res = job.clips[0].workdir, sink.clips[0]
+    wd, res, _ = render_take(engine, tmp_path, req, seed=4)
     plan = assert_take(wd, res, vocals=True)
     words = json.loads((wd / "words.json").read_text())
     assert {w["voice"] for w in words if w["section"] == "Verse 1"} == {"male"}

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from checks import assert_take
-from tests.support.composer_jobs import LYRICS, make_job
+from tests.support.composer_jobs import LYRICS, render_take
 from tests.support.sink import RecordingSinkForTests
 from tests.support.studio_ops import source_of
 
@@ -49,10 +49,8 @@ def chain(engine, tmp_path_factory):
     """generate (1 take) -> extend (2 takes, new lyrics) -> extend (inherit: continue the lyrics)."""
     tmp = tmp_path_factory.mktemp("ops")
     gen = SongRequest(custom_mode=True, lyrics=LYRICS, style="pop, bright, female vocals", title="Shining")
-    job = make_job(tmp / "gen", gen, seed=3, clips=1)
-    sink = RecordingSinkForTests()
-    engine.run(job, sink)
-    song = source_of(job.clips[0].workdir, sink.clips[0], "gen")
+    wd, res, _ = render_take(engine, tmp / "gen", gen, seed=3)
+    song = source_of(wd, res, "gen")
     c1 = round(song.duration * 0.6, 2)
     ext1_req = SongRequest(
         kind=OperationKind.EXTEND, custom_mode=True, lyrics=MORE, source_clip_id="gen", continue_at=c1

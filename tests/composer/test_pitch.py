@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from checks import lead_pitch_errors
-from tests.support.composer_jobs import make_job
-from tests.support.sink import RecordingSinkForTests
+from tests.support.composer_jobs import LYRICS, render_take
 
 from tunesmith.domain.operations import SongRequest
 
@@ -25,16 +24,9 @@ ZH = """[Verse]
 不要害怕不要慌
 我们一起去远方
 """
-EN = """[Verse]
-I walk along the empty street
-the city sleeps beneath my feet
-[Chorus]
-We are shining tonight
-we are burning so bright
-"""
 CASES = {
-    "en-female": ("pop, bright, female vocals", EN),
-    "en-male": ("rock, male vocals", EN),
+    "en-female": ("pop, bright, female vocals", LYRICS),
+    "en-male": ("rock, male vocals", LYRICS),
     # seed 1 gives this song C#5 "qi"/"ni" notes: the high "ee" that Praat once read an octave low
     "zh-female": ("ballad, female vocals", ZH),
 }
@@ -45,9 +37,8 @@ def sung(engine, tmp_path_factory):
     out = {}
     for name, (style, lyrics) in CASES.items():
         tmp = tmp_path_factory.mktemp(name)
-        job = make_job(tmp, SongRequest(custom_mode=True, lyrics=lyrics, style=style, title="Pitch"), 1, 1)
-        engine.run(job, RecordingSinkForTests())
-        out[name] = job.clips[0].workdir
+        req = SongRequest(custom_mode=True, lyrics=lyrics, style=style, title="Pitch")
+        out[name] = render_take(engine, tmp, req, seed=1)[0]
     return out
 
 

@@ -10,8 +10,7 @@ import numpy as np
 import pretty_midi
 import soundfile as sf
 from signals import SR, band, progression
-from tests.support.composer_jobs import LYRICS, make_job
-from tests.support.sink import RecordingSinkForTests
+from tests.support.composer_jobs import LYRICS, render_take
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.ops import melody_track
@@ -119,11 +118,7 @@ def test_silence_reads_as_nothing():
 
 def test_a_composer_song_reads_as_its_plan(engine, tmp_path):
     req = SongRequest(custom_mode=True, lyrics=LYRICS, style="folk, acoustic guitar, female vocals, 96 bpm")
-    job = make_job(tmp_path, req, seed=5, clips=1)
-    sink = RecordingSinkForTests()
-    engine.run(job, sink)
-    wd = job.clips[0].workdir
-    plan = json.loads((wd / "plan.json").read_text())
+    wd, _, plan = render_take(engine, tmp_path, req, seed=5)
     x, sr = sf.read(wd / "audio.wav", dtype="float32")
     r = read_recording(x, sr)
     assert abs(r.analysis.bpm / plan["tempo_bpm"] - 1) < 0.02

@@ -18,7 +18,7 @@ import pytest
 import soundfile as sf
 from checks import assert_take
 from signals import band, write_wav
-from tests.support.composer_jobs import make_job
+from tests.support.composer_jobs import render_take
 from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.errors import InvalidRequest
@@ -71,13 +71,9 @@ def composer_upload(engine, tmp_path_factory) -> tuple[Path, dict]:
     """A 20 s song the composer made in another style; only its WAV is kept, as if a client uploaded it."""
     tmp = tmp_path_factory.mktemp("made")
     req = SongRequest(custom_mode=True, instrumental=True, style="pop, 112 bpm, A minor, piano", duration=20)
-    job = make_job(tmp, req, seed=3, clips=1)
-    sink = RecordingSinkForTests()
-    engine.run(job, sink)
-    wd = job.clips[0].workdir
-    plan = json.loads((wd / "plan.json").read_text())
+    wd, res, plan = render_take(engine, tmp, req, seed=3)
     up = tmp_path_factory.mktemp("upload") / "upload.wav"
-    shutil.copy(wd / sink.clips[0].wav, up)
+    shutil.copy(wd / res.wav, up)
     info = sf.info(str(up))
     assert (info.samplerate, info.channels, info.subtype) == (SR, 2, "PCM_16")
     return up, plan
