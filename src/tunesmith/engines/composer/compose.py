@@ -338,10 +338,13 @@ def sung_texts(lyrics: str) -> list[str]:
     return out
 
 
-def speak_all(texts: list[str], language: str, voice: str) -> dict[str, SpokenLine]:
+def speak_all(
+    texts: list[str], language: str, voice: str, counts: dict[str, int] | None = None
+) -> dict[str, SpokenLine]:
     """Speak every line in this process (used inside a fresh process: espeak-ng keeps jitter state between
-    utterances, so only a fresh library gives the same audio for the same request)."""
-    return {t: speak_line(t, language, voice) for t in texts}
+    utterances, so only a fresh library gives the same audio for the same request). `counts`: the English
+    words' syllable counts, made by the caller (see syllables.english_counts)."""
+    return {t: speak_line(t, language, voice, counts=counts) for t in texts}
 
 
 __all__ = ["build_plan", "INSTRUMENTAL_KINDS"]

@@ -50,7 +50,15 @@ from typing import Any
 
 from tunesmith.domain.errors import InvalidRequest
 from tunesmith.domain.operations import OperationKind, SongRequest
-from tunesmith.engines.base import ClipResult, Engine, EngineError, EngineJob, ProgressSink, SongText
+from tunesmith.engines.base import (
+    ClipResult,
+    ClipSlot,
+    Engine,
+    EngineError,
+    EngineJob,
+    ProgressSink,
+    SongText,
+)
 
 
 def _song_text(
@@ -210,11 +218,14 @@ class ComposerEngine(Engine):
 
         from tunesmith.engines.composer import mastering, pool, synth
         from tunesmith.engines.composer.arrange import Track
+        from tunesmith.engines.composer.compose import sung_texts
         from tunesmith.engines.composer.encode import _encoder, write_wav  # noqa: F401 - imports lameenc
         from tunesmith.engines.composer.finish import finish_take  # noqa: F401 - artifacts, PIL, MIDI
         from tunesmith.engines.composer.render import _vocal_chain
         from tunesmith.engines.composer.songwriter.language import detect_language
         from tunesmith.engines.composer.speech import speak
+        from tunesmith.engines.composer.style import parse_style
+        from tunesmith.engines.composer.syllables import english_counts
 
         synth.load()
         r = synth.BackingRenderer([Track("w", "other", 0, 2, notes=[(60, 0.0, 0.05, 64)])])
@@ -222,6 +233,9 @@ class ComposerEngine(Engine):
         r.close()
         speak("warm up", "en-us")
         detect_language("warm up")
+        english_counts(["warm up"])  # loads the CMU dictionary (syllable counts, stress): ~0.5 s
+        parse_style("pop, warm up", seed=0)  # compiles the style vocabulary's ~1,000 patterns: ~0.3 s
+        sung_texts("[Verse]\nwarm up")  # the lyric tags' patterns
         _encoder().encode(np.zeros(2304, np.int16).tobytes())
         beep = np.sin(np.arange(44100, dtype=np.float32) * 0.05).astype(np.float32)
         _vocal_chain(beep, None)
@@ -234,7 +248,9 @@ class ComposerEngine(Engine):
         import scipy.signal  # noqa: F401
 
         pool.get_pool()
-        pool.speak_fresh(["warm up"], "en", "en-us")
+        # one line per fresh speaker: each is used once and replaced at once, so the first task finds as
+        # many started as it speaks with (the one not used here was only forked on the first task's call)
+        pool.speak_fresh(["warm up"] * pool.SPEAKERS, "en", "en-us")
 
     def run(self, job: EngineJob, sink: ProgressSink) -> None:
         self.check(job.request)
@@ -279,6 +295,7 @@ class ComposerEngine(Engine):
 
         from tunesmith.engines.composer import pool
         from tunesmith.engines.composer.compose import build_plan, second_voice, sung_texts
+        from tunesmith.engines.composer.plan import SongPlan
         from tunesmith.engines.composer.render import TakeOutput, start_take
         from tunesmith.engines.composer.style import parse_style
         from tunesmith.engines.composer.syllables import voice_for
@@ -288,7 +305,6 @@ class ComposerEngine(Engine):
         # the text may come from a language model: a rebuild must sing the same words, not ask again
         replay = {"title": title, "tags": tags, "lyrics": lyrics, "language": language}
         sink.text(SongText(title=title, tags=tags, lyrics=lyrics))
-        plans = []
         instrumental = req.instrumental or not lyrics.strip()
         style = parse_style(
             tags,
@@ -307,34 +323,39 @@ class ComposerEngine(Engine):
             spoken = own()
             if other and second:
                 others = {other: second()}
-        for slot in job.clips:
-            plans.append(
-                build_plan(
-                    style=style,
-                    lyrics=lyrics,
-                    title=title,
-                    take=slot.index,
-                    seed=job.seed,
-                    language=language,
-                    instrumental=req.instrumental or not lyrics.strip(),
-                    duration=req.duration,
-                    spoken=spoken,
-                    others=others,
-                )
+
+        def plan_for(slot: ClipSlot) -> SongPlan:
+            return build_plan(
+                style=style,
+                lyrics=lyrics,
+                title=title,
+                take=slot.index,
+                seed=job.seed,
+                language=language,
+                instrumental=req.instrumental or not lyrics.strip(),
+                duration=req.duration,
+                spoken=spoken,
+                others=others,
             )
+
         executor = pool.get_pool()
         sung: dict = {}  # lines shared by the takes are sung once
         # only the first section's lines are sung before the first audio is out: until then the singers
-        # would take the cores from the backing and the stream encoder that make it
+        # would take the cores from the backing and the stream encoder that make it. The other takes are
+        # planned then too (a plan is ~0.05 s of the first audio's time); their lines follow the first's
         held: pool.Held = []
-        vocals = [
-            pool.submit_vocals(plan, executor, sung, held=held, hold_from=1 if k == 0 else 0)
-            for k, plan in enumerate(plans)
-        ]
+        plans = [plan_for(job.clips[0])]
+        vocals = [pool.submit_vocals(plans[0], executor, sung, held=held, hold_from=1)]
+
+        def plan_the_rest() -> None:
+            pool.release(held, executor)
+            for slot in job.clips[len(plans) :]:
+                plans.append(plan_for(slot))
+                vocals.append(pool.submit_vocals(plans[-1], executor, sung))
 
         def first_audio(index: int, filename: str) -> None:
             sink.streaming(index, filename)
-            pool.release(held, executor)
+            plan_the_rest()
 
         n = len(job.clips)
         # each take's master and files are made on the finisher thread; the next take renders once the master
@@ -372,7 +393,10 @@ class ComposerEngine(Engine):
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="finish-take") as finisher:
             try:
-                for k, (slot, plan) in enumerate(zip(job.clips, plans, strict=True)):
+                for k, slot in enumerate(job.clips):
+                    if k:
+                        plan_the_rest()  # done at the first audio, unless the first take streamed nothing
+                    plan = plans[k]
                     streaming = first_audio if k == 0 else sink.streaming
                     if pending:  # the previous take's master made (or its finish failed)
                         while not mastered.wait(0.05) and not pending[-1][1].done():

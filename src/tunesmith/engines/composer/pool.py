@@ -85,6 +85,7 @@ def start_speaking(texts: list[str], language: str, voice: str) -> Callable[[], 
     rendering can start, and on 2 cores two speakers halve it."""
     global _speaker
     from tunesmith.engines.composer.compose import speak_all
+    from tunesmith.engines.composer.syllables import english_counts
 
     with _lock:
         if _speaker is None:
@@ -100,7 +101,7 @@ def start_speaking(texts: list[str], language: str, voice: str) -> Callable[[], 
             cuts.append(i + 1)
     cuts.append(len(texts))
     runs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
-    futures = [ex.submit(speak_all, texts[a:b], language, voice) for a, b in runs]
+    futures = [ex.submit(speak_all, texts[a:b], language, voice, english_counts(texts[a:b])) for a, b in runs]
 
     def collect() -> dict:
         out: dict = {}

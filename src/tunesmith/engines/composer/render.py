@@ -2,9 +2,12 @@
 
 The backing (FluidSynth, which releases the GIL) is rendered ahead in a thread, section by section, while
 this thread waits for the singers, mixes the vocals and encodes the stream: on 2 cores the backing then fills
-the time otherwise spent waiting for vocal lines. The stream is mastered on the fly with a gain planned from
-the first section (and a soft safety clip); the final audio.mp3/audio.wav are re-mastered from the full mix
-to exactly -14 LUFS and <= -1 dBTP (see finish.py).
+the time otherwise spent waiting for vocal lines. The stream's first piece is the song's first
+FIRST_PIECE_S seconds alone (where no line is sung yet), so a client can start playing well before the first
+section is rendered. The stream is mastered on the fly with a gain planned from that first piece (and a soft
+safety clip); the final audio.mp3/audio.wav are re-mastered from the full mix to exactly -14 LUFS and
+<= -1 dBTP (see finish.py). The stream holds the same samples before those gains: it is the final song's
+audio from its first sample to its last.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from tunesmith.engines.composer.synth import BackingRenderer
 SR = 44100
 VOCAL_GAIN = 0.55
 STREAM_LAG = 0.5  # seconds kept back from each stream chunk so next-section pickups are already placed
+FIRST_PIECE_S = 2.0  # the stream's first piece: what a player needs to start, rendered ahead of the rest
+# the stream's level: its first piece at this loudness. The intro of a mastered song lies 2-9 LU under the
+# song's -14 LUFS (ten styles measured; 4.3 LU on average), so the stream starts near the final song's level
+STREAM_LUFS = mastering.TARGET_LUFS - 4.0
 
 
 @dataclass
@@ -55,6 +62,15 @@ def _place(buf: np.ndarray, start: float, mono: np.ndarray, pan: float, gain: fl
     buf[a : a + n, 1] += mono[:n] * np.float32(gain * right * np.sqrt(2))
 
 
+def _put(stems: dict[str, np.ndarray], part: np.ndarray, a: int, total: int) -> int:
+    """Place a rendered stretch of the backing ((6, n): L/R of each stem in `STEMS` order) at sample `a`, in
+    one copy from the synth's planar layout; returns the sample after it."""
+    n = min(part.shape[1], total - a)
+    for k, name in enumerate(STEMS):
+        stems[name][a : a + n] = part[2 * k : 2 * k + 2, :n].T
+    return a + n
+
+
 def _vocal_chain(lead: np.ndarray, harm: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
     """High-pass at 110 Hz and level each line to a steady RMS, so quiet espeak syllables stay audible."""
     from scipy.signal import butter, sosfilt
@@ -71,9 +87,12 @@ def _vocal_chain(lead: np.ndarray, harm: np.ndarray | None) -> tuple[np.ndarray,
 class _BackingAhead:
     """Renders the backing section by section in a thread; `next()` hands sections over in order."""
 
-    def __init__(self, plan: SongPlan, tracks: list[Track]) -> None:
+    def __init__(self, plan: SongPlan, tracks: list[Track], first: float | None = None) -> None:
+        """`first`: seconds of the first section handed over on their own, before the rest of it."""
         self.renderer = BackingRenderer(tracks)
         self.ends = [plan.section_span(i)[1] for i in range(len(plan.sections))]
+        if first is not None:
+            self.ends.insert(0, first)
         self.out: queue.Queue = queue.Queue()
         self.busy = 0.0
         self.thread = threading.Thread(target=self._work, name="backing", daemon=True)
@@ -153,6 +172,57 @@ def _mix_line(
         lead_buf[lo : lo + k] += lead[lo - s0 : lo - s0 + k] * np.float32(VOCAL_GAIN)
 
 
+def _first_piece(plan: SongPlan, vocals: dict[int, Future], total: int) -> int | None:
+    """The sample the stream's first piece ends at: FIRST_PIECE_S, where that is inside the first section,
+    before the first sung line starts (with its onset consonants) and before a [Fade Out]; None where the
+    song is sung from its start (the first piece then waits for the first section's lines)."""
+    first = min(
+        [plan.section_span(0)[1], FIRST_PIECE_S, total / SR - plan.fade_s]
+        + [plan.seconds(line.notes[0].start) - 0.25 for li, line in enumerate(plan.lines) if li in vocals]
+    )
+    return int(round(first * SR)) if first >= FIRST_PIECE_S else None
+
+
+class _LiveStream:
+    """The growing stream.mp3: the mix up to a sample at a time, at one gain planned from its first piece;
+    `on_first` is called once the first audio is in the file."""
+
+    def __init__(
+        self,
+        path: Path,
+        voc: np.ndarray,
+        stems: dict[str, np.ndarray],
+        on_first: Callable[[str], None] | None,
+        t0: float,
+    ) -> None:
+        self.writer = StreamWriter(path)
+        self.voc, self.stems, self.on_first = voc, stems, on_first
+        self.gain: float | None = None
+        self.at = 0  # samples written
+        self.t0 = t0
+        self.first_audio: float | None = None  # seconds from t0 to the first audio
+
+    def write_until(self, stop: int) -> None:
+        a = self.at
+        if stop <= a:
+            return
+        chunk = self.voc[a:stop] + self.stems["drums"][a:stop]
+        chunk += self.stems["bass"][a:stop]
+        chunk += self.stems["other"][a:stop]
+        if self.gain is None:
+            self.gain = min(10 ** ((STREAM_LUFS - mastering.loudness(chunk)) / 20), 8.0)
+        chunk *= np.float32(self.gain)
+        self.writer.write(np.tanh(chunk / np.float32(0.89)) * np.float32(0.89))  # stream-only safety
+        self.at = stop
+        if self.first_audio is None:
+            self.first_audio = time.perf_counter() - self.t0
+            if self.on_first:
+                self.on_first("stream.mp3")
+
+    def close(self) -> None:
+        self.writer.close()
+
+
 def _final_until(plan: SongPlan, vocals: dict[int, Future], total: int) -> list[int]:
     """Per section: the sample up to which the mix is final once that section is mixed: its backing is
     placed, and no later line starts before (a line starts at most 0.14 s of onset consonants before its first
@@ -230,27 +300,33 @@ def start_take(
     lead_buf = np.zeros(total, np.float32)
     ir = mastering.reverb_ir()
     made: dict = {}  # sung lines through the vocal chain and reverb, for their repeats (see _mix_line)
-    backing = _BackingAhead(plan, tracks)
+    faded = min(total, int(plan.fade_s * SR)) if plan.fade_s > 0 else 0
+    first_piece = _first_piece(plan, vocals, total)
+    backing = _BackingAhead(plan, tracks, None if first_piece is None else first_piece / SR)
     meter = mastering.LoudnessMeter()
     mixed = np.zeros((total, 2), np.float32)  # the final mix, summed as each part of it becomes final
     final_until = _final_until(plan, vocals, total)
     stem_files = StemFiles(workdir, has_vocals)
     song = {**stems, "vocals": voc, "lead": lead_buf}  # the buffers the stem files are written from
-    stream = StreamWriter(workdir / "stream.mp3")
-    stream_gain: float | None = None
-    streamed = 0
-    first_audio: float | None = None
+    stream = _LiveStream(workdir / "stream.mp3", voc, stems, on_stream, t0)
     t_wait = t_voc = t_mix = 0.0
     try:
+        placed = 0  # backing samples placed in the stems
+        if first_piece is not None:  # the first seconds, streamed before the rest of the first section
+            tb = time.perf_counter()
+            placed = _put(stems, backing.next(), 0, total)
+            t_wait += time.perf_counter() - tb
+            tm = time.perf_counter()
+            stream.write_until(first_piece)
+            _measure(meter, stems, voc, has_vocals, first_piece, mixed)
+            t_mix += time.perf_counter() - tm
         for i, _sec in enumerate(plan.sections):
             start, end = plan.section_span(i)
             tb = time.perf_counter()
             part = backing.next()
             t_wait += time.perf_counter() - tb
-            a = int(round(start * SR)) if i else 0
-            n = min(part.shape[1], total - a)
-            for k, name in enumerate(STEMS):  # one copy, from the synth's planar layout
-                stems[name][a : a + n] = part[2 * k : 2 * k + 2, :n].T
+            a = int(round(start * SR)) if i else placed
+            _put(stems, part, a, total)
             tv = time.perf_counter()
             for li in plan.sections[i].lines:
                 fut = vocals.get(li)
@@ -262,25 +338,19 @@ def start_take(
             t_voc += time.perf_counter() - tv
             tm = time.perf_counter()
             last = i == len(plan.sections) - 1
-            stop = total if last else max(streamed, int(round((end - STREAM_LAG) * SR)))
-            chunk = voc[streamed:stop] + stems["drums"][streamed:stop]
-            chunk += stems["bass"][streamed:stop]
-            chunk += stems["other"][streamed:stop]
-            if stream_gain is None:
-                stream_gain = 10 ** ((mastering.TARGET_LUFS - 2.0 - mastering.loudness(chunk)) / 20)
-                stream_gain = min(stream_gain, 8.0)
-            chunk *= np.float32(stream_gain)
-            stream.write(np.tanh(chunk / np.float32(0.89)) * np.float32(0.89))  # stream-only safety
-            streamed = stop
+            stream.write_until(total - faded if last else int(round((end - STREAM_LAG) * SR)))
             _measure(meter, stems, voc, has_vocals, final_until[i], mixed)
             stem_files.write_until(final_until[i], song)
             t_mix += time.perf_counter() - tm
-            if first_audio is None:
-                first_audio = time.perf_counter() - t0
-                if on_stream:
-                    on_stream("stream.mp3")
             if on_progress:
                 on_progress((i + 1) / (len(plan.sections) + 1))
+        if has_vocals:
+            stems["vocals"] = voc[:total]
+        if faded:  # [Fade Out]: every stem fades together, so the stems still sum to the song
+            env = np.cos(np.linspace(0.0, np.pi / 2, faded, dtype=np.float32)) ** 2
+            for data in stems.values():
+                data[total - faded : total] *= env[:, None]
+        stream.write_until(total)  # the fade, streamed as the song ends
     except BaseException:
         stem_files.close()
         raise
@@ -288,18 +358,12 @@ def start_take(
         backing.close()
         stream.close()
     timings.update(backing=backing.busy, backing_wait=t_wait, vocals_wait_and_mix=t_voc, stream=t_mix)
-    if has_vocals:
-        stems["vocals"] = voc[:total]
-    if plan.fade_s > 0:  # [Fade Out]: every stem fades together, so the stems still sum to the song
-        n = min(total, int(plan.fade_s * SR))
-        env = np.cos(np.linspace(0.0, np.pi / 2, n, dtype=np.float32)) ** 2
-        for data in stems.values():
-            data[total - n : total] *= env[:, None]
     _measure(meter, stems, voc, has_vocals, total, mixed)
     stem_files.write_until(total, song)
     measured = meter.value()
+    first_audio = stream.first_audio
     # the stem files hold what they still have to write; the master needs only the summed mix
-    del stems, song, voc, lead_buf, backing, meter, made
+    del stems, song, voc, lead_buf, backing, meter, made, stream
 
     def finish() -> TakeOutput:
         arts = finish_take(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,10 +119,13 @@ def word_language(word: str, language: str) -> str:
     return language
 
 
-def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenLine:
+def speak_line(
+    text: str, language: str, voice: str, rate: int = 160, counts: Mapping[str, int] | None = None
+) -> SpokenLine:
     """Speak a line, cut it into syllables, each owned by one word. A word espeak left silent gets no
     syllable (neighbours time it). A line mixing languages is spoken run by run, each run by its own
-    language's voice (same gender), and the runs joined."""
+    language's voice (same gender), and the runs joined. `counts` may give the English words' dictionary
+    syllable counts (see `english_counts`), so a fresh speaker process need not load the dictionary."""
     words = tokens(text)
     langs = [word_language(w, language) for w in words]
     runs: list[tuple[str, int, int]] = []  # (language, first word, end word)
@@ -131,7 +135,7 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
         else:
             runs.append((lang, i, i + 1))
     if len(runs) <= 1 and (not runs or runs[0][0] == language):
-        audio, sylls = _speak_words(words, language, voice, rate)
+        audio, sylls = _speak_words(words, language, voice, rate, counts)
         return SpokenLine(text, tuple(words), audio, tuple(sylls), tuple(langs))
     gender = "female" if "+f" in voice else "male"
     gap = np.zeros(int(SAMPLE_RATE * 0.03), np.float32)
@@ -140,7 +144,7 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
     pos = 0
     for lang, a, b in runs:
         run_voice = voice if lang == language else voice_for(lang, gender)[0]
-        audio, sylls = _speak_words(words[a:b], lang, run_voice, rate)
+        audio, sylls = _speak_words(words[a:b], lang, run_voice, rate, counts)
         out += [
             Syllable(sy.token + a, sy.start + pos, sy.v0 + pos, sy.v1 + pos, sy.end + pos) for sy in sylls
         ]
@@ -150,7 +154,9 @@ def speak_line(text: str, language: str, voice: str, rate: int = 160) -> SpokenL
     return SpokenLine(text, tuple(words), audio, tuple(out), tuple(langs))
 
 
-def _speak_words(words: list[str], language: str, voice: str, rate: int) -> tuple[np.ndarray, list[Syllable]]:
+def _speak_words(
+    words: list[str], language: str, voice: str, rate: int, counts: Mapping[str, int] | None = None
+) -> tuple[np.ndarray, list[Syllable]]:
     """Speak words in one voice: (audio, syllables with word indices into `words`)."""
     parts: list[str] = []
     offsets: list[int] = []
@@ -187,20 +193,29 @@ def _speak_words(words: list[str], language: str, voice: str, rate: int) -> tupl
             vowel = phons[vi]
             v1 = _trim_vowel(utt.audio, vowel.start, vowel.end)
             sylls.append(Syllable(token, group[0].start, vowel.start, v1, group[-1].end))
-    owners = _owners(events, len(sylls), [_expected_syllables(w, language) for w in words])
+    owners = _owners(events, len(sylls), [_expected_syllables(w, language, counts) for w in words])
     sylls = [Syllable(t, s.start, s.v0, s.v1, s.end) for s, t in zip(sylls, owners, strict=True)]
     return utt.audio, sylls
+
+
+def english_counts(texts: list[str]) -> dict[str, int]:
+    """Every ASCII word of `texts` -> the syllables it should have read as English. Made where the CMU
+    dictionary is loaded (the engine process, see ComposerEngine.warm_up) and handed to the fresh speaker
+    processes: loading the dictionary there took ~0.5 s of every request's speaking, before any audio."""
+    return {w: _expected_syllables(w, "en") for t in texts for w in tokens(t) if w.isascii()}
 
 
 _VOWEL_GROUP = re.compile(r"[aeiouyàâäéèêëîïôöùûüáíóúñ]+", re.IGNORECASE)
 
 
-def _expected_syllables(word: str, language: str) -> int:
-    """Syllables a word should have: one per CJK character, the CMU dictionary's count for English, else
-    its vowel groups."""
+def _expected_syllables(word: str, language: str, counts: Mapping[str, int] | None = None) -> int:
+    """Syllables a word should have: one per CJK character, the CMU dictionary's count for English (from
+    `counts` where it holds the word), else its vowel groups."""
     if not word.isascii() and language in ("zh", "ja", "ko"):
         return 1
     if language == "en" and word.isascii():
+        if counts is not None and word in counts:
+            return counts[word]
         import pronouncing
 
         found = pronouncing.phones_for_word(word.lower().strip("'"))
