@@ -10,8 +10,8 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-from sink import RecordingSink
 from tests.support.composer_jobs import LYRICS, make_job
+from tests.support.sink import RecordingSinkForTests
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.base import EngineJob
@@ -58,7 +58,7 @@ def test_a_speaker_with_counts_speaks_alike_without_the_dictionary() -> None:
 FADING = LYRICS + "[Fade Out]\n"
 
 
-class _StreamWatch(RecordingSink):
+class _StreamWatch(RecordingSinkForTests):
     """Records, at each streaming event, how many bytes the take's stream file held then."""
 
     def __init__(self, job: EngineJob) -> None:
