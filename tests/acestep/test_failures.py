@@ -12,6 +12,7 @@ from tests.acestep.checkpoints import nan_copy
 from tests.acestep.service_setup import acestep_body, acestep_settings
 from tests.support.harness import ServiceHarness, wait_for
 from tests.support.kie_client import poll_until_done
+from tests.support.processes import live_processes
 
 OOM_ENGINE = "tests.acestep.doubles:OomAceStepEngineForTests"
 
@@ -19,19 +20,7 @@ OOM_ENGINE = "tests.acestep.doubles:OomAceStepEngineForTests"
 def _engine_processes() -> set[int]:
     """This test process's children that are engine processes (multiprocessing `spawn` children)."""
     me = os.getpid()
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[1]) == me and fields[0] != "Z" and b"spawn_main" in cmdline:
-            found.add(int(entry.name))
-    return found
+    return {pid for pid, fields, cmd in live_processes() if int(fields[1]) == me and "spawn_main" in cmd}
 
 
 def _status(client, task_id: str) -> str:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.harness import TONE_ENGINE, free_port
+from tests.support.processes import live_processes
 from tunesmith.domain.operations import MODEL_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,20 +45,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def session_processes(sid: int) -> list[str]:
     """'pid command' of every live process in session `sid` (zombies excluded: they are already gone)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        state, session = fields[0], int(fields[3])
-        if session == sid and state != "Z":
-            found.append(f"{entry.name} {cmdline.strip()[:120]}")
-    return found
+    return [f"{pid} {cmd.strip()[:120]}" for pid, fields, cmd in live_processes() if int(fields[3]) == sid]
 
 
 def survivors(sid: int, wait_s: float = 3.0) -> list[str]:

@@ -1,6 +1,7 @@
 """Real `tunesmith` processes for the deployment tests (scale-out, two hosts): the environment that runs them
 on the tone test double, starting one, waiting until an API answers its health check, and stopping them all
-at the end (SIGTERM, then a kill for any that outlives the grace)."""
+at the end (SIGTERM, then a kill for any that outlives the grace). live_processes lists what runs on this
+machine, for the tests that look for processes left behind."""
 
 from __future__ import annotations
 
@@ -74,3 +75,19 @@ def wait_healthy(base: str, timeout: float = 60.0) -> None:
             return False
 
     wait_for(healthy, timeout=timeout, interval=0.2)
+
+
+def live_processes() -> Iterator[tuple[int, list[str], str]]:
+    """Every process in /proc but zombies (already gone): its pid, the fields of its stat after the command
+    name (state, ppid, pgrp, session, ...) and its command line, arguments joined by spaces."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if fields[0] != "Z":
+            yield int(entry.name), fields, cmdline
