@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.support.threads import at_once
 from tunesmith.domain.errors import RateLimited
 from tunesmith.service.limits import RedisWindowLimiter, SlidingWindowLimiter, make_limiter
 
@@ -68,14 +69,10 @@ def test_redis_window_under_concurrency_admits_exactly_the_limit(redis_client) -
     admitted: list[bool] = []
     lock = threading.Lock()
 
-    def worker() -> None:
+    def worker(_: int) -> None:
         results = fill(limiter, "burst", 10)
         with lock:
             admitted.extend(results)
 
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(worker, 6)
     assert admitted.count(True) == 20 and admitted.count(False) == 40

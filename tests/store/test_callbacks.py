@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from tests.store.factories import new_key, new_task
+from tests.support.threads import at_once
 from tunesmith.domain.models import CallbackDelivery, Task
 from tunesmith.store.sql import SqlStore
 
@@ -61,18 +61,12 @@ def test_enqueue_dedupes_per_task_and_stage(store: SqlStore) -> None:
 def test_concurrent_enqueues_keep_one_delivery(store: SqlStore) -> None:
     """A reporter retried after a timeout may enqueue the same stage twice at once: one delivery only."""
     task = _task(store)
-    barrier = threading.Barrier(4)
     got: list[CallbackDelivery | None] = []
 
     def enqueue(n: int) -> None:
-        barrier.wait()
         got.append(store.enqueue_callback(task.id, "complete", f"https://client.example/{n}", {"n": n}))
 
-    threads = [threading.Thread(target=enqueue, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(enqueue, 4)
     winners = [d for d in got if d is not None]
     assert len(got) == 4 and len(winners) == 1
     assert store.list_callbacks(task.id) == winners

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC
 
 from tests.store.factories import new_key
+from tests.support.threads import at_once
 from tunesmith.store.sql import SqlStore
 
 
@@ -52,18 +52,12 @@ def test_same_hash_twice_returns_the_existing_key(store: SqlStore) -> None:
 
 def test_same_hash_created_concurrently_is_one_key(store: SqlStore) -> None:
     """Several processes bootstrapping the same configured key at once must end up with one key."""
-    barrier = threading.Barrier(4)
     got = []
 
-    def create() -> None:
-        barrier.wait()
+    def create(_: int) -> None:
         got.append(store.create_key(name="dev", key_hash="dev-hash", prefix="dev", credits=50))
 
-    threads = [threading.Thread(target=create) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(create, 4)
     assert len(got) == 4 and len({k.id for k in got}) == 1
     assert store.count_keys() == 1
     assert [row["delta"] for row in store.ledger(got[0].id)] == [50]

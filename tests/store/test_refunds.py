@@ -3,9 +3,8 @@ try to fail it."""
 
 from __future__ import annotations
 
-import threading
-
 from tests.store.factories import new_key, new_task
+from tests.support.threads import at_once
 from tunesmith.domain.models import Failure
 from tunesmith.domain.states import FailureKind
 from tunesmith.store.base import ClipUpdate
@@ -55,16 +54,10 @@ def test_concurrent_failures_refund_once(store: SqlStore) -> None:
     key = new_key(store, credits=50)
     task = store.submit_task(new_task(key.id, cost=50))
     results: list[int] = []
-    barrier = threading.Barrier(4)
 
-    def refund() -> None:
-        barrier.wait()
+    def refund(_: int) -> None:
         results.append(0 if store.fail_task(task.id, BOOM) is None else 50)
 
-    threads = [threading.Thread(target=refund) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(refund, 4)
     assert sorted(results) == [0, 0, 0, 50]
     assert store.get_key(key.id).credits == 50  # type: ignore[union-attr]

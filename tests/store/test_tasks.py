@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -13,6 +12,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from tests.store.factories import T0, new_key, new_task
+from tests.support.threads import at_once
 from tunesmith.domain.errors import InsufficientCredits
 from tunesmith.domain.models import Clip, Task
 from tunesmith.domain.operations import OperationKind, SongRequest
@@ -191,21 +191,15 @@ def test_concurrent_submits_never_overdraw(store: SqlStore) -> None:
     """Two requests racing for the last credits: the balance check and the charge must be one step."""
     key = new_key(store, credits=100)
     outcomes: list[str] = []
-    barrier = threading.Barrier(8)
 
-    def submit() -> None:
-        barrier.wait()
+    def submit(_: int) -> None:
         try:
             store.submit_task(new_task(key.id, cost=30))
             outcomes.append("ok")
         except InsufficientCredits:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(submit, 8)
     assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 5
     assert store.get_key(key.id).credits == 10  # type: ignore[union-attr]
     assert sum(r["delta"] for r in store.ledger(key.id)) == 10
