@@ -11,6 +11,7 @@ import pretty_midi
 import soundfile as sf
 from signals import SR, band, progression
 from tests.support.composer_jobs import LYRICS, render_take
+from tests.support.recordings import voice_line
 
 from tunesmith.domain.operations import SongRequest
 from tunesmith.engines.composer.ops import melody_track
@@ -23,26 +24,8 @@ LINE = [(69, 1.0), (72, 0.5), (71, 0.5), (69, 1.0), (64, 1.0), (65, 0.5), (64, 0
 def sung_line(
     bpm: float, seconds: float, vibrato_cents: float
 ) -> tuple[np.ndarray, list[tuple[int, float, float]]]:
-    """A voice-like line (harmonics 1-8 falling off, a vibrato of `vibrato_cents` at 5.5 Hz) of LINE's
-    notes (MIDI, beats) repeated; and the notes as (pitch, start_s, end_s)."""
-    beat = 60.0 / bpm
-    out = np.zeros(int(seconds * SR))
-    notes, t0, i = [], 0.0, 0
-    while t0 < seconds - 0.5:
-        pitch, beats = LINE[i % len(LINE)]
-        dur = min(beats * beat, seconds - t0)
-        t = np.arange(int(dur * SR)) / SR
-        cents = vibrato_cents * np.sin(2 * np.pi * 5.5 * t) * np.minimum(1.0, t / 0.15)
-        f = 440.0 * 2 ** ((pitch - 69 + cents / 100) / 12)
-        phase = 2 * np.pi * np.cumsum(f) / SR
-        tone = sum(0.8**h * np.sin(h * phase) for h in range(1, 9))
-        env = np.minimum(1, t / 0.03) * np.minimum(1, (dur - t) / 0.04)
-        s = int(t0 * SR)
-        out[s : s + len(t)] += tone * env
-        notes.append((pitch, t0, t0 + dur))
-        t0 += dur
-        i += 1
-    return out / np.abs(out).max(), notes
+    """LINE sung by recordings.voice_line (mono); and the notes as (pitch, start_s, end_s)."""
+    return voice_line(bpm, seconds, LINE, vibrato_cents)
 
 
 def test_chords_per_bar_and_repetition_of_a_band():

@@ -22,20 +22,30 @@ CHORDS = [(57, True), (53, False), (48, False), (52, False)]
 A_MINOR = {9, 11, 0, 2, 4, 5, 7}
 
 
-def sung_line(bpm: float, seconds: float) -> np.ndarray:
-    """A cappella: LINE repeated, harmonics 1-8 falling off, a 5.5 Hz vibrato of 30 cents; (n, 2) float32."""
-    beat, out, t0, i = 60.0 / bpm, np.zeros(int(seconds * SR)), 0.0, 0
+def voice_line(
+    bpm: float, seconds: float, line: list[tuple[int, float]] = LINE, vibrato_cents: float = 30.0
+) -> tuple[np.ndarray, list[tuple[int, float, float]]]:
+    """A voice-like tone singing `line`'s notes (MIDI, beats) over and over: harmonics 1-8 falling off, a
+    5.5 Hz vibrato of `vibrato_cents` that sets in over 0.15 s; mono with a peak of 1, and the notes sung as
+    (pitch, start_s, end_s)."""
+    beat, out, notes, t0, i = 60.0 / bpm, np.zeros(int(seconds * SR)), [], 0.0, 0
     while t0 < seconds - 0.5:
-        pitch, beats = LINE[i % len(LINE)]
+        pitch, beats = line[i % len(line)]
         dur = min(beats * beat, seconds - t0)
         t = np.arange(int(dur * SR)) / SR
-        f = 440.0 * 2 ** ((pitch - 69 + 0.3 * np.sin(2 * np.pi * 5.5 * t) * np.minimum(1, t / 0.15)) / 12)
-        phase = 2 * np.pi * np.cumsum(f) / SR
+        vibrato = vibrato_cents / 100 * np.sin(2 * np.pi * 5.5 * t) * np.minimum(1, t / 0.15)
+        phase = 2 * np.pi * np.cumsum(440.0 * 2 ** ((pitch - 69 + vibrato) / 12)) / SR
         env = np.minimum(1, t / 0.03) * np.minimum(1, (dur - t) / 0.04)
         s = int(t0 * SR)
         out[s : s + len(t)] += sum(0.8**h * np.sin(h * phase) for h in range(1, 9)) * env
+        notes.append((pitch, t0, t0 + dur))
         t0, i = t0 + dur, i + 1
-    x = (0.5 * out / np.abs(out).max()).astype(np.float32)
+    return out / np.abs(out).max(), notes
+
+
+def sung_line(bpm: float, seconds: float) -> np.ndarray:
+    """A cappella: LINE sung by voice_line at half scale; (n, 2) float32."""
+    x = (0.5 * voice_line(bpm, seconds)[0]).astype(np.float32)
     return np.stack([x, x], axis=1)
 
 
