@@ -8,6 +8,7 @@ the critical path of every section; the final master keeps quality 5.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy as np
 SR = 44100
 STREAM_QUALITY = 7
 MP3_PIECE = SR * 10  # samples per call into LAME for a whole file
+SPLIT_MIN = SR * 30  # shorter songs are encoded by one encoder
 
 
 def _pcm16(x: np.ndarray) -> np.ndarray:
@@ -58,22 +60,55 @@ class StreamWriter:
         self.file.close()
 
 
-def write_mp3(path: Path, stereo: np.ndarray, stop: threading.Event | None = None) -> bool:
+def write_mp3(
+    path: Path, stereo: np.ndarray, stop: threading.Event | None = None, helper: Executor | None = None
+) -> bool:
     """`stereo` as float audio, or int16 PCM already converted by `_pcm16`. Encoded in pieces (LAME's output
     does not depend on how its input is cut), so a draft master can be given up: once `stop` is set, nothing
-    is written and False is returned."""
-    enc = _encoder()
+    is written and False is returned. With `helper` (a thread free to take the first half), a song of at least
+    SPLIT_MIN samples is encoded by two encoders at once and their streams spliced (see mp3split.py)."""
     pcm = _pcm16(stereo)
+    data = _split_encode(pcm, stop, helper) if helper is not None and len(pcm) >= SPLIT_MIN else None
+    if data is None:
+        data = _encode(pcm, stop)
+    if data is None or (stop is not None and stop.is_set()):
+        return False
+    path.write_bytes(data)
+    return True
+
+
+def _encode(pcm: np.ndarray, stop: threading.Event | None, flush: bool = True) -> bytes | None:
+    enc = _encoder()
     parts = []
     for a in range(0, len(pcm), MP3_PIECE):
         if stop is not None and stop.is_set():
-            return False
+            return None
         parts.append(bytes(enc.encode(pcm[a : a + MP3_PIECE])))
-    parts.append(bytes(enc.flush()))
-    if stop is not None and stop.is_set():
-        return False
-    path.write_bytes(b"".join(parts))
-    return True
+    if flush:
+        parts.append(bytes(enc.flush()))
+    return b"".join(parts)
+
+
+def _split_encode(pcm: np.ndarray, stop: threading.Event | None, helper: Executor) -> bytes | None:
+    """The first half on `helper`, the second here, spliced; None where the streams do not splice (the
+    caller encodes the whole then) or `stop` was set."""
+    from tunesmith.engines.composer import mp3split
+
+    at = len(pcm) // 2 // mp3split.FRAME
+    cut = at * mp3split.FRAME
+    first = helper.submit(_encode, pcm[: cut + mp3split.PAST_FRAMES * mp3split.FRAME], stop, False)
+    second = _encode(pcm[cut - mp3split.PRE_FRAMES * mp3split.FRAME :], stop)
+    head = first.result()
+    if head is None or second is None:
+        return None
+    for later in range(mp3split.PAST_FRAMES // 2):  # the next frames, where the reservoir does not fit
+        try:
+            out = mp3split.splice(head, second, at + later, mp3split.PRE_FRAMES + later)
+        except ValueError:
+            return None
+        if out is not None:
+            return out
+    return None
 
 
 def write_wav(path: Path, stereo: np.ndarray, *, float32: bool = False) -> None:

@@ -46,7 +46,7 @@ def finish_take(
     with (
         ThreadPoolExecutor(max_workers=2, thread_name_prefix="finish", initializer=behind) as ex,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="true-peak") as side,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="mp3") as mp3,
+        ThreadPoolExecutor(max_workers=2, thread_name_prefix="mp3") as mp3,
     ):
         # what does not depend on the master is written while it is computed, on the other core
         jobs = [ex.submit(_write_artifacts, plan, workdir, tracks)]
@@ -121,11 +121,13 @@ def submit_master(
     encoder: ThreadPoolExecutor | None = None,
     stop: threading.Event | None = None,
 ) -> list[Future[Any]]:
-    """Start writing the master as audio.mp3 (on `encoder` where given, else `ex`) and audio.wav (on `ex`);
-    with `stop`, the MP3 is given up, unwritten, once it is set."""
+    """Start writing the master as audio.mp3 and audio.wav (on `ex`). With `encoder` (a pool of two threads),
+    the MP3 is encoded there, in two halves at once (encode.write_mp3); with `stop`, it is given up,
+    unwritten, once that is set."""
     enc = encoder or ex
     pcm = enc.submit(_pcm16, mastered)  # converted once for both writers
-    jobs: list[Future[Any]] = [pcm, enc.submit(lambda: write_mp3(workdir / "audio.mp3", pcm.result(), stop))]
+    mp3 = enc.submit(lambda: write_mp3(workdir / "audio.mp3", pcm.result(), stop, encoder))
+    jobs: list[Future[Any]] = [pcm, mp3]
     jobs.append(ex.submit(lambda: write_wav(workdir / "audio.wav", pcm.result())))
     return jobs
 
