@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.support.harness import ServiceHarness, wait_for
-from tests.support.kie_client import wav_master
+from tests.support.harness import ServiceHarness
+from tests.support.kie_client import poll, wav_master
 from tests.support.newapi_client import newapi_done, newapi_submit, zeak_done, zeak_submit
 from tests.support.recordings import FileServer, band, sung_line, wav_bytes
 from tests.support.uploads import refused_uploads, upload_settings
@@ -185,12 +185,9 @@ def test_zeakai_upload_then_extend_cover_and_crop(service: ServiceHarness, files
         reply = client.post("/api/v1/mp4/generate", json={"taskId": up_id, "audioId": clip["id"]})
         assert reply.json()["code"] == 200, reply.text
         video_task = reply.json()["data"]["taskId"]
-
-        def video_done() -> dict | None:
-            data = client.get("/api/v1/mp4/record-info", params={"taskId": video_task}).json()["data"]
-            return data if data["successFlag"] != "PENDING" else None
-
-        video = wait_for(video_done, timeout=240, interval=0.5)
+        video = poll(
+            client, "/api/v1/mp4/record-info", video_task, lambda d: d["successFlag"] != "PENDING", 240
+        )["data"]
         assert video["successFlag"] == "SUCCESS", video
         assert client.get(video["response"]["videoUrl"]).headers["content-type"] == "video/mp4"
 
