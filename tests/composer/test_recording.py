@@ -10,6 +10,7 @@ import numpy as np
 import pretty_midi
 import soundfile as sf
 from signals import SR, band, progression
+from tests.support import recordings
 from tests.support.composer_jobs import LYRICS, render_take
 from tests.support.recordings import voice_line
 
@@ -127,3 +128,15 @@ def test_a_composer_song_reads_as_its_plan(engine, tmp_path):
     assert near >= 0.7 * len(sung), (near, len(sung))
     assert r.vocals
     assert json.dumps(r.to_json())  # plain JSON, as plan.json's history keeps it
+
+
+def test_the_melody_is_voiced_only_where_a_line_leads() -> None:
+    """A band alone for 8 s, then a sung line over it: the path runs through the band's intro too (its bass
+    and chords), but the notes are the line's alone, from where it starts."""
+    x = 0.6 * recordings.band(96.0, 20.0)
+    x[8 * SR :] += 0.6 * recordings.sung_line(96.0, 12.0)
+    t = melody_track.track(x.mean(axis=1))
+    assert np.isfinite(t.pitch[:800]).mean() > 0.9  # something sounds in the intro
+    assert not t.voiced[:780].any() and t.voiced[820:].mean() > 0.95
+    assert t.notes and t.notes[0].start_s >= 8.0
+    assert [n.pitch for n in t.notes[:4]] == [69, 72, 71, 69]  # the line's first notes

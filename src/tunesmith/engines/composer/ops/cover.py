@@ -10,19 +10,22 @@ The rule:
   lyrics (description mode) the songwriter writes new ones from `request.description` (plan.json's
   `lyrics_rule` says "new"); an instrumental cover gives the melody to the lead instrument.
 - Melody: the words are sung on the recording's own melody notes (`sing_on_melody`), so the cover sings its
-  tune (rhythm and contour) whatever the melody writer's seed would have laid out. The melody track's notes
-  are grouped into phrases (a rest of a beat or more ends one), without the single notes the track took from
-  another part between two sung ones (more than 7 semitones below or above both neighbours: the bass under a
-  held note) and, when the recording has a singer, without the held notes (0.3 s or more) that have no
-  singer's vibrato (an instrument's: the bass, or a lead between verses). The sung lines take them in order:
-  each syllable, one per note, takes a note's onset, length and pitch; after a line, the few notes left of its
-  phrase stay unsung and the next line starts at the next phrase. Pitches move by whole octaves into the new
-  voice's range (one shift for the whole song, so the contour keeps its shape; single notes still outside the
-  range move by an octave; a leap of more than 8 semitones from the note before is read as the tracker's
-  octave error and folded back). Lines move to the sections they now fall in. A recording whose track has no
-  notes keeps the writer's rhythm, each note taking the recording's pitch at its time (`follow_melody`). The
-  cover is only as right as the melody track: where it reads the bass instead of a low voice in the same
-  register, the cover sings the bass line (bench/cover_contour_bench.py measures it).
+  tune (rhythm and contour) whatever the melody writer's seed would have laid out. Of the melody track's notes
+  (the voiced ones, melody_track.py), only the stretches (notes with rests under STRETCH_GAP_S) where a
+  singer's vibrato is heard on some note are kept when there are such stretches: a lead instrument's intro or
+  solo is melody too, but not the tune the voice sang. They are grouped into phrases (a rest of a beat or more
+  ends one), without the single notes the track took from another part between two sung ones (more than 7
+  semitones below or above both neighbours: the bass under a held note) and, when the recording has a singer,
+  without the held notes (0.3 s or more) that have no singer's vibrato (an instrument's: the bass, or a lead
+  between verses). The sung lines take them in order: each syllable, one per note, takes a note's onset,
+  length and pitch; after a line, the few notes left of its phrase stay unsung and the next line starts at the
+  next phrase. Pitches move by whole octaves into the new voice's range (one shift for the whole song, so the
+  contour keeps its shape; single notes still outside the range move by an octave; a leap of more than 8
+  semitones from the note before is read as the tracker's octave error and folded back). Lines move to the
+  sections they now fall in. A recording whose track has no notes keeps the writer's rhythm, each note taking
+  the recording's pitch at its time (`follow_melody`). The cover is only as right as the melody track: where
+  it reads the bass instead of a low voice in the same register, the cover sings the bass line
+  (bench/cover_contour_bench.py measures it).
 - Length: the recording's whole bars; words that do not fit are left out (noted in plan.json), as are lines
   left when the recording's phrases run out.
 - Two takes, each with its own seed (different instruments where the genre allows).
@@ -44,6 +47,7 @@ from tunesmith.engines.composer.ops import timeline
 from tunesmith.engines.composer.ops.add_part import read_checked
 from tunesmith.engines.composer.ops.clipio import write_clip
 from tunesmith.engines.composer.ops.continuation import placed_midi, render_stems, speak_lines
+from tunesmith.engines.composer.ops.melody_track import MelodyNote
 from tunesmith.engines.composer.ops.over_recording import grid_start, place, plans_over, style_over
 from tunesmith.engines.composer.ops.recording import Reading
 from tunesmith.engines.composer.plan import Line, Note, SongPlan
@@ -120,7 +124,7 @@ def melody_phrases(reading: Reading, t0: float, bpm: float, total_beats: float) 
     spb = 60.0 / bpm
     phrases: list[list[Note]] = []
     end = -1e9
-    for m in reading.melody.notes:
+    for m in sung_stretches(reading.melody.notes):
         start, dur = (m.start_s - t0) / spb, (m.end_s - m.start_s) / spb
         if m.end_s - m.start_s < MIN_NOTE_S or start < 0 or start >= total_beats:
             continue
@@ -133,6 +137,21 @@ def melody_phrases(reading: Reading, t0: float, bpm: float, total_beats: float) 
         phrases[-1].append(note)
         end = start + dur
     return [clean for ph in phrases if (clean := without_intrusions(ph))]
+
+
+STRETCH_GAP_S = 0.5
+
+
+def sung_stretches(notes: list[MelodyNote]) -> list[MelodyNote]:
+    """The notes of the stretches (runs of notes with rests under STRETCH_GAP_S) where a singer's vibrato is
+    heard on at least one note; all the notes when none has one."""
+    runs: list[list[MelodyNote]] = []
+    for m in notes:
+        if not runs or m.start_s - runs[-1][-1].end_s >= STRETCH_GAP_S:
+            runs.append([])
+        runs[-1].append(m)
+    sung = [m for run in runs if any(n.vibrato for n in run) for m in run]
+    return sung or list(notes)
 
 
 def without_intrusions(notes: list[Note]) -> list[Note]:

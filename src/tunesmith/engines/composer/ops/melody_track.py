@@ -20,11 +20,19 @@ extractors do:
   sustained chords and pads go and a sung line stays; a low male voice sings inside the band's register,
   where the held chords would otherwise outweigh it and send the path an octave up. Its pitch within the
   semitone is the salience peak there (parabolic interpolation).
-- Notes: frames rounded to semitones, runs of one semitone (gaps of up to 30 ms bridged) lasting at least
-  MIN_NOTE_S, pitch = the median of the run.
+- Voicing: the path runs through every sounding frame, the bass or a pad included where nothing leads (an
+  intro, the gaps between sung lines). The melody leads where the path's moving salience, averaged over
+  VOICING_S, reaches VOICED of its 95th percentile over the song (Melodia's voicing, by the line's strength
+  against the song's strongest line), widened by VOICED_PAD_S each side; `voiced` says where, and the notes
+  are read from those frames only. On 30 composer renders (bench/analysis_bench.py) the share of transcribed
+  notes lying on sung notes went from 52.4 % to 75.2 %, sung notes read within a semitone from 81.9 % to
+  81.3 %.
+- Notes: voiced frames rounded to semitones, runs of one semitone (gaps of up to 30 ms bridged) lasting at
+  least MIN_NOTE_S, pitch = the median of the run.
 - Vocal or played: a singer's held notes swing in pitch at 4-8 Hz (vibrato), an instrument's (piano, guitar,
   synths) stay put; chords beating against each other make the tracked pitch jitter, but not periodically.
-  `vocals` = at least VOCAL_SHARE of the notes longer than VIBRATO_MIN_S have a vibrato (see `_vibrato`).
+  `vocals` = at least VOCAL_SHARE of the notes longer than VIBRATO_MIN_S (voiced or not) have a vibrato
+  (see `_vibrato`).
   An instrument played with vibrato (violin, theremin) can read as a voice; a voice sung dead straight (or
   auto-tuned) as an instrument.
 """
@@ -49,6 +57,7 @@ FLOOR = 0.02  # a semitone's score is log(its salience / the frame's best + FLOO
 BACKGROUND_S = 1.0
 MOVING_WEIGHT = 0.5
 SOUNDING = 0.15  # a frame sounds when its best salience is at least this share of the loud frames' (95th pct)
+VOICING_S, VOICED, VOICED_PAD_S = 3.0, 0.7, 0.15
 VOCAL_SHARE = 0.08  # composer renders: sung 0.1-0.55 (rap, shouting less), played 0 (strings: 0.56)
 
 
@@ -66,6 +75,7 @@ class MelodyNote:
 @dataclass(frozen=True)
 class MelodyTrack:
     pitch: np.ndarray  # per frame (FPS), fractional MIDI, nan where no line leads
+    voiced: np.ndarray  # per frame: the melody leads there (the notes are read from these frames only)
     notes: list[MelodyNote]
     vocal_share: float  # share of the long notes with a singer's vibrato
     vocals: bool
@@ -132,7 +142,9 @@ def track(mono: np.ndarray, sr: int = 44100) -> MelodyTrack:
     """The predominant melody of `mono` (see the module docstring)."""
     s = salience(mono, sr)
     if s.size == 0:
-        return MelodyTrack(pitch=np.zeros(0), notes=[], vocal_share=0.0, vocals=False)
+        return MelodyTrack(
+            pitch=np.zeros(0), voiced=np.zeros(0, bool), notes=[], vocal_share=0.0, vocals=False
+        )
     rows = np.arange(len(s))
     top = s.max(axis=1)
     sounding = top / max(float(np.percentile(top, 95)), 1e-12) > SOUNDING
@@ -143,7 +155,8 @@ def track(mono: np.ndarray, sr: int = 44100) -> MelodyTrack:
         padded = np.pad(x, ((0, 0), (half, per)))
         return padded[:, : cols * per].reshape(len(x), cols, per).max(axis=2)
 
-    semi, moving = by_semitone(s), by_semitone(_moving(s))
+    held_out = _moving(s)
+    semi, moving = by_semitone(s), by_semitone(held_out)
     score = (1.0 - MOVING_WEIGHT) * np.log(semi / np.maximum(top[:, None], 1e-12) + FLOOR)
     score += MOVING_WEIGHT * np.log(moving / np.maximum(moving.max(axis=1, keepdims=True), 1e-12) + FLOOR)
     semis = _path(score, sounding)
@@ -156,10 +169,26 @@ def track(mono: np.ndarray, sr: int = 44100) -> MelodyTrack:
     den = left - 2 * peak + right
     delta = np.clip(0.5 * (left - right) / np.where(den < -1e-12, den, -1e-12), -0.5, 0.5)
     pitch = np.where(sounding, LO + (best + delta) * RES, np.nan)  # nothing (or hardly anything) sounds
-    notes = _notes(pitch)
-    long = [n.vibrato for n in notes if n.end_s - n.start_s >= VIBRATO_MIN_S]
+    voiced = _voiced(held_out[rows, best], sounding)
+    notes = _notes(np.where(voiced, pitch, np.nan))
+    long = [n.vibrato for n in _notes(pitch) if n.end_s - n.start_s >= VIBRATO_MIN_S]
     share = float(np.mean(long)) if long else 0.0
-    return MelodyTrack(pitch=pitch, notes=notes, vocal_share=round(share, 3), vocals=share >= VOCAL_SHARE)
+    return MelodyTrack(
+        pitch=pitch, voiced=voiced, notes=notes, vocal_share=round(share, 3), vocals=share >= VOCAL_SHARE
+    )
+
+
+def _voiced(strength: np.ndarray, sounding: np.ndarray) -> np.ndarray:
+    """Per frame, whether the melody leads there: the path's moving salience (`strength`), averaged over
+    VOICING_S, is at least VOICED of its 95th percentile over the song, widened by VOICED_PAD_S each side
+    (a phrase's first and last notes sit at the edge of the average)."""
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+    if not sounding.any():
+        return sounding
+    level = uniform_filter1d(np.where(sounding, strength, 0.0), int(VOICING_S * FPS) | 1)
+    strong = level >= VOICED * float(np.percentile(level[sounding], 95))
+    return sounding & maximum_filter1d(strong, 2 * int(VOICED_PAD_S * FPS) + 1)
 
 
 def _moving(s: np.ndarray) -> np.ndarray:
