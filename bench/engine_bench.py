@@ -4,7 +4,7 @@ Issue 14's targets (2 cores, idle machine): a 3-minute sung song >= 25x real tim
 2.5-minute songs at SUCCESS (last clip complete) in <= 15 s; first playable audio <= 0.5 s; peak memory no
 higher than 1.3 GB (engine process). Every figure is printed with the load average it was measured under and
 the CPU time (user+sys) of the engine process and of the singer processes, which load disturbs less than wall
-time.
+time, also split at the first audio and at the last section mixed (what follows is the master and the files).
 
 Run: PYTHONPATH=src .venv/bin/python bench/engine_bench.py [--quick] [--runs N]
 """
@@ -110,7 +110,20 @@ def run(engine, clips: int, repeats: int, label: str, outro: int = 0) -> None:  
         seed=1,
         clips=tuple(ClipSlot(clip_id=f"c{i}", index=i, workdir=tmp / f"c{i}") for i in range(clips)),
     )
-    sink = RecordingSinkForTests()
+
+    class CpuSink(RecordingSinkForTests):
+        """Also takes the CPU times at every event: the bench splits them at the first audio and at the last
+        section mixed (the last progress report before the files), so each phase has its CPU time."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.cpu: list[tuple[float, float]] = []
+
+        def _event(self, kind: str, value: object) -> None:
+            super()._event(kind, value)
+            self.cpu.append(cpu_s())
+
+    sink = CpuSink()
     la = os.getloadavg()[0]
     c0 = cpu_s()
     t0 = time.perf_counter()
@@ -129,6 +142,16 @@ def run(engine, clips: int, repeats: int, label: str, outro: int = 0) -> None:  
     )
     for i, r in sorted(res.items()):
         print(f"   clip {i}: {r.duration:.1f} s")
+    kinds = [k for _, k, _ in sink.events]
+    at_first = sink.cpu[kinds.index("streaming")]
+    progress = [(v, j) for j, (_, k, v) in enumerate(sink.events) if k == "progress"]
+    at_last = sink.cpu[max(progress)[1]] if progress else at_first
+    names = ("to first audio", "render", "after the last section")
+    phases = zip(names, [(at_first, c0), (at_last, at_first), (c1, at_last)], strict=True)
+    print(
+        "   CPU time by phase (engine + singers): "
+        + ", ".join(f"{name} {a[0] - b[0]:.1f} + {a[1] - b[1]:.1f} s" for name, (a, b) in phases)
+    )
 
 
 def main() -> None:

@@ -3,7 +3,8 @@
 The stems (float32 drums, bass, other, vocals and the dry lead) were written after the last section, five
 full-song files competing with the master and the MP3 encode for the 2 cores, and their buffers stayed in
 memory until then (in a 2-clip task, while the next take rendered). Written section by section on one thread
-at a lower priority, the tail of a take has no stem left to write and the buffers go once the render ends.
+(~0.3 s of CPU for 3 minutes), the tail of a take has no stem left to write and the buffers go once the render
+ends.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class StemFiles:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.names = (*STEM_NAMES, "lead") if vocals else STEM_NAMES[1:]
         self.arts = {f"stem.{name}": f"stems/{name}.wav" for name in self.names}
-        self.ex = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stems", initializer=behind)
+        # at the normal priority: a writer that falls behind keeps the stem buffers in memory into the tail
+        self.ex = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stems")
         self.files: dict[str, Any] = {}  # name -> soundfile.SoundFile, opened by the writing thread
         self.jobs: list[Future[None]] = []
         self.at = 0
