@@ -78,7 +78,9 @@ def test_newapi_upload_is_a_clip_that_extends_and_concats_from_the_recording(
         assert ext["status"] == "SUCCESS", ext
         assert len(ext["data"]) == 2
         for take in ext["data"]:
-            assert take["metadata"]["history"][0]["id"] == clip["id"]
+            assert take["metadata"]["history"] == [
+                {"id": clip["id"], "continue_at": 12, "type": "upload", "source": "web"}
+            ]
             assert take["metadata"]["tags"] == "rock, male vocals"
             audio, rate = sf.read(io.BytesIO(client.get(take["audio_url"]).content))
             assert abs(len(audio) / rate - take["metadata"]["duration"]) < 0.1 and len(audio) / rate > 5
@@ -168,6 +170,7 @@ def test_zeakai_upload_then_extend_cover_and_crop(service: ServiceHarness, files
         ext = zeak_done(client, ext_id, timeout=300)
         assert ext["status"] == "SUCCESS" and len(ext["clips"]) == 2, ext
         assert all(c["metadata"]["history"][0]["id"] == clip["id"] for c in ext["clips"])
+        assert all(c["metadata"]["history"][0]["type"] == "upload" for c in ext["clips"])  # an imported clip
         cover = zeak_done(client, cover_id, timeout=300)
         assert cover["status"] == "SUCCESS" and len(cover["clips"]) == 2, cover
         assert all(abs(c["metadata"]["duration"] - SECONDS) < 0.1 for c in cover["clips"])

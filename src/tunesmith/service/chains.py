@@ -19,6 +19,11 @@ MAX_CHAIN = 100
 HISTORY_TYPES = {OperationKind.UPLOAD: "upload"}
 
 
+def history_type(operation: OperationKind) -> str:
+    """Suno's `type` of a clip made by `operation`, as a history entry names it."""
+    return HISTORY_TYPES.get(operation, "gen")
+
+
 def extension_chain(store: Store, clip_id: str) -> list[tuple[Clip, float | None]]:
     """(clip, continue_at) from the first part to `clip_id`; each part continues the one before it at its
     own `continue_at` (None for the first)."""
@@ -44,7 +49,7 @@ def concat_history(store: Store, clip_id: str) -> list[dict[str, Any]]:
     """Suno's `metadata.concat_history` of a join ending at `clip_id`. The routes store it in the CONCAT
     request's `extra`, so every dialect renders it without walking the chain again."""
     return [
-        {"id": clip.id, "continue_at": at, "type": HISTORY_TYPES.get(op, "gen"), "source": "web"}
+        {"id": clip.id, "continue_at": at, "type": history_type(op), "source": "web"}
         for clip, at, op in _chain(store, clip_id)
     ]
 

@@ -29,6 +29,7 @@ from tunesmith.media.prune import is_expired
 from tunesmith.net.urlguard import check_callback_url
 from tunesmith.policy.check import ContentPolicy
 from tunesmith.policy.requests import review_request, review_texts
+from tunesmith.service.chains import history_type
 from tunesmith.service.limits import Limiter, make_limiter
 from tunesmith.service.snapshots import TaskSnapshots
 from tunesmith.settings import Settings
@@ -114,6 +115,10 @@ class TaskService:
         source = self._check_sources(key, request, own_parts=engine_name == self.registry.derived)
         if source is not None:
             engine.check_source(request, source)
+            if request.kind is OperationKind.EXTEND:  # the dialects' metadata.history names what it continues
+                request = replace(
+                    request, extra={**request.extra, "history_type": history_type(source.operation)}
+                )
         if callback_url:
             callback_url = check_callback_url(
                 callback_url, allow=self.settings.callback_allow, field=callback_field

@@ -127,7 +127,7 @@ def raw_clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
             {
                 "id": task.request.source_clip_id,
                 "continue_at": task.request.continue_at,
-                "type": "gen",
+                "type": task.request.extra.get("history_type", "gen"),
                 "source": "web",
             }
         ]

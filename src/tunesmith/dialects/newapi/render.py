@@ -209,7 +209,8 @@ def _history(task: Task) -> list[dict[str, Any]] | None:
     source = task.parent_clip_id or task.request.source_clip_id
     if not source or task.operation is not OperationKind.EXTEND:
         return None
-    return [{"id": source, "continue_at": task.request.continue_at, "type": "gen", "source": "web"}]
+    kind = task.request.extra.get("history_type", "gen")  # "upload" when it continues an imported clip
+    return [{"id": source, "continue_at": task.request.continue_at, "type": kind, "source": "web"}]
 
 
 def iso_millis(clip: Clip) -> str:

@@ -115,7 +115,7 @@ def _clip(task: Task, clip: Clip, urls: UrlBuilder) -> dict[str, Any]:
                 {
                     "id": task.parent_clip_id,
                     "continue_at": request.continue_at,
-                    "type": "gen",
+                    "type": request.extra.get("history_type", "gen"),
                     "source": "web",
                 }
             ]
