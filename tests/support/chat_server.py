@@ -4,11 +4,11 @@ shared by the songwriter's, the studio's and the content policy's tests of lyric
 from __future__ import annotations
 
 import json
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from tests.support.harness import free_port
 from tests.support.loopback import JsonApiForTests
 
 SNOW = "[Verse]\nFirst snow on the hutong roofs\nLanterns glow in white\n\n[Chorus]\nBeijing, hold me tonight"
@@ -71,7 +71,4 @@ class ChatServerForTests(JsonApiForTests):
 
 def dead_url() -> str:
     """A loopback URL nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/v1"
+    return f"http://127.0.0.1:{free_port()}/v1"
