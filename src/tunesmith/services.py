@@ -108,7 +108,7 @@ def build_worker(
     settings = settings or services.settings
     worker_id = worker_id or new_worker_id()
     sender = callback_sender(services.store, settings, worker_id) if deliver_callbacks else None
-    return Worker(
+    worker = Worker(
         services.store,
         services.media,
         services.urls,
@@ -120,3 +120,5 @@ def build_worker(
         policy=services.policy,
         slot_factory=slot_factory or EngineProcess,
     )
+    services.tasks.on_queued.append(worker.wake)  # a task submitted in this process starts at once
+    return worker

@@ -87,6 +87,7 @@ class Worker:
         self.deliver_callbacks = deliver_callbacks or callbacks is not None
         self._callbacks = callbacks
         self._stop = threading.Event()
+        self._wake = threading.Event()  # a task was queued in this process (see `wake`)
         self._hard_stop_at: float | None = None
         self._held: dict[str, Task] = {}
         self._lost: set[str] = set()
@@ -154,6 +155,7 @@ class Worker:
         )
         self._hard_stop_at = min(started + grace, self._hard_stop_at or float("inf"))
         self._stop.set()
+        self._wake.set()
         for runner in self._runners:
             runner.stop()
         for thread in self._threads:
@@ -170,6 +172,11 @@ class Worker:
         """Cut the running tasks' grace short (a second Ctrl-C): they go back to the queue at once."""
         self._hard_stop_at = time.monotonic()
         self._stop.set()
+        self._wake.set()
+
+    def wake(self) -> None:
+        """A task was queued in this process: idle slots look for it now instead of at their next poll."""
+        self._wake.set()
 
     def run_until(self, stop: threading.Event) -> None:
         """Run in the calling thread until `stop` is set (the `tunesmith worker` command)."""
@@ -252,7 +259,8 @@ class Worker:
                 self._stop.wait(1.0)
                 continue
             if task is None:
-                self._stop.wait(self.settings.poll_interval_seconds)
+                if self._wake.wait(self.settings.poll_interval_seconds) and not self._stop.is_set():
+                    self._wake.clear()
                 continue
             with self._lock:
                 self._held[task.id] = task

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -79,6 +79,9 @@ class TaskService:
         self.query_limiter = query_limiter or query_limiter_for(settings)
         self._one_per_clip = threading.Lock()
         self.snapshots = TaskSnapshots()
+        # called once a task is queued: a worker in this process (`tunesmith serve`) claims it at once, not at
+        # its next poll (up to TUNESMITH_POLL_INTERVAL_SECONDS later, all of it before the first audio)
+        self.on_queued: list[Callable[[], None]] = []
 
     def submit(
         self,
@@ -189,6 +192,8 @@ class TaskService:
         )
         stored = self.store.submit_task(task)
         log.info("task %s: submitted (%s, %s, engine %s)", task_id, request.kind.value, dialect, engine_name)
+        for wake in self.on_queued:
+            wake()
         return stored
 
     def review_texts(self, key: ApiKey, texts: Sequence[tuple[str, str]], *, what: str) -> None:
