@@ -1,5 +1,6 @@
-"""The final MP3 encoded in two halves at once and spliced (mp3split): a valid stream, as faithful as one
-encoder's, byte for byte one encoder's up to the splice."""
+"""The final MP3 of a take: encoded in two halves at once and spliced (mp3split), a valid stream as faithful
+as one encoder's and byte for byte one encoder's up to the splice; and started from a draft master, given up
+for mastering.master's where the draft does not hold."""
 
 from __future__ import annotations
 
@@ -88,3 +89,32 @@ def test_split_stream_is_as_faithful_as_one_encoders(encoded) -> None:
 def test_what_is_not_a_plain_mpeg1_layer3_stream_is_not_spliced() -> None:
     with pytest.raises(ValueError):
         mp3split.frames(b"ID3\x04\x00" + bytes(100))
+
+
+def test_a_draft_master_that_does_not_hold_is_made_again_and_written(tmp_path: Path) -> None:
+    """The rare path of finish._master_and_write: the limiter took more than 0.3 LU away (loud clicks over
+    quiet noise), so the draft (already being encoded) is given up and the files hold mastering.master's."""
+    import soundfile as sf
+
+    from tunesmith.engines.composer import finish, mastering
+
+    rng = np.random.default_rng(1)
+    mix = (rng.standard_normal((SR * 40, 2)) * 0.01).astype(np.float32)
+    for k in range(0, len(mix), SR // 2):  # most of the loudness sits in the clicks
+        mix[k : k + 2000] += (rng.standard_normal((min(2000, len(mix) - k), 2)) * 0.8).astype(np.float32)
+    measured = mastering.loudness(mix)
+    expected, gain = mastering.master(mix.copy(), measured)
+    with (
+        ThreadPoolExecutor(max_workers=2) as ex,
+        ThreadPoolExecutor(max_workers=1) as side,
+        ThreadPoolExecutor(max_workers=2) as mp3,
+    ):
+        out, got_gain, jobs = finish._master_and_write(
+            lambda: mix.copy(), mix.copy(), measured, tmp_path, ex, side, mp3
+        )
+        for job in jobs:
+            job.result()
+    assert got_gain == gain > 10 ** ((mastering.TARGET_LUFS - measured) / 20)  # the second pass's gain
+    assert np.array_equal(out, expected)
+    assert np.array_equal(sf.read(tmp_path / "audio.wav", dtype="int16")[0], encode._pcm16(expected))
+    assert len(_decode(tmp_path / "audio.mp3")) >= len(mix) + DELAY
