@@ -5,6 +5,7 @@ The accuracy over many renders is bench/analysis_bench.py's."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import numpy as np
 import pretty_midi
@@ -15,6 +16,7 @@ from tests.support.composer_jobs import LYRICS, render_take
 from tests.support.recordings import voice_line
 
 from tunesmith.domain.operations import SongRequest
+from tunesmith.engines.composer import encode
 from tunesmith.engines.composer.ops import melody_track
 from tunesmith.engines.composer.ops.recording import read_recording
 
@@ -140,3 +142,27 @@ def test_the_melody_is_voiced_only_where_a_line_leads() -> None:
     assert not t.voiced[:780].any() and t.voiced[820:].mean() > 0.95
     assert t.notes and t.notes[0].start_s >= 8.0
     assert [n.pitch for n in t.notes[:4]] == [69, 72, 71, 69]  # the line's first notes
+
+
+def test_a_composer_mp3_uploaded_back_reads_as_its_wav(tmp_path) -> None:
+    """A client uploads the composer's MP3 (decoded as media/fetch.py decodes an upload: ffmpeg, 44.1 kHz
+    stereo 16-bit): the melody reads as from the WAV, each note at the same time. Without the Info tag
+    (encode.write_mp3, mp3tag.py) the MP3 decoded 25 ms late and the cover placed every note on a grid
+    that far off."""
+    x = 0.6 * recordings.band(96.0, 16.0) + 0.6 * recordings.sung_line(96.0, 16.0)
+    assert encode.write_mp3(tmp_path / "audio.mp3", x)
+    pcm = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(tmp_path / "audio.mp3"), "-ac", "2", "-ar", "44100"]
+        + ["-f", "s16le", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    y = np.frombuffer(pcm, np.int16).reshape(-1, 2) / 32768.0
+    assert len(y) == len(x)
+    wav, mp3 = melody_track.track(x.mean(axis=1)), melody_track.track(y.mean(axis=1))
+    assert len(wav.notes) >= 20
+    same = [
+        any(abs(m.pitch - n.pitch) <= 1 and abs(m.start_s - n.start_s) <= 0.01 for m in mp3.notes)
+        for n in wav.notes
+    ]
+    assert all(same), [(n.pitch, n.start_s) for n in mp3.notes]

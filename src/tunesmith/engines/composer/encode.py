@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.engines.composer import mp3tag
+
 SR = 44100
 STREAM_QUALITY = 7
 MP3_PIECE = SR * 10  # samples per call into LAME for a whole file
@@ -66,14 +68,15 @@ def write_mp3(
     """`stereo` as float audio, or int16 PCM already converted by `_pcm16`. Encoded in pieces (LAME's output
     does not depend on how its input is cut), so a draft master can be given up: once `stop` is set, nothing
     is written and False is returned. With `helper` (a thread free to take the first half), a song of at least
-    SPLIT_MIN samples is encoded by two encoders at once and their streams spliced (see mp3split.py)."""
+    SPLIT_MIN samples is encoded by two encoders at once and their streams spliced (see mp3split.py). The
+    file starts with LAME's Info tag (mp3tag.py), so it decodes to exactly `stereo`'s samples."""
     pcm = _pcm16(stereo)
     data = _split_encode(pcm, stop, helper) if helper is not None and len(pcm) >= SPLIT_MIN else None
     if data is None:
         data = _encode(pcm, stop)
     if data is None or (stop is not None and stop.is_set()):
         return False
-    path.write_bytes(data)
+    path.write_bytes(mp3tag.tagged(data, len(pcm)))  # decoders drop LAME's delay and padding
     return True
 
 
