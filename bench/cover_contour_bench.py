@@ -7,6 +7,10 @@ source's grid (melody_track on each clean stem), the cover transposed by its med
 folded by octaves to the source's, then Pearson's r over the beats where both sing. The upload-cover flow test
 (tests/api/test_upload_cover_flow.py) asserts r >= 0.7 through the service on some of these songs.
 
+With --upload mp3 the cover reads the song's audio.mp3 instead, decoded by ffmpeg to 44.1 kHz stereo 16-bit
+as media/fetch.py decodes an upload (most uploads are MP3s; the composer's carry LAME's encoder delay, 1105
+samples, untrimmed, so the reading sees the song 25 ms late).
+
 Prints r per song, the beats compared, and the minimum and median over all songs. Renders are cached in
 --cache (default /tmp/tunesmith-cover-bench); covers are made again on every run.
 
@@ -48,7 +52,19 @@ def render_sources(n: int, cache: Path) -> list[Path]:
     return dirs
 
 
-def cover(src: Path, out: Path, seed: int) -> Path:
+def decoded_mp3(src: Path, out: Path) -> Path:
+    """`src/audio.mp3` decoded as an upload is (media/fetch.py: ffmpeg, 44.1 kHz stereo, 16-bit PCM)."""
+    import subprocess
+
+    out.mkdir(parents=True, exist_ok=True)
+    wav = out / "upload.wav"
+    command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(src / "audio.mp3")]
+    command += ["-ac", "2", "-ar", "44100", "-c:a", "pcm_s16le", "-y", str(wav)]
+    subprocess.run(command, check=True)
+    return wav
+
+
+def cover(src: Path, out: Path, seed: int, upload: str = "wav") -> Path:
     from tunesmith.domain.operations import OperationKind, SongRequest
     from tunesmith.engines.base import ClipSlot, EngineJob, SourceClip
     from tunesmith.engines.composer.ops.cover import run_upload_cover
@@ -60,7 +76,7 @@ def cover(src: Path, out: Path, seed: int) -> Path:
         style=COVER_STYLE,
         title="Cover",
     )
-    wav = src / "audio.wav"
+    wav = decoded_mp3(src, out.parent / f"{out.name}-upload") if upload == "mp3" else src / "audio.wav"
     source = SourceClip(clip_id=src.name, duration=0.0, workdir=src, audio=wav, wav=wav)
     job = EngineJob(
         task_id=out.name,
@@ -85,6 +101,7 @@ def main() -> None:
     ap.add_argument("--songs", type=int, default=len(SOURCES))
     ap.add_argument("--cache", type=Path, default=Path("/tmp/tunesmith-cover-bench"))
     ap.add_argument("--seeds", type=int, default=1, help="covers per song (cover seeds 1..N)")
+    ap.add_argument("--upload", choices=("wav", "mp3"), default="wav", help="the file the cover reads")
     args = ap.parse_args()
     from tunesmith.engines.composer import pool
 
@@ -97,12 +114,14 @@ def main() -> None:
         beats = int((float(plan["duration_s"]) - g) * bpm / 60.0) - 1
         was = stem_contour(src / "stems" / "vocals.wav", bpm, g, beats)
         for s in range(1, args.seeds + 1):
-            now = stem_contour(cover(src, args.cache / f"cov-{src.name}-{s}", 1000 + s), bpm, g, beats)
+            sung = cover(src, args.cache / f"cov-{src.name}-{s}", 1000 + s, args.upload)
+            now = stem_contour(sung, bpm, g, beats)
             r, n = contour_r(was, now)
             rows.append(
                 {"song": src.name, "genre": plan["genre"], "cover_seed": s, "r": round(r, 3), "beats": n}
             )
-            print(f"{src.name} {plan['genre']:<10} cover seed {s}: r = {r:.3f} over {n} beats", flush=True)
+            line = f"{src.name} {plan['genre']:<10} {args.upload} cover seed {s}: r = {r:.3f} over {n} beats"
+            print(line, flush=True)
     pool.shutdown()
     rs = [row["r"] for row in rows]
     print(
