@@ -26,6 +26,7 @@ SLOW_FILES = (
     "tests/api/test_song_ops.py",
     "tests/acestep/test_stems.py",
     "tests/api/test_upload_clips_flow.py",
+    "tests/api/test_upload_cover_flow.py",
     "tests/browser/test_studio.py",
     "tests/store/test_tasks.py",
     "tests/composer/test_operations.py",
