@@ -243,21 +243,12 @@ def rebuilt_digests(mp3: Path) -> set[str]:
     clip stored before then has the same audio frames without the tag, and is still the same audio."""
     import hashlib
 
+    from tunesmith.media.mp3frames import info_tag_size
+
     data = mp3.read_bytes()
     out = {hashlib.sha256(data).hexdigest()}
-    if len(data) >= 4 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
-        h = int.from_bytes(data[:4], "big")
-        kbps = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)[(h >> 12) & 15]
-        rates = (44100, 48000, 32000, 0)[(h >> 10) & 3]
-        at = 36 if (h >> 6) & 3 != 3 else 21  # MPEG-1 Layer III: header + side info
-        if (
-            (h >> 19) & 3 == 3
-            and (h >> 17) & 3 == 1
-            and kbps
-            and rates
-            and data[at : at + 4] in (b"Info", b"Xing")
-        ):
-            out.add(hashlib.sha256(data[144000 * kbps // rates + ((h >> 9) & 1) :]).hexdigest())
+    if tag := info_tag_size(data):
+        out.add(hashlib.sha256(data[tag:]).hexdigest())
     return out
 
 

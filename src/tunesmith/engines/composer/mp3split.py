@@ -14,32 +14,13 @@ own slot) it tries the next frame, and the caller falls back to one encoder wher
 
 from __future__ import annotations
 
-FRAME = 1152  # samples per MPEG-1 Layer III frame
+from tunesmith.media.mp3frames import FRAME, frames
+
+__all__ = ["FRAME", "PAST_FRAMES", "PRE_FRAMES", "frames", "splice"]
+
 PRE_FRAMES = 16
 PAST_FRAMES = 8
 _MAX_BACK = 511  # main_data_begin is 9 bits
-_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-_RATES = (44100, 48000, 32000)
-
-
-def frames(data: bytes) -> list[tuple[int, int]]:
-    """(offset, size) of each complete MPEG-1 Layer III frame (an encoder not flushed may end in a partial
-    one, left out). Raises ValueError on anything else (CRC-protected or free-format frames included)."""
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i + 4 <= len(data):
-        h = int.from_bytes(data[i : i + 4], "big")
-        rate = (h >> 10) & 3
-        if h >> 21 != 0x7FF or (h >> 19) & 3 != 3 or (h >> 17) & 3 != 1 or rate == 3:
-            raise ValueError(f"not an MPEG-1 Layer III frame at byte {i}")
-        if not (h >> 16) & 1 or not (h >> 12) & 15 or (h >> 12) & 15 == 15:
-            raise ValueError("CRC-protected or free-format frames are not spliced")
-        size = 144000 * _KBPS[(h >> 12) & 15] // _RATES[rate] + ((h >> 9) & 1)
-        if i + size > len(data):
-            break
-        out.append((i, size))
-        i += size
-    return out
 
 
 def _side(data: bytes, at: int, stereo: bool) -> tuple[int, int]:

@@ -15,11 +15,10 @@ stream in Python would cost seconds on a long song.
 
 from __future__ import annotations
 
-from tunesmith.engines.composer.mp3split import _KBPS, _RATES, FRAME, frames
+from tunesmith.media.mp3frames import FRAME, INFO_AT, KBPS, frame_size, frames, is_stereo
 
 ENCODER_DELAY = 576  # LAME's, in samples
 DECODER_DELAY = 529  # what an MPEG-1 Layer III decoder adds (ffmpeg skips ENCODER_DELAY + this)
-_XING_AT = {True: 36, False: 21}  # header (4) + side info (32 stereo, 17 mono)
 _ENCODER = b"LAME3.100"
 
 
@@ -42,12 +41,12 @@ def tagged(data: bytes, samples: int) -> bytes:
     if not found or not 0 <= padding < 4096:
         return data
     header = int.from_bytes(data[:4], "big") & ~(1 << 9)  # the first frame's, without its padding byte
-    kbps = _KBPS[(header >> 12) & 15]
-    size = 144000 * kbps // _RATES[(header >> 10) & 3]
-    stereo = (header >> 6) & 3 != 3
+    kbps = KBPS[(header >> 12) & 15]
+    size = frame_size(header)
+    stereo = is_stereo(header)
     tag = bytearray(size)
     tag[:4] = header.to_bytes(4, "big")
-    p = _XING_AT[stereo]
+    p = INFO_AT[stereo]
     total = len(data) + size
     toc = bytes(min(255, i * 256 // 100) for i in range(100))  # CBR: byte offset grows with time
     xing = b"Info" + (15).to_bytes(4, "big") + len(found).to_bytes(4, "big") + total.to_bytes(4, "big")
