@@ -27,7 +27,7 @@ from tunesmith.engines.composer.arrange import STEMS, Track, arrange
 from tunesmith.engines.composer.encode import StreamWriter
 from tunesmith.engines.composer.finish import finish_take
 from tunesmith.engines.composer.plan import SongPlan
-from tunesmith.engines.composer.stemfiles import StemFiles
+from tunesmith.engines.composer.stemfiles import StemFiles, sum_stems
 from tunesmith.engines.composer.synth import BackingRenderer
 
 SR = 44100
@@ -249,17 +249,14 @@ def _measure(
     until: int,
     mixed: np.ndarray,
 ) -> None:
-    """Sum the final mix into `mixed` from where the meter stopped up to `until` (as finish_take would sum
-    it) and feed it to the meter: the master then starts from the summed song and its loudness."""
+    """Sum the final mix into `mixed` from where the meter stopped up to `until` (sum_stems: as a master made
+    again from the stem files sums it) and feed it to the meter: the master then starts from the summed song
+    and its loudness."""
     a = meter.samples
     if until <= a:
         return
-    mix = mixed[a:until]
-    np.add(stems["drums"][a:until], stems["bass"][a:until], out=mix)
-    mix += stems["other"][a:until]
-    if vocals:
-        mix += voc[a:until]
-    meter.feed(mix)
+    drums, bass, other = (stems[name][a:until] for name in ("drums", "bass", "other"))
+    meter.feed(sum_stems(drums, bass, other, voc[a:until] if vocals else None, out=mixed[a:until]))
 
 
 def render_take(

@@ -23,6 +23,22 @@ SR = 44100
 STEM_NAMES = ("vocals", "drums", "bass", "other")
 
 
+def sum_stems(
+    drums: np.ndarray,
+    bass: np.ndarray,
+    other: np.ndarray,
+    vocals: np.ndarray | None,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """The mix of the stems, added always in this order: float32 sums depend on it, and a master made again
+    from the stem files (StemFiles.summed) must start from the very mix the render summed."""
+    mix = np.add(drums, bass, out=out)
+    mix += other
+    if vocals is not None:
+        mix += vocals
+    return mix
+
+
 def behind() -> None:
     """Run the calling thread at a lower priority (Linux: nice is per thread): the files it writes are needed
     only when the take completes, and the threads on a render's critical path must not wait for it."""
@@ -87,8 +103,4 @@ class StemFiles:
 
         self.close()
         read = {n: sf.read(str(self.dir / f"{n}.wav"), dtype="float32")[0] for n in self.names}
-        mix = read["drums"] + read["bass"]
-        mix += read["other"]
-        if "vocals" in read:
-            mix += read["vocals"]
-        return mix
+        return sum_stems(read["drums"], read["bass"], read["other"], read.get("vocals"))
